@@ -1,0 +1,35 @@
+// The package's bin entries run from the build output as npm links them.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { run, CommandError } from '../fixtures/exec.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(`${repo}package.json`, 'utf8')) as { version: string; bin: Record<string, string> };
+
+describe('bin entries', () => {
+  it('hvnet version prints the package version', async () => {
+    const out = await run('node', [`${repo}${pkg.bin.hvnet}`, 'version']);
+    assert.equal(out.trim(), pkg.version);
+  });
+
+  it('hvnetd --version prints the package version', async () => {
+    const out = await run('node', [`${repo}${pkg.bin.hvnetd}`, '--version']);
+    assert.equal(out.trim(), pkg.version);
+  });
+
+  it('hvnet refuses an unknown command with exit code 2 and names the allowed ones', async () => {
+    await assert.rejects(run('node', [`${repo}${pkg.bin.hvnet}`, 'frobnicate']), (e: unknown) => {
+      assert.ok(e instanceof CommandError);
+      assert.equal(e.code, 2);
+      assert.match(e.stderr, /unknown command 'frobnicate' \(allowed: version\)/);
+      return true;
+    });
+  });
+
+  it('bin files start with a node shebang', () => {
+    for (const file of Object.values(pkg.bin)) {
+      assert.match(readFileSync(`${repo}${file}`, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    }
+  });
+});
