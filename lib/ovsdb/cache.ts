@@ -1,0 +1,291 @@
+// The client's copy of the monitored tables: the read path of everything above lib/ovsdb. Rows
+// are decoded once, kept by uuid and by the schema's indexes (plus any extra a caller declares,
+// such as Logical_Router.name, which has no index in the schema), and every change is announced
+// with the old and the new row so a reconciler can react to exactly what moved.
+import { EventEmitter } from 'node:events';
+import { columnShape, implicitColumn } from './schema.js';
+import type { Atom, ColumnType, DatabaseSchema, TableSchema } from './schema.js';
+import { decodeRow, decodeValue } from './values.js';
+import type { DecodedRow, DecodedValue } from './values.js';
+import { DecodeError } from './errors.js';
+
+/** A cached row: the monitored columns plus `_uuid`. */
+export type Row = DecodedRow & { _uuid: string };
+
+export type CacheEvent =
+  | { kind: 'insert'; table: string; row: Row }
+  | { kind: 'update'; table: string; old: Row; row: Row }
+  | { kind: 'delete'; table: string; old: Row };
+
+interface CacheEvents {
+  change: [CacheEvent];
+  /** After each batch of changes (one notification, or one resync). */
+  batch: [CacheEvent[]];
+}
+
+interface IndexDef {
+  columns: readonly string[];
+  /** Schema indexes are unique; extra ones may hold several rows per key. */
+  byKey: Map<string, Set<string>>;
+}
+
+export class TableCache extends EventEmitter<CacheEvents> {
+  private readonly rows = new Map<string, Map<string, Row>>();
+  private readonly indexes = new Map<string, IndexDef[]>();
+  private readonly columns = new Map<string, readonly string[]>();
+
+  /**
+   * `tables` maps each monitored table to its monitored columns (undefined: all of them), so
+   * columns a fresh row leaves out are filled with their defaults, and only those.
+   */
+  constructor(
+    readonly schema: DatabaseSchema,
+    tables: Readonly<Record<string, readonly string[] | undefined>>,
+    private readonly extraIndexes: Readonly<Record<string, readonly (readonly string[])[]>> = {},
+  ) {
+    super();
+    for (const [name, cols] of Object.entries(tables)) {
+      const table = this.tableSchema(name);
+      this.columns.set(name, cols ?? [...table.columns.keys()]);
+    }
+    for (const name of Object.keys(tables)) {
+      const table = this.tableSchema(name);
+      this.rows.set(name, new Map());
+      const defs = [...table.indexes, ...(extraIndexes[name] ?? [])].map((columns) => ({ columns, byKey: new Map<string, Set<string>>() }));
+      this.indexes.set(name, defs);
+    }
+  }
+
+  get tables(): string[] {
+    return [...this.rows.keys()];
+  }
+
+  /** The monitored columns of a table. */
+  columnsOf(table: string): readonly string[] {
+    return this.columns.get(table) ?? [];
+  }
+
+  /** All rows of a table, by uuid. The map is live: do not modify it. */
+  table(name: string): ReadonlyMap<string, Row> {
+    const t = this.rows.get(name);
+    if (!t) throw new DecodeError(name, '*', 'table is not monitored by this cache');
+    return t;
+  }
+
+  get(table: string, uuid: string): Row | undefined {
+    return this.rows.get(table)?.get(uuid);
+  }
+
+  /** Rows whose index columns equal `values` (in the index's column order). */
+  lookup(table: string, columns: readonly string[], values: readonly DecodedValue[]): Row[] {
+    const def = this.indexes.get(table)?.find((d) => sameColumns(d.columns, columns));
+    if (!def) throw new DecodeError(table, columns.join(','), 'no such index in this cache');
+    const uuids = def.byKey.get(indexKey(values));
+    const t = this.rows.get(table);
+    return uuids && t ? [...uuids].map((u) => t.get(u)).filter((r): r is Row => r !== undefined) : [];
+  }
+
+  /** The one row with this value in a single-column index (e.g. Logical_Switch_Port.name). */
+  lookupOne(table: string, column: string, value: DecodedValue): Row | undefined {
+    return this.lookup(table, [column], [value])[0];
+  }
+
+  get rowCount(): number {
+    let n = 0;
+    for (const t of this.rows.values()) n += t.size;
+    return n;
+  }
+
+  /**
+   * Applies table updates in update2/update3 form (`initial`, `insert`, `modify`, `delete`) or in
+   * the original monitor form (`old`/`new`). Returns the events it emitted.
+   */
+  applyUpdates(tableUpdates: unknown): CacheEvent[] {
+    const events: CacheEvent[] = [];
+    for (const [tableName, rowUpdates] of Object.entries(asRecord(tableUpdates))) {
+      const t = this.rows.get(tableName);
+      if (!t) continue; // a table we did not ask for
+      const schema = this.tableSchema(tableName);
+      for (const [uuid, change] of Object.entries(asRecord(rowUpdates))) {
+        const event = this.applyRowUpdate(schema, t, uuid, asRecord(change));
+        if (event) events.push(event);
+      }
+    }
+    this.announce(events);
+    return events;
+  }
+
+  /**
+   * Replaces the whole content with a fresh snapshot (after a reconnect that could not resume),
+   * announcing only the differences, so a reconciler sees what changed while it was away.
+   */
+  replaceAll(snapshot: unknown): CacheEvent[] {
+    const fresh = new TableCache(this.schema, Object.fromEntries(this.columns), {});
+    fresh.applyUpdates(snapshot);
+    const events: CacheEvent[] = [];
+    for (const [tableName, t] of this.rows) {
+      const next = fresh.rows.get(tableName) ?? new Map<string, Row>();
+      for (const [uuid, old] of [...t]) {
+        const row = next.get(uuid);
+        if (!row) {
+          this.remove(tableName, t, old);
+          events.push({ kind: 'delete', table: tableName, old });
+        } else if (!sameRow(old, row)) {
+          this.put(tableName, t, row, old);
+          events.push({ kind: 'update', table: tableName, old, row });
+        }
+      }
+      for (const [uuid, row] of next) {
+        if (!t.has(uuid)) {
+          this.put(tableName, t, row, undefined);
+          events.push({ kind: 'insert', table: tableName, row });
+        }
+      }
+    }
+    this.announce(events);
+    return events;
+  }
+
+  clear(): void {
+    for (const t of this.rows.values()) t.clear();
+    for (const defs of this.indexes.values()) for (const d of defs) d.byKey.clear();
+  }
+
+  private announce(events: CacheEvent[]): void {
+    if (events.length === 0) return;
+    for (const e of events) this.emit('change', e);
+    this.emit('batch', events);
+  }
+
+  private tableSchema(name: string): TableSchema {
+    const table = this.schema.tables.get(name);
+    if (!table) throw new DecodeError(name, '*', `no table ${name} in schema ${this.schema.name}`);
+    return table;
+  }
+
+  private applyRowUpdate(schema: TableSchema, t: Map<string, Row>, uuid: string, change: Record<string, unknown>): CacheEvent | undefined {
+    const old = t.get(uuid);
+    const fresh = change.initial ?? change.insert ?? change.new;
+    if ('delete' in change || ('old' in change && !('new' in change))) {
+      if (!old) return undefined;
+      this.remove(schema.name, t, old);
+      return { kind: 'delete', table: schema.name, old };
+    }
+    if (fresh !== undefined && !('modify' in change)) {
+      const row = { ...withDefaults(schema, this.columns.get(schema.name) ?? [], decodeRow(schema, fresh)), _uuid: uuid } as Row;
+      this.put(schema.name, t, row, old);
+      return old ? { kind: 'update', table: schema.name, old, row } : { kind: 'insert', table: schema.name, row };
+    }
+    if ('modify' in change && old) {
+      const row: Row = { ...old };
+      for (const [column, diff] of Object.entries(asRecord(change.modify))) {
+        const col = schema.columns.get(column) ?? implicitColumn(column);
+        if (!col) continue;
+        row[column] = applyDiff(col.type, old[column], diff, { table: schema.name, column });
+      }
+      this.put(schema.name, t, row, old);
+      return { kind: 'update', table: schema.name, old, row };
+    }
+    return undefined;
+  }
+
+  private put(table: string, t: Map<string, Row>, row: Row, old: Row | undefined): void {
+    if (old) this.unindex(table, old);
+    t.set(row._uuid, row);
+    for (const def of this.indexes.get(table) ?? []) {
+      const key = indexKey(def.columns.map((c) => row[c]));
+      let set = def.byKey.get(key);
+      if (!set) def.byKey.set(key, (set = new Set()));
+      set.add(row._uuid);
+    }
+  }
+
+  private remove(table: string, t: Map<string, Row>, old: Row): void {
+    this.unindex(table, old);
+    t.delete(old._uuid);
+  }
+
+  private unindex(table: string, row: Row): void {
+    for (const def of this.indexes.get(table) ?? []) {
+      const key = indexKey(def.columns.map((c) => row[c]));
+      const set = def.byKey.get(key);
+      set?.delete(row._uuid);
+      if (set?.size === 0) def.byKey.delete(key);
+    }
+  }
+}
+
+/**
+ * update2 `modify` semantics: scalars carry the new value; sets (and optional values) carry the
+ * elements to toggle; maps carry pairs to add (new key), remove (same key and value) or replace.
+ */
+function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: { table: string; column: string }): DecodedValue {
+  const shape = columnShape(type);
+  if (shape === 'scalar') return decodeValue(type, diff, at);
+  if (shape === 'map') {
+    const delta = decodeValue({ ...type, min: 0, max: 'unlimited' }, diff, at);
+    const result = new Map<Atom, Atom>(entriesOf(current));
+    for (const [k, v] of entriesOf(delta)) {
+      if (result.has(k) && result.get(k) === v) result.delete(k);
+      else result.set(k, v);
+    }
+    return type.key.type === 'string' ? (Object.fromEntries(result) as Record<string, Atom>) : result;
+  }
+  const toggles = decodeValue({ key: type.key, min: 0, max: 'unlimited' }, diff, at) as Atom[];
+  const result = new Set<Atom>(current === undefined ? [] : Array.isArray(current) ? current : [current as Atom]);
+  for (const a of toggles) {
+    if (result.has(a)) result.delete(a);
+    else result.add(a);
+  }
+  const values = [...result];
+  return shape === 'optional' ? values[0] : values;
+}
+
+function entriesOf(value: DecodedValue): [Atom, Atom][] {
+  if (value instanceof Map) return [...value.entries()];
+  if (value && typeof value === 'object' && !Array.isArray(value)) return Object.entries(value);
+  return [];
+}
+
+/** A fresh row (insert/initial) lists only non-default columns in update2; fill in the defaults. */
+function withDefaults(schema: TableSchema, monitored: readonly string[], row: DecodedRow): DecodedRow {
+  for (const name of monitored) {
+    const col = schema.columns.get(name);
+    if (!col || name in row) continue;
+    const shape = columnShape(col.type);
+    row[name] = shape === 'set' ? [] : shape === 'map' ? (col.type.key.type === 'string' ? {} : new Map()) : shape === 'optional' ? undefined : defaultAtom(col.type);
+  }
+  return row;
+}
+
+function defaultAtom(type: ColumnType): Atom {
+  switch (type.key.type) {
+    case 'integer':
+    case 'real':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'string':
+      return '';
+    case 'uuid':
+      return '00000000-0000-0000-0000-000000000000';
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function indexKey(values: readonly DecodedValue[]): string {
+  return JSON.stringify(values.map((v) => (v instanceof Map ? [...v] : v)));
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (indexKey([a[k]]) !== indexKey([b[k]])) return false;
+  return true;
+}

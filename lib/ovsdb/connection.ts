@@ -1,0 +1,258 @@
+// One JSON-RPC connection to one ovsdb-server: requests matched to replies by id, many in flight,
+// the server's echo requests answered, and an inactivity probe that declares the peer dead when it
+// stops answering. Reconnecting, leader checks and monitors belong to the session above it.
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import { JsonStreamSplitter } from './framing.js';
+import { classifyMessage, encodeMessage, request, response } from './jsonrpc.js';
+import type { JsonRpcNotification } from './jsonrpc.js';
+import { formatRemote } from './remotes.js';
+import type { Remote } from './remotes.js';
+import { OutcomeUnknownError, RpcError, TransportError } from './errors.js';
+
+export interface ConnectionOptions {
+  /** Largest message accepted from the server; a larger one drops the connection. */
+  maxMessageBytes?: number;
+  /** Give up opening the socket after this long. */
+  connectTimeoutMs?: number;
+  /**
+   * After this long without any message from the server an echo is sent; when the server has
+   * still said nothing after twice this long, the connection is declared dead. 0 turns it off.
+   */
+  inactivityProbeMs?: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_INACTIVITY_PROBE_MS = 5_000;
+
+interface Pending {
+  method: string;
+  resolve: (value: unknown) => void;
+  reject: (reason: Error) => void;
+}
+
+interface ConnectionEvents {
+  notification: [JsonRpcNotification];
+  close: [Error | undefined];
+}
+
+export class RpcConnection extends EventEmitter<ConnectionEvents> {
+  readonly remoteText: string;
+  private readonly splitter: JsonStreamSplitter;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private outbox: string[] = [];
+  private flushQueued = false;
+  private closedWith: Error | undefined | null = null; // null while open
+  private lastReceived = Date.now();
+  private probeSentAt = 0;
+  private probeTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly remote: Remote,
+    private readonly socket: Duplex,
+    options: ConnectionOptions,
+  ) {
+    super();
+    this.remoteText = formatRemote(remote);
+    this.splitter = new JsonStreamSplitter(
+      options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes },
+    );
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (e: Error) => this.fail(new TransportError(this.remoteText, e.message, { cause: e })));
+    socket.on('close', () => this.fail(new TransportError(this.remoteText, 'connection closed by the server')));
+    const probe = options.inactivityProbeMs ?? DEFAULT_INACTIVITY_PROBE_MS;
+    if (probe > 0) this.startProbe(probe);
+  }
+
+  /** Opens the socket; rejects with TransportError naming the remote. */
+  static open(remote: Remote, options: ConnectionOptions = {}): Promise<RpcConnection> {
+    const text = formatRemote(remote);
+    return new Promise((resolve, reject) => {
+      let socket: net.Socket | tls.TLSSocket;
+      const connectEvent = remote.kind === 'ssl' ? 'secureConnect' : 'connect';
+      try {
+        socket = connectSocket(remote);
+      } catch (e) {
+        reject(new TransportError(text, `cannot connect: ${(e as Error).message}`, { cause: e }));
+        return;
+      }
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new TransportError(text, `no connection after ${options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms`));
+      }, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+      const onError = (e: Error): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new TransportError(text, `cannot connect: ${e.message}`, { cause: e }));
+      };
+      socket.once('error', onError);
+      socket.once(connectEvent, () => {
+        clearTimeout(timer);
+        socket.off('error', onError);
+        socket.setNoDelay?.(true);
+        resolve(new RpcConnection(remote, socket, options));
+      });
+    });
+  }
+
+  /** Wraps an already connected stream (tests, or a socket opened elsewhere). */
+  static fromStream(remote: Remote, stream: Duplex, options: ConnectionOptions = {}): RpcConnection {
+    return new RpcConnection(remote, stream, options);
+  }
+
+  get isOpen(): boolean {
+    return this.closedWith === null;
+  }
+
+  /** Requests written but not answered yet. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends a request. Requests made in the same tick leave in one write. If the connection drops
+   * before the reply, a `transact` rejects with OutcomeUnknownError (it may have committed) and
+   * anything else with TransportError.
+   */
+  call(method: string, params: unknown[]): Promise<unknown> {
+    if (this.closedWith !== null) return Promise.reject(this.closedError(method));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { method, resolve, reject });
+      this.send(encodeMessage(request(method, params, id)));
+    });
+  }
+
+  /** Closes the connection; pending requests fail as if it had dropped. */
+  close(reason?: Error): void {
+    this.fail(reason ?? new TransportError(this.remoteText, 'connection closed by the client'));
+  }
+
+  private send(text: string): void {
+    this.outbox.push(text);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      if (this.closedWith !== null || this.outbox.length === 0) return;
+      const batch = this.outbox.length === 1 ? (this.outbox[0] as string) : this.outbox.join('');
+      this.outbox = [];
+      this.socket.write(batch);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastReceived = Date.now();
+    let messages: unknown[];
+    try {
+      messages = this.splitter.pushParsed(chunk);
+    } catch (e) {
+      this.fail(e as Error);
+      return;
+    }
+    for (const m of messages) {
+      if (this.closedWith !== null) return;
+      this.dispatch(m);
+    }
+  }
+
+  private dispatch(raw: unknown): void {
+    let classified;
+    try {
+      classified = classifyMessage(raw);
+    } catch (e) {
+      this.fail(e as Error);
+      return;
+    }
+    switch (classified.kind) {
+      case 'response': {
+        const { id, result, error } = classified.message;
+        if (typeof id !== 'number') return; // not one of ours (we only send numeric ids)
+        const p = this.pending.get(id);
+        if (!p) return; // e.g. the reply to a request whose caller gave up
+        this.pending.delete(id);
+        if (error !== null && error !== undefined) p.reject(new RpcError(p.method, error, this.remoteText));
+        else p.resolve(result);
+        return;
+      }
+      case 'request':
+        // ovsdb-server probes idle clients with echo; a client that does not answer is dropped.
+        if (classified.message.method === 'echo') {
+          this.send(encodeMessage(response(classified.message.id, classified.message.params)));
+        }
+        return;
+      case 'notification':
+        this.emit('notification', classified.message);
+        return;
+    }
+  }
+
+  private startProbe(intervalMs: number): void {
+    // Checking at a tenth of the interval bounds detection to about two intervals after the last
+    // message, without resetting a timer on every chunk of a busy connection.
+    this.probeTimer = setInterval(() => {
+      const now = Date.now();
+      const idle = now - this.lastReceived;
+      if (this.probeSentAt > this.lastReceived) {
+        if (now - this.lastReceived >= 2 * intervalMs) {
+          this.fail(new TransportError(this.remoteText, `no answer to the inactivity probe within ${intervalMs} ms`));
+        }
+        return;
+      }
+      if (idle >= intervalMs) {
+        this.probeSentAt = now;
+        this.call('echo', ['hvnet-probe']).catch(() => undefined);
+      }
+    }, Math.max(10, Math.floor(intervalMs / 10)));
+    this.probeTimer.unref();
+  }
+
+  private closedError(method: string): Error {
+    const base = this.closedWith ?? new TransportError(this.remoteText, 'connection closed');
+    if (method === 'transact') {
+      return new OutcomeUnknownError({ remote: this.remoteText, method }, { cause: base });
+    }
+    return base;
+  }
+
+  private fail(reason: Error): void {
+    if (this.closedWith !== null) return;
+    this.closedWith = reason;
+    clearInterval(this.probeTimer);
+    this.socket.destroy();
+    const pending = [...this.pending.entries()];
+    this.pending.clear();
+    for (const [id, p] of pending) {
+      if (p.method === 'transact') {
+        p.reject(new OutcomeUnknownError({ remote: this.remoteText, method: p.method, requestId: id }, { cause: reason }));
+      } else {
+        p.reject(reason instanceof TransportError ? reason : new TransportError(this.remoteText, reason.message, { cause: reason }));
+      }
+    }
+    this.emit('close', reason);
+  }
+}
+
+function connectSocket(remote: Remote): net.Socket | tls.TLSSocket {
+  switch (remote.kind) {
+    case 'unix':
+      return net.createConnection({ path: remote.path });
+    case 'tcp':
+      return net.createConnection({ host: remote.host, port: remote.port, family: remote.family });
+    case 'ssl':
+      return tls.connect({
+        host: remote.host,
+        port: remote.port,
+        key: readFileSync(remote.ssl.privateKey),
+        cert: readFileSync(remote.ssl.certificate),
+        ca: readFileSync(remote.ssl.caCertificate),
+        // OVS authenticates peers by the CA chain only; its certificates name no host, so a host
+        // name check would refuse every ovsdb-server that ovs-pki or ovn-ctl set up.
+        checkServerIdentity: () => undefined,
+      });
+  }
+}

@@ -1,0 +1,161 @@
+// Keeps a TableCache in step with the server across reconnects. On each new connection it asks
+// for the changes since the last transaction it saw (monitor_cond_since), so a cluster member that
+// still has that transaction in its history sends only what changed; otherwise (a standalone
+// server keeps no history, or an old server lacks the method) it takes the full snapshot and the
+// cache announces only the differences.
+import type { RpcConnection } from './connection.js';
+import type { JsonRpcNotification } from './jsonrpc.js';
+import type { OvsdbSession } from './session.js';
+import { TableCache } from './cache.js';
+import type { CacheEvent } from './cache.js';
+import type { DatabaseSchema } from './schema.js';
+import { ProtocolError, RpcError } from './errors.js';
+
+export const ZERO_TXN_ID = '00000000-0000-0000-0000-000000000000';
+
+export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
+
+export interface MonitorOptions {
+  /** Each monitored table with its columns (undefined: every column). */
+  tables: Readonly<Record<string, readonly string[] | undefined>>;
+  /** Non-unique lookups the caller needs beyond the schema's indexes, e.g. Logical_Router: [['name']]. */
+  extraIndexes?: Readonly<Record<string, readonly (readonly string[])[]>>;
+}
+
+export interface SyncStats {
+  method: MonitorMethod;
+  /** monitor_cond_since found our last transaction: only the changes since were sent. */
+  resumed: boolean;
+  /** Rows in the reply of the last (re)sync. */
+  rowsReceived: number;
+  syncs: number;
+}
+
+const FALLBACK: Record<MonitorMethod, MonitorMethod | undefined> = {
+  monitor_cond_since: 'monitor_cond',
+  monitor_cond: 'monitor',
+  monitor: undefined,
+};
+
+export class DatabaseMonitor {
+  readonly cache: TableCache;
+  private lastTxnId: string | undefined;
+  private method: MonitorMethod = 'monitor_cond_since';
+  private statsValue: SyncStats = { method: 'monitor_cond_since', resumed: false, rowsReceived: 0, syncs: 0 };
+  private firstSync: Promise<void>;
+  private resolveFirstSync: (() => void) | undefined;
+  private readonly monitorId = 'hvnet-cache';
+
+  constructor(
+    private readonly session: OvsdbSession,
+    schema: DatabaseSchema,
+    private readonly options: MonitorOptions,
+  ) {
+    this.cache = new TableCache(schema, options.tables, options.extraIndexes ?? {});
+    this.firstSync = new Promise((resolve) => (this.resolveFirstSync = resolve));
+    session.addSyncHook('monitor', (conn) => this.sync(conn));
+  }
+
+  /** Resolves once the cache holds a full copy (after the first connection's sync). */
+  synced(): Promise<void> {
+    return this.firstSync;
+  }
+
+  get stats(): SyncStats {
+    return { ...this.statsValue };
+  }
+
+  /** The id of the last transaction reflected in the cache (clustered servers only). */
+  get lastTransactionId(): string | undefined {
+    return this.lastTxnId;
+  }
+
+  /**
+   * Columns are always listed: with none, the server also sends `_version`, which changes on every
+   * write and would turn each update into noise for the reconciler.
+   */
+  private requests(): Record<string, { columns: readonly string[] }[]> {
+    const out: Record<string, { columns: readonly string[] }[]> = {};
+    for (const table of Object.keys(this.options.tables)) out[table] = [{ columns: this.cache.columnsOf(table) }];
+    return out;
+  }
+
+  private async sync(conn: RpcConnection): Promise<void> {
+    // Listen before asking: the reply and the first updates can arrive in one read, and an update
+    // handled before the reply is applied would be lost. Updates wait until the reply is in.
+    let held: JsonRpcNotification[] | undefined = [];
+    conn.on('notification', (n) => {
+      if (held) held.push(n);
+      else this.onNotification(n);
+    });
+    for (;;) {
+      try {
+        await this.request(conn);
+        break;
+      } catch (e) {
+        const next = FALLBACK[this.method];
+        if (!(e instanceof RpcError) || !isUnknownMethod(e) || next === undefined) throw e;
+        this.method = next;
+      }
+    }
+    const pending = held;
+    held = undefined;
+    for (const n of pending) this.onNotification(n);
+    this.resolveFirstSync?.();
+    this.resolveFirstSync = undefined;
+  }
+
+  private async request(conn: RpcConnection): Promise<void> {
+    const db = this.session.database;
+    const requests = this.requests();
+    let resumed = false;
+    let updates: unknown;
+    if (this.method === 'monitor_cond_since') {
+      const reply = await conn.call('monitor_cond_since', [db, this.monitorId, requests, this.lastTxnId ?? ZERO_TXN_ID]);
+      if (!Array.isArray(reply) || reply.length !== 3 || typeof reply[0] !== 'boolean' || typeof reply[1] !== 'string') {
+        throw new ProtocolError('monitor_cond_since reply is not [found, last-txn-id, updates]', reply);
+      }
+      resumed = reply[0] && this.lastTxnId !== undefined;
+      this.lastTxnId = reply[1] === ZERO_TXN_ID ? undefined : reply[1];
+      updates = reply[2];
+    } else {
+      updates = await conn.call(this.method, [db, this.monitorId, requests]);
+    }
+    const rows = countRows(updates);
+    let events: CacheEvent[];
+    if (resumed) events = this.cache.applyUpdates(updates);
+    else events = this.cache.replaceAll(updates);
+    void events;
+    this.statsValue = { method: this.method, resumed, rowsReceived: rows, syncs: this.statsValue.syncs + 1 };
+  }
+
+  private onNotification(n: JsonRpcNotification): void {
+    const [id] = n.params;
+    if (id !== this.monitorId) return;
+    switch (n.method) {
+      case 'update3': {
+        const txn = n.params[1];
+        if (typeof txn === 'string' && txn !== ZERO_TXN_ID) this.lastTxnId = txn;
+        this.cache.applyUpdates(n.params[2]);
+        return;
+      }
+      case 'update2':
+      case 'update':
+        this.cache.applyUpdates(n.params[1]);
+        return;
+    }
+  }
+}
+
+function isUnknownMethod(e: RpcError): boolean {
+  return /unknown method|not supported/i.test(`${e.error ?? ''} ${e.details ?? ''}`);
+}
+
+function countRows(updates: unknown): number {
+  if (typeof updates !== 'object' || updates === null) return 0;
+  let n = 0;
+  for (const rows of Object.values(updates as Record<string, unknown>)) {
+    if (typeof rows === 'object' && rows !== null) n += Object.keys(rows).length;
+  }
+  return n;
+}

@@ -1,0 +1,212 @@
+// Checks a transaction against the schema before it is sent. ovsdb-server would refuse the same
+// things, but only after a round trip and with a message that names neither our caller nor the
+// allowed values; refusing here keeps a transaction with one bad value from being sent at all.
+import { SchemaValidationError } from './errors.js';
+import type { Condition, Mutation, Operation } from './operations.js';
+import { CONDITION_FUNCTIONS, MUTATORS } from './operations.js';
+import type { ColumnType, DatabaseSchema, TableSchema } from './schema.js';
+import { columnShape } from './schema.js';
+import { isId, lookupColumn, validateValue, writableColumn } from './values.js';
+import type { ValidationMode } from './values.js';
+
+const OPERATION_NAMES = ['insert', 'select', 'update', 'mutate', 'delete', 'wait', 'commit', 'abort', 'comment', 'assert'];
+
+/** Throws the first problem of the transaction, positioned at its operation index. */
+export function validateTransaction(schema: DatabaseSchema, operations: readonly Operation[]): void {
+  operations.forEach((op, i) => validateOperation(schema, op, i));
+}
+
+export function validateOperation(schema: DatabaseSchema, operation: Operation, opIndex = 0): void {
+  try {
+    check(schema, operation);
+  } catch (e) {
+    if (e instanceof SchemaValidationError) throw e.atOperation(opIndex);
+    throw e;
+  }
+}
+
+export function lookupTable(schema: DatabaseSchema, name: unknown): TableSchema {
+  const table = typeof name === 'string' ? schema.tables.get(name) : undefined;
+  if (table === undefined) {
+    throw new SchemaValidationError('unknown-table', `no table ${JSON.stringify(name)} in database ${schema.name}`, {
+      table: typeof name === 'string' ? name : undefined,
+      value: name,
+      allowed: [...schema.tables.keys()].join(', '),
+    });
+  }
+  return table;
+}
+
+function bad(reason: string, table?: string, allowed?: string): never {
+  throw new SchemaValidationError('bad-operation', reason, { table, allowed });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function check(schema: DatabaseSchema, operation: unknown): void {
+  if (!isRecord(operation)) bad('an operation must be an object');
+  const op = operation.op;
+  switch (op) {
+    case 'insert': {
+      const table = lookupTable(schema, operation.table);
+      checkRow(table, operation.row, 'insert');
+      const uuidName = operation['uuid-name'];
+      if (uuidName !== undefined && (typeof uuidName !== 'string' || !isId(uuidName))) {
+        bad(`uuid-name ${JSON.stringify(uuidName)} is not an identifier`, table.name, 'a letter or _ followed by letters, digits, _');
+      }
+      return;
+    }
+    case 'select': {
+      const table = lookupTable(schema, operation.table);
+      checkConditions(table, operation.where);
+      if (operation.columns !== undefined) checkColumnList(table, operation.columns);
+      return;
+    }
+    case 'update': {
+      const table = lookupTable(schema, operation.table);
+      checkConditions(table, operation.where);
+      checkRow(table, operation.row, 'update');
+      return;
+    }
+    case 'mutate': {
+      const table = lookupTable(schema, operation.table);
+      checkConditions(table, operation.where);
+      if (!Array.isArray(operation.mutations)) bad('mutations must be an array', table.name);
+      for (const m of operation.mutations as unknown[]) checkMutation(table, m);
+      return;
+    }
+    case 'delete': {
+      const table = lookupTable(schema, operation.table);
+      checkConditions(table, operation.where);
+      return;
+    }
+    case 'wait': {
+      const table = lookupTable(schema, operation.table);
+      checkConditions(table, operation.where);
+      const columns = checkColumnList(table, operation.columns);
+      if (operation.until !== '==' && operation.until !== '!=') bad(`wait until ${JSON.stringify(operation.until)}`, table.name, '"==" or "!="');
+      if (operation.timeout !== undefined && (!Number.isInteger(operation.timeout) || (operation.timeout as number) < 0)) {
+        bad(`wait timeout ${JSON.stringify(operation.timeout)} is not a non-negative integer`, table.name, 'integer >= 0');
+      }
+      if (!Array.isArray(operation.rows)) bad('wait rows must be an array', table.name);
+      for (const row of operation.rows as unknown[]) {
+        if (!isRecord(row)) bad('a wait row must be an object', table.name);
+        for (const [name, value] of Object.entries(row)) {
+          if (!columns.includes(name)) bad(`wait row has column ${JSON.stringify(name)} not listed in "columns"`, table.name, columns.join(', '));
+          const column = lookupColumn(table, name);
+          validateValue(column.type, value, { table: table.name, column: name }, 'transient');
+        }
+      }
+      return;
+    }
+    case 'commit':
+      if (typeof operation.durable !== 'boolean') bad('commit needs "durable": true or false');
+      return;
+    case 'abort':
+      return;
+    case 'comment':
+      if (typeof operation.comment !== 'string') bad('comment needs a "comment" string');
+      return;
+    case 'assert':
+      if (typeof operation.lock !== 'string' || !isId(operation.lock)) bad(`lock ${JSON.stringify(operation.lock)} is not an identifier`);
+      return;
+    default:
+      bad(`unknown operation ${JSON.stringify(op)}`, undefined, OPERATION_NAMES.join(', '));
+  }
+}
+
+function checkRow(table: TableSchema, row: unknown, purpose: 'insert' | 'update'): void {
+  if (!isRecord(row)) bad(`${purpose} needs a "row" object`, table.name);
+  for (const [name, value] of Object.entries(row)) {
+    const column = writableColumn(table, name);
+    if (purpose === 'update' && !column.mutable) {
+      throw new SchemaValidationError('immutable', `${name} can only be set when the row is inserted`, { table: table.name, column: name });
+    }
+    validateValue(column.type, value, { table: table.name, column: name }, 'strict');
+  }
+}
+
+function checkColumnList(table: TableSchema, columns: unknown): string[] {
+  if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) bad('"columns" must be an array of column names', table.name);
+  for (const c of columns) lookupColumn(table, c);
+  return columns;
+}
+
+function checkConditions(table: TableSchema, conditions: unknown): void {
+  if (!Array.isArray(conditions)) bad('"where" must be an array of conditions', table.name);
+  for (const c of conditions as unknown[]) checkCondition(table, c);
+}
+
+function checkCondition(table: TableSchema, condition: unknown): void {
+  if (!Array.isArray(condition) || condition.length !== 3 || typeof condition[0] !== 'string') {
+    bad(`a condition must be [column, function, value], got ${JSON.stringify(condition)}`, table.name);
+  }
+  const [name, fn, value] = condition as Condition;
+  const column = lookupColumn(table, name);
+  const at = { table: table.name, column: name };
+  if (!CONDITION_FUNCTIONS.includes(fn)) {
+    throw new SchemaValidationError('bad-operation', `unknown condition function ${JSON.stringify(fn)}`, { ...at, allowed: CONDITION_FUNCTIONS.join(' ') });
+  }
+  const ordering = fn === '<' || fn === '<=' || fn === '>' || fn === '>=';
+  if (ordering && !(columnShape(column.type) === 'scalar' && (column.type.key.type === 'integer' || column.type.key.type === 'real'))) {
+    throw new SchemaValidationError('bad-operation', `${fn} only compares integer or real scalar columns`, { ...at, allowed: '== != includes excludes' });
+  }
+  validateValue(column.type, value, at, 'transient');
+}
+
+function checkMutation(table: TableSchema, mutation: unknown): void {
+  if (!Array.isArray(mutation) || mutation.length !== 3 || typeof mutation[0] !== 'string') {
+    bad(`a mutation must be [column, mutator, value], got ${JSON.stringify(mutation)}`, table.name);
+  }
+  const [name, mutator, value] = mutation as Mutation;
+  const column = writableColumn(table, name);
+  const at = { table: table.name, column: name };
+  if (!column.mutable) throw new SchemaValidationError('immutable', `${name} can only be set when the row is inserted`, at);
+  const type = column.type;
+  const shape = columnShape(type);
+  const refuse = (reason: string, allowed: string): never => {
+    throw new SchemaValidationError('bad-operation', reason, { ...at, allowed });
+  };
+  switch (mutator) {
+    case '+=':
+    case '-=':
+    case '*=':
+    case '/=':
+    case '%=': {
+      const numeric = type.key.type === 'integer' || (type.key.type === 'real' && mutator !== '%=');
+      if (shape === 'map' || !numeric) {
+        refuse(`${mutator} needs an integer or real column (%= integer only)`, shape === 'map' ? 'insert delete' : mutatorsFor(type).join(' '));
+      }
+      // The operand is one atom of the column's key type, whatever the column's size.
+      validateValue({ key: type.key, min: 1, max: 1 }, value, at, 'transient');
+      if ((mutator === '/=' || mutator === '%=') && value === 0) {
+        throw new SchemaValidationError('range', `${mutator} by zero`, { ...at, value, allowed: 'a non-zero divisor' });
+      }
+      return;
+    }
+    case 'insert':
+    case 'delete': {
+      if (shape === 'scalar') refuse(`${mutator} needs a set or map column, ${name} holds exactly one value`, mutatorsFor(type).join(' '));
+      const mode: ValidationMode = mutator === 'insert' ? 'elements' : 'transient';
+      // "delete" on a map takes either a map (pairs) or a set of keys.
+      if (shape === 'map' && mutator === 'delete' && !(Array.isArray(value) && value[0] === 'map')) {
+        validateValue({ key: type.key, min: 0, max: 'unlimited' }, value, at, mode);
+        return;
+      }
+      validateValue({ ...type, min: 0, max: 'unlimited' }, value, at, mode);
+      return;
+    }
+    default:
+      refuse(`unknown mutator ${JSON.stringify(mutator)}`, MUTATORS.join(' '));
+  }
+}
+
+function mutatorsFor(type: ColumnType): string[] {
+  const shape = columnShape(type);
+  const arithmetic = type.value === undefined && (type.key.type === 'integer' || type.key.type === 'real');
+  const list = arithmetic ? (type.key.type === 'integer' ? ['+=', '-=', '*=', '/=', '%='] : ['+=', '-=', '*=', '/=']) : [];
+  if (shape !== 'scalar') list.push('insert', 'delete');
+  return list;
+}
