@@ -172,7 +172,8 @@ export class TableCache extends EventEmitter<CacheEvents> {
       return { kind: 'delete', table: schema.name, old };
     }
     if (fresh !== undefined && !('modify' in change)) {
-      const row = { ...withDefaults(schema, this.columns.get(schema.name) ?? [], decodeRow(schema, fresh)), _uuid: uuid } as Row;
+      const row = withDefaults(schema, this.columns.get(schema.name) ?? [], decodeRow(schema, fresh)) as Row;
+      row._uuid = uuid;
       this.put(schema.name, t, row, old);
       return old ? { kind: 'update', table: schema.name, old, row } : { kind: 'insert', table: schema.name, row };
     }
@@ -190,10 +191,17 @@ export class TableCache extends EventEmitter<CacheEvents> {
   }
 
   private put(table: string, t: Map<string, Row>, row: Row, old: Row | undefined): void {
-    if (old) this.unindex(table, old);
     t.set(row._uuid, row);
     for (const def of this.indexes.get(table) ?? []) {
       const key = indexKey(def.columns.map((c) => row[c]));
+      if (old) {
+        const oldKey = indexKey(def.columns.map((c) => old[c]));
+        // Most updates leave the indexed columns alone (a router gains a port, keeps its name).
+        if (oldKey === key) continue;
+        const was = def.byKey.get(oldKey);
+        was?.delete(old._uuid);
+        if (was?.size === 0) def.byKey.delete(oldKey);
+      }
       let set = def.byKey.get(key);
       if (!set) def.byKey.set(key, (set = new Set()));
       set.add(row._uuid);
@@ -222,8 +230,9 @@ export class TableCache extends EventEmitter<CacheEvents> {
 function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: { table: string; column: string }): DecodedValue {
   const shape = columnShape(type);
   if (shape === 'scalar') return decodeValue(type, diff, at);
+  const relaxed = relaxedType(type);
   if (shape === 'map') {
-    const delta = decodeValue({ ...type, min: 0, max: 'unlimited' }, diff, at);
+    const delta = decodeValue(relaxed, diff, at);
     const result = new Map<Atom, Atom>(entriesOf(current));
     for (const [k, v] of entriesOf(delta)) {
       if (result.has(k) && result.get(k) === v) result.delete(k);
@@ -231,7 +240,7 @@ function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: {
     }
     return type.key.type === 'string' ? (Object.fromEntries(result) as Record<string, Atom>) : result;
   }
-  const toggles = decodeValue({ key: type.key, min: 0, max: 'unlimited' }, diff, at) as Atom[];
+  const toggles = decodeValue(relaxed, diff, at) as Atom[];
   const result = new Set<Atom>(current === undefined ? [] : Array.isArray(current) ? current : [current as Atom]);
   for (const a of toggles) {
     if (result.has(a)) result.delete(a);
@@ -239,6 +248,14 @@ function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: {
   }
   const values = [...result];
   return shape === 'optional' ? values[0] : values;
+}
+
+/** The type of a modify diff: any number of elements of the column's kind. Made once per column. */
+const relaxedTypes = new WeakMap<ColumnType, ColumnType>();
+function relaxedType(type: ColumnType): ColumnType {
+  let r = relaxedTypes.get(type);
+  if (!r) relaxedTypes.set(type, (r = type.value ? { ...type, min: 0, max: 'unlimited' } : { key: type.key, min: 0, max: 'unlimited' }));
+  return r;
 }
 
 function entriesOf(value: DecodedValue): [Atom, Atom][] {
@@ -277,6 +294,8 @@ function asRecord(value: unknown): Record<string, unknown> {
 }
 
 function indexKey(values: readonly DecodedValue[]): string {
+  // The usual index is one string column (a name): its key needs no serialization.
+  if (values.length === 1 && typeof values[0] === 'string') return `s${values[0]}`;
   return JSON.stringify(values.map((v) => (v instanceof Map ? [...v] : v)));
 }
 

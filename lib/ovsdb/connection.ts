@@ -32,7 +32,12 @@ interface Pending {
   method: string;
   resolve: (value: unknown) => void;
   reject: (reason: Error) => void;
+  /** Date.now() after which the request fails; Infinity for none. */
+  deadline: number;
 }
+
+/** How often pending requests are checked against their deadlines. */
+const DEADLINE_SWEEP_MS = 100;
 
 interface ConnectionEvents {
   notification: [JsonRpcNotification];
@@ -50,6 +55,7 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
   private lastReceived = Date.now();
   private probeSentAt = 0;
   private probeTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly remote: Remote,
@@ -118,13 +124,43 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
    * before the reply, a `transact` rejects with OutcomeUnknownError (it may have committed) and
    * anything else with TransportError.
    */
-  call(method: string, params: unknown[]): Promise<unknown> {
+  call(method: string, params: unknown[], timeoutMs?: number): Promise<unknown> {
     if (this.closedWith !== null) return Promise.reject(this.closedError(method));
     const id = this.nextId++;
+    const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
+    if (timeoutMs !== undefined) this.startSweep();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { method, resolve, reject });
+      this.pending.set(id, { method, resolve, reject, deadline });
       this.send(encodeMessage(request(method, params, id)));
     });
+  }
+
+  /**
+   * One timer for all deadlines, not one per request: at thousands of transactions a second the
+   * timers would cost more than the requests. A request that times out is forgotten (its late
+   * reply is ignored); a transaction that times out may still commit, hence OutcomeUnknownError.
+   */
+  private startSweep(): void {
+    if (this.sweepTimer) return;
+    this.sweepTimer = setInterval(() => {
+      if (this.pending.size === 0) {
+        clearInterval(this.sweepTimer);
+        this.sweepTimer = undefined;
+        return;
+      }
+      const now = Date.now();
+      for (const [id, p] of this.pending) {
+        if (p.deadline > now) continue;
+        this.pending.delete(id);
+        const why = new Error(`no reply within the deadline`);
+        p.reject(
+          p.method === 'transact'
+            ? new OutcomeUnknownError({ remote: this.remoteText, method: p.method, requestId: id }, { cause: why })
+            : new TransportError(this.remoteText, `${p.method}: no reply within the deadline`),
+        );
+      }
+    }, DEADLINE_SWEEP_MS);
+    this.sweepTimer.unref();
   }
 
   /** Closes the connection; pending requests fail as if it had dropped. */
@@ -223,6 +259,7 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
     if (this.closedWith !== null) return;
     this.closedWith = reason;
     clearInterval(this.probeTimer);
+    clearInterval(this.sweepTimer);
     this.socket.destroy();
     const pending = [...this.pending.entries()];
     this.pending.clear();

@@ -11,7 +11,7 @@ import type { ConnectionOptions } from './connection.js';
 import type { JsonRpcNotification } from './jsonrpc.js';
 import { formatRemote, parseRemotes } from './remotes.js';
 import type { Remote, SslFiles } from './remotes.js';
-import { OutcomeUnknownError, TransportError } from './errors.js';
+import { TransportError } from './errors.js';
 import { checkServer, SERVER_DB_COLUMNS, serverRowFrom } from './server-db.js';
 import type { ServerDbRow } from './server-db.js';
 
@@ -146,33 +146,13 @@ export class OvsdbSession extends EventEmitter<SessionEvents> {
   async call(method: string, params: unknown[]): Promise<unknown> {
     const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const deadline = Date.now() + timeoutMs;
-    await this.ready(timeoutMs);
-    const conn = this.conn;
-    if (!conn?.isOpen) {
-      // Lost between ready() and here: nothing was sent, so waiting for the next one is safe.
-      return this.call(method, params);
+    let conn = this.conn;
+    while (!conn?.isOpen || this.statusValue !== 'connected') {
+      // Nothing was sent yet, so waiting for the next connection is safe.
+      await this.ready(Math.max(1, deadline - Date.now()));
+      conn = this.conn;
     }
-    const remaining = Math.max(1, deadline - Date.now());
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        conn.call(method, params),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            reject(
-              method === 'transact'
-                ? new OutcomeUnknownError(
-                    { remote: conn.remoteText, method },
-                    { cause: new Error(`no reply within ${timeoutMs} ms`) },
-                  )
-                : new TransportError(conn.remoteText, `${method}: no reply within ${timeoutMs} ms`),
-            );
-          }, remaining);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return conn.call(method, params, Math.max(1, deadline - Date.now()));
   }
 
   /** `transact` on the session's database. */

@@ -151,10 +151,11 @@ export function validateValue(type: ColumnType, value: unknown, at: ValueLocatio
   if (type.value !== undefined) {
     const pairs = mapPairs(value);
     if (pairs === undefined) fail('wrong-type', `expected ["map", [[key, value], ...]], got ${preview(value)}`, describeType(type));
-    const seen = new Set<string>();
+    const seen = (pairs as unknown[][]).length > 1 ? new Set<string>() : undefined;
     for (const [k, v] of pairs as unknown[][]) {
       checkAtom(type.key, k, at, mode, 'key ');
       checkAtom(type.value, v, at, mode, 'value ');
+      if (!seen) continue;
       const id = atomIdentity(k);
       if (seen.has(id)) fail('duplicate', `duplicate map key ${preview(k)}`, 'distinct keys', k);
       seen.add(id);
@@ -164,9 +165,10 @@ export function validateValue(type: ColumnType, value: unknown, at: ValueLocatio
   }
   const atoms = setAtoms(value, type.key);
   if (atoms === undefined) fail('wrong-type', `expected ${describeType(type)}, got ${preview(value)}`, describeType(type));
-  const seen = new Set<string>();
+  const seen = (atoms as unknown[]).length > 1 ? new Set<string>() : undefined;
   for (const atom of atoms as unknown[]) {
     checkAtom(type.key, atom, at, mode, '');
+    if (!seen) continue;
     const id = atomIdentity(atom);
     if (seen.has(id)) fail('duplicate', `duplicate set element ${preview(atom)}`, 'distinct elements', atom);
     seen.add(id);
@@ -204,6 +206,11 @@ function setAtoms(value: unknown, key: BaseType): unknown[] | undefined {
 
 // Sets and maps compare atoms by value; uuid and named-uuid with the same text are different atoms.
 function atomIdentity(atom: unknown): string {
+  // On the hot path of every validated transaction: no JSON.stringify for the common atoms.
+  if (typeof atom === 'string') return `s${atom}`;
+  if (typeof atom === 'number') return `n${atom}`;
+  if (typeof atom === 'boolean') return atom ? 'T' : 'F';
+  if (Array.isArray(atom) && atom.length === 2 && typeof atom[1] === 'string') return `${String(atom[0])}:${atom[1]}`;
   return JSON.stringify(atom);
 }
 
