@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { generateTypes, optionsForFiles } from '../../lib/ovsdb/codegen.js';
 import { parseSchema } from '../../lib/ovsdb/schema.js';
 import { ovnNorthboundSchema, ovnNorthboundSchemaJson } from '../../lib/ovn/schema/ovn-nb.generated.js';
-import { repoRoot, sharedDir } from './repo.js';
+import { repoRoot, versionedSchemasDir } from './repo.js';
 
 const checkedIn = [
   ['lib/ovn/schema/ovn-nb.ovsschema', 'lib/ovn/schema/ovn-nb.generated.ts'],
@@ -119,7 +119,7 @@ describe('codegen: row types generated from .ovsschema files', () => {
 
   it('generated code for the 22.03, 23.03, 24.03 and 26.03 NB and IC-NB schemas parses, and type-checks strict', function () {
     this.timeout(60_000);
-    const dir = resolve(sharedDir(), 'schemas');
+    const dir = versionedSchemasDir;
     const files: Record<string, string> = {};
     const parsed = new Map<string, ReturnType<typeof parseSchema>>();
     for (const release of ['22.03', '23.03', '24.03', '26.03']) {
@@ -140,7 +140,7 @@ describe('codegen: row types generated from .ovsschema files', () => {
       'ovn-nb-26.03 OVN_Northbound 7.18.0',
       'ovn-ic-nb-26.03 OVN_IC_Northbound 1.3.0',
     ]);
-    // What changed between releases in the tables hvnet touches (../shared/schemas/README.md).
+    // What changed between releases in the tables hvnet touches (test/schemas/README.md).
     const lrp = (release: string) => [...(parsed.get(`ovn-nb-${release}`)?.tables.get('Logical_Router_Port')?.columns.keys() ?? [])];
     assert.equal(lrp('22.03').length, 11);
     assert.ok(!lrp('23.03').includes('status') && lrp('24.03').includes('status'));

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { SchemaParseError } from '../../lib/ovsdb/errors.js';
 import { columnShape, implicitColumn, parseSchema } from '../../lib/ovsdb/schema.js';
 import type { DatabaseSchema } from '../../lib/ovsdb/schema.js';
-import { repoRoot, sharedDir } from './repo.js';
+import { repoRoot, vswitchSchema } from './repo.js';
 
 function nb(): DatabaseSchema {
   return parseSchema(readFileSync(resolve(repoRoot, 'lib/ovn/schema/ovn-nb.ovsschema'), 'utf8'));
@@ -96,7 +96,7 @@ describe('schema: parsing .ovsschema documents', () => {
   });
 
   it('reads "mutable": false (Open_vSwitch schema)', () => {
-    const vs = parseSchema(readFileSync(resolve(sharedDir(), 'schemas/installed/vswitch.ovsschema'), 'utf8'));
+    const vs = parseSchema(readFileSync(vswitchSchema, 'utf8'));
     assert.equal(vs.name, 'Open_vSwitch');
     assert.equal(vs.tables.get('Bridge')?.columns.get('name')?.mutable, false);
     assert.equal(vs.tables.get('Bridge')?.columns.get('ports')?.mutable, true);
