@@ -1,0 +1,60 @@
+// scripts/lab as a new user runs it: `up` starts OVN and libvirt and prints remotes that work,
+// a second `up` starts nothing new, `down` leaves no process, socket or pidfile behind.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, isAlive } from '../fixtures/exec.js';
+import { testRun } from '../fixtures/test-run.js';
+import { assertNoForeignLibvirt } from '../fixtures/libvirt.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const DAEMONS = ['nb', 'sb', 'northd', 'virtlogd', 'libvirtd'];
+
+describe('scripts/lab', function () {
+  this.timeout(120_000);
+  let lab: string;
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, HVNET_LAB_DIR: lab });
+  const labCmd = (verb: string): Promise<string> => run('bash', [join(repo, 'scripts/lab'), verb], { env: env(), timeoutMs: 110_000 });
+  const pids = (): Record<string, number> =>
+    Object.fromEntries(DAEMONS.filter((d) => existsSync(join(lab, `${d}.pid`))).map((d) => [d, Number(readFileSync(join(lab, `${d}.pid`), 'utf8').trim())]));
+
+  before(async () => {
+    // The lab starts a system libvirtd; one that another test left running would be refused.
+    await assertNoForeignLibvirt();
+    lab = testRun.tempDir('lab');
+  });
+
+  after(async () => {
+    // Whatever happened above, the lab's daemons go (by the PIDs it recorded).
+    if (lab) await labCmd('down').catch(() => undefined);
+  });
+
+  it('up starts OVN and libvirt and prints remotes that answer; up again starts nothing new; down stops all', async () => {
+    const out = await labCmd('up');
+    const nb = /OVN_NB_DB=(unix:\S+)/.exec(out)?.[1];
+    const tcp = /\(also (tcp:127\.0\.0\.1:\d+)\)/.exec(out)?.[1];
+    const uri = /LIBVIRT_DEFAULT_URI=(\S+)/.exec(out)?.[1];
+    assert.ok(nb && tcp && uri, `remotes printed:\n${out}`);
+    await run('ovn-nbctl', [`--db=${nb}`, 'show']);
+    await run('ovn-nbctl', [`--db=${tcp}`, 'ls-add', 'lab-check']);
+    assert.match(await run('ovn-nbctl', [`--db=${nb}`, 'ls-list']), /lab-check/);
+    assert.match(await run('virsh', ['-c', uri, 'version']), /Using library: libvirt/);
+
+    const first = pids();
+    assert.deepEqual(Object.keys(first).sort(), [...DAEMONS].sort());
+    for (const pid of Object.values(first)) assert.ok(await isAlive(pid));
+
+    const again = await labCmd('up');
+    assert.match(again, /already up/);
+    assert.deepEqual(pids(), first, 'a second up starts no second set');
+    assert.match(await labCmd('status'), /libvirtd\s+running/);
+
+    await labCmd('down');
+    for (const [name, pid] of Object.entries(first)) assert.equal(await isAlive(pid), false, `${name} (${pid}) still runs`);
+    const left = readdirSync(lab).filter((f) => /\.(pid|sock|ctl)$/.test(f));
+    assert.deepEqual(left, [], 'no pidfile, socket or control file left');
+    assert.equal(existsSync('/run/libvirt/libvirt-sock'), false);
+    assert.match(await labCmd('status'), /nb\s+stopped/);
+  });
+});
