@@ -1,6 +1,8 @@
 // The package's bin entries run from the build output as npm links them.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { testRun } from '../fixtures/test-run.js';
 import { fileURLToPath } from 'node:url';
 import { run, CommandError } from '../fixtures/exec.js';
 
@@ -31,5 +33,16 @@ describe('bin entries', () => {
     for (const file of Object.values(pkg.bin)) {
       assert.match(readFileSync(`${repo}${file}`, 'utf8'), /^#!\/usr\/bin\/env node\n/);
     }
+  });
+
+  it('a global npm install of the repository puts working hvnet and hvnetd on the PATH', async function () {
+    this.timeout(60_000);
+    // --prefix keeps the "global" install inside the run's temp dir; the machine's is not touched.
+    const prefix = testRun.tempDir('npm-global');
+    await run('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', repo], { timeoutMs: 55_000 });
+    const bin = join(prefix, 'bin');
+    for (const name of Object.keys(pkg.bin)) assert.ok(readdirSync(bin).includes(name), `${name} in ${bin}`);
+    assert.equal((await run(join(bin, 'hvnet'), ['version'])).trim(), pkg.version);
+    assert.equal((await run(join(bin, 'hvnetd'), ['--version'])).trim(), pkg.version);
   });
 });
