@@ -1,0 +1,258 @@
+// Every failure of lib/ovn is an OvnError with a stable `code` (HVNET_OVN_…), so the daemon maps
+// it to a JSON-RPC error and the CLI to an exit code by class or code, never by message text.
+// Each carries what an operator needs to act: the project, network and peering it concerns, the
+// field that was refused and the form that would have been accepted.
+
+export const OVN_ERROR_CODES = {
+  invalidName: 'HVNET_OVN_INVALID_NAME',
+  invalidTarget: 'HVNET_OVN_INVALID_TARGET',
+  invalidCidr: 'HVNET_OVN_INVALID_CIDR',
+  invalidConfig: 'HVNET_OVN_INVALID_CONFIG',
+  invalidInput: 'HVNET_OVN_INVALID_INPUT',
+  readOnlyField: 'HVNET_OVN_READ_ONLY_FIELD',
+  projectNotFound: 'HVNET_OVN_PROJECT_NOT_FOUND',
+  projectExists: 'HVNET_OVN_PROJECT_EXISTS',
+  projectNotEmpty: 'HVNET_OVN_PROJECT_NOT_EMPTY',
+  projectProtected: 'HVNET_OVN_PROJECT_PROTECTED',
+  networkNotFound: 'HVNET_OVN_NETWORK_NOT_FOUND',
+  networkExists: 'HVNET_OVN_NETWORK_EXISTS',
+  peeringNotFound: 'HVNET_OVN_PEERING_NOT_FOUND',
+  peeringExists: 'HVNET_OVN_PEERING_EXISTS',
+  peeringTargetTaken: 'HVNET_OVN_PEERING_TARGET_TAKEN',
+  selfPeering: 'HVNET_OVN_SELF_PEERING',
+  conflict: 'HVNET_OVN_CONFLICT',
+  outcomeUnknown: 'HVNET_OVN_OUTCOME_UNKNOWN',
+  schemaMissing: 'HVNET_OVN_SCHEMA_MISSING',
+  waitTimeout: 'HVNET_OVN_WAIT_TIMEOUT',
+  idsExhausted: 'HVNET_OVN_IDS_EXHAUSTED',
+} as const;
+
+export type OvnErrorCode = (typeof OVN_ERROR_CODES)[keyof typeof OVN_ERROR_CODES];
+
+/** What an error is about. Only the members that apply are set. */
+export interface OvnErrorContext {
+  project?: string;
+  network?: string;
+  peering?: string;
+  /** The request field that was refused (`name`, `target`, `ipv4`, `config.user.x`…). */
+  field?: string;
+  /** The refused value, as given. */
+  value?: unknown;
+  /** What would have been accepted. */
+  allowed?: string;
+}
+
+export class OvnError extends Error {
+  readonly code: OvnErrorCode;
+  readonly context: OvnErrorContext;
+
+  constructor(code: OvnErrorCode, message: string, context: OvnErrorContext = {}, options?: { cause?: unknown }) {
+    const allowed = context.allowed === undefined ? '' : ` (allowed: ${context.allowed})`;
+    super(`${message}${allowed}`, options);
+    this.code = code;
+    this.context = context;
+    this.name = new.target.name;
+  }
+
+  get project(): string | undefined {
+    return this.context.project;
+  }
+  get network(): string | undefined {
+    return this.context.network;
+  }
+  get peering(): string | undefined {
+    return this.context.peering;
+  }
+  get field(): string | undefined {
+    return this.context.field;
+  }
+  get allowed(): string | undefined {
+    return this.context.allowed;
+  }
+
+  /** A plain object for JSON replies: code, message and context, nothing else. */
+  toJSON(): { code: OvnErrorCode; message: string; context: OvnErrorContext } {
+    return { code: this.code, message: this.message, context: this.context };
+  }
+}
+
+/** A project, network or peering name outside the allowed form (names.ts). */
+export class InvalidNameError extends OvnError {
+  constructor(message: string, context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.invalidName, message, context);
+  }
+}
+
+/** A peering target that is not `network` or `project/network`. */
+export class InvalidTargetError extends OvnError {
+  constructor(message: string, context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.invalidTarget, message, context);
+  }
+}
+
+export class InvalidCidrError extends OvnError {
+  constructor(message: string, context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.invalidCidr, message, context);
+  }
+}
+
+/** A peering config key that is not `user.*`, or a value hvnet will not store. */
+export class InvalidConfigError extends OvnError {
+  constructor(message: string, context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.invalidConfig, message, context);
+  }
+}
+
+/** Any other malformed request member (a description too long, a wrong type from JSON). */
+export class InvalidInputError extends OvnError {
+  constructor(message: string, context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.invalidInput, message, context);
+  }
+}
+
+/** An update tried to change a field that is fixed at creation. */
+export class ReadOnlyFieldError extends OvnError {
+  constructor(message: string, context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.readOnlyField, message, context);
+  }
+}
+
+export class ProjectNotFoundError extends OvnError {
+  constructor(context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.projectNotFound, `project ${JSON.stringify(context.project)} does not exist`, context);
+  }
+}
+
+export class ProjectExistsError extends OvnError {
+  constructor(context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.projectExists, `project ${JSON.stringify(context.project)} already exists`, context);
+  }
+}
+
+export class ProjectNotEmptyError extends OvnError {
+  constructor(
+    context: OvnErrorContext,
+    readonly networks: readonly string[],
+  ) {
+    super(
+      OVN_ERROR_CODES.projectNotEmpty,
+      `project ${JSON.stringify(context.project)} still has networks (${networks.join(', ')}); delete them first`,
+      context,
+    );
+  }
+}
+
+/** The `default` project always exists and cannot be deleted. */
+export class ProjectProtectedError extends OvnError {
+  constructor(context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.projectProtected, `project ${JSON.stringify(context.project)} cannot be deleted`, context);
+  }
+}
+
+export class NetworkNotFoundError extends OvnError {
+  constructor(context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.networkNotFound, `network ${JSON.stringify(context.network)} does not exist in project ${JSON.stringify(context.project)}`, context);
+  }
+}
+
+export class NetworkExistsError extends OvnError {
+  constructor(context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.networkExists, `network ${JSON.stringify(context.network)} already exists in project ${JSON.stringify(context.project)}`, context);
+  }
+}
+
+export class PeeringNotFoundError extends OvnError {
+  constructor(context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.peeringNotFound, `network ${JSON.stringify(context.network)} has no peering ${JSON.stringify(context.peering)}`, context);
+  }
+}
+
+export class PeeringExistsError extends OvnError {
+  constructor(context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.peeringExists, `network ${JSON.stringify(context.network)} already has a peering ${JSON.stringify(context.peering)}`, context);
+  }
+}
+
+/** One peering per (network, target): another peering of the network already targets it. */
+export class PeeringTargetTakenError extends OvnError {
+  constructor(
+    context: OvnErrorContext,
+    readonly existingPeering: string,
+    readonly target: string,
+  ) {
+    super(
+      OVN_ERROR_CODES.peeringTargetTaken,
+      `network ${JSON.stringify(context.network)} already peers with ${target} through peering ${JSON.stringify(existingPeering)}`,
+      context,
+    );
+  }
+}
+
+export class SelfPeeringError extends OvnError {
+  constructor(context: OvnErrorContext) {
+    super(OVN_ERROR_CODES.selfPeering, `network ${JSON.stringify(context.network)} cannot peer with itself`, context);
+  }
+}
+
+/**
+ * Other writers kept changing what the transaction depended on: every attempt failed its `wait`
+ * guards. Nothing was applied by the failed attempts; the request may be sent again.
+ */
+export class OvnConflictError extends OvnError {
+  constructor(
+    readonly attempts: number,
+    context: OvnErrorContext,
+    options?: { cause?: unknown },
+  ) {
+    super(OVN_ERROR_CODES.conflict, `the Northbound kept changing under the request; gave up after ${attempts} attempts`, context, options);
+  }
+}
+
+/**
+ * The connection dropped after a transaction was sent, and the retries could not tell whether it
+ * was applied (they also ended unknown). Re-read (list/show) before deciding: never resend blindly.
+ */
+export class OvnOutcomeUnknownError extends OvnError {
+  constructor(
+    readonly attempts: number,
+    context: OvnErrorContext,
+    options?: { cause?: unknown },
+  ) {
+    super(OVN_ERROR_CODES.outcomeUnknown, `the outcome of the request is unknown after ${attempts} attempts (connection lost each time)`, context, options);
+  }
+}
+
+/** The server's Northbound schema lacks a table or column hvnet writes or reads. */
+export class SchemaMissingError extends OvnError {
+  constructor(
+    readonly table: string,
+    readonly column: string | undefined,
+    readonly serverVersion: string,
+  ) {
+    super(
+      OVN_ERROR_CODES.schemaMissing,
+      `the Northbound server (schema ${serverVersion}) has no ${column === undefined ? `table ${table}` : `column ${table}.${column}`}, which hvnet needs`,
+      { field: column === undefined ? table : `${table}.${column}` },
+    );
+  }
+}
+
+/** `wait: 'sb'|'hv'`: northd (or the chassis) did not catch up in time. The change itself is committed. */
+export class WaitTimeoutError extends OvnError {
+  constructor(
+    readonly target: 'sb' | 'hv',
+    readonly nbCfg: number,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      OVN_ERROR_CODES.waitTimeout,
+      `committed, but ${target === 'sb' ? 'sb_cfg' : 'hv_cfg'} did not reach nb_cfg ${nbCfg} within ${timeoutMs} ms (is ovn-northd running?)`,
+    );
+  }
+}
+
+export class IdsExhaustedError extends OvnError {
+  constructor(max: number) {
+    super(OVN_ERROR_CODES.idsExhausted, `no network id left (ids go up to ${max})`);
+  }
+}

@@ -1,0 +1,228 @@
+// The OVN rows of active peerings, as a function of the declarations: for a mutual pair A↔B
+// whose subnets do not overlap, A's router has a port facing B (A's MAC, A's gateway addresses as
+// /32 and /128, `peer` = B's port) and a static route per address family to B's subnet via B's
+// gateway out of that port — and the same on B. Everything else hvnet tagged as a peer row is
+// removed. Planners call `convergePeerRows` for the networks a request touches; the reconciler
+// calls it for all of them. The same diff tells whether a peering's rows are intact (status).
+import { insert, mutate, mutation, update, where } from '../ovsdb/operations.js';
+import type { Mutation } from '../ovsdb/operations.js';
+import { map, namedUuid, set, uuid } from '../ovsdb/values.js';
+import { hostCidr, overlaps } from './cidr.js';
+import { EXT, rowNames } from './ids.js';
+import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
+import type { Declaration, NbView, Network, RouteRow, RouterPortRow } from './state.js';
+
+export type PeeringState =
+  | { status: 'pending' }
+  | { status: 'errored'; reason: string; peer: Network }
+  | { status: 'active'; peer: Network };
+
+/**
+ * Pending unless the target exists and declares a peering back. Nothing about a target that does
+ * not answer is revealed: a missing project, a missing network and a network that has not
+ * declared yet all give the same `pending`.
+ */
+export function peeringState(model: Pick<PlanModel, 'network'>, a: Network, d: Declaration): PeeringState {
+  const b = model.network(d.target.project, d.target.network);
+  if (!b || b.id === a.id) return { status: 'pending' };
+  const mutual = [...b.declarations.values()].some((x) => x.target.project === a.project && x.target.network === a.name);
+  if (!mutual) return { status: 'pending' };
+  const clash: string[] = [];
+  if (overlaps(a.ipv4, b.ipv4)) clash.push(`${a.ipv4.subnet} and ${b.ipv4.subnet}`);
+  if (a.ipv6 && b.ipv6 && overlaps(a.ipv6, b.ipv6)) clash.push(`${a.ipv6.subnet} and ${b.ipv6.subnet}`);
+  if (clash.length > 0) {
+    return { status: 'errored', reason: `the subnets of the two networks overlap (${clash.join('; ')}); the peering is not activated`, peer: b };
+  }
+  return { status: 'active', peer: b };
+}
+
+interface WantPort {
+  name: string;
+  mac: string;
+  networks: string[];
+  peer: string;
+}
+
+interface WantRoute {
+  ip_prefix: string;
+  nexthop: string;
+  output_port: string;
+}
+
+function wantPort(a: Network, b: Network): WantPort {
+  const networks = [hostCidr(a.ipv4), ...(a.ipv6 ? [hostCidr(a.ipv6)] : [])];
+  return { name: rowNames.peerPort(a.id, b.id), mac: a.mac, networks, peer: rowNames.peerPort(b.id, a.id) };
+}
+
+function wantRoutes(a: Network, b: Network): WantRoute[] {
+  const out = rowNames.peerPort(a.id, b.id);
+  const routes: WantRoute[] = [{ ip_prefix: b.ipv4.subnet, nexthop: b.ipv4.address, output_port: out }];
+  // An IPv6 route only when both ends have IPv6: the nexthop must be reachable on the peer port.
+  if (a.ipv6 && b.ipv6) routes.push({ ip_prefix: b.ipv6.subnet, nexthop: b.ipv6.address, output_port: out });
+  return routes;
+}
+
+function samePort(row: RouterPortRow, want: WantPort): boolean {
+  return (
+    row.name === want.name &&
+    row.mac === want.mac &&
+    row.peer === want.peer &&
+    row.networks.length === want.networks.length &&
+    [...row.networks].sort().join(' ') === [...want.networks].sort().join(' ')
+  );
+}
+
+function sameRoute(row: RouteRow, want: WantRoute): boolean {
+  return (
+    row.ip_prefix === want.ip_prefix &&
+    row.nexthop === want.nexthop &&
+    row.output_port === want.output_port &&
+    (row.policy === undefined || row.policy === 'dst-ip') &&
+    row.route_table === ''
+  );
+}
+
+function tags(a: Network, remoteId: number): ReturnType<typeof map> {
+  return map({ [EXT.id]: String(a.id), [EXT.peerId]: String(remoteId) });
+}
+
+/** The active peers of a network in the model, by id. */
+export function activePeers(model: Pick<PlanModel, 'network'>, a: Network): Map<number, Network> {
+  const out = new Map<number, Network>();
+  for (const d of a.declarations.values()) {
+    const s = peeringState(model, a, d);
+    if (s.status === 'active') out.set(s.peer.id, s.peer);
+  }
+  return out;
+}
+
+interface RouterDiff {
+  inserts: ReturnType<typeof insert>[];
+  updates: ReturnType<typeof update>[];
+  mutations: Mutation[];
+  changes: RowChange[];
+  /** Remote networks the changes depend on. */
+  remotes: Set<number>;
+}
+
+/** What must change on network `a`'s router so its peer rows match the model. */
+export function diffPeerRows(view: NbView, model: PlanModel, a: Network): RouterDiff {
+  const diff: RouterDiff = { inserts: [], updates: [], mutations: [], changes: [], remotes: new Set() };
+  const router = a.router;
+  if (!router) return diff;
+  const peers = activePeers(model, a);
+  const ports = view.peerPorts(router);
+  const routes = view.peerRoutes(router);
+  const delPorts: string[] = [];
+  const delRoutes: string[] = [];
+  const addPorts: string[] = [];
+  const addRoutes: string[] = [];
+  const me = { id: a.id, project: a.project, name: a.name };
+  const change = (c: Omit<RowChange, 'network'>): void => {
+    diff.changes.push({ ...c, network: me });
+    diff.remotes.add(c.remote.id);
+  };
+  const remoteOf = (id: number): RowChange['remote'] => {
+    const b = peers.get(id) ?? view.networkById(id);
+    return b ? { id, project: b.project, name: b.name } : { id };
+  };
+
+  for (const [bId, b] of peers) {
+    const want = wantPort(a, b);
+    const mine = ports.filter((p) => p.remoteId === bId);
+    const keep = mine.find((p) => samePort(p.row, want)) ?? mine[0];
+    for (const p of mine) {
+      if (p === keep) continue;
+      delPorts.push(p.row._uuid);
+      change({ action: 'delete', table: 'Logical_Router_Port', what: p.row.name, remote: remoteOf(bId) });
+    }
+    if (!keep) {
+      const name = `p_${a.id}_${bId}`;
+      diff.inserts.push(
+        insert(
+          'Logical_Router_Port',
+          { name: want.name, mac: want.mac, networks: set(want.networks), peer: want.peer, external_ids: tags(a, bId) },
+          name,
+        ),
+      );
+      addPorts.push(name);
+      change({ action: 'insert', table: 'Logical_Router_Port', what: want.name, remote: remoteOf(bId) });
+    } else if (!samePort(keep.row, want)) {
+      diff.updates.push(
+        update('Logical_Router_Port', [where('_uuid', '==', uuid(keep.row._uuid))], {
+          name: want.name,
+          mac: want.mac,
+          networks: set(want.networks),
+          peer: want.peer,
+        }),
+      );
+      change({ action: 'update', table: 'Logical_Router_Port', what: want.name, remote: remoteOf(bId) });
+    }
+
+    const mineRoutes = routes.filter((r) => r.remoteId === bId);
+    const used = new Set<string>();
+    for (const [i, w] of wantRoutes(a, b).entries()) {
+      const hit = mineRoutes.find((r) => !used.has(r.row._uuid) && sameRoute(r.row, w));
+      if (hit) {
+        used.add(hit.row._uuid);
+        continue;
+      }
+      const name = `r_${a.id}_${bId}_${i}`;
+      diff.inserts.push(
+        insert(
+          'Logical_Router_Static_Route',
+          { ip_prefix: w.ip_prefix, nexthop: w.nexthop, output_port: w.output_port, external_ids: tags(a, bId) },
+          name,
+        ),
+      );
+      addRoutes.push(name);
+      change({ action: 'insert', table: 'Logical_Router_Static_Route', what: `${w.ip_prefix} via ${w.nexthop}`, remote: remoteOf(bId) });
+    }
+    for (const r of mineRoutes) {
+      if (used.has(r.row._uuid)) continue;
+      delRoutes.push(r.row._uuid);
+      change({ action: 'delete', table: 'Logical_Router_Static_Route', what: `${r.row.ip_prefix} via ${r.row.nexthop}`, remote: remoteOf(bId) });
+    }
+  }
+  // Rows for peerings that are no longer active (deleted, target gone, overlap): all go.
+  for (const p of ports) {
+    if (peers.has(p.remoteId)) continue;
+    delPorts.push(p.row._uuid);
+    change({ action: 'delete', table: 'Logical_Router_Port', what: p.row.name, remote: remoteOf(p.remoteId) });
+  }
+  for (const r of routes) {
+    if (peers.has(r.remoteId)) continue;
+    delRoutes.push(r.row._uuid);
+    change({ action: 'delete', table: 'Logical_Router_Static_Route', what: `${r.row.ip_prefix} via ${r.row.nexthop}`, remote: remoteOf(r.remoteId) });
+  }
+  // Ports and routes are non-root rows: dropping the router's reference deletes them.
+  if (delPorts.length > 0) diff.mutations.push(mutation('ports', 'delete', set(delPorts.map(uuid))));
+  if (delRoutes.length > 0) diff.mutations.push(mutation('static_routes', 'delete', set(delRoutes.map(uuid))));
+  if (addPorts.length > 0) diff.mutations.push(mutation('ports', 'insert', set(addPorts.map(namedUuid))));
+  if (addRoutes.length > 0) diff.mutations.push(mutation('static_routes', 'insert', set(addRoutes.map(namedUuid))));
+  return diff;
+}
+
+/**
+ * Adds to the transaction what it takes to make the peer rows of `networks` match the model,
+ * with guards on every router whose state the changes were computed from.
+ */
+export function convergePeerRows(tx: TxnBuilder, view: NbView, model: PlanModel, networks: Iterable<Network>): void {
+  const seen = new Set<number>();
+  for (const a of networks) {
+    if (seen.has(a.id) || model.isRemoved(a.id) || !a.router) continue;
+    seen.add(a.id);
+    const diff = diffPeerRows(view, model, a);
+    if (diff.changes.length === 0) continue;
+    tx.guardRouter(a.router);
+    for (const id of diff.remotes) tx.guardRouter(view.networkById(id)?.router);
+    tx.write(...diff.inserts, ...diff.updates);
+    if (diff.mutations.length > 0) tx.write(mutate('Logical_Router', [where('_uuid', '==', uuid(a.router._uuid))], diff.mutations));
+    tx.changes.push(...diff.changes);
+  }
+}
+
+/** Whether the rows of the active peering a↔b are in place on both routers. */
+export function peerRowsIntact(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
+  return !diffPeerRows(view, model, a).remotes.has(b.id) && !diffPeerRows(view, model, b).remotes.has(a.id);
+}

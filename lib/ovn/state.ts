@@ -1,0 +1,317 @@
+// Reading hvnet's state out of the monitored NB cache: projects (NB_Global external_ids),
+// networks (one Logical_Router each, user names and settings in its external_ids), peering
+// declarations (one external_ids key per peering on the router) and the peer rows.
+//
+// Nothing here is state of its own: the indexes below are derived from the cache and follow its
+// change events, so any hvnetd sharing the NB reads the same thing. Parsed networks are memoised
+// per cache row object (the cache replaces a row object on every change, so a memo never goes
+// stale).
+import type { TableCache, CacheEvent } from '../ovsdb/cache.js';
+import type {
+  LogicalRouterPortRow,
+  LogicalRouterRow,
+  LogicalRouterStaticRouteRow,
+  LogicalSwitchRow,
+  NBGlobalRow,
+} from './schema/ovn-nb.generated.js';
+import { parseGatewayCidr } from './cidr.js';
+import type { GatewayCidr } from './cidr.js';
+import { EXT, networkMac, parseId, rowNames } from './ids.js';
+import { DEFAULT_PROJECT, formatTarget, isValidName, parseTarget } from './names.js';
+import type { Target } from './names.js';
+
+export type RouterRow = Pick<LogicalRouterRow, '_uuid' | 'name' | 'ports' | 'static_routes' | 'external_ids'>;
+export type RouterPortRow = Pick<LogicalRouterPortRow, '_uuid' | 'name' | 'mac' | 'networks' | 'peer' | 'external_ids'>;
+export type RouteRow = Pick<
+  LogicalRouterStaticRouteRow,
+  '_uuid' | 'ip_prefix' | 'nexthop' | 'output_port' | 'policy' | 'route_table' | 'external_ids'
+>;
+export type SwitchRow = Pick<LogicalSwitchRow, '_uuid' | 'name' | 'ports' | 'external_ids'>;
+export type GlobalRow = Pick<NBGlobalRow, '_uuid' | 'external_ids' | 'nb_cfg' | 'sb_cfg' | 'hv_cfg'>;
+
+/** One side's declaration of a peering, as stored under `hvnet:peering:<name>` on its router. */
+export interface Declaration {
+  name: string;
+  target: Target;
+  description: string;
+  config: Record<string, string>;
+}
+
+export interface Network {
+  id: number;
+  project: string;
+  name: string;
+  description: string;
+  ipv4: GatewayCidr;
+  ipv6: GatewayCidr | undefined;
+  mac: string;
+  /** Peering declarations by peering name. */
+  declarations: ReadonlyMap<string, Declaration>;
+  /** The router row as read (undefined for a network a plan is about to create). */
+  router: RouterRow | undefined;
+}
+
+export interface Project {
+  name: string;
+  description: string;
+}
+
+/** The stored form of a declaration (the external_ids value). Keys sorted: equal content, equal text. */
+export function encodeDeclaration(d: Omit<Declaration, 'name'>): string {
+  const config = Object.fromEntries(Object.entries(d.config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify({ target: formatTarget(d.target), description: d.description, config });
+}
+
+function decodeDeclaration(name: string, text: string, project: string): Declaration | undefined {
+  try {
+    const v = JSON.parse(text) as { target?: unknown; description?: unknown; config?: unknown };
+    if (typeof v.target !== 'string' || typeof v.description !== 'string') return undefined;
+    const config: Record<string, string> = {};
+    if (typeof v.config === 'object' && v.config !== null) {
+      for (const [k, val] of Object.entries(v.config as Record<string, unknown>)) if (typeof val === 'string') config[k] = val;
+    }
+    return { name, target: parseTarget(v.target, project), description: v.description, config };
+  } catch {
+    return undefined;
+  }
+}
+
+export function encodeProject(p: Omit<Project, 'name'>): string {
+  return JSON.stringify({ description: p.description });
+}
+
+/** Parses a router into a Network; undefined when it is not an (intact) hvnet network router. */
+export function parseNetwork(row: RouterRow): Network | undefined {
+  const ext = row.external_ids;
+  const id = parseId(ext[EXT.id]);
+  const project = ext[EXT.project];
+  const name = ext[EXT.network];
+  if (id === undefined || !isValidName(project) || !isValidName(name) || row.name !== rowNames.router(id)) return undefined;
+  let ipv4: GatewayCidr;
+  let ipv6: GatewayCidr | undefined;
+  try {
+    ipv4 = parseGatewayCidr('ipv4', 4, ext[EXT.ipv4]);
+    ipv6 = ext[EXT.ipv6] === undefined ? undefined : parseGatewayCidr('ipv6', 6, ext[EXT.ipv6]);
+  } catch {
+    return undefined;
+  }
+  const declarations = new Map<string, Declaration>();
+  for (const [k, v] of Object.entries(ext)) {
+    if (!k.startsWith(EXT.peeringPrefix)) continue;
+    const peering = k.slice(EXT.peeringPrefix.length);
+    const d = isValidName(peering) ? decodeDeclaration(peering, v, project) : undefined;
+    if (d) declarations.set(peering, d);
+  }
+  return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
+}
+
+/** A peer port or route on a router, with the id of the network it leads to. */
+export interface PeerRow<T> {
+  row: T;
+  remoteId: number;
+}
+
+function networkKey(project: string, name: string): string {
+  return `${project}/${name}`;
+}
+
+/**
+ * A read view of the cache for planners. Synchronous: a plan made without awaiting in between
+ * sees one consistent state (the cache applies each NB transaction's update as a whole).
+ */
+export class NbView {
+  private readonly byKey = new Map<string, Set<string>>();
+  private readonly byId = new Map<number, Set<string>>();
+  private readonly parsed = new WeakMap<object, Network | null>();
+  private readonly onChange = (e: CacheEvent): void => {
+    if (e.table !== 'Logical_Router') return;
+    if (e.kind !== 'insert') this.unindex(e.old as unknown as RouterRow);
+    if (e.kind !== 'delete') this.index(e.row as unknown as RouterRow);
+  };
+
+  constructor(readonly cache: TableCache) {
+    for (const row of cache.table('Logical_Router').values()) this.index(row as unknown as RouterRow);
+    cache.on('change', this.onChange);
+  }
+
+  close(): void {
+    this.cache.off('change', this.onChange);
+  }
+
+  private index(row: RouterRow): void {
+    const ext = row.external_ids;
+    const id = parseId(ext[EXT.id]);
+    if (id === undefined) return;
+    addTo(this.byId, id, row._uuid);
+    const project = ext[EXT.project];
+    const name = ext[EXT.network];
+    if (project !== undefined && name !== undefined) addTo(this.byKey, networkKey(project, name), row._uuid);
+  }
+
+  private unindex(row: RouterRow): void {
+    const ext = row.external_ids;
+    const id = parseId(ext[EXT.id]);
+    if (id === undefined) return;
+    removeFrom(this.byId, id, row._uuid);
+    const project = ext[EXT.project];
+    const name = ext[EXT.network];
+    if (project !== undefined && name !== undefined) removeFrom(this.byKey, networkKey(project, name), row._uuid);
+  }
+
+  router(uuid: string): RouterRow | undefined {
+    return this.cache.get('Logical_Router', uuid) as unknown as RouterRow | undefined;
+  }
+
+  private networkOf(uuid: string): Network | undefined {
+    const row = this.router(uuid);
+    if (!row) return undefined;
+    let n = this.parsed.get(row);
+    if (n === undefined) {
+      n = parseNetwork(row) ?? null;
+      this.parsed.set(row, n);
+    }
+    return n ?? undefined;
+  }
+
+  /** The network `project/name`; with duplicates (made by hand), the lowest id. */
+  network(project: string, name: string): Network | undefined {
+    const uuids = this.byKey.get(networkKey(project, name));
+    if (!uuids) return undefined;
+    let best: Network | undefined;
+    for (const u of uuids) {
+      const n = this.networkOf(u);
+      if (n && (!best || n.id < best.id)) best = n;
+    }
+    return best;
+  }
+
+  networkById(id: number): Network | undefined {
+    for (const u of this.byId.get(id) ?? []) {
+      const n = this.networkOf(u);
+      if (n) return n;
+    }
+    return undefined;
+  }
+
+  networks(project?: string): Network[] {
+    const out: Network[] = [];
+    for (const uuids of this.byId.values()) {
+      for (const u of uuids) {
+        const n = this.networkOf(u);
+        if (n && (project === undefined || n.project === project)) out.push(n);
+      }
+    }
+    return out.sort((a, b) => (a.project === b.project ? (a.name < b.name ? -1 : 1) : a.project < b.project ? -1 : 1));
+  }
+
+  /** Whether an id is taken by a router, or any of its row names by a row (hvnet's or not). */
+  idTaken(id: number): boolean {
+    if ((this.byId.get(id)?.size ?? 0) > 0) return true;
+    const c = this.cache;
+    return (
+      c.lookup('Logical_Router', ['name'], [rowNames.router(id)]).length > 0 ||
+      c.lookup('Logical_Switch', ['name'], [rowNames.switch(id)]).length > 0 ||
+      c.lookupOne('Logical_Router_Port', 'name', rowNames.routerPort(id)) !== undefined ||
+      c.lookupOne('Logical_Switch_Port', 'name', rowNames.switchRouterPort(id)) !== undefined
+    );
+  }
+
+  maxId(): number {
+    let max = 0;
+    for (const id of this.byId.keys()) if (id > max) max = id;
+    return max;
+  }
+
+  /** Networks whose routers hold peer rows leading to network `id` (found by the rows' tags). */
+  networksWithPeerRowsTo(id: number): Network[] {
+    const out: Network[] = [];
+    const tag = String(id);
+    for (const uuids of this.byId.values()) {
+      for (const u of uuids) {
+        const n = this.networkOf(u);
+        const r = n?.router;
+        if (!n || !r || n.id === id) continue;
+        const hit =
+          r.ports.some((p) => this.port(p)?.external_ids[EXT.peerId] === tag) ||
+          r.static_routes.some((x) => this.route(x)?.external_ids[EXT.peerId] === tag);
+        if (hit) out.push(n);
+      }
+    }
+    return out;
+  }
+
+  port(uuid: string): RouterPortRow | undefined {
+    return this.cache.get('Logical_Router_Port', uuid) as unknown as RouterPortRow | undefined;
+  }
+
+  route(uuid: string): RouteRow | undefined {
+    return this.cache.get('Logical_Router_Static_Route', uuid) as unknown as RouteRow | undefined;
+  }
+
+  /** The router's ports that hvnet made for peerings (tagged with the remote network's id). */
+  peerPorts(router: RouterRow): PeerRow<RouterPortRow>[] {
+    const out: PeerRow<RouterPortRow>[] = [];
+    for (const u of router.ports) {
+      const p = this.port(u);
+      const remoteId = parseId(p?.external_ids[EXT.peerId]);
+      if (p && remoteId !== undefined) out.push({ row: p, remoteId });
+    }
+    return out;
+  }
+
+  peerRoutes(router: RouterRow): PeerRow<RouteRow>[] {
+    const out: PeerRow<RouteRow>[] = [];
+    for (const u of router.static_routes) {
+      const r = this.route(u);
+      const remoteId = parseId(r?.external_ids[EXT.peerId]);
+      if (r && remoteId !== undefined) out.push({ row: r, remoteId });
+    }
+    return out;
+  }
+
+  switchOf(id: number): SwitchRow | undefined {
+    return this.cache.lookup('Logical_Switch', ['name'], [rowNames.switch(id)])[0] as unknown as SwitchRow | undefined;
+  }
+
+  nbGlobal(): GlobalRow | undefined {
+    const first = this.cache.table('NB_Global').values().next();
+    return first.done ? undefined : (first.value as unknown as GlobalRow);
+  }
+
+  /** Every project: `default` always, plus those recorded in NB_Global. */
+  projects(): Project[] {
+    const out = new Map<string, Project>([[DEFAULT_PROJECT, { name: DEFAULT_PROJECT, description: 'Default project' }]]);
+    const ext = this.nbGlobal()?.external_ids ?? {};
+    for (const [k, v] of Object.entries(ext)) {
+      if (!k.startsWith(EXT.projectPrefix)) continue;
+      const name = k.slice(EXT.projectPrefix.length);
+      if (!isValidName(name) || name === DEFAULT_PROJECT) continue;
+      let description = '';
+      try {
+        const parsed = JSON.parse(v) as { description?: unknown };
+        if (typeof parsed.description === 'string') description = parsed.description;
+      } catch {
+        // a hand-written value: the project exists, without a description
+      }
+      out.set(name, { name, description });
+    }
+    return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  project(name: string): Project | undefined {
+    return this.projects().find((p) => p.name === name);
+  }
+}
+
+function addTo<K>(m: Map<K, Set<string>>, k: K, v: string): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
+function removeFrom<K>(m: Map<K, Set<string>>, k: K, v: string): void {
+  const s = m.get(k);
+  s?.delete(v);
+  if (s?.size === 0) m.delete(k);
+}
+
