@@ -1,12 +1,80 @@
 #!/usr/bin/env node
-// The hvnet daemon's entry point. Its service loop (configuration, OVN session, socket API) is
-// not built yet; it says so instead of pretending to run.
+// hvnetd: the host agent. Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 78 (EX_CONFIG) when
+// the configuration is unusable, 2 for a bad command line, 1 for anything else.
+import { parseArgs } from 'node:util';
 import { VERSION } from '../version.js';
+import { Hvnetd } from '../daemon/hvnetd.js';
+import { DEFAULT_CONFIG_FILE } from '../config/schema.js';
+import { EXIT, HvnetError } from '../api/errors.js';
+import { createLogger } from '../logger.js';
 
-const args = process.argv.slice(2);
-if (args.includes('--version')) {
-  process.stdout.write(`${VERSION}\n`);
-} else {
-  process.stderr.write('hvnetd: the daemon is not available in this version; only --version is\n');
-  process.exitCode = 78; // EX_CONFIG: systemd's Restart=on-failure will not loop on it forever
+const USAGE = `usage: hvnetd [--config FILE] [--version]
+
+  --config FILE   configuration (default ${DEFAULT_CONFIG_FILE}); check it with 'hvnet config check FILE'
+  --version       print the version and exit
+
+Runs in the foreground (systemd Type=notify). SIGHUP reloads the configuration, SIGTERM stops.
+`;
+
+function args(): { config: string } | undefined {
+  try {
+    const { values } = parseArgs({
+      options: { config: { type: 'string', short: 'c' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    });
+    if (values.version) {
+      process.stdout.write(`${VERSION}\n`);
+      return undefined;
+    }
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return undefined;
+    }
+    return { config: values.config ?? DEFAULT_CONFIG_FILE };
+  } catch (e) {
+    process.stderr.write(`hvnetd: ${(e as Error).message}\n${USAGE}`);
+    process.exitCode = EXIT.usage;
+    return undefined;
+  }
 }
+
+async function main(): Promise<void> {
+  const a = args();
+  if (!a) return;
+  const daemon = new Hvnetd(a.config);
+  const log = createLogger('info');
+  let exiting = false;
+  const stop = (signal: string): void => {
+    if (exiting) return;
+    exiting = true;
+    daemon.stop(signal).then(
+      () => process.exit(EXIT.ok),
+      (e: unknown) => {
+        log.fatal({ err: e }, 'error while stopping');
+        process.exit(EXIT.failure);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void daemon.reload());
+  process.on('uncaughtException', (e) => {
+    log.fatal({ err: e }, 'uncaught exception');
+    process.exit(EXIT.failure);
+  });
+  process.on('unhandledRejection', (e) => {
+    log.fatal({ err: e }, 'unhandled rejection');
+    process.exit(EXIT.failure);
+  });
+  try {
+    await daemon.start();
+  } catch (e) {
+    const code = e instanceof HvnetError ? e.exitCode : EXIT.failure;
+    log.fatal({ code: e instanceof HvnetError ? e.code : 'HVNET_INTERNAL', err: (e as Error).message }, 'hvnetd cannot start');
+    process.stderr.write(`hvnetd: ${(e as Error).message}\n`);
+    await daemon.stop('start-up failed').catch(() => undefined);
+    process.exit(code);
+  }
+}
+
+void main();

@@ -120,6 +120,8 @@ export class TableCache extends EventEmitter<CacheEvents> {
    * announcing only the differences, so a reconciler sees what changed while it was away.
    */
   replaceAll(snapshot: unknown): CacheEvent[] {
+    // The first fill (and any fill of an empty cache) has nothing to compare against.
+    if (this.rowCount === 0) return this.applyUpdates(snapshot);
     const fresh = new TableCache(this.schema, Object.fromEntries(this.columns), {});
     fresh.applyUpdates(snapshot);
     const events: CacheEvent[] = [];
@@ -266,13 +268,30 @@ function entriesOf(value: DecodedValue): [Atom, Atom][] {
 
 /** A fresh row (insert/initial) lists only non-default columns in update2; fill in the defaults. */
 function withDefaults(schema: TableSchema, monitored: readonly string[], row: DecodedRow): DecodedRow {
+  for (const [name, make] of defaultsOf(schema, monitored)) if (!(name in row)) row[name] = make();
+  return row;
+}
+
+type DefaultMaker = () => DecodedValue;
+const defaultsCache = new WeakMap<readonly string[], [string, DefaultMaker][]>();
+
+/** Per monitored column list, made once: the column names and how to make each default value. */
+function defaultsOf(schema: TableSchema, monitored: readonly string[]): [string, DefaultMaker][] {
+  let list = defaultsCache.get(monitored);
+  if (list) return list;
+  list = [];
   for (const name of monitored) {
     const col = schema.columns.get(name);
-    if (!col || name in row) continue;
+    if (!col) continue;
     const shape = columnShape(col.type);
-    row[name] = shape === 'set' ? [] : shape === 'map' ? (col.type.key.type === 'string' ? {} : new Map()) : shape === 'optional' ? undefined : defaultAtom(col.type);
+    const atom = shape === 'scalar' ? defaultAtom(col.type) : undefined;
+    const stringKeys = col.type.key.type === 'string';
+    const make: DefaultMaker =
+      shape === 'set' ? () => [] : shape === 'map' ? (stringKeys ? () => ({}) : () => new Map()) : () => atom;
+    list.push([name, make]);
   }
-  return row;
+  defaultsCache.set(monitored, list);
+  return list;
 }
 
 function defaultAtom(type: ColumnType): Atom {

@@ -1,0 +1,115 @@
+// The host's status as hvnetd sees it: what `hvnet status` shows and what every controller report
+// carries. Nothing here changes by itself with time (no uptime, no counters of traffic), so two
+// equal statuses mean nothing happened and a report is only sent for a real change.
+import { FormatRegistry, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+
+// TypeBox checks no format it was not told about; controllers validate reports with these schemas.
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => ISO_UTC.test(v) && !Number.isNaN(Date.parse(v)));
+
+const strict = { additionalProperties: false } as const;
+const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC.' });
+
+export const HealthReasonSchema = Type.Object(
+  {
+    code: Type.String({ description: 'Stable: nb-disconnected, nb-not-synced, link-missing, link-down, link-mtu, network-missing, network-unknown, …' }),
+    subject: Type.String({ description: 'What it is about: a link, a network, the NB.' }),
+    message: Type.String(),
+  },
+  strict,
+);
+export type HealthReason = Static<typeof HealthReasonSchema>;
+
+export const NbStatusSchema = Type.Object(
+  {
+    state: Type.Union([Type.Literal('connected'), Type.Literal('connecting'), Type.Literal('disconnected')]),
+    remotes: Type.String({ description: 'The configured remote list.' }),
+    remote: Type.Optional(Type.String({ description: 'The server in use.' })),
+    synced: Type.Boolean({ description: 'The cache holds a full copy of the monitored tables.' }),
+    since: Timestamp,
+    lastError: Type.Optional(Type.String()),
+    reconnects: Type.Integer({ minimum: 0 }),
+  },
+  strict,
+);
+export type NbStatus = Static<typeof NbStatusSchema>;
+
+export const LibvirtStatusSchema = Type.Object(
+  {
+    state: Type.Union([Type.Literal('not yet managed'), Type.Literal('connected'), Type.Literal('disconnected')]),
+    uri: Type.String(),
+    message: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
+export const LinkStatusSchema = Type.Object(
+  {
+    name: Type.String(),
+    present: Type.Boolean(),
+    up: Type.Boolean(),
+    operstate: Type.Optional(Type.String()),
+    mtu: Type.Optional(Type.Integer()),
+    minMtu: Type.Optional(Type.Integer()),
+    ok: Type.Boolean(),
+  },
+  strict,
+);
+export type LinkStatus = Static<typeof LinkStatusSchema>;
+
+export const NetworkStatusSchema = Type.Object(
+  {
+    name: Type.String(),
+    /** undefined while the NB cache cannot be trusted (never synced). */
+    present: Type.Union([Type.Boolean(), Type.Literal('unknown')]),
+    kind: Type.Optional(Type.String({ description: 'What provides it, e.g. Logical_Switch.' })),
+    ok: Type.Boolean(),
+  },
+  strict,
+);
+export type NetworkStatus = Static<typeof NetworkStatusSchema>;
+
+/** Filled by the peering feature; the shape is what the controller's fleet page shows. */
+export const PeeringSummarySchema = Type.Object(
+  {
+    name: Type.String(),
+    network: Type.String(),
+    peer: Type.String(),
+    state: Type.String(),
+  },
+  strict,
+);
+
+/** Filled by the NIC feature; MACs are what the controller checks for duplicates across hosts. */
+export const NicSummarySchema = Type.Object(
+  {
+    vm: Type.String(),
+    mac: Type.String(),
+    link: Type.Optional(Type.String()),
+    mode: Type.Optional(Type.String()),
+    state: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
+export const HostStateSchema = Type.Union([Type.Literal('operational'), Type.Literal('non-operational')]);
+export type HostState = Static<typeof HostStateSchema>;
+
+export const HostStatusSchema = Type.Object(
+  {
+    host: Type.Object({ id: Type.String(), hostname: Type.String() }, strict),
+    state: HostStateSchema,
+    since: Timestamp,
+    reasons: Type.Array(HealthReasonSchema),
+    ovn: Type.Object({ nb: NbStatusSchema }, strict),
+    libvirt: LibvirtStatusSchema,
+    links: Type.Array(LinkStatusSchema),
+    networks: Type.Array(NetworkStatusSchema),
+    peerings: Type.Array(PeeringSummarySchema),
+    nics: Type.Array(NicSummarySchema),
+    agent: Type.Object({ version: Type.String(), startedAt: Timestamp }, strict),
+  },
+  strict,
+);
+export type HostStatus = Static<typeof HostStatusSchema>;

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// hvnet-controller: the reference controller hvnetd reports to (see agent/controller/server.ts).
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { VERSION } from '../version.js';
+import { HostStore } from '../controller/store.js';
+import { createControllerServer } from '../controller/server.js';
+import { createLogger } from '../logger.js';
+import { EXIT } from '../api/errors.js';
+
+const USAGE = `usage: hvnet-controller --listen ADDRESS:PORT --state-dir DIR --token-file FILE [--tls-cert FILE --tls-key FILE]
+
+Receives hvnetd status reports (POST /v1/hosts/<id>/status), keeps the latest per host in DIR,
+serves GET /v1/hosts, GET /v1/hosts/<id> and the fleet page at /. Every request needs
+'Authorization: Bearer <token>' with the token of FILE.
+`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      options: {
+        listen: { type: 'string' },
+        'state-dir': { type: 'string' },
+        'token-file': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    process.stderr.write(`hvnet-controller: ${(e as Error).message}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const listen = values.listen;
+  const stateDir = values['state-dir'];
+  const tokenFile = values['token-file'];
+  if (values.help || !listen || !stateDir || !tokenFile || Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+    (values.help ? process.stdout : process.stderr).write(USAGE);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const i = listen.lastIndexOf(':');
+  const host = listen.slice(0, i).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(listen.slice(i + 1));
+  if (i < 0 || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    process.stderr.write(`hvnet-controller: --listen ${listen}: expected ADDRESS:PORT\n`);
+    return EXIT.usage;
+  }
+  const log = createLogger('info');
+  const token = (await readFile(tokenFile, 'utf8')).trim();
+  if (token === '') {
+    process.stderr.write(`hvnet-controller: ${tokenFile} is empty\n`);
+    return EXIT.config;
+  }
+  const store = new HostStore(stateDir);
+  await store.open();
+  const tls = values['tls-cert'] && values['tls-key'] ? { cert: await readFile(values['tls-cert']), key: await readFile(values['tls-key']) } : undefined;
+  const server = createControllerServer(store, { token, ...(tls ? { tls } : {}) }, log);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  log.info({ listen, tls: Boolean(tls), hosts: store.list().length }, 'hvnet-controller listening');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  return EXIT.ok;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`hvnet-controller: ${(e as Error).message}\n`);
+    process.exit(EXIT.failure);
+  },
+);

@@ -1,0 +1,8 @@
+// Every command of the hvnet CLI. A feature adds its commands here (one line), next to the
+// daemon-side methods they call.
+import type { CliEntry } from '../command.js';
+import { statusCommand } from './status.js';
+import { versionCommand } from './version.js';
+import { configGroup } from './config.js';
+
+export const COMMANDS: readonly CliEntry[] = [statusCommand, versionCommand, configGroup];

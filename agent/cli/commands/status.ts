@@ -1,0 +1,50 @@
+// hvnet status: the host's verdict and everything it rests on.
+import { statusMethod } from '../../api/methods.js';
+import type { CliCommand } from '../command.js';
+import type { Table } from '../render.js';
+
+export const statusCommand: CliCommand = {
+  command: 'status',
+  describe: "show whether this host is operational, and why not: OVN NB, libvirt, required links and networks, report delivery",
+  examples: [
+    ['hvnet status', 'the host, its connections and what it requires'],
+    ['hvnet status --format json', 'the same for a script'],
+  ],
+  async run(_args, ctx) {
+    const r = await ctx.client().call(statusMethod, {});
+    const s = r.status;
+    const nb = s.ovn.nb;
+    const rep = r.reporting;
+    const summary: Table = {
+      columns: ['FIELD', 'VALUE'],
+      rows: [
+        ['host', s.host.id],
+        ['state', s.state],
+        ['since', s.since],
+        ['ovn nb', `${nb.state}${nb.remote ? ` (${nb.remote})` : ''}`],
+        ...(nb.lastError ? [['ovn nb error', nb.lastError]] : []),
+        ['libvirt', `${s.libvirt.state} (${s.libvirt.uri})`],
+        [
+          'reports',
+          rep.enabled
+            ? `sequence ${rep.lastSequence}, ${rep.pending} pending, ${rep.dropped} dropped${rep.lastError ? `, last error: ${rep.lastError}` : ''}`
+            : 'off (no controller configured)',
+        ],
+        ['hvnetd', `${r.daemon.version}, pid ${r.daemon.pid}, up since ${r.daemon.startedAt}`],
+      ],
+    };
+    const tables: Table[] = [summary];
+    if (s.reasons.length > 0) tables.push({ title: 'Why not operational:', columns: ['CODE', 'SUBJECT', 'MESSAGE'], rows: s.reasons.map((x) => [x.code, x.subject, x.message]) });
+    if (s.links.length > 0) {
+      tables.push({
+        title: 'Required links:',
+        columns: ['NAME', 'PRESENT', 'UP', 'OPERSTATE', 'MTU', 'MIN MTU', 'OK'],
+        rows: s.links.map((l) => [l.name, l.present, l.up, l.operstate, l.mtu, l.minMtu, l.ok]),
+      });
+    }
+    if (s.networks.length > 0) {
+      tables.push({ title: 'Required networks:', columns: ['NAME', 'PRESENT', 'KIND', 'OK'], rows: s.networks.map((n) => [n.name, n.present, n.kind, n.ok]) });
+    }
+    return { data: r, tables };
+  },
+};

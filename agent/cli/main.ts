@@ -1,0 +1,134 @@
+// The hvnet CLI: global options, the commands of commands/index.ts, one renderer, and exit codes
+// that follow the error table of agent/api/errors.ts (0 ok, 1 failure, 2 usage, 78 bad config).
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { VERSION } from '../version.js';
+import { ConfigError, EXIT, HvnetError, asHvnetError } from '../api/errors.js';
+import { PROJECT_PATTERN } from '../api/methods.js';
+import { DaemonClient, DEFAULT_SOCKET } from './client.js';
+import { FORMATS, render } from './render.js';
+import type { Format } from './render.js';
+import { COMMANDS } from './commands/index.js';
+import { isGroup } from './command.js';
+import type { CliArgs, CliCommand, CliContext } from './command.js';
+
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: CliIo = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+};
+
+/** Runs the CLI on `argv` (without node and script); resolves with the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const known = COMMANDS.map((c) => c.command.split(' ')[0] ?? '').concat('completion').sort();
+  const first = argv.find((a) => !a.startsWith('-'));
+  // Said before yargs parses: its own message ("Unknown argument") does not say what exists.
+  if (first !== undefined && argv[0] === first && !known.includes(first) && !first.startsWith('--get-yargs-completions')) {
+    io.err(`hvnet: unknown command '${first}' (allowed: ${known.join(', ')})\nRun 'hvnet --help' for usage.\n`);
+    return EXIT.usage;
+  }
+
+  let exitCode: number = EXIT.ok;
+  const fail = (e: unknown): void => {
+    const err = asHvnetError(e);
+    if (err instanceof ConfigError) for (const p of err.problems) io.err(`hvnet: ${err.file}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+    else io.err(`hvnet: ${err.message}\n`);
+    exitCode = err.exitCode;
+  };
+
+  const handler = (cmd: CliCommand) => async (args: CliArgs): Promise<void> => {
+    const ctx = contextFrom(args, env);
+    try {
+      const out = await cmd.run(args, ctx);
+      if (out) io.out(render(out, ctx.format));
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const addCommand = (y: Argv, cmd: CliCommand): Argv =>
+    y.command(
+      cmd.command,
+      cmd.describe,
+      (b) => {
+        let built = cmd.builder ? cmd.builder(b) : b;
+        for (const [ex, what] of cmd.examples ?? []) built = built.example(ex, what);
+        return built;
+      },
+      handler(cmd),
+    );
+
+  let parser: Argv = yargs([...argv])
+    .scriptName('hvnet')
+    .usage('$0 <command> [options]\n\nThe local CLI of hvnetd, the hvnet host agent (JSON-RPC over its Unix socket).')
+    .option('socket', {
+      type: 'string',
+      describe: "hvnetd's socket (env HVNET_SOCKET)",
+      default: env.HVNET_SOCKET ?? DEFAULT_SOCKET,
+      global: true,
+    })
+    .option('project', { type: 'string', describe: 'the project the command is about (default: the daemon\'s "default")', global: true })
+    .option('format', { choices: FORMATS, default: 'table', describe: 'output format', global: true })
+    .example('$0 status', "this host's health, connections and report delivery")
+    .example('$0 status --format yaml', 'the same as YAML')
+    .example('$0 config check /etc/hvnet/hvnet.yaml', 'check a configuration before reloading')
+    .example('$0 completion >> ~/.bashrc', 'shell completion for bash (zsh: >> ~/.zshrc)')
+    .epilogue("Without a running daemon: 'systemctl start hvnetd', or 'hvnetd --config FILE'.\nExit codes: 0 ok, 1 failure, 2 usage, 78 invalid configuration.")
+    .completion('completion', 'print a shell completion script')
+    .version(VERSION)
+    .strict()
+    .demandCommand(1, 'a command is needed')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg: string | undefined, err: Error | undefined, y: Argv) => {
+      if (err) throw err;
+      io.err(`hvnet: ${msg ?? 'usage error'}\n\n`);
+      y.showHelp((s: string) => io.err(`${s}\n`));
+      // Thrown, not returned: yargs would otherwise go on and run the command.
+      throw new UsageFailure();
+    })
+    .help();
+  for (const entry of COMMANDS) {
+    if (isGroup(entry)) {
+      parser = parser.command(entry.command, entry.describe, (g) => {
+        let b = g;
+        for (const sub of entry.subcommands) b = addCommand(b, sub);
+        return b.demandCommand(1, `'hvnet ${entry.command}' needs a subcommand`);
+      });
+    } else {
+      parser = addCommand(parser, entry);
+    }
+  }
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (e instanceof UsageFailure) exitCode = EXIT.usage;
+    else if (e instanceof HvnetError) fail(e);
+    else {
+      io.err(`hvnet: ${(e as Error).message}\n`);
+      exitCode = EXIT.usage;
+    }
+  }
+  return exitCode;
+}
+
+class UsageFailure extends Error {}
+
+function contextFrom(args: CliArgs, env: NodeJS.ProcessEnv): CliContext {
+  const socket = typeof args.socket === 'string' ? args.socket : (env.HVNET_SOCKET ?? DEFAULT_SOCKET);
+  const project = typeof args.project === 'string' ? args.project : undefined;
+  if (project !== undefined && !new RegExp(PROJECT_PATTERN).test(project)) {
+    throw new HvnetError('HVNET_USAGE', `--project ${JSON.stringify(project)}: expected lowercase letters, digits, - and _`);
+  }
+  const format = (FORMATS as readonly string[]).includes(String(args.format)) ? (args.format as Format) : 'table';
+  return {
+    socket,
+    project,
+    format,
+    client: () => new DaemonClient({ socket, ...(project === undefined ? {} : { project }) }),
+  };
+}

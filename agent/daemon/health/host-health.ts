@@ -1,0 +1,83 @@
+// Keeps the host's status current: every input (link poll, NB state, NB cache batch, reload)
+// re-evaluates it, and a `change` event fires only when something an operator would care about
+// moved, which is what drives controller reports.
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import type { HostStatus, LinkStatus } from '../../api/status.js';
+import type { NbConnection } from '../ovn-nb.js';
+import type { LinkWatcher } from './links.js';
+import type { NetworkChecks } from './networks.js';
+import { evaluateHealth } from './host-state.js';
+
+export interface HealthSources {
+  hostId: string;
+  libvirtUri: string;
+  version: string;
+  startedAt: Date;
+  nb: NbConnection;
+  links: LinkWatcher;
+  networks: NetworkChecks;
+  requiredNetworks: readonly string[];
+}
+
+/** A feature's contribution to the status (the peering feature fills `peerings`, the NIC feature `nics`). */
+export type StatusContributor = (status: HostStatus) => void;
+
+export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
+  private current: HostStatus | undefined;
+  private key = '';
+  private nbEverSynced = false;
+  private readonly contributors: StatusContributor[] = [];
+
+  constructor(private sources: HealthSources) {
+    super();
+    sources.links.on('change', () => this.update());
+    sources.nb.on('state', (s) => {
+      if (s.state === 'connected') this.nbEverSynced = true;
+      this.update();
+    });
+    sources.nb.client.monitor?.cache.on('batch', () => this.update());
+  }
+
+  addContributor(c: StatusContributor): void {
+    this.contributors.push(c);
+  }
+
+  setRequiredNetworks(names: readonly string[]): void {
+    this.sources = { ...this.sources, requiredNetworks: names };
+    this.update();
+  }
+
+  get status(): HostStatus {
+    return this.current ?? this.update();
+  }
+
+  update(): HostStatus {
+    const s = this.sources;
+    const nb = s.nb.status();
+    const links: LinkStatus[] = s.links.links;
+    const networks = s.networks.check(s.requiredNetworks, this.nbEverSynced ? s.nb.cache : undefined);
+    const { state, reasons } = evaluateHealth({ nb, links, networks });
+    const next: HostStatus = {
+      host: { id: s.hostId, hostname: hostname() },
+      state,
+      since: this.current && this.current.state === state ? this.current.since : new Date().toISOString(),
+      reasons,
+      ovn: { nb },
+      libvirt: { state: 'not yet managed', uri: s.libvirtUri, message: 'the libvirt binding is not part of this version' },
+      links,
+      networks,
+      peerings: [],
+      nics: [],
+      agent: { version: s.version, startedAt: s.startedAt.toISOString() },
+    };
+    for (const c of this.contributors) c(next);
+    const key = JSON.stringify(next);
+    this.current = next;
+    if (key !== this.key) {
+      this.key = key;
+      this.emit('change', next);
+    }
+    return next;
+  }
+}

@@ -1,0 +1,62 @@
+// The methods hvnetd serves. Each feature registers its specs (agent/api) with a handler; the
+// registry checks params against the spec before the handler runs, so handlers only ever see
+// well-typed input, and turns every failure into an HvnetError.
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema, Static } from '@sinclair/typebox';
+import type { MethodSpec } from '../api/methods.js';
+import { DEFAULT_PROJECT } from '../api/methods.js';
+import { HvnetError, InvalidParamsError, MethodNotFoundError, asHvnetError } from '../api/errors.js';
+
+export interface RequestContext {
+  /** The project of the call (`default` when the caller named none). */
+  project: string;
+  /** Which socket connection the request came on (for logs). */
+  connection: number;
+}
+
+export type Handler<P extends TSchema, R extends TSchema> = (params: Static<P>, ctx: RequestContext) => Promise<Static<R>> | Static<R>;
+
+interface Entry {
+  spec: MethodSpec;
+  handler: (params: unknown, ctx: RequestContext) => Promise<unknown>;
+}
+
+export class MethodRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  register<P extends TSchema, R extends TSchema>(spec: MethodSpec<P, R>, handler: Handler<P, R>): void {
+    if (this.entries.has(spec.name)) throw new Error(`method ${spec.name} registered twice`);
+    this.entries.set(spec.name, {
+      spec,
+      handler: async (params, ctx) => handler(params, ctx),
+    });
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  list(): { name: string; summary: string }[] {
+    return [...this.entries.values()].map((e) => ({ name: e.spec.name, summary: e.spec.summary })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Validates and runs one call; always rejects with an HvnetError. */
+  async call(method: string, rawParams: unknown, connection: number): Promise<unknown> {
+    const entry = this.entries.get(method);
+    if (!entry) throw new MethodNotFoundError(method, [...this.entries.keys()].sort());
+    const params = rawParams === undefined ? {} : rawParams;
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      throw new InvalidParamsError(method, ['params must be an object (named parameters)']);
+    }
+    if (!Value.Check(entry.spec.params, params)) {
+      const problems = [...Value.Errors(entry.spec.params, params)].slice(0, 5).map((e) => `${e.path || '/'}: ${e.message}`);
+      throw new InvalidParamsError(method, problems);
+    }
+    const project = (params as { project?: string }).project ?? DEFAULT_PROJECT;
+    try {
+      return await entry.handler(params, { project, connection });
+    } catch (e) {
+      throw e instanceof HvnetError ? e : asHvnetError(e);
+    }
+  }
+}

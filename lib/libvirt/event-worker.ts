@@ -1,0 +1,99 @@
+// libvirt's default event loop on its own thread (LAB-FACTS libvirt §6). libvirt dispatches domain
+// events and the close callback from this loop, on this thread, inside virEventRunDefaultImpl, so
+// koffi runs the callbacks registered here at once. They only post a message and return.
+//
+// The loop gives Node's event loop a turn every few milliseconds: a callback that libvirt fires on
+// another thread (the close callback, when the request worker's call is the one that sees the
+// socket die) is queued by koffi to THIS thread's event loop, and the firing thread waits for it.
+// A safety timer in libvirt's loop bounds how long poll() can sleep before such a turn.
+import { parentPort, workerData } from 'node:worker_threads';
+import { callbacks, domainIdentity, silenceLibvirtStderr, v } from './ffi.js';
+import type { Ptr } from './ffi.js';
+import type { CallbackPointers, EventWorkerData, EventWorkerMessage } from './protocol.js';
+
+const port = parentPort;
+if (port === null) throw new Error('lib/libvirt/event-worker.js runs as a worker thread only');
+const data = workerData as EventWorkerData;
+const stop = new Int32Array(data.stop);
+
+function post(m: EventWorkerMessage): void {
+  port?.postMessage(m);
+}
+
+function gen(opaque: Ptr | null): number {
+  return opaque === null ? 0 : Number(opaque);
+}
+
+silenceLibvirtStderr();
+if (v.virEventRegisterDefaultImpl() !== 0) throw new Error('virEventRegisterDefaultImpl failed');
+
+const registered: Ptr[] = [];
+function keep(p: Ptr): Ptr {
+  registered.push(p);
+  return p;
+}
+
+const pointers: CallbackPointers = {
+  lifecycle: keep(
+    callbacks.lifecycle((_conn, dom, event, detail, opaque) => {
+      const id = domainIdentity(dom);
+      post({ type: 'lifecycle', gen: gen(opaque), ...id, event, detail });
+      return 0;
+    }),
+  ),
+  deviceRemoved: keep(
+    callbacks.deviceAlias((_conn, dom, alias, opaque) => {
+      post({ type: 'deviceRemoved', gen: gen(opaque), ...domainIdentity(dom), alias: alias ?? '' });
+    }),
+  ),
+  deviceRemovalFailed: keep(
+    callbacks.deviceAlias((_conn, dom, alias, opaque) => {
+      post({ type: 'deviceRemovalFailed', gen: gen(opaque), ...domainIdentity(dom), alias: alias ?? '' });
+    }),
+  ),
+  close: keep(
+    callbacks.close((_conn, reason, opaque) => {
+      post({ type: 'connectionClosed', gen: gen(opaque), reason });
+    }),
+  ),
+  // Added by the request worker (virEventAddTimeout is thread-safe) to make poll() return. A 0-ms
+  // libvirt timeout fires on every iteration until removed, so it removes itself.
+  wake: keep(
+    callbacks.timeout((timer) => {
+      v.virEventRemoveTimeout(timer);
+    }),
+  ),
+};
+
+const tick = callbacks.timeout(() => undefined);
+const tickTimer = v.virEventAddTimeout(data.tickMs, tick, null, null);
+
+post({ type: 'ready', callbacks: pointers });
+
+const TURN_MS = 2;
+
+function finish(): void {
+  v.virEventRemoveTimeout(tickTimer);
+  // Nothing runs libvirt's loop any more, so nothing can call these now.
+  callbacks.unregister(tick);
+  for (const p of registered) callbacks.unregister(p);
+  post({ type: 'stopped' });
+  port?.close();
+}
+
+function run(): void {
+  const turnUntil = performance.now() + TURN_MS;
+  while (Atomics.load(stop, 0) === 0) {
+    if (v.virEventRunDefaultImpl() !== 0) {
+      // Only fails when no implementation is registered; nothing sensible to retry.
+      throw new Error('virEventRunDefaultImpl failed');
+    }
+    if (performance.now() >= turnUntil) {
+      setImmediate(run);
+      return;
+    }
+  }
+  finish();
+}
+
+run();

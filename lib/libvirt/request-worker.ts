@@ -1,0 +1,269 @@
+// Every libvirt call other than the event loop, one at a time, on this thread (LAB-FACTS libvirt
+// §6). Errors are per thread in libvirt: each failure is read here, right after the call.
+// Waits for work in Atomics.wait, not in Node's event loop (protocol.ts); nothing is registered
+// with koffi on this thread, so nothing needs that loop.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { domainIdentity, silenceLibvirtStderr, takeDomainArray, takeLastError, v } from './ffi.js';
+import type { Ptr } from './ffi.js';
+import { isDisconnection } from './errors.js';
+import { CTRL_CURRENT, CTRL_REQ_SEQ } from './protocol.js';
+import type { CallFailure, ConnectArgs, DomainInfo, DomainRef, Ops, OpName, RequestWorkerData, WorkerReply, WorkerRequest } from './protocol.js';
+import { DomainEventId, VirErrorCode } from './constants.js';
+
+if (parentPort === null) throw new Error('lib/libvirt/request-worker.js runs as a worker thread only');
+const data = workerData as RequestWorkerData;
+const ctrl = new Int32Array(data.ctrl);
+const port = data.port;
+const cb = data.callbacks;
+
+silenceLibvirtStderr();
+
+/** Thrown inside a handler; turned into a reply. */
+class Failure extends Error {
+  constructor(readonly failure: CallFailure | { kind: 'notConnected' }) {
+    super(failure.kind);
+  }
+}
+
+let conn: Ptr | null = null;
+let eventIds: number[] = [];
+/** virDomain pointers by UUID, so a call on a known domain costs no lookup RPC. */
+const domains = new Map<string, Ptr>();
+const DOMAIN_CACHE_MAX = 512;
+
+/** Reads the thread's error for the call that just failed (before anything else touches it). */
+function fail(fn: string): never {
+  const e = takeLastError();
+  const details = {
+    virCode: e?.code ?? VirErrorCode.INTERNAL_ERROR,
+    virDomain: e?.domain ?? 0,
+    virMessage: e?.message ?? `${fn} failed without an error from libvirt`,
+  };
+  // virConnectIsAlive resets the last error, so it runs after the read above.
+  const dead = conn !== null && v.virConnectIsAlive(conn) === 0;
+  const failure: CallFailure = {
+    kind: 'call',
+    fn,
+    virCode: details.virCode,
+    virDomain: details.virDomain,
+    message: details.virMessage,
+    level: e?.level ?? 2,
+    disconnected: dead || isDisconnection(details),
+  };
+  if (e?.str1) failure.str1 = e.str1;
+  if (e?.str2) failure.str2 = e.str2;
+  if (e?.str3) failure.str3 = e.str3;
+  if (e !== undefined) {
+    failure.int1 = e.int1;
+    failure.int2 = e.int2;
+  }
+  throw new Failure(failure);
+}
+
+function check(fn: string, rc: number): void {
+  if (rc < 0) fail(fn);
+}
+
+function connection(): Ptr {
+  if (conn === null) throw new Failure({ kind: 'notConnected' });
+  return conn;
+}
+
+function remember(dom: Ptr, uuid: string): void {
+  const old = domains.get(uuid);
+  if (old !== undefined && old !== dom) v.virDomainFree(old);
+  domains.delete(uuid);
+  domains.set(uuid, dom);
+  if (domains.size > DOMAIN_CACHE_MAX) {
+    const [oldestUuid, oldest] = domains.entries().next().value as [string, Ptr];
+    domains.delete(oldestUuid);
+    v.virDomainFree(oldest);
+  }
+}
+
+function forget(uuid: string): void {
+  const p = domains.get(uuid);
+  if (p === undefined) return;
+  domains.delete(uuid);
+  v.virDomainFree(p);
+}
+
+function freeAllDomains(): void {
+  for (const p of domains.values()) v.virDomainFree(p);
+  domains.clear();
+}
+
+function info(dom: Ptr): DomainInfo {
+  const id = domainIdentity(dom);
+  const n = v.virDomainGetID(dom);
+  return { ...id, id: n === 0xffffffff ? -1 : n };
+}
+
+/** Adopts a virDomain returned by a lookup/define: cached, and described. */
+function adopt(dom: Ptr): DomainInfo {
+  const i = info(dom);
+  remember(dom, i.uuid);
+  return i;
+}
+
+function domainOf(ref: DomainRef | undefined): Ptr {
+  if (ref === undefined) throw new Error('operation needs a domain');
+  const cached = domains.get(ref.uuid);
+  if (cached !== undefined) return cached;
+  const dom = v.virDomainLookupByUUIDString(connection(), ref.uuid);
+  if (dom === null) fail('virDomainLookupByUUIDString');
+  remember(dom, ref.uuid);
+  return dom;
+}
+
+function teardown(): void {
+  const c = conn;
+  if (c === null) return;
+  for (const id of eventIds) {
+    if (v.virConnectDomainEventDeregisterAny(c, id) < 0) takeLastError();
+  }
+  eventIds = [];
+  if (v.virConnectUnregisterCloseCallback(c, cb.close) < 0) takeLastError();
+  freeAllDomains();
+  if (v.virConnectClose(c) < 0) takeLastError();
+  conn = null;
+}
+
+function connect(a: ConnectArgs): null {
+  teardown();
+  const c = v.virConnectOpen(a.uri);
+  if (c === null) fail('virConnectOpen');
+  conn = c;
+  const opaque = BigInt(a.gen);
+  try {
+    if (a.keepAlive !== undefined) check('virConnectSetKeepAlive', v.virConnectSetKeepAlive(c, a.keepAlive.intervalS, a.keepAlive.count));
+    check('virConnectRegisterCloseCallback', v.virConnectRegisterCloseCallback(c, cb.close, opaque, null));
+    const subscribe = (eventId: number, p: bigint): void => {
+      const id = v.virConnectDomainEventRegisterAny(c, null, eventId, p, opaque, null);
+      if (id < 0) fail('virConnectDomainEventRegisterAny');
+      eventIds.push(id);
+    };
+    subscribe(DomainEventId.LIFECYCLE, cb.lifecycle);
+    subscribe(DomainEventId.DEVICE_REMOVED, cb.deviceRemoved);
+    subscribe(DomainEventId.DEVICE_REMOVAL_FAILED, cb.deviceRemovalFailed);
+  } catch (e) {
+    teardown();
+    throw e;
+  }
+  return null;
+}
+
+type Handlers = { [K in OpName]: (dom: DomainRef | undefined, ...args: Ops[K]['args']) => Ops[K]['result'] };
+
+const out: [number] = [0];
+const out2: [number] = [0];
+
+const handlers: Handlers = {
+  connect: (_d, a) => connect(a),
+  disconnect: () => {
+    teardown();
+    return null;
+  },
+  wakeEventLoop: () => {
+    check('virEventAddTimeout', v.virEventAddTimeout(0, cb.wake, null, null));
+    return null;
+  },
+  getLibVersion: () => {
+    check('virConnectGetLibVersion', v.virConnectGetLibVersion(connection(), out));
+    return out[0];
+  },
+  getVersion: () => {
+    check('virConnectGetVersion', v.virConnectGetVersion(connection(), out));
+    return out[0];
+  },
+  isAlive: () => conn !== null && v.virConnectIsAlive(conn) === 1,
+  lookupByName: (_d, name) => {
+    const dom = v.virDomainLookupByName(connection(), name);
+    if (dom === null) fail('virDomainLookupByName');
+    return adopt(dom);
+  },
+  lookupByUUID: (_d, uuid) => {
+    const dom = v.virDomainLookupByUUIDString(connection(), uuid);
+    if (dom === null) fail('virDomainLookupByUUIDString');
+    return adopt(dom);
+  },
+  listAll: (_d, flags) => {
+    const arr: [Ptr | null] = [null];
+    const n = v.virConnectListAllDomains(connection(), arr, flags);
+    if (n < 0) fail('virConnectListAllDomains');
+    const ptrs = arr[0] === null ? [] : takeDomainArray(arr[0], n);
+    const result: DomainInfo[] = [];
+    for (const p of ptrs) {
+      result.push(info(p));
+      v.virDomainFree(p);
+    }
+    return result;
+  },
+  define: (_d, xml) => {
+    const dom = v.virDomainDefineXML(connection(), xml);
+    if (dom === null) fail('virDomainDefineXML');
+    return adopt(dom);
+  },
+  undefine: (d, flags) => {
+    check('virDomainUndefineFlags', v.virDomainUndefineFlags(domainOf(d), flags));
+    if (d !== undefined) forget(d.uuid);
+    return null;
+  },
+  create: (d) => (check('virDomainCreate', v.virDomainCreate(domainOf(d))), null),
+  destroy: (d) => (check('virDomainDestroy', v.virDomainDestroy(domainOf(d))), null),
+  suspend: (d) => (check('virDomainSuspend', v.virDomainSuspend(domainOf(d))), null),
+  resume: (d) => (check('virDomainResume', v.virDomainResume(domainOf(d))), null),
+  getState: (d) => {
+    check('virDomainGetState', v.virDomainGetState(domainOf(d), out, out2, 0));
+    return { state: out[0], reason: out2[0] };
+  },
+  getXMLDesc: (d, flags) => {
+    const xml = v.virDomainGetXMLDesc(domainOf(d), flags);
+    if (xml === null) fail('virDomainGetXMLDesc');
+    return xml;
+  },
+  attachDevice: (d, xml, flags) => (check('virDomainAttachDeviceFlags', v.virDomainAttachDeviceFlags(domainOf(d), xml, flags)), null),
+  detachDevice: (d, xml, flags) => (check('virDomainDetachDeviceFlags', v.virDomainDetachDeviceFlags(domainOf(d), xml, flags)), null),
+  updateDevice: (d, xml, flags) => (check('virDomainUpdateDeviceFlags', v.virDomainUpdateDeviceFlags(domainOf(d), xml, flags)), null),
+};
+
+function execute(req: WorkerRequest): WorkerReply {
+  if (Date.now() > req.deadline) return { id: req.id, ok: false, error: { kind: 'expired' } };
+  const handler = handlers[req.op] as (dom: DomainRef | undefined, ...args: readonly unknown[]) => unknown;
+  try {
+    return { id: req.id, ok: true, value: handler(req.dom, ...req.args) };
+  } catch (e) {
+    if (e instanceof Failure) {
+      const f = e.failure;
+      // A domain that vanished must not stay cached (its UUID may come back as another domain).
+      if (f.kind === 'call' && f.virCode === VirErrorCode.NO_DOMAIN && req.dom !== undefined) forget(req.dom.uuid);
+      return { id: req.id, ok: false, error: f };
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { id: req.id, ok: false, error: { kind: 'internal', message: err.message, ...(err.stack ? { stack: err.stack } : {}) } };
+  }
+}
+
+/** Set by a 'shutdown' message: leave the loop once the queue is drained. */
+let exiting = false;
+
+for (;;) {
+  const seen = Atomics.load(ctrl, CTRL_REQ_SEQ);
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const req = m.message as WorkerRequest | { shutdown: true };
+    if ('shutdown' in req) {
+      exiting = true;
+      continue;
+    }
+    Atomics.store(ctrl, CTRL_CURRENT, req.id);
+    const reply = execute(req);
+    Atomics.store(ctrl, CTRL_CURRENT, 0);
+    port.postMessage(reply);
+  }
+  if (exiting) break;
+  Atomics.wait(ctrl, CTRL_REQ_SEQ, seen);
+}
+
+teardown();
+port.close();
+parentPort.close();

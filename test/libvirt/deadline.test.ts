@@ -1,0 +1,58 @@
+// A call that exceeds its deadline rejects with LibvirtTimeoutError (the worker may still be
+// blocked in it). Made with a STOPPED libvirtd (SIGSTOP to the fixture's own daemon), so it
+// answers again once continued.
+import assert from 'node:assert/strict';
+import { startLibvirt } from '../fixtures/libvirt.js';
+import type { Libvirt } from '../fixtures/libvirt.js';
+import { LibvirtConnection } from '../../lib/libvirt/connection.js';
+import { LibvirtTimeoutError } from '../../lib/libvirt/errors.js';
+
+describe('libvirt binding: deadlines', function () {
+  this.timeout(120_000);
+  let libvirt: Libvirt;
+  let conn: LibvirtConnection;
+
+  before(async () => {
+    libvirt = await startLibvirt();
+    conn = await LibvirtConnection.open(libvirt.uri);
+  });
+
+  after(async () => {
+    try {
+      process.kill(libvirt.libvirtdPid, 'SIGCONT');
+    } catch {
+      // gone
+    }
+    await conn?.close();
+    await libvirt?.stop();
+  });
+
+  it('a call past its deadline rejects with LibvirtTimeoutError (in flight), a queued one (not in flight); both recover', async () => {
+    const timeouts: LibvirtTimeoutError[] = [];
+    conn.on('callTimeout', (e) => timeouts.push(e));
+    process.kill(libvirt.libvirtdPid, 'SIGSTOP');
+    let first: unknown;
+    let second: unknown;
+    const t0 = performance.now();
+    try {
+      [first, second] = await Promise.all([
+        conn.getLibVersion({ timeoutMs: 300 }).catch((e: unknown) => e),
+        conn.getVersion({ timeoutMs: 300 }).catch((e: unknown) => e),
+      ]);
+    } finally {
+      process.kill(libvirt.libvirtdPid, 'SIGCONT');
+    }
+    const ms = performance.now() - t0;
+    assert.ok(ms < 1_500, `timeouts took ${ms} ms`);
+    assert.ok(first instanceof LibvirtTimeoutError, String(first));
+    assert.equal(first.code, 'HVNET_LIBVIRT_CALL_TIMEOUT');
+    assert.equal(first.fn, 'virConnectGetLibVersion');
+    assert.equal(first.inFlight, true);
+    assert.ok(second instanceof LibvirtTimeoutError, String(second));
+    assert.equal(second.inFlight, false);
+    assert.equal(timeouts.length, 2);
+    // libvirtd continued: the stuck call returns in the worker, the queued one is skipped, new calls work
+    assert.ok((await conn.getLibVersion({ timeoutMs: 10_000 })) > 0);
+    assert.equal(conn.state, 'connected');
+  });
+});
