@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { JsonStreamSplitter } from './framing.js';
-import { classifyMessage, encodeMessage, request, response } from './jsonrpc.js';
+import { classifyMessage, encodeMessage, notification, request, response } from './jsonrpc.js';
 import type { JsonRpcNotification } from './jsonrpc.js';
 import { formatRemote } from './remotes.js';
 import type { Remote } from './remotes.js';
@@ -56,6 +56,7 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
   private probeSentAt = 0;
   private probeTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private echoesAnswered = 0;
 
   private constructor(
     readonly remote: Remote,
@@ -125,14 +126,33 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
    * anything else with TransportError.
    */
   call(method: string, params: unknown[], timeoutMs?: number): Promise<unknown> {
-    if (this.closedWith !== null) return Promise.reject(this.closedError(method));
+    return this.request(method, params, timeoutMs).reply;
+  }
+
+  /** Like call(), also giving the request id, which cancel() takes. */
+  request(method: string, params: unknown[], timeoutMs?: number): { id: number; reply: Promise<unknown> } {
+    if (this.closedWith !== null) return { id: 0, reply: Promise.reject(this.closedError(method)) };
     const id = this.nextId++;
     const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
     if (timeoutMs !== undefined) this.startSweep();
-    return new Promise((resolve, reject) => {
+    const reply = new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject, deadline });
       this.send(encodeMessage(request(method, params, id)));
     });
+    return { id, reply };
+  }
+
+  /**
+   * RFC 7047 `cancel`: the server abandons a request still waiting (a transact blocked in a
+   * `wait` without timeout) and answers it with the error "canceled".
+   */
+  cancel(id: number): void {
+    if (this.closedWith === null && this.pending.has(id)) this.send(encodeMessage(notification('cancel', [id])));
+  }
+
+  /** Echo requests from the server answered on this connection (the server's own liveness probe). */
+  get serverEchoesAnswered(): number {
+    return this.echoesAnswered;
   }
 
   /**
@@ -218,6 +238,7 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
       case 'request':
         // ovsdb-server probes idle clients with echo; a client that does not answer is dropped.
         if (classified.message.method === 'echo') {
+          this.echoesAnswered += 1;
           this.send(encodeMessage(response(classified.message.id, classified.message.params)));
         }
         return;

@@ -45,6 +45,7 @@ export class DatabaseMonitor {
   private firstSync: Promise<void>;
   private resolveFirstSync: (() => void) | undefined;
   private readonly monitorId = 'hvnet-cache';
+  private cancelled = false;
 
   constructor(
     private readonly session: OvsdbSession,
@@ -80,7 +81,19 @@ export class DatabaseMonitor {
     return out;
   }
 
+  /**
+   * Stops the monitor (monitor_cancel): the server sends no more updates for it, and it is not
+   * set up again after a reconnect. The cache keeps what it has.
+   */
+  async cancel(): Promise<void> {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    const conn = this.session.connection;
+    if (conn) await conn.call('monitor_cancel', [this.monitorId]);
+  }
+
   private async sync(conn: RpcConnection): Promise<void> {
+    if (this.cancelled) return;
     // Listen before asking: the reply and the first updates can arrive in one read, and an update
     // handled before the reply is applied would be lost. Updates wait until the reply is in.
     let held: JsonRpcNotification[] | undefined = [];
@@ -131,7 +144,7 @@ export class DatabaseMonitor {
 
   private onNotification(n: JsonRpcNotification): void {
     const [id] = n.params;
-    if (id !== this.monitorId) return;
+    if (id !== this.monitorId || this.cancelled) return;
     switch (n.method) {
       case 'update3': {
         const txn = n.params[1];

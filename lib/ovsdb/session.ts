@@ -155,6 +155,11 @@ export class OvsdbSession extends EventEmitter<SessionEvents> {
     return conn.call(method, params, Math.max(1, deadline - Date.now()));
   }
 
+  /** The live connection, for calls that need it directly (cancel, counters); undefined when down. */
+  get connection(): RpcConnection | undefined {
+    return this.conn?.isOpen ? this.conn : undefined;
+  }
+
   /** `transact` on the session's database. */
   transact(operations: readonly unknown[]): Promise<unknown> {
     return this.call('transact', [this.database, ...operations]);
