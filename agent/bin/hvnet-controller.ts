@@ -8,11 +8,12 @@ import { createControllerServer } from '../controller/server.js';
 import { createLogger } from '../logger.js';
 import { EXIT } from '../api/errors.js';
 
-const USAGE = `usage: hvnet-controller --listen ADDRESS:PORT --state-dir DIR --token-file FILE [--tls-cert FILE --tls-key FILE]
+const USAGE = `usage: hvnet-controller --listen ADDRESS:PORT --state-dir DIR --token-file FILE [--tls-cert FILE --tls-key FILE] [--open-reads]
 
 Receives hvnetd status reports (POST /v1/hosts/<id>/status), keeps the latest per host in DIR,
 serves GET /v1/hosts, GET /v1/hosts/<id> and the fleet page at /. Every request needs
-'Authorization: Bearer <token>' with the token of FILE.
+'Authorization: Bearer <token>' with the token of FILE, except GETs with --open-reads (for a lab
+on loopback, so a browser can show the page).
 `;
 
 async function main(): Promise<number> {
@@ -25,6 +26,7 @@ async function main(): Promise<number> {
         'token-file': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        'open-reads': { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -61,7 +63,7 @@ async function main(): Promise<number> {
   const store = new HostStore(stateDir);
   await store.open();
   const tls = values['tls-cert'] && values['tls-key'] ? { cert: await readFile(values['tls-cert']), key: await readFile(values['tls-key']) } : undefined;
-  const server = createControllerServer(store, { token, ...(tls ? { tls } : {}) }, log);
+  const server = createControllerServer(store, { token, openReads: values['open-reads'] === true, ...(tls ? { tls } : {}) }, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

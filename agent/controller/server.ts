@@ -13,6 +13,11 @@ import type { Logger } from '../logger.js';
 
 export interface ControllerOptions {
   token: string;
+  /**
+   * Serve the read-only routes (the fleet page, GET /v1/hosts…) without a token: for a lab on
+   * loopback, where a browser cannot send a bearer header. Reports always need the token.
+   */
+  openReads?: boolean;
   tls?: { cert: Buffer; key: Buffer };
   maxBodyBytes?: number;
 }
@@ -55,7 +60,7 @@ const json = (value: unknown, status = 200): Reply => ({ status, type: 'applicat
 async function route(req: http.IncomingMessage, store: HostStore, options: ControllerOptions, log: Logger): Promise<Reply> {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   if (req.method === 'GET' && path === '/healthz') return { status: 200, type: 'text/plain', body: 'ok\n' };
-  authorize(req, options.token);
+  if (!(options.openReads && req.method === 'GET')) authorize(req, options.token);
   const report = /^\/v1\/hosts\/([^/]+)\/status$/.exec(path);
   if (report) {
     if (req.method !== 'POST') throw new HttpError(405, 'POST a report here');

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, isAlive } from '../fixtures/exec.js';
+import { run, isAlive, waitFor } from '../fixtures/exec.js';
 import { testRun } from '../fixtures/test-run.js';
 import { assertNoForeignLibvirt } from '../fixtures/libvirt.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const DAEMONS = ['nb', 'sb', 'northd', 'virtlogd', 'libvirtd'];
+const DAEMONS = ['nb', 'sb', 'northd', 'virtlogd', 'libvirtd', 'controller', 'hvnetd'];
 
 describe('scripts/lab', function () {
   this.timeout(120_000);
@@ -40,6 +40,19 @@ describe('scripts/lab', function () {
     await run('ovn-nbctl', [`--db=${tcp}`, 'ls-add', 'lab-check']);
     assert.match(await run('ovn-nbctl', [`--db=${nb}`, 'ls-list']), /lab-check/);
     assert.match(await run('virsh', ['-c', uri, 'version']), /Using library: libvirt/);
+    const socket = /HVNET_SOCKET=(\S+)/.exec(out)?.[1];
+    const page = /controller:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+    assert.ok(socket && page, `hvnetd socket and controller page printed:\n${out}`);
+    const status = JSON.parse(await run('node', [join(repo, 'dist/agent/bin/hvnet.js'), '--socket', socket, '--format', 'json', 'status'])) as {
+      status: { host: { id: string } };
+    };
+    assert.equal(status.status.host.id, 'lab-host');
+    // The first report goes out within a second of a change; the page needs no token (--open-reads).
+    const html = await waitFor('the lab host on the controller page', async () => {
+      const text = await fetch(page).then((r) => r.text());
+      return text.includes('lab-host') ? text : undefined;
+    }, 15_000, 200);
+    assert.match(html, /<html/i);
 
     const first = pids();
     assert.deepEqual(Object.keys(first).sort(), [...DAEMONS].sort());
