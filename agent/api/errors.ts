@@ -10,6 +10,8 @@ export const EXIT = {
   usage: 2,
   /** EX_CONFIG: systemd's Restart=on-failure should not loop on a config it will never accept. */
   config: 78,
+  /** EX_TEMPFAIL: an OVN write may or may not have been applied; re-read (list/show) before retrying. */
+  outcomeUnknown: 75,
 } as const;
 
 /** JSON-RPC 2.0 reserved numbers, and hvnet's own in the implementation-defined range. */
@@ -24,6 +26,8 @@ export const RPC = {
   shuttingDown: -32002,
   notFound: -32004,
   conflict: -32009,
+  /** The write may or may not have been applied (the NB connection dropped each time). */
+  outcomeUnknown: -32010,
 } as const;
 
 export const ERROR_CODES = {
@@ -43,6 +47,30 @@ export const ERROR_CODES = {
   HVNET_SOCKET_PERMISSION: { rpc: RPC.unavailable, exit: EXIT.failure },
   HVNET_DAEMON_PROTOCOL: { rpc: RPC.internal, exit: EXIT.failure },
   HVNET_TIMEOUT: { rpc: RPC.unavailable, exit: EXIT.failure },
+  // lib/ovn's errors (agent/daemon/features/networks/errors.ts): the same codes, `details.field`
+  // names the refused request field. Bad input is a usage error; state the request ran into is not.
+  HVNET_OVN_INVALID_NAME: { rpc: RPC.invalidParams, exit: EXIT.usage },
+  HVNET_OVN_INVALID_TARGET: { rpc: RPC.invalidParams, exit: EXIT.usage },
+  HVNET_OVN_INVALID_CIDR: { rpc: RPC.invalidParams, exit: EXIT.usage },
+  HVNET_OVN_INVALID_CONFIG: { rpc: RPC.invalidParams, exit: EXIT.usage },
+  HVNET_OVN_INVALID_INPUT: { rpc: RPC.invalidParams, exit: EXIT.usage },
+  HVNET_OVN_READ_ONLY_FIELD: { rpc: RPC.invalidParams, exit: EXIT.usage },
+  HVNET_OVN_SELF_PEERING: { rpc: RPC.invalidParams, exit: EXIT.usage },
+  HVNET_OVN_PROJECT_NOT_FOUND: { rpc: RPC.notFound, exit: EXIT.failure },
+  HVNET_OVN_NETWORK_NOT_FOUND: { rpc: RPC.notFound, exit: EXIT.failure },
+  HVNET_OVN_PEERING_NOT_FOUND: { rpc: RPC.notFound, exit: EXIT.failure },
+  HVNET_OVN_PROJECT_EXISTS: { rpc: RPC.conflict, exit: EXIT.failure },
+  HVNET_OVN_NETWORK_EXISTS: { rpc: RPC.conflict, exit: EXIT.failure },
+  HVNET_OVN_PEERING_EXISTS: { rpc: RPC.conflict, exit: EXIT.failure },
+  HVNET_OVN_PEERING_TARGET_TAKEN: { rpc: RPC.conflict, exit: EXIT.failure },
+  HVNET_OVN_PROJECT_NOT_EMPTY: { rpc: RPC.conflict, exit: EXIT.failure },
+  HVNET_OVN_PROJECT_PROTECTED: { rpc: RPC.conflict, exit: EXIT.failure },
+  HVNET_OVN_CONFLICT: { rpc: RPC.conflict, exit: EXIT.failure },
+  HVNET_OVN_IDS_EXHAUSTED: { rpc: RPC.conflict, exit: EXIT.failure },
+  HVNET_OVN_OUTCOME_UNKNOWN: { rpc: RPC.outcomeUnknown, exit: EXIT.outcomeUnknown },
+  HVNET_OVN_WAIT_TIMEOUT: { rpc: RPC.unavailable, exit: EXIT.failure },
+  /** hvnetd refuses to start against an NB whose schema lacks a column it needs. */
+  HVNET_OVN_SCHEMA_MISSING: { rpc: RPC.unavailable, exit: EXIT.config },
 } as const;
 
 export type HvnetErrorCode = keyof typeof ERROR_CODES;

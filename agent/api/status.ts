@@ -73,13 +73,26 @@ export type NetworkStatus = Static<typeof NetworkStatusSchema>;
 /** Filled by the peering feature; the shape is what the controller's fleet page shows. */
 export const PeeringSummarySchema = Type.Object(
   {
-    name: Type.String(),
+    project: Type.String(),
     network: Type.String(),
-    peer: Type.String(),
-    state: Type.String(),
+    name: Type.String(),
+    target: Type.String({ description: 'PROJECT/NETWORK the peering targets.' }),
+    status: Type.String({ description: 'pending, created or errored.' }),
   },
   strict,
 );
+
+/** Something hvnetd did on its own that an operator should see, e.g. a drift repair (code `drift-repaired`). */
+export const HostEventSchema = Type.Object(
+  {
+    at: Timestamp,
+    code: Type.String(),
+    subject: Type.String(),
+    message: Type.String(),
+  },
+  strict,
+);
+export type HostEvent = Static<typeof HostEventSchema>;
 
 /** Filled by the NIC feature; MACs are what the controller checks for duplicates across hosts. */
 export const NicSummarySchema = Type.Object(
@@ -89,6 +102,7 @@ export const NicSummarySchema = Type.Object(
     link: Type.Optional(Type.String()),
     mode: Type.Optional(Type.String()),
     state: Type.Optional(Type.String()),
+    duplicate: Type.Optional(Type.Boolean({ description: 'The MAC is on another NIC of this host too.' })),
   },
   strict,
 );
@@ -108,6 +122,7 @@ export const HostStatusSchema = Type.Object(
     networks: Type.Array(NetworkStatusSchema),
     peerings: Type.Array(PeeringSummarySchema),
     nics: Type.Array(NicSummarySchema),
+    events: Type.Optional(Type.Array(HostEventSchema, { description: 'Recent events, newest last (at most 20).' })),
     agent: Type.Object({ version: Type.String(), startedAt: Timestamp }, strict),
   },
   strict,

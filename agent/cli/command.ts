@@ -24,11 +24,11 @@ export interface CliCommand {
   run(args: CliArgs, ctx: CliContext): Promise<Output | undefined>;
 }
 
-/** A command with subcommands (`hvnet config check`). */
+/** A command with subcommands (`hvnet config check`), which may be groups themselves (`hvnet network peer list`). */
 export interface CliGroup {
   command: string;
   describe: string;
-  subcommands: readonly CliCommand[];
+  subcommands: readonly CliEntry[];
 }
 
 export type CliEntry = CliCommand | CliGroup;

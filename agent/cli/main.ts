@@ -10,7 +10,7 @@ import { FORMATS, render } from './render.js';
 import type { Format } from './render.js';
 import { COMMANDS } from './commands/index.js';
 import { isGroup } from './command.js';
-import type { CliArgs, CliCommand, CliContext } from './command.js';
+import type { CliArgs, CliCommand, CliContext, CliEntry } from './command.js';
 
 export interface CliIo {
   out: (s: string) => void;
@@ -92,17 +92,16 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
       throw new UsageFailure();
     })
     .help();
-  for (const entry of COMMANDS) {
-    if (isGroup(entry)) {
-      parser = parser.command(entry.command, entry.describe, (g) => {
-        let b = g;
-        for (const sub of entry.subcommands) b = addCommand(b, sub);
-        return b.demandCommand(1, `'hvnet ${entry.command}' needs a subcommand`);
-      });
-    } else {
-      parser = addCommand(parser, entry);
-    }
-  }
+  const addEntry = (y: Argv, entry: CliEntry, path: string): Argv => {
+    if (!isGroup(entry)) return addCommand(y, entry);
+    const name = `${path}${entry.command.split(' ')[0] ?? ''}`;
+    return y.command(entry.command, entry.describe, (g) => {
+      let b = g;
+      for (const sub of entry.subcommands) b = addEntry(b, sub, `${name} `);
+      return b.demandCommand(1, `'hvnet ${name}' needs a subcommand`);
+    });
+  };
+  for (const entry of COMMANDS) parser = addEntry(parser, entry, '');
   try {
     await parser.parseAsync();
   } catch (e) {

@@ -37,6 +37,11 @@ export interface Feature {
   /** NB tables and columns the feature reads from the cache. */
   readonly ovnNeeds?: MonitorNeeds;
   register(ctx: DaemonContext): void;
+  /**
+   * Checks made while hvnetd waits for the NB at start (say, the server's schema); a rejection
+   * makes hvnetd refuse to start, with the exit code of its HvnetError.
+   */
+  preflight?(): Promise<void>;
   /** After a successful SIGHUP reload. */
   reload?(config: Config): void;
   stop?(): Promise<void>;

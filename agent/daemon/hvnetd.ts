@@ -130,7 +130,7 @@ export class Hvnetd {
 
     this.nb.start();
     this.notifier.status(`waiting for the OVN NB (${c.ovn.nb.remotes})`);
-    const synced = await this.nb.waitSynced(c.ovn.nb.readyTimeoutSeconds * 1_000);
+    const [synced] = await Promise.all([this.nb.waitSynced(c.ovn.nb.readyTimeoutSeconds * 1_000), ...FEATURES.map((f) => f.preflight?.())]);
     if (this.stopping) return;
     const status = this.health.update();
     this.notifier.ready(statusLine(status));

@@ -9,6 +9,7 @@ import type { Operation } from '../../lib/ovsdb/operations.js';
 import type { TransactResult } from '../../lib/ovsdb/transact-result.js';
 import type { SslFiles } from '../../lib/ovsdb/remotes.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
+import { nbMonitorOptions } from '../../lib/ovn/schema-check.js';
 import type { NbStatus } from '../api/status.js';
 import { HvnetError } from '../api/errors.js';
 import type { Logger } from '../logger.js';
@@ -65,7 +66,8 @@ export class NbConnection extends EventEmitter<NbEvents> {
       ...(options.ssl ? { ssl: options.ssl } : {}),
       inactivityProbeMs: options.inactivityProbeMs,
       connectTimeoutMs: options.connectTimeoutMs,
-      monitor: { tables: options.tables },
+      // Lookups by name the NB schema has no index for (lib/ovn finds routers and switches by name).
+      monitor: { tables: options.tables, extraIndexes: nbMonitorOptions().extraIndexes ?? {} },
       backoff: { initialMs: 100, maxMs: 2_000 },
     });
     const session = this.client.session;

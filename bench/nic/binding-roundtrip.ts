@@ -3,12 +3,13 @@
 // Python is measured twice: a bare loop, and with libvirt's event loop running on a thread, the
 // shape of a daemon that receives events (each RPC then also wakes the event-loop thread).
 //   node dist/bench/nic/binding-roundtrip.js [CALLS]      (uses the test fixture's libvirtd)
+// bench/nic/main.ts runs it too (bindingRoundTrip), against the libvirtd it uses.
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startLibvirt } from '../../test/fixtures/libvirt.js';
 import { testRun } from '../../test/fixtures/test-run.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 
-const CALLS = Number(process.argv[2] ?? 10_000);
 const WARMUP = 1_000;
 const ROUNDS = 3;
 
@@ -38,7 +39,7 @@ for i in range(n):
 print(json.dumps(t))
 `;
 
-function python(uri: string, mode: 'bare' | 'ev'): Promise<number[]> {
+function python(uri: string, mode: 'bare' | 'ev', CALLS: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
     execFile('/usr/bin/python3', ['-c', PY, uri, String(CALLS), mode], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
       if (err) reject(new Error(`python3-libvirt benchmark failed: ${err.message}`));
@@ -47,7 +48,7 @@ function python(uri: string, mode: 'bare' | 'ev'): Promise<number[]> {
   });
 }
 
-async function binding(conn: LibvirtConnection): Promise<number[]> {
+async function binding(conn: LibvirtConnection, CALLS: number): Promise<number[]> {
   for (let i = 0; i < WARMUP; i++) await conn.getLibVersion();
   const t: number[] = [];
   for (let i = 0; i < CALLS; i++) {
@@ -60,15 +61,21 @@ async function binding(conn: LibvirtConnection): Promise<number[]> {
 
 const fmt = (s: Stats): string => `median ${s.median.toFixed(1)} µs, p90 ${s.p90.toFixed(1)}, p99 ${s.p99.toFixed(1)}`;
 
-const libvirt = await startLibvirt();
-try {
-  const conn = await LibvirtConnection.open(libvirt.uri);
+export interface RoundTripResult {
+  binding: Stats;
+  pyBare: Stats;
+  pyEv: Stats;
+}
+
+/** Measures and prints the round trips against `uri`; CALLS calls per tool and round. */
+export async function bindingRoundTrip(uri: string, CALLS: number, ROUNDS = 3): Promise<RoundTripResult> {
+  const conn = await LibvirtConnection.open(uri);
   const all = { binding: [] as number[], pyBare: [] as number[], pyEv: [] as number[] };
   try {
     for (let r = 0; r < ROUNDS; r++) {
-      all.pyBare.push(...(await python(libvirt.uri, 'bare')));
-      all.binding.push(...(await binding(conn)));
-      all.pyEv.push(...(await python(libvirt.uri, 'ev')));
+      all.pyBare.push(...(await python(uri, 'bare', CALLS)));
+      all.binding.push(...(await binding(conn, CALLS)));
+      all.pyEv.push(...(await python(uri, 'ev', CALLS)));
     }
   } finally {
     await conn.close();
@@ -81,14 +88,25 @@ try {
   console.log(`  python3-libvirt, bare loop:              ${fmt(p)}`);
   console.log(`  python3-libvirt, event loop thread:      ${fmt(pe)}`);
   console.log(`  ratio binding / python bare: ${(b.median / p.median).toFixed(2)}×; / python with event loop: ${(b.median / pe.median).toFixed(2)}×`);
-} finally {
-  await libvirt.stop();
-  const errors = await testRun.stopAll();
-  const leaks = await testRun.leaks();
-  if (errors.length + leaks.length > 0) {
-    console.error(`cleanup problems: ${[...errors, ...leaks].join('; ')}`);
-    process.exitCode = 1;
-  } else {
-    testRun.removeRoot();
+  return { binding: b, pyBare: p, pyEv: pe };
+}
+
+async function main(): Promise<void> {
+  const CALLS = Number(process.argv[2] ?? 10_000);
+  const libvirt = await startLibvirt();
+  try {
+    await bindingRoundTrip(libvirt.uri, CALLS, ROUNDS);
+  } finally {
+    await libvirt.stop();
+    const errors = await testRun.stopAll();
+    const leaks = await testRun.leaks();
+    if (errors.length + leaks.length > 0) {
+      console.error(`cleanup problems: ${[...errors, ...leaks].join('; ')}`);
+      process.exitCode = 1;
+    } else {
+      testRun.removeRoot();
+    }
   }
 }
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -31,7 +31,7 @@ function report(host: string, sequence: number, mac: string): Report {
       libvirt: { state: 'not yet managed', uri: 'qemu:///system' },
       links: [],
       networks: [],
-      peerings: [{ name: 'p1', network: 'a', peer: 'b', state: 'created' }],
+      peerings: [{ project: 'default', network: 'a', name: 'p1', target: 'default/b', status: 'created' }],
       nics: [{ vm: `vm-${host}`, mac }],
       agent: { version: '0.1.0', startedAt: now },
     },
@@ -78,7 +78,7 @@ describe('agent: hvnet-controller', function () {
     const page = (await ctl.get('/')).body as string;
     assert.match(page, /MAC addresses on more than one host/);
     assert.match(page, /vm-a/);
-    assert.match(page, /a ↔ b/);
+    assert.match(page, /default\/a ↔ default\/b/);
     await ctl.daemon.stop();
   });
 });

@@ -4,5 +4,8 @@ import type { CliEntry } from '../command.js';
 import { statusCommand } from './status.js';
 import { versionCommand } from './version.js';
 import { configGroup } from './config.js';
+import { networkGroup } from './network.js';
+import { projectGroup } from './project.js';
+import { nicGroup } from './nic.js';
 
-export const COMMANDS: readonly CliEntry[] = [statusCommand, versionCommand, configGroup];
+export const COMMANDS: readonly CliEntry[] = [statusCommand, versionCommand, configGroup, projectGroup, networkGroup, nicGroup];

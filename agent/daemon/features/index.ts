@@ -2,5 +2,7 @@
 import type { Feature } from '../feature.js';
 import { coreFeature } from './core.js';
 import { debugFeature } from './debug.js';
+import { networksFeature } from './networks.js';
+import { nicsFeature } from './nics.js';
 
-export const FEATURES: readonly Feature[] = [coreFeature, debugFeature];
+export const FEATURES: readonly Feature[] = [coreFeature, debugFeature, networksFeature, nicsFeature];

@@ -1,0 +1,146 @@
+// JSON-RPC methods of the NIC feature: macvtap NICs (`<interface type='direct'>`) of libvirt
+// domains. The params are deliberately loose where lib/domxml validates (mode, model, MAC,
+// virtualport): its errors name the field, the rule and the bad value, which TypeBox's do not.
+//
+// Failures carry one of the existing hvnet codes plus a stable `details.reason`, so a script can
+// tell them apart without parsing messages:
+//   HVNET_INVALID_PARAMS  invalid-field, unsupported-combination, source-missing, qbg-source-refused,
+//                         duplicate-mac, duplicate-alias, source-in-use, domain-not-running,
+//                         domain-not-persistent, mac-pool-exhausted
+//   HVNET_NOT_FOUND       domain-not-found, nic-not-found
+//   HVNET_TIMEOUT         device-not-released, libvirt-timeout
+//   HVNET_INTERNAL        libvirt-refused (details.libvirt: libvirt's code and message, details.hint),
+//                         libvirt-unavailable, rollback-failed
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { defineMethod, params } from './methods.js';
+
+export const NIC_ERROR_REASONS = [
+  'invalid-field',
+  'unsupported-combination',
+  'source-missing',
+  'qbg-source-refused',
+  'duplicate-mac',
+  'duplicate-alias',
+  'source-in-use',
+  'domain-not-running',
+  'domain-not-persistent',
+  'mac-pool-exhausted',
+  'domain-not-found',
+  'nic-not-found',
+  'device-not-released',
+  'libvirt-timeout',
+  'libvirt-refused',
+  'libvirt-unavailable',
+  'rollback-failed',
+] as const;
+export type NicErrorReason = (typeof NIC_ERROR_REASONS)[number];
+
+const DomainName = Type.String({ minLength: 1, maxLength: 256, description: 'libvirt domain name.' });
+
+export const VirtualPortParamsSchema = Type.Object(
+  {
+    type: Type.Union([Type.Literal('802.1Qbg'), Type.Literal('802.1Qbh')]),
+    managerid: Type.Optional(Type.Integer()),
+    typeid: Type.Optional(Type.Integer()),
+    typeidversion: Type.Optional(Type.Integer()),
+    instanceid: Type.Optional(Type.String()),
+    profileid: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type VirtualPortParams = Static<typeof VirtualPortParamsSchema>;
+
+export const nicAttachMethod = defineMethod({
+  name: 'nic.attach',
+  summary:
+    'Attaches a macvtap NIC to a domain (live and persistent on a running domain, persistent on a stopped one, unless live/config say otherwise); dryRun only returns the XML.',
+  params: params({
+    domain: DomainName,
+    source: Type.String({ description: 'Host device the macvtap sits on.' }),
+    mode: Type.Optional(Type.String({ description: 'vepa (default), bridge, private, passthrough.' })),
+    model: Type.Optional(Type.String({ description: 'virtio (default), e1000, e1000e, rtl8139, vmxnet3, …' })),
+    mac: Type.Optional(Type.String({ description: 'Default: the next free MAC of the pool.' })),
+    virtualport: Type.Optional(VirtualPortParamsSchema),
+    live: Type.Optional(Type.Boolean()),
+    config: Type.Optional(Type.Boolean()),
+    dryRun: Type.Optional(Type.Boolean()),
+  }),
+  result: Type.Object(
+    {
+      domain: Type.String(),
+      mac: Type.String(),
+      alias: Type.String(),
+      source: Type.String(),
+      mode: Type.String(),
+      model: Type.String(),
+      live: Type.Boolean({ description: 'Attached to the running domain (or would be, with dryRun).' }),
+      config: Type.Boolean({ description: 'Added to the persistent definition (or would be).' }),
+      dryRun: Type.Boolean(),
+      target: Type.Optional(Type.String({ description: 'The macvtap device, after a live attach.' })),
+      xml: Type.String({ description: 'The device XML given to libvirt.' }),
+      warnings: Type.Array(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
+});
+
+export const nicDetachMethod = defineMethod({
+  name: 'nic.detach',
+  summary:
+    'Detaches a NIC (by MAC or alias) from the running domain, waiting until the guest released it, and from the persistent definition when it is there.',
+  params: params({
+    domain: DomainName,
+    nic: Type.String({ minLength: 1, description: 'MAC address or alias (ua-hvnet-…, or net0 on a running domain).' }),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, description: 'How long the guest gets to release the device (default 10000).' })),
+  }),
+  result: Type.Object(
+    {
+      domain: Type.String(),
+      mac: Type.String(),
+      alias: Type.Optional(Type.String()),
+      live: Type.Boolean({ description: 'Removed from the running domain.' }),
+      config: Type.Boolean({ description: 'Removed from the persistent definition.' }),
+      releasedMs: Type.Optional(Type.Number({ description: 'From the live detach to DEVICE_REMOVED.' })),
+    },
+    { additionalProperties: false },
+  ),
+});
+
+export const NicRowSchema = Type.Object(
+  {
+    domain: Type.String(),
+    mac: Type.String(),
+    source: Type.String(),
+    mode: Type.String(),
+    model: Type.Optional(Type.String()),
+    virtualport: Type.Optional(Type.String({ description: 'e.g. 802.1Qbh profileid=finance' })),
+    target: Type.Optional(Type.String()),
+    alias: Type.Optional(Type.String()),
+    state: Type.Union([Type.Literal('live+config'), Type.Literal('live'), Type.Literal('config')]),
+  },
+  { additionalProperties: false },
+);
+export type NicRow = Static<typeof NicRowSchema>;
+
+export const nicListMethod = defineMethod({
+  name: 'nic.list',
+  summary: "The macvtap NICs of every domain (or one): live, persistent, or both.",
+  params: params({ domain: Type.Optional(DomainName) }),
+  result: Type.Object({ nics: Type.Array(NicRowSchema) }, { additionalProperties: false }),
+});
+
+export const nicPoolMethod = defineMethod({
+  name: 'nic.pool',
+  summary: 'The MAC pool: range, allocations and duplicate MACs found on this host.',
+  params: params({}),
+  result: Type.Object(
+    {
+      range: Type.String(),
+      allocations: Type.Array(Type.Object({ mac: Type.String(), domain: Type.String(), alias: Type.Optional(Type.String()) }, { additionalProperties: false })),
+      duplicates: Type.Array(Type.Object({ mac: Type.String(), holders: Type.Array(Type.String()) }, { additionalProperties: false })),
+      duplicatesSeen: Type.Integer({ minimum: 0, description: 'Duplicates found by rebuilds since hvnetd started.' }),
+    },
+    { additionalProperties: false },
+  ),
+});

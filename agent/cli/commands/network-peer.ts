@@ -1,0 +1,206 @@
+// hvnet network peer create|list|show|edit|set|unset|get|delete, as Incus spells them. A peering
+// is declared from each side; it is `pending` until the target network declares its side and
+// `created` once both have. A target that does not exist answers exactly like one that has not
+// declared its side yet: whoever peers cannot probe other projects for network names.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { HvnetError } from '../../api/errors.js';
+import {
+  isDryRun,
+  peerCreateMethod,
+  peerDeleteMethod,
+  peerGetMethod,
+  peerListMethod,
+  peerSetMethod,
+  peerShowMethod,
+  peerUnsetMethod,
+  peerUpdateMethod,
+} from '../../api/networks.js';
+import type { PeeringInfoResult } from '../../api/networks.js';
+import type { CliCommand, CliGroup } from '../command.js';
+import type { Output } from '../render.js';
+import { PEER_COLUMNS, dryRunOutput, message, parseKeyValues, peerFields, peerRow, str } from './network-output.js';
+
+const DRY_RUN = { type: 'boolean', default: false, describe: 'print the planned OVSDB operations, change nothing' } as const;
+
+function statusLine(p: PeeringInfoResult): string {
+  if (p.status === 'created') return `Network peer ${p.name} created`;
+  if (p.status === 'pending') return `Network peer ${p.name} pending (complete the mutual peering on the target network)`;
+  return `Network peer ${p.name} errored: ${p.reason ?? 'unknown reason'}`;
+}
+
+function one(p: PeeringInfoResult): Output {
+  return { data: p, tables: [peerFields(p)] };
+}
+
+const createCommand: CliCommand = {
+  command: 'create <network> <peering> <target> [config..]',
+  describe: "declare this network's side of a peering with TARGET ([PROJECT/]NETWORK); created once the target declares its side",
+  examples: [
+    ['hvnet network peer create A to-b p2/B', 'pending until B (project p2) declares its side'],
+    ['hvnet network peer create B to-a default/A --project p2 --wait', 'created; returns once ovn-northd has applied it'],
+    ['hvnet network peer create A to-b p2/B user.owner=alice --description "A to B"', 'with a description and user config'],
+  ],
+  builder: (y) =>
+    y
+      .positional('network', { type: 'string', demandOption: true, describe: 'the local network' })
+      .positional('peering', { type: 'string', demandOption: true, describe: 'the name of the peering' })
+      .positional('target', { type: 'string', demandOption: true, describe: 'NETWORK (same project) or PROJECT/NETWORK' })
+      .positional('config', { type: 'string', array: true, describe: 'user.KEY=VALUE …' })
+      .option('description', { type: 'string', describe: 'free text' })
+      .option('wait', { type: 'boolean', default: false, describe: 'return once ovn-northd has applied the change (as ovn-nbctl --wait=sb)' })
+      .option('dry-run', DRY_RUN),
+  async run(args, ctx) {
+    const config = parseKeyValues(Array.isArray(args.config) ? (args.config as unknown[]) : []);
+    const r = await ctx.client().call(peerCreateMethod, {
+      network: str(args.network),
+      name: str(args.peering),
+      target: str(args.target),
+      ...(Object.keys(config).length > 0 ? { config } : {}),
+      ...(typeof args.description === 'string' ? { description: args.description } : {}),
+      ...(args.wait ? { wait: true } : {}),
+      ...(args.dryRun ? { dryRun: true } : {}),
+    });
+    if (isDryRun(r)) return dryRunOutput(ctx, r);
+    return message(ctx, statusLine(r), r, { columns: PEER_COLUMNS, rows: [peerRow(r)] });
+  },
+};
+
+const listCommand: CliCommand = {
+  command: 'list <network>',
+  describe: "list a network's peerings and their status",
+  examples: [['hvnet network peer list A --format csv', 'NAME,DESCRIPTION,PEER,STATUS']],
+  builder: (y) => y.positional('network', { type: 'string', demandOption: true }),
+  async run(args, ctx) {
+    const r = await ctx.client().call(peerListMethod, { network: str(args.network) });
+    return { data: r, tables: [{ columns: PEER_COLUMNS, rows: r.map(peerRow) }] };
+  },
+};
+
+const showCommand: CliCommand = {
+  command: 'show <network> <peering>',
+  describe: 'show one peering',
+  builder: (y) => y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }),
+  async run(args, ctx) {
+    return one(await ctx.client().call(peerShowMethod, { network: str(args.network), name: str(args.peering) }));
+  },
+};
+
+const EDIT_HELP = `### This is a YAML representation of the network peering.
+### Only description and config (user.* keys) may be changed; any other field that
+### differs from its current value is refused, naming it.
+`;
+
+/** Reads the edited form: from $EDITOR on a terminal, else from stdin. */
+async function editedText(current: PeeringInfoResult): Promise<string | undefined> {
+  if (!process.stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'hvnet-edit-'));
+  const file = join(dir, 'peering.yaml');
+  try {
+    const original = `${EDIT_HELP}${toYaml(current)}`;
+    writeFileSync(file, original, { mode: 0o600 });
+    const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
+    const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
+    if (r.status !== 0) throw new HvnetError('HVNET_USAGE', `the editor (${editor}) failed; nothing was changed`);
+    const edited = readFileSync(file, 'utf8');
+    return edited === original ? undefined : edited;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const editCommand: CliCommand = {
+  command: 'edit <network> <peering>',
+  describe: 'edit description and config of a peering as YAML ($EDITOR on a terminal, else read from stdin)',
+  examples: [
+    ['hvnet network peer edit A to-b', 'opens $EDITOR'],
+    ['hvnet network peer show A to-b --format yaml | sed s/old/new/ | hvnet network peer edit A to-b', 'from a script'],
+  ],
+  builder: (y) => y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }),
+  async run(args, ctx) {
+    const ref = { network: str(args.network), name: str(args.peering) };
+    const client = ctx.client();
+    const current = await client.call(peerShowMethod, ref);
+    const text = await editedText(current);
+    if (text === undefined) return message(ctx, 'Nothing changed', current, peerFields(current));
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (e) {
+      throw new HvnetError('HVNET_USAGE', `the edited peering is not valid YAML: ${(e as Error).message}`, { field: '(document)' });
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+      throw new HvnetError('HVNET_USAGE', 'the edited peering must be a YAML mapping of its fields (as `peer show --format yaml` prints it)', { field: '(document)' });
+    }
+    // Derived fields sent back as shown are not an edit (the status may have moved meanwhile).
+    const fields = { ...(doc as Record<string, unknown>) };
+    for (const k of ['status', 'reason'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
+    const r = await client.call(peerUpdateMethod, { ...ref, fields });
+    return message(ctx, `Network peer ${r.name} updated`, r, peerFields(r));
+  },
+};
+
+const setCommand: CliCommand = {
+  command: 'set <network> <peering> <key> <value>',
+  describe: 'set a user.* config key of a peering',
+  examples: [['hvnet network peer set A to-b user.owner alice', '']],
+  builder: (y) =>
+    y
+      .positional('network', { type: 'string', demandOption: true })
+      .positional('peering', { type: 'string', demandOption: true })
+      .positional('key', { type: 'string', demandOption: true })
+      .positional('value', { type: 'string', demandOption: true }),
+  async run(args, ctx) {
+    const r = await ctx.client().call(peerSetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key), value: str(args.value) });
+    return message(ctx, `Network peer ${r.name}: ${str(args.key)} set`, r, peerFields(r));
+  },
+};
+
+const unsetCommand: CliCommand = {
+  command: 'unset <network> <peering> <key>',
+  describe: 'remove a user.* config key of a peering',
+  builder: (y) =>
+    y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).positional('key', { type: 'string', demandOption: true }),
+  async run(args, ctx) {
+    const r = await ctx.client().call(peerUnsetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
+    return message(ctx, `Network peer ${r.name}: ${str(args.key)} unset`, r, peerFields(r));
+  },
+};
+
+const getCommand: CliCommand = {
+  command: 'get <network> <peering> <key>',
+  describe: 'print the value of a user.* config key of a peering (empty when unset)',
+  builder: (y) =>
+    y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).positional('key', { type: 'string', demandOption: true }),
+  async run(args, ctx) {
+    const r = await ctx.client().call(peerGetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
+    return message(ctx, r.value ?? '', r, { columns: ['KEY', 'VALUE'], rows: [[r.key, r.value]] });
+  },
+};
+
+const deleteCommand: CliCommand = {
+  command: 'delete <network> <peering>',
+  describe: "delete this network's side of a peering (and both sides' OVN rows; the target's declaration stays, pending)",
+  builder: (y) =>
+    y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).option('dry-run', DRY_RUN),
+  async run(args, ctx) {
+    const ref = { network: str(args.network), name: str(args.peering) };
+    const r = await ctx.client().call(peerDeleteMethod, { ...ref, ...(args.dryRun ? { dryRun: true } : {}) });
+    if (isDryRun(r)) return dryRunOutput(ctx, r);
+    return message(ctx, `Network peer ${ref.name} deleted`, { ...ref, deleted: true }, { columns: ['NETWORK', 'NAME', 'DELETED'], rows: [[ref.network, ref.name, true]] });
+  },
+};
+
+export const peerGroup: CliGroup = {
+  command: 'peer',
+  describe: 'manage network peerings (traffic between two OVN networks stays inside OVN)',
+  subcommands: [createCommand, listCommand, showCommand, editCommand, setCommand, unsetCommand, getCommand, deleteCommand],
+};

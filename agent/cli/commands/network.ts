@@ -1,0 +1,75 @@
+// hvnet network create|list|show|delete, and `hvnet network peer …` (network-peer.ts): OVN
+// networks of a project, as Incus spells the commands.
+import { isDryRun, networkCreateMethod, networkDeleteMethod, networkListMethod, networkShowMethod } from '../../api/networks.js';
+import type { CliCommand, CliGroup } from '../command.js';
+import { dryRunOutput, message, networkFields, str } from './network-output.js';
+import { peerGroup } from './network-peer.js';
+
+const DRY_RUN = { type: 'boolean', default: false, describe: 'print the planned OVSDB operations, change nothing' } as const;
+
+const createCommand: CliCommand = {
+  command: 'create <name>',
+  describe: 'create an OVN network: a logical router and switch with the gateway addresses',
+  examples: [
+    ['hvnet network create A --ipv4 10.10.1.1/24', 'in the default project'],
+    ['hvnet network create B --project p2 --ipv4 10.20.1.1/24 --ipv6 fd42:2::1/64', 'dual stack, in project p2'],
+  ],
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .option('ipv4', { type: 'string', demandOption: true, describe: 'gateway address with prefix, e.g. 10.10.1.1/24' })
+      .option('ipv6', { type: 'string', describe: 'gateway address with prefix, e.g. fd42:1::1/64' })
+      .option('description', { type: 'string', describe: 'free text' })
+      .option('dry-run', DRY_RUN),
+  async run(args, ctx) {
+    const r = await ctx.client().call(networkCreateMethod, {
+      name: str(args.name),
+      ipv4: str(args.ipv4),
+      ...(typeof args.ipv6 === 'string' ? { ipv6: args.ipv6 } : {}),
+      ...(typeof args.description === 'string' ? { description: args.description } : {}),
+      ...(args.dryRun ? { dryRun: true } : {}),
+    });
+    if (isDryRun(r)) return dryRunOutput(ctx, r);
+    return message(ctx, `Network ${r.name} created`, r, networkFields(r));
+  },
+};
+
+const listCommand: CliCommand = {
+  command: 'list',
+  describe: "list the project's networks",
+  examples: [['hvnet network list --project p2 --format json', 'for a script']],
+  async run(_args, ctx) {
+    const r = await ctx.client().call(networkListMethod, {});
+    return {
+      data: r,
+      tables: [{ columns: ['NAME', 'IPV4', 'IPV6', 'DESCRIPTION', 'PEERINGS'], rows: r.map((n) => [n.name, n.ipv4, n.ipv6 ?? '', n.description, n.peerings]) }],
+    };
+  },
+};
+
+const showCommand: CliCommand = {
+  command: 'show <name>',
+  describe: 'show a network and the OVN rows it is made of',
+  builder: (y) => y.positional('name', { type: 'string', demandOption: true }),
+  async run(args, ctx) {
+    const r = await ctx.client().call(networkShowMethod, { name: str(args.name) });
+    return { data: r, tables: [networkFields(r)] };
+  },
+};
+
+const deleteCommand: CliCommand = {
+  command: 'delete <name>',
+  describe: 'delete a network (peerings of other networks that target it become pending)',
+  builder: (y) => y.positional('name', { type: 'string', demandOption: true }).option('dry-run', DRY_RUN),
+  async run(args, ctx) {
+    const r = await ctx.client().call(networkDeleteMethod, { name: str(args.name), ...(args.dryRun ? { dryRun: true } : {}) });
+    if (isDryRun(r)) return dryRunOutput(ctx, r);
+    return message(ctx, `Network ${str(args.name)} deleted`, { name: str(args.name), deleted: true }, { columns: ['NAME', 'DELETED'], rows: [[str(args.name), true]] });
+  },
+};
+
+export const networkGroup: CliGroup = {
+  command: 'network',
+  describe: 'manage OVN networks and their peerings',
+  subcommands: [createCommand, listCommand, showCommand, deleteCommand, peerGroup],
+};

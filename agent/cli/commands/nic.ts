@@ -1,0 +1,190 @@
+// hvnet nic attach|detach|list|pool: macvtap NICs of libvirt domains, through hvnetd.
+import { HvnetError } from '../../api/errors.js';
+import { nicAttachMethod, nicDetachMethod, nicListMethod, nicPoolMethod } from '../../api/nics.js';
+import type { VirtualPortParams } from '../../api/nics.js';
+import type { ParamsOf } from '../../api/methods.js';
+import { MACVTAP_MODES } from '../../../lib/domxml/types.js';
+import type { CliCommand, CliGroup } from '../command.js';
+import type { Cell } from '../render.js';
+
+const QBG_NUMBERS = ['managerid', 'typeid', 'typeidversion'];
+const VP_KEYS: Record<VirtualPortParams['type'], readonly string[]> = {
+  '802.1Qbg': ['managerid', 'typeid', 'typeidversion', 'instanceid'],
+  '802.1Qbh': ['profileid'],
+};
+
+/** `802.1Qbg managerid=11 typeid=1193047 …` / `802.1Qbh profileid=finance` → the method's virtualport. */
+export function parseVirtualPort(words: readonly string[]): VirtualPortParams {
+  const usage = (why: string): HvnetError =>
+    new HvnetError(
+      'HVNET_USAGE',
+      `--virtualport ${words.join(' ')}: ${why} (expected '802.1Qbg managerid=N typeid=N typeidversion=N [instanceid=UUID]' or '802.1Qbh profileid=NAME')`,
+    );
+  const [type, ...pairs] = words;
+  if (type !== '802.1Qbg' && type !== '802.1Qbh') throw usage(`unknown type ${JSON.stringify(type ?? '')}`);
+  const vp: VirtualPortParams = { type };
+  const fields = vp as Record<string, unknown>;
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw usage(`${JSON.stringify(pair)} is not KEY=VALUE`);
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    if (!VP_KEYS[type].includes(key)) throw usage(`${type} has no parameter ${key} (it has ${VP_KEYS[type].join(', ')})`);
+    if (key in fields) throw usage(`${key} given twice`);
+    if (QBG_NUMBERS.includes(key)) {
+      const n = /^0x[0-9a-fA-F]+$/.test(value) ? parseInt(value.slice(2), 16) : /^[0-9]+$/.test(value) ? Number(value) : NaN;
+      if (!Number.isSafeInteger(n)) throw usage(`${key}=${value} is not an integer`);
+      fields[key] = n;
+    } else {
+      fields[key] = value;
+    }
+  }
+  return vp;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function bool(v: unknown): boolean | undefined {
+  return typeof v === 'boolean' ? v : undefined;
+}
+
+const attachCommand: CliCommand = {
+  command: 'attach <domain>',
+  describe: 'attach a macvtap NIC to a domain (live and persistent when it runs, persistent when it is stopped)',
+  examples: [
+    ['hvnet nic attach vm1 --source eth1 --mode bridge', 'a bridge-mode macvtap on eth1, MAC from the pool'],
+    ['hvnet nic attach vm1 --source eth1.100 --virtualport 802.1Qbg managerid=11 typeid=1193047 typeidversion=2 --config', '802.1Qbg (VEPA), persistent only'],
+    ['hvnet nic attach vm1 --source enic0 --mode private --virtualport 802.1Qbh profileid=finance', 'an 802.1Qbh port profile'],
+    ['hvnet nic attach vm1 --source eth1 --dry-run', 'print the device XML, change nothing'],
+  ],
+  builder: (y) =>
+    y
+      .positional('domain', { type: 'string', describe: 'libvirt domain name', demandOption: true })
+      .option('source', { type: 'string', describe: 'host device the macvtap sits on', demandOption: true })
+      .option('mode', { type: 'string', choices: MACVTAP_MODES, describe: 'macvtap mode (default vepa)' })
+      .option('model', { type: 'string', describe: 'NIC model (default virtio)' })
+      .option('mac', { type: 'string', describe: 'MAC address (default: the next free one of the pool)' })
+      .option('virtualport', {
+        type: 'string',
+        array: true,
+        describe: "'802.1Qbg managerid=N typeid=N typeidversion=N [instanceid=UUID]' or '802.1Qbh profileid=NAME'",
+      })
+      .option('live', { type: 'boolean', describe: 'attach to the running domain' })
+      .option('config', { type: 'boolean', describe: 'add to the persistent definition' })
+      .option('dry-run', { type: 'boolean', describe: 'print the device XML and change nothing' }),
+  async run(args, ctx) {
+    const vpWords = Array.isArray(args.virtualport) ? args.virtualport.map(String) : undefined;
+    const params: Omit<ParamsOf<typeof nicAttachMethod>, 'project'> = { domain: String(args.domain), source: String(args.source) };
+    const mode = str(args.mode);
+    if (mode !== undefined) params.mode = mode;
+    const model = str(args.model);
+    if (model !== undefined) params.model = model;
+    const mac = str(args.mac);
+    if (mac !== undefined) params.mac = mac;
+    if (vpWords !== undefined) params.virtualport = parseVirtualPort(vpWords);
+    const live = bool(args.live);
+    if (live !== undefined) params.live = live;
+    const config = bool(args.config);
+    if (config !== undefined) params.config = config;
+    const dryRun = bool(args['dry-run']);
+    if (dryRun !== undefined) params.dryRun = dryRun;
+    const r = await ctx.client().call(nicAttachMethod, params);
+    if (r.dryRun && ctx.format === 'table') {
+      for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
+      process.stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
+      return undefined;
+    }
+    for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
+    const rows: Cell[][] = [
+      ['domain', r.domain],
+      ['mac', r.mac],
+      ['alias', r.alias],
+      ['source', r.source],
+      ['mode', r.mode],
+      ['model', r.model],
+      ['live', r.live],
+      ['config', r.config],
+    ];
+    if (r.target !== undefined) rows.push(['target', r.target]);
+    if (r.dryRun) rows.push(['dry run', true], ['xml', r.xml]);
+    for (const w of r.warnings) rows.push(['warning', w]);
+    return { data: r, tables: [{ columns: ['FIELD', 'VALUE'], rows }] };
+  },
+};
+
+const detachCommand: CliCommand = {
+  command: 'detach <domain> <nic>',
+  describe: 'detach a NIC (by MAC or alias): from the running domain, waiting until the guest released it, and from the persistent definition',
+  examples: [
+    ['hvnet nic detach vm1 02:68:76:00:00:01', 'by MAC'],
+    ['hvnet nic detach vm1 ua-hvnet-026876000001 --timeout 30', 'by alias, giving the guest 30 s'],
+  ],
+  builder: (y) =>
+    y
+      .positional('domain', { type: 'string', describe: 'libvirt domain name', demandOption: true })
+      .positional('nic', { type: 'string', describe: 'MAC address or alias', demandOption: true })
+      .option('timeout', { type: 'number', describe: 'seconds the guest gets to release the NIC (default 10)' }),
+  async run(args, ctx) {
+    const params: { domain: string; nic: string; timeoutMs?: number } = { domain: String(args.domain), nic: String(args.nic) };
+    if (typeof args.timeout === 'number') {
+      if (!(args.timeout >= 0.1 && args.timeout <= 120)) throw new HvnetError('HVNET_USAGE', `--timeout ${args.timeout}: allowed 0.1 to 120 seconds`);
+      params.timeoutMs = Math.round(args.timeout * 1_000);
+    }
+    const r = await ctx.client().call(nicDetachMethod, params);
+    const rows: Cell[][] = [
+      ['domain', r.domain],
+      ['mac', r.mac],
+      ['alias', r.alias],
+      ['live', r.live],
+      ['config', r.config],
+    ];
+    if (r.releasedMs !== undefined) rows.push(['released after', `${r.releasedMs} ms`]);
+    return { data: r, tables: [{ columns: ['FIELD', 'VALUE'], rows }] };
+  },
+};
+
+const listCommand: CliCommand = {
+  command: 'list [domain]',
+  describe: 'list the macvtap NICs of every domain (or of one): live, persistent, or both',
+  examples: [
+    ['hvnet nic list', 'every NIC of every domain'],
+    ['hvnet nic list vm1 --format json', 'one domain, for a script'],
+  ],
+  builder: (y) => y.positional('domain', { type: 'string', describe: 'only this domain' }),
+  async run(args, ctx) {
+    const domain = str(args.domain);
+    const r = await ctx.client().call(nicListMethod, domain === undefined ? {} : { domain });
+    return {
+      data: r.nics,
+      tables: [
+        {
+          columns: ['DOMAIN', 'MAC', 'SOURCE', 'MODE', 'MODEL', 'VIRTUALPORT', 'TARGET', 'STATE'],
+          rows: r.nics.map((n) => [n.domain, n.mac, n.source, n.mode, n.model, n.virtualport, n.target, n.state]),
+        },
+      ],
+    };
+  },
+};
+
+const poolCommand: CliCommand = {
+  command: 'pool',
+  describe: 'show the MAC pool: its range, the MACs in use and duplicates found on this host',
+  examples: [['hvnet nic pool', 'range, allocations, duplicates']],
+  async run(_args, ctx) {
+    const r = await ctx.client().call(nicPoolMethod, {});
+    const tables = [
+      { columns: ['RANGE', 'IN USE', 'DUPLICATES', 'DUPLICATES SEEN'], rows: [[r.range, r.allocations.length, r.duplicates.length, r.duplicatesSeen]] as Cell[][] },
+      { title: 'In use:', columns: ['MAC', 'DOMAIN', 'ALIAS'], rows: r.allocations.map((a) => [a.mac, a.domain, a.alias] as Cell[]) },
+    ];
+    if (r.duplicates.length > 0) tables.push({ title: 'Duplicate MACs:', columns: ['MAC', 'HOLDERS'], rows: r.duplicates.map((d) => [d.mac, d.holders.join(', ')] as Cell[]) });
+    return { data: r, tables };
+  },
+};
+
+export const nicGroup: CliGroup = {
+  command: 'nic',
+  describe: 'macvtap NICs of libvirt domains: attach, detach, list, MAC pool',
+  subcommands: [attachCommand, detachCommand, listCommand, poolCommand],
+};

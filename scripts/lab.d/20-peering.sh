@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Lab demo: network peering as Incus spells it, through hvnetd.
+#
+#   20-peering.sh up     two networks in two projects (lab-a in default, lab-b in lab-p2), the
+#                        peering declared from lab-a (pending), then from lab-b (created), and the
+#                        proof: ovn-trace --minimal from an instance port on lab-a to one on lab-b
+#                        crossing the peer ports, and `hvnet network peer list` of both sides
+#   20-peering.sh down   removes what `up` made (the instance ports go with the switches)
+#
+# Both are idempotent. scripts/lab runs them with HVNET_SOCKET, HVNET_LAB_DIR, OVN_NB_DB,
+# OVN_SB_DB and HVNET_BIN (the hvnet CLI command, possibly with options) set.
+set -euo pipefail
+
+: "${OVN_NB_DB:?}" "${OVN_SB_DB:?}"
+read -ra HV <<<"${HVNET_BIN:-hvnet}"
+hv() { "${HV[@]}" "$@"; }
+
+P2=lab-p2
+A=lab-a
+B=lab-b
+A4=10.77.1.1/24
+B4=10.77.2.1/24
+A6=fd42:77:1::1/64
+B6=fd42:77:2::1/64
+
+say() { printf '\n== %s\n' "$*"; }
+
+# `hvnet … show X --format csv` is FIELD,VALUE lines; prints VALUE of FIELD.
+field() {  # field FIELD < csv
+  awk -F, -v f="$1" '$1 == f { print $2 }'
+}
+
+exists() { hv "$@" >/dev/null 2>&1; }
+
+peer_up() {  # peer_up NETWORK PEERING TARGET [--project P]
+  local net=$1 name=$2 target=$3
+  shift 3
+  if exists network peer show "$net" "$name" "$@"; then
+    printf 'Network peer %s already declared: %s\n' "$name" "$(hv network peer show "$net" "$name" "$@" --format csv | field status)"
+  else
+    hv network peer create "$net" "$name" "$target" --description "lab demo" --wait "$@"
+  fi
+}
+
+instance() {  # instance NETWORK TAG [--project P]: an instance port .10 on the network's switch; prints its name
+  local net=$1 tag=$2
+  shift 2
+  local show switch id mac4 ip4
+  show=$(hv network show "$net" "$@" --format csv)
+  switch=$(field switch <<<"$show")
+  id=$(field id <<<"$show")
+  ip4=$(field ipv4 <<<"$show" | sed -E 's#\.[0-9]+/[0-9]+$#.10#')
+  mac4=$(printf '0a:00:00:00:%02x:10' "$id")
+  ovn-nbctl --may-exist lsp-add "$switch" "$switch-$tag" -- lsp-set-addresses "$switch-$tag" "$mac4 $ip4" >/dev/null
+  printf '%s %s %s %s\n' "$switch" "$switch-$tag" "$mac4" "$ip4"
+}
+
+up() {
+  say "projects and networks"
+  hv project list --format csv | grep -q "^$P2," || hv project create "$P2" --description "lab demo, second project"
+  exists network show "$A" || hv network create "$A" --ipv4 "$A4" --ipv6 "$A6" --description "lab demo"
+  exists network show "$B" --project "$P2" || hv network create "$B" --project "$P2" --ipv4 "$B4" --ipv6 "$B6" --description "lab demo"
+  hv network list
+  hv network list --project "$P2"
+
+  say "peering, side 1: $A -> $P2/$B (pending until $B declares its side)"
+  peer_up "$A" to-b "$P2/$B"
+  say "peering, side 2: $P2/$B -> default/$A (created)"
+  peer_up "$B" to-a "default/$A" --project "$P2"
+
+  say "proof: ovn-trace --minimal from an instance on $A to one on $B"
+  local sa pa ma ia sb pb mb ib amac
+  read -r sa pa ma ia <<<"$(instance "$A" demo)"
+  read -r sb pb mb ib <<<"$(instance "$B" demo --project "$P2")"
+  : "$sb" "$mb"
+  amac=$(hv network show "$A" --format csv | field mac)
+  local flow trace crossed
+  flow="inport == \"$pa\" && eth.src == $ma && eth.dst == $amac && ip4.src == ${ia%/*} && ip4.dst == ${ib%/*} && ip.ttl == 64 && icmp4.type == 8"
+  trace=$(ovn-trace --db="$OVN_SB_DB" --minimal "$sa" "$flow")
+  printf '%s\n' "$trace"
+  # Which ports it crossed: the minimal trace shows only the actions, the summary names the ports.
+  crossed=$(ovn-trace --db="$OVN_SB_DB" --summary "$sa" "$flow" | grep -o 'output to "[^"]*-lrp-peer-[^"]*", type "patch"' | sort -u || true)
+  if grep -q "output(\"$pb\")" <<<"$trace" && [ -n "$crossed" ]; then
+    printf '\n-> %s reaches %s (ip.ttl decremented by both routers), crossing the peer port:\n%s\n' "$pa" "$pb" "$crossed"
+  else
+    printf '\n-> the trace did NOT reach %s through a peer port\n' "$pb" >&2
+    return 1
+  fi
+  say "the peer ports in the NB (router ports of $A and $B that hvnet made for the peering)"
+  ovn-nbctl --format=table --columns=name,mac,networks,peer find Logical_Router_Port 'external_ids:"hvnet:peer-id"!=""' |
+    awk -v a="$(hv network show "$A" --format csv | field router)" -v b="$(hv network show "$B" --project "$P2" --format csv | field router)" \
+      'NR <= 2 || index($0, a "-lrp-peer") || index($0, b "-lrp-peer")'
+  say "hvnet network peer list"
+  hv network peer list "$A"
+  hv network peer list "$B" --project "$P2"
+}
+
+down() {
+  exists network peer show "$A" to-b && hv network peer delete "$A" to-b
+  exists network peer show "$B" to-a --project "$P2" && hv network peer delete "$B" to-a --project "$P2"
+  exists network show "$A" && hv network delete "$A"
+  exists network show "$B" --project "$P2" && hv network delete "$B" --project "$P2"
+  if hv project list --format csv 2>/dev/null | grep -q "^$P2,"; then hv project delete "$P2"; fi
+  return 0
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *)
+    echo "usage: $0 up|down" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,198 @@
+// Peering through the real hvnet CLI and a real hvnetd on a standalone NB + SB + ovn-northd:
+// both sides → created (and the dataplane crosses), every --format, cross-project peers, a
+// target that does not exist answering exactly like one that has not declared its side, bad input
+// refused naming the field with the NB untouched, --dry-run, --wait, and drift repaired by the
+// daemon with the repair in `hvnet status`.
+import assert from 'node:assert/strict';
+import { parse as parseYaml } from 'yaml';
+import { startOvn } from '../fixtures/ovn.js';
+import type { OvnHandle } from '../fixtures/ovn.js';
+import { waitFor } from '../fixtures/exec.js';
+import { addInstance, nbDump, sbBinding, traceReaches } from '../ovn/helpers.js';
+import { rowNames } from '../../lib/ovn/ids.js';
+import type { NetworkInfo } from '../../lib/ovn/network-plan.js';
+import type { PeeringInfo } from '../../lib/ovn/peering-plan.js';
+import type { HostStatus } from '../../agent/api/status.js';
+import type { RunningHvnetd } from '../agent/harness.js';
+import { hv, hvOk, startNetworksHvnetd } from './helpers.js';
+
+describe('agent-ovn: peering through the hvnet CLI', function () {
+  this.timeout(60_000);
+  let ovn: OvnHandle;
+  let d: RunningHvnetd;
+  let sock: string;
+  const ok = (args: readonly string[], input?: string): Promise<string> => hvOk(sock, args, input === undefined ? {} : { input });
+  const show = async (name: string, project = 'default'): Promise<NetworkInfo> => JSON.parse(await ok(['network', 'show', name, '--project', project, '--format', 'json'])) as NetworkInfo;
+
+  before(async () => {
+    ovn = await startOvn();
+    d = await startNetworksHvnetd(ovn);
+    sock = d.setup.socket;
+    await ok(['project', 'create', 'p2', '--description', 'second project']);
+    await ok(['network', 'create', 'A', '--ipv4', '10.31.1.1/24', '--ipv6', 'fd42:31:1::1/64', '--description', 'net A']);
+    await ok(['network', 'create', 'B', '--project', 'p2', '--ipv4', '10.31.2.1/24', '--ipv6', 'fd42:31:2::1/64']);
+  });
+  after(async () => {
+    await d?.daemon.stop();
+    await ovn?.stop();
+  });
+
+  it('A ↔ p2/B: the first side is pending, the second created; peer list in every format; the trace crosses', async () => {
+    assert.match(await ok(['network', 'peer', 'create', 'A', 'to-b', 'p2/B', 'user.owner=alice', '--description', 'A to B']), /^Network peer to-b pending/);
+    assert.match(await ok(['network', 'peer', 'create', 'B', 'to-a', 'default/A', '--project', 'p2']), /^Network peer to-a created/);
+
+    const json = JSON.parse(await ok(['network', 'peer', 'list', 'A', '--format', 'json'])) as PeeringInfo[];
+    assert.deepEqual(json, [
+      { project: 'default', network: 'A', name: 'to-b', description: 'A to B', config: { 'user.owner': 'alice' }, targetProject: 'p2', targetNetwork: 'B', status: 'created' },
+    ]);
+    assert.deepEqual(parseYaml(await ok(['network', 'peer', 'list', 'A', '--format', 'yaml'])), json);
+    assert.equal(await ok(['network', 'peer', 'list', 'A', '--format', 'csv']), 'NAME,DESCRIPTION,PEER,STATUS\nto-b,A to B,p2/B,created\n');
+    const table = await ok(['network', 'peer', 'list', 'B', '--project', 'p2']);
+    assert.match(table, /\| NAME +\| DESCRIPTION +\| PEER +\| STATUS +\|/);
+    assert.match(table, /\| to-a +\| +\| default\/A +\| created +\|/);
+
+    // show, get/set/unset of user.* keys.
+    assert.equal((JSON.parse(await ok(['network', 'peer', 'show', 'B', 'to-a', '--project', 'p2', '--format', 'json'])) as PeeringInfo).status, 'created');
+    assert.equal(await ok(['network', 'peer', 'get', 'A', 'to-b', 'user.owner']), 'alice\n');
+    await ok(['network', 'peer', 'set', 'A', 'to-b', 'user.owner', 'bob']);
+    assert.equal(await ok(['network', 'peer', 'get', 'A', 'to-b', 'user.owner']), 'bob\n');
+    await ok(['network', 'peer', 'unset', 'A', 'to-b', 'user.owner']);
+    assert.equal(await ok(['network', 'peer', 'get', 'A', 'to-b', 'user.owner']), '\n');
+    // edit from stdin: description and config change.
+    const yaml = (await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'yaml'])).replace('description: A to B', 'description: edited').replace('config: {}', 'config:\n  user.k: v');
+    await ok(['network', 'peer', 'edit', 'A', 'to-b'], yaml);
+    const edited = JSON.parse(await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'json'])) as PeeringInfo;
+    assert.equal(edited.description, 'edited');
+    assert.deepEqual(edited.config, { 'user.k': 'v' });
+
+    const a = await show('A');
+    const b = await show('B', 'p2');
+    const ia = await addInstance(ovn, a);
+    const ib = await addInstance(ovn, b);
+    await waitFor('the trace A → B crosses the peer ports', async () => ((await traceReaches(ovn, ia, ib)) ? true : undefined), 20_000, 200);
+    assert.ok(await traceReaches(ovn, ib, ia, 6), 'IPv6 B → A');
+  });
+
+  it('a target project or network that does not exist answers exactly like a valid one that has not declared its side', async () => {
+    for (const [n, ip] of [['C1', '10.32.1.1/24'], ['C2', '10.32.2.1/24'], ['C3', '10.32.3.1/24']] as const) await ok(['network', 'create', n, '--ipv4', ip]);
+    await ok(['network', 'create', 'D', '--project', 'p2', '--ipv4', '10.32.4.1/24']);
+    const valid = await hv(sock, ['network', 'peer', 'create', 'C1', 'px', 'p2/D']);
+    const noNetwork = await hv(sock, ['network', 'peer', 'create', 'C2', 'px', 'p2/nope']);
+    const noProject = await hv(sock, ['network', 'peer', 'create', 'C3', 'px', 'nope/B']);
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.match(valid.stdout, /pending/);
+    assert.deepEqual(noNetwork, valid);
+    assert.deepEqual(noProject, valid);
+    // The same in JSON, once the names that differ by construction are set aside.
+    const strip = (s: string): unknown => {
+      const { network: _n, targetProject: _p, targetNetwork: _t, ...rest } = JSON.parse(s) as PeeringInfo;
+      return rest;
+    };
+    const runs = await Promise.all([
+      hv(sock, ['network', 'peer', 'create', 'C1', 'py', 'p2/B', '--format', 'json']),
+      hv(sock, ['network', 'peer', 'create', 'C2', 'py', 'p2/nope2', '--format', 'json']),
+      hv(sock, ['network', 'peer', 'create', 'C3', 'py', 'nope2/B', '--format', 'json']),
+    ]);
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(strip(runs[1]?.stdout ?? ''), strip(runs[0]?.stdout ?? ''));
+    assert.deepEqual(strip(runs[2]?.stdout ?? ''), strip(runs[0]?.stdout ?? ''));
+    assert.equal(runs[0]?.stderr, runs[1]?.stderr);
+  });
+
+  it('self-peering and bad input are refused with exit 2, naming the field, and leave the NB as it was', async () => {
+    const before = await nbDump(ovn);
+    const shown = await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'yaml']);
+    const cases: [string[], RegExp, string?][] = [
+      [['network', 'peer', 'create', 'A', 'self', 'A'], /target: .*cannot peer with itself/],
+      [['network', 'peer', 'create', 'A', 'self', 'default/A'], /target: .*cannot peer with itself/],
+      [['network', 'peer', 'create', 'A', 'bad_name', 'p2/Z'], /peering: peering name "bad_name"/],
+      [['network', 'peer', 'create', 'A', 'x', 'a/b/c'], /target: peering target "a\/b\/c"/],
+      [['network', 'peer', 'create', 'A', 'x', '/x'], /target: peering target "\/x" has an empty project/],
+      [['network', 'peer', 'create', 'A', 'x', 'x/'], /target: peering target "x\/" has an empty network/],
+      [['network', 'peer', 'create', 'A', 'x', 'p2/Z', 'owner=alice'], /config\.owner: config key "owner" is not allowed/],
+      [['network', 'peer', 'create', 'A', 'x', 'p2/Z', 'user.owner'], /config "user\.owner": expected KEY=VALUE/],
+      [['network', 'peer', 'create', 'bad!', 'x', 'p2/Z'], /network: network name "bad!"/],
+      [['network', 'create', 'E!', '--ipv4', '10.33.1.1/24'], /network: network name "E!"/],
+      [['network', 'create', 'E', '--ipv4', '10.33.1.1/33'], /ipv4: /],
+      [['network', 'create', 'E', '--ipv4', '10.33.1.1/24', '--ipv6', '10.33.1.1/64'], /ipv6: /],
+      [['project', 'create', 'bad!'], /project: project name "bad!"/],
+      [['network', 'list', '--project', 'Bad/x'], /--project "Bad\/x"/],
+      [['network', 'peer', 'set', 'A', 'to-b', 'owner', 'x'], /config\.owner: /],
+      [['network', 'peer', 'get', 'A', 'to-b', 'system.x'], /config\.system\.x: /],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /targetNetwork: field "targetNetwork" of a peering cannot be changed/, shown.replace('targetNetwork: B', 'targetNetwork: D')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /targetProject: field "targetProject"/, shown.replace('targetProject: p2', 'targetProject: default')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /name: field "name"/, shown.replace('name: to-b', 'name: other')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /project: field "project"/, shown.replace('project: default', 'project: p2')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /status: field "status"/, shown.replace('status: created', 'status: pending')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /uuid: field "uuid"/, `${shown}uuid: x\n`],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /config\.owner: /, 'config: {owner: x}\n'],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /must be a YAML mapping/, '- a\n- b\n'],
+    ];
+    for (const [args, re, input] of cases) {
+      const r = await hv(sock, args, input === undefined ? {} : { input });
+      assert.equal(r.code, 2, `hvnet ${args.join(' ')}: exit ${r.code}, ${r.stderr}`);
+      assert.match(r.stderr, re, `hvnet ${args.join(' ')}`);
+      assert.equal(r.stdout, '');
+    }
+    // The JSON-RPC error itself names the field in data.details.
+    await assert.rejects(d.client.raw('network.peer.create', { network: 'A', name: 'x', target: 'a/b/c' }), (e: Error & { code?: string; details?: Record<string, unknown> }) => {
+      assert.equal(e.code, 'HVNET_OVN_INVALID_TARGET');
+      assert.equal(e.details?.field, 'target');
+      return true;
+    });
+    assert.equal(await nbDump(ovn), before);
+  });
+
+  it('--dry-run prints the planned operations and changes nothing', async () => {
+    await ok(['network', 'create', 'H', '--ipv4', '10.34.1.1/24']);
+    const before = await nbDump(ovn);
+    const text = await ok(['network', 'peer', 'create', 'A', 'to-h', 'H', '--dry-run']);
+    assert.match(text, /^Dry run: nothing was changed\. Planned transaction \(\d+ operations, guards first\):/);
+    assert.match(text, /"op":"wait"/);
+    assert.match(text, /"op":"mutate","table":"Logical_Router"/);
+    const plan = JSON.parse(await ok(['network', 'peer', 'create', 'A', 'to-h', 'H', '--dry-run', '--format', 'json'])) as { dryRun: boolean; operations: { op: string }[] };
+    assert.equal(plan.dryRun, true);
+    assert.ok(plan.operations.some((o) => o.op === 'mutate'));
+    for (const args of [
+      ['network', 'create', 'I', '--ipv4', '10.34.2.1/24', '--dry-run'],
+      ['network', 'delete', 'H', '--dry-run'],
+      ['network', 'peer', 'delete', 'A', 'to-b', '--dry-run'],
+      ['project', 'create', 'p3', '--dry-run'],
+    ]) {
+      assert.match(await ok(args), /^Dry run: nothing was changed/, args.join(' '));
+    }
+    assert.equal(await nbDump(ovn), before);
+    assert.equal((JSON.parse(await ok(['network', 'peer', 'list', 'A', '--format', 'json'])) as unknown[]).length, 1);
+  });
+
+  it('peer create --wait returns once northd applied it: the SB has both patch Port_Bindings right away', async () => {
+    await ok(['network', 'create', 'F', '--ipv4', '10.35.1.1/24']);
+    await ok(['network', 'create', 'G', '--project', 'p2', '--ipv4', '10.35.2.1/24']);
+    const f = await show('F');
+    const g = await show('G', 'p2');
+    await ok(['network', 'peer', 'create', 'F', 'to-g', 'p2/G']);
+    assert.match(await ok(['network', 'peer', 'create', 'G', 'to-f', 'default/F', '--project', 'p2', '--wait']), /created/);
+    for (const port of [rowNames.peerPort(f.id, g.id), rowNames.peerPort(g.id, f.id)]) {
+      const b = await sbBinding(ovn, port);
+      assert.equal(b?.type, 'patch', `SB Port_Binding of ${port}`);
+    }
+  });
+
+  it('drift: a peer port deleted with ovn-nbctl is back within 2 s, and the repair is a status event', async () => {
+    const f = await show('F');
+    const g = await show('G', 'p2');
+    const port = rowNames.peerPort(f.id, g.id);
+    await ovn.nbctl(['lrp-del', port]);
+    const deletedAt = Date.now();
+    await waitFor(`${port} back`, async () => ((await ovn.nbctl(['--bare', '--columns=name', 'find', 'Logical_Router_Port', `name=${port}`])).trim() === port ? true : undefined), 5_000, 20);
+    const took = Date.now() - deletedAt;
+    assert.ok(took < 2_000, `repaired after ${took} ms`);
+    const s = JSON.parse(await ok(['status', '--format', 'json'])) as { status: HostStatus };
+    assert.ok(
+      s.status.events?.some((e) => e.code === 'drift-repaired' && e.message.includes(port)),
+      `events: ${JSON.stringify(s.status.events)}`,
+    );
+    assert.ok(s.status.peerings.some((p) => p.project === 'default' && p.network === 'F' && p.name === 'to-g' && p.target === 'p2/G' && p.status === 'created'));
+    assert.match(await ok(['status']), /drift-repaired/);
+  });
+});
