@@ -306,6 +306,14 @@ async function main(): Promise<void> {
   await bindingRoundTrip(URI, smoke ? 200 : 10_000, smoke ? 1 : 3);
 }
 
+// Whatever happens to our output (a closed pipe) or to us (Ctrl-C), what we started is stopped.
+process.stdout.on('error', () => undefined);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const) {
+  process.once(sig, () => {
+    void testRun.stopAll().finally(() => process.exit(130));
+  });
+}
+
 let failed = false;
 try {
   await main();

@@ -170,9 +170,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   }
 
   private async doAttach(p: AttachParams, spec0: NormalizedInterfaceSpec): Promise<AttachResult> {
-    const T: [string, number][] = [['start', performance.now()]];
     const views = await readInventory(this.link);
-    T.push(['inventory', performance.now()]);
     const view = views.find((v) => v.info.name === p.domain);
     if (view === undefined) throw new NicError('domain-not-found', `no domain named ${p.domain}`, { domain: p.domain });
     const dom = view.info;
@@ -229,10 +227,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       this.pool.release(mac);
       return result;
     }
-    T.push(['checks', performance.now()]);
     this.save(); // before libvirt: a crash in between must not hand the MAC out twice
 
-    T.push(['save', performance.now()]);
     let liveDone = false;
     try {
       if (live) {
@@ -243,14 +239,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     } catch (e) {
       throw await this.undoAttach(e, dom, spec, liveDone, config && live);
     }
-    T.push(['attach', performance.now()]);
     if (live) {
       const after = await this.link.call('getXMLDesc', (c) => c.getDomainXml(dom, 0)).catch(() => undefined);
       const target = after === undefined ? undefined : side(after).direct.find((i) => i.mac === mac)?.targetDev;
       if (target !== undefined) result.target = target;
     }
-    T.push(['target', performance.now()]);
-    this.log.warn({ phases: T.map(([n, t], i) => `${n}=${(t - (T[i - 1]?.[1] ?? t)).toFixed(2)}`).join(' ') }, 'TIMING');
     this.log.info({ domain: p.domain, mac, source: spec.source, mode: spec.mode, live, config, target: result.target }, 'NIC attached');
     this.scheduleRefresh();
     return result;
