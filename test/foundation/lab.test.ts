@@ -54,6 +54,13 @@ describe('scripts/lab', function () {
     }, 15_000, 200);
     assert.match(html, /<html/i);
 
+    // The demos of scripts/lab.d ran: a created peering between two projects, a macvtap NIC on a VM.
+    const hvnet = (args: string[]): Promise<string> => run('node', [join(repo, 'dist/agent/bin/hvnet.js'), '--socket', socket, ...args]);
+    const peers = JSON.parse(await hvnet(['--format', 'json', 'network', 'peer', 'list', 'lab-a'])) as { status: string }[];
+    assert.ok(peers.length > 0 && peers.every((p) => p.status === 'created'), `lab-a peerings: ${JSON.stringify(peers)}`);
+    const nics = JSON.parse(await hvnet(['--format', 'json', 'nic', 'list'])) as { mode: string; domain: string }[];
+    assert.ok(nics.some((n) => n.mode === 'bridge' && n.domain === 'hvnet-lab-nic'), `NICs: ${JSON.stringify(nics)}`);
+
     const first = pids();
     assert.deepEqual(Object.keys(first).sort(), [...DAEMONS].sort());
     for (const pid of Object.values(first)) assert.ok(await isAlive(pid));
