@@ -44,7 +44,8 @@ const clients = option('clients', 3, 2);
 const window = option('window', 16, 4);
 const shellRuns = option('shell', 30, 3);
 const HVNETD = join(repo, 'dist/agent/bin/hvnetd.js');
-const HVNET = join(repo, 'dist/agent/bin/hvnet.js');
+// The CLI as installed: the package's bundled `hvnet` bin.
+const HVNET = join(repo, 'dist/agent/hvnet-cli.js');
 
 interface Result {
   tool: string;

@@ -71,5 +71,5 @@ hv_ensure_node_modules() {
 }
 
 hv_build() {
-  (cd "$HV_ROOT" && npx --no-install tsc -p tsconfig.json)
+  (cd "$HV_ROOT" && npm run --silent build)
 }
