@@ -5,6 +5,8 @@
 #                        peering declared from lab-a (pending), then from lab-b (created), and the
 #                        proof: ovn-trace --minimal from an instance port on lab-a to one on lab-b
 #                        crossing the peer ports, and `hvnet network peer list` of both sides
+#                        and, on the lab's chassis (userspace datapath), a ping from a namespace
+#                        on lab-a to one on lab-b
 #   20-peering.sh down   removes what `up` made (the instance ports go with the switches)
 #
 # Both are idempotent. scripts/lab runs them with HVNET_SOCKET, HVNET_LAB_DIR, OVN_NB_DB,
@@ -55,6 +57,36 @@ instance() {  # instance NETWORK TAG [--project P]: an instance port .10 on the 
   printf '%s %s %s %s\n' "$switch" "$switch-$tag" "$mac4" "$ip4"
 }
 
+# A workload namespace bound to a logical switch port: a veth with one end in the namespace (eth0,
+# the port's MAC and address, default route to the gateway) and the other on the chassis's br-int
+# with iface-id = the port name. Checksum offload off: the userspace datapath forwards TCP/UDP
+# with the partial checksums a veth hands over otherwise (ICMP would hide it).
+plug() {  # plug NETNS LSP MAC IP/PREFIX GATEWAY
+  local ns=$1 lsp=$2 mac=$3 ip=$4 gw=$5
+  ip netns list | grep -q "^$ns\b" && return 0
+  ip netns add "$ns"
+  ip link add "${ns}0" type veth peer name "${ns}1"
+  ip link set "${ns}0" netns "$ns"
+  ip -n "$ns" link set "${ns}0" name eth0
+  ip -n "$ns" link set eth0 address "$mac"
+  ip -n "$ns" addr add "$ip" dev eth0
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" route add default via "$gw"
+  ip netns exec "$ns" ethtool -K eth0 tx off >/dev/null
+  ip link set "${ns}1" netns "$HVNET_LAB_CHASSIS_NS"
+  ip -n "$HVNET_LAB_CHASSIS_NS" link set "${ns}1" up
+  OVS_RUNDIR=$HVNET_LAB_OVS_RUNDIR ovs-vsctl --may-exist add-port br-int "${ns}1" -- set Interface "${ns}1" "external_ids:iface-id=$lsp"
+}
+
+unplug() {  # unplug NETNS
+  local ns=$1
+  if [ -n "${HVNET_LAB_OVS_RUNDIR:-}" ] && [ -S "$HVNET_LAB_OVS_RUNDIR/db.sock" ]; then
+    OVS_RUNDIR=$HVNET_LAB_OVS_RUNDIR ovs-vsctl --if-exists del-port br-int "${ns}1" || true
+  fi
+  if ip netns list | grep -q "^$ns\b"; then ip netns del "$ns"; fi
+}
+
 up() {
   say "projects and networks"
   hv project list --format csv | grep -q "^$P2," || hv project create "$P2" --description "lab demo, second project"
@@ -86,6 +118,17 @@ up() {
     printf '\n-> the trace did NOT reach %s through a peer port\n' "$pb" >&2
     return 1
   fi
+  if [ -n "${HVNET_LAB_CHASSIS_NS:-}" ]; then
+    say "dataplane: a namespace on $A pings a namespace on $B through the peering"
+    local gwa gwb
+    gwa=$(hv network show "$A" --format csv | field ipv4)
+    gwb=$(hv network show "$B" --project "$P2" --format csv | field ipv4)
+    plug "${HVNET_LAB_TAG}a" "$pa" "$ma" "$ia/${gwa#*/}" "${gwa%/*}"
+    plug "${HVNET_LAB_TAG}b" "$pb" "$mb" "$ib/${gwb#*/}" "${gwb%/*}"
+    ovn-nbctl --db="$OVN_NB_DB" --timeout=20 --wait=hv sync
+    ip netns exec "${HVNET_LAB_TAG}a" ping -c 3 -i 0.3 -W 2 "${ib%/*}"
+  fi
+
   say "the peer ports in the NB (router ports of $A and $B that hvnet made for the peering)"
   ovn-nbctl --format=table --columns=name,mac,networks,peer find Logical_Router_Port 'external_ids:"hvnet:peer-id"!=""' |
     awk -v a="$(hv network show "$A" --format csv | field router)" -v b="$(hv network show "$B" --project "$P2" --format csv | field router)" \
@@ -96,6 +139,10 @@ up() {
 }
 
 down() {
+  if [ -n "${HVNET_LAB_TAG:-}" ]; then
+    unplug "${HVNET_LAB_TAG}a"
+    unplug "${HVNET_LAB_TAG}b"
+  fi
   exists network peer show "$A" to-b && hv network peer delete "$A" to-b
   exists network peer show "$B" to-a --project "$P2" && hv network peer delete "$B" to-a --project "$P2"
   exists network show "$A" && hv network delete "$A"

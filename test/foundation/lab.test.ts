@@ -9,7 +9,7 @@ import { testRun } from '../fixtures/test-run.js';
 import { assertNoForeignLibvirt } from '../fixtures/libvirt.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const DAEMONS = ['nb', 'sb', 'northd', 'virtlogd', 'libvirtd', 'controller', 'hvnetd'];
+const DAEMONS = ['nb', 'sb', 'northd', 'ovs-db', 'vswitchd', 'ovn-controller', 'virtlogd', 'libvirtd', 'controller', 'hvnetd'];
 
 describe('scripts/lab', function () {
   this.timeout(120_000);
@@ -58,6 +58,7 @@ describe('scripts/lab', function () {
     const hvnet = (args: string[]): Promise<string> => run('node', [join(repo, 'dist/agent/bin/hvnet.js'), '--socket', socket, ...args]);
     const peers = JSON.parse(await hvnet(['--format', 'json', 'network', 'peer', 'list', 'lab-a'])) as { status: string }[];
     assert.ok(peers.length > 0 && peers.every((p) => p.status === 'created'), `lab-a peerings: ${JSON.stringify(peers)}`);
+    assert.match(out, /3 packets transmitted, 3 received/, 'the peering demo pinged from lab-a to lab-b over the chassis');
     const nics = JSON.parse(await hvnet(['--format', 'json', 'nic', 'list'])) as { mode: string; domain: string }[];
     assert.ok(nics.some((n) => n.mode === 'bridge' && n.domain === 'hvnet-lab-nic'), `NICs: ${JSON.stringify(nics)}`);
 
@@ -75,6 +76,12 @@ describe('scripts/lab', function () {
     const left = readdirSync(lab).filter((f) => /\.(pid|sock|ctl)$/.test(f));
     assert.deepEqual(left, [], 'no pidfile, socket or control file left');
     assert.equal(existsSync('/run/libvirt/libvirt-sock'), false);
+    const chassisNs = /in netns (\S+)/.exec(out)?.[1] ?? '';
+    const tag = chassisNs.slice(0, -1);
+    assert.ok(tag.length > 3, `chassis netns named: ${chassisNs}`);
+    const namespaces = await run('ip', ['netns', 'list']);
+    assert.doesNotMatch(namespaces, new RegExp(tag), 'no namespace of the lab left');
+    assert.doesNotMatch(await run('ip', ['-o', 'link', 'show']), new RegExp(tag), 'no link of the lab left');
     assert.match(await labCmd('status'), /nb\s+stopped/);
   });
 });
