@@ -121,6 +121,8 @@ export interface ReconnectFailedEvent {
 export interface LibvirtConnectionEvents {
   lifecycle: [LifecycleEvent];
   deviceRemoved: [DeviceEvent];
+  /** A device was hot-plugged (by this or any other client): DEVICE_ADDED. */
+  deviceAdded: [DeviceEvent];
   deviceRemovalFailed: [DeviceEvent];
   disconnected: [DisconnectedEvent];
   reconnected: [ReconnectedEvent];
@@ -591,6 +593,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         });
         return;
       case 'deviceRemoved':
+      case 'deviceAdded':
       case 'deviceRemovalFailed':
         this.emit(m.type, { domain: { name: m.name, uuid: m.uuid }, alias: m.alias });
         return;

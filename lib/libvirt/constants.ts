@@ -14,7 +14,7 @@ export const UndefineFlags = { MANAGED_SAVE: 1, SNAPSHOTS_METADATA: 2, NVRAM: 4,
 export const ListDomainsFlags = { ACTIVE: 1, INACTIVE: 2, PERSISTENT: 4, TRANSIENT: 8, RUNNING: 16, PAUSED: 32, SHUTOFF: 64 } as const;
 
 /** virDomainEventID values the binding subscribes to. */
-export const DomainEventId = { LIFECYCLE: 0, DEVICE_REMOVED: 15, DEVICE_REMOVAL_FAILED: 22 } as const;
+export const DomainEventId = { LIFECYCLE: 0, DEVICE_REMOVED: 15, DEVICE_ADDED: 19, DEVICE_REMOVAL_FAILED: 22 } as const;
 
 /** virDomainEventType, indexed by value. */
 export const LIFECYCLE_EVENTS = [

@@ -46,6 +46,11 @@ const pointers: CallbackPointers = {
       post({ type: 'deviceRemoved', gen: gen(opaque), ...domainIdentity(dom), alias: alias ?? '' });
     }),
   ),
+  deviceAdded: keep(
+    callbacks.deviceAlias((_conn, dom, alias, opaque) => {
+      post({ type: 'deviceAdded', gen: gen(opaque), ...domainIdentity(dom), alias: alias ?? '' });
+    }),
+  ),
   deviceRemovalFailed: keep(
     callbacks.deviceAlias((_conn, dom, alias, opaque) => {
       post({ type: 'deviceRemovalFailed', gen: gen(opaque), ...domainIdentity(dom), alias: alias ?? '' });

@@ -102,6 +102,8 @@ export type WorkerReply = { id: number; ok: true; value: unknown } | { id: numbe
 export interface CallbackPointers {
   lifecycle: bigint;
   deviceRemoved: bigint;
+  /** VIR_DOMAIN_EVENT_ID_DEVICE_ADDED (same callback type as DEVICE_REMOVED). */
+  deviceAdded: bigint;
   deviceRemovalFailed: bigint;
   close: bigint;
   wake: bigint;
@@ -124,6 +126,7 @@ export type EventWorkerMessage =
   | { type: 'ready'; callbacks: CallbackPointers }
   | { type: 'lifecycle'; gen: number; name: string; uuid: string; event: number; detail: number }
   | { type: 'deviceRemoved'; gen: number; name: string; uuid: string; alias: string }
+  | { type: 'deviceAdded'; gen: number; name: string; uuid: string; alias: string }
   | { type: 'deviceRemovalFailed'; gen: number; name: string; uuid: string; alias: string }
   | { type: 'connectionClosed'; gen: number; reason: number }
   | { type: 'stopped' };

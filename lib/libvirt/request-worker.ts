@@ -145,6 +145,7 @@ function connect(a: ConnectArgs): null {
     };
     subscribe(DomainEventId.LIFECYCLE, cb.lifecycle);
     subscribe(DomainEventId.DEVICE_REMOVED, cb.deviceRemoved);
+    subscribe(DomainEventId.DEVICE_ADDED, cb.deviceAdded);
     subscribe(DomainEventId.DEVICE_REMOVAL_FAILED, cb.deviceRemovalFailed);
   } catch (e) {
     teardown();

@@ -3,7 +3,7 @@
 // leave the domain byte-for-byte as it was, a paused guest's unplug, the MAC pool across an hvnetd
 // restart, and libvirtd restarting under hvnetd. One guest for the whole file.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOvn } from '../fixtures/ovn.js';
 import type { OvnHandle } from '../fixtures/ovn.js';
@@ -272,6 +272,24 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
 
     await cli.json<Detach>(['nic', 'detach', guest.name, a.mac]);
     await cli.json<Detach>(['nic', 'detach', stopped.name, foreign]);
+    await veth.delete();
+  });
+
+  it('[vm] a NIC attached live with virsh behind hvnetd\'s back is seen by the duplicate-MAC check at once (DEVICE_ADDED)', async function () {
+    if (skipVm()) this.skip();
+    const veth = await vethPair();
+    // Warm: hvnetd's inventory is loaded before virsh acts, so only the event can tell it.
+    await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a, '--config', '--dry-run']);
+    const foreign = '52:54:00:5e:77:02';
+    const file = join(testRun.tempDir('foreign-nic'), 'nic.xml');
+    writeFileSync(file, `<interface type='direct'><mac address='${foreign}'/><source dev='${veth.a}' mode='bridge'/><model type='virtio'/></interface>\n`);
+    await libvirt.virsh(['attach-device', guest.name, file, '--live']);
+    const dup = await cli.run(['nic', 'attach', stopped.name, '--source', veth.a, '--mac', foreign, '--config', '--format', 'json']);
+    assert.equal(dup.code, 2, `${dup.stdout}${dup.stderr}`);
+    assert.match(dup.stderr, new RegExp(`already used by a NIC of domain ${guest.name}`));
+    assert.equal(interfaceWithMac(await dumpxml(stopped.name, true), foreign), undefined);
+    const d = await cli.json<Detach>(['nic', 'detach', guest.name, foreign]);
+    assert.equal(d.live, true);
     await veth.delete();
   });
 

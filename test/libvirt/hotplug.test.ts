@@ -77,6 +77,26 @@ describe('libvirt binding: live hot-plug', function () {
     console.log(`      detach until DEVICE_REMOVED ${res.ms.toFixed(1)} ms`);
   });
 
+  it('[vm] a live attach emits DEVICE_ADDED with the device alias and the domain (seen by every client)', async function () {
+    if (process.env.HVNET_SKIP_VM === '1') this.skip();
+    const alias = 'ua-hvnet-t2';
+    const mac = '52:54:00:5e:a1:02';
+    const xml = `<interface type='direct'><mac address='${mac}'/><source dev='${veth.a}' mode='bridge'/><model type='virtio'/><alias name='${alias}'/></interface>`;
+    // A second connection stands for a daemon watching another client's hot-plug.
+    const watcher = await LibvirtConnection.open(libvirt.uri);
+    try {
+      const added = nextEvent<DeviceEvent>(conn, 'deviceAdded', (e) => e.alias === alias, 15_000);
+      const seen = nextEvent<DeviceEvent>(watcher, 'deviceAdded', (e) => e.alias === alias, 15_000);
+      await conn.attachDevice(dom, xml, DeviceModify.LIVE);
+      assert.deepEqual((await added).domain, { name: guest.name, uuid: guest.uuid });
+      assert.deepEqual((await seen).domain, { name: guest.name, uuid: guest.uuid });
+    } finally {
+      await watcher.close();
+    }
+    await conn.detachAndConfirm(dom, `<interface type='direct'><mac address='${mac}'/><source dev='${veth.a}' mode='bridge'/><alias name='${alias}'/></interface>`, { timeoutMs: 10_000 });
+    assert.doesNotMatch(await conn.getDomainXml(dom), new RegExp(mac));
+  });
+
   it('[vm] suspend and resume emit lifecycle events (suspended, resumed) and change the state', async function () {
     if (process.env.HVNET_SKIP_VM === '1') this.skip();
     const suspended = nextEvent<LifecycleEvent>(conn, 'lifecycle', (e) => e.domain.uuid === guest.uuid && e.eventName === 'suspended', 15_000);

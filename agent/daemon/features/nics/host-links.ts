@@ -2,13 +2,41 @@
 // exist (sysfs), and is it a safe 802.1Qbg source (`ip -d -j link show`, run without a shell, and
 // lib/domxml's verdict over its JSON).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describeQbgSource } from '../../../../lib/domxml/vlan.js';
 import type { QbgSourceVerdict } from '../../../../lib/domxml/vlan.js';
 
 export function sourceExists(dev: string): boolean {
   // The name passed lib/domxml's interface-name rule (no '/', not '.' or '..').
   return existsSync(`/sys/class/net/${dev}`);
+}
+
+/**
+ * The host's macvtap for a NIC just attached live on `source` with `mac`: libvirt creates it on top
+ * of the source (sysfs lists it as `upper_<name>`) with the guest's MAC. Reading that takes ~0.1 ms
+ * where the domain's live XML takes ~2 ms. Undefined when it is not exactly one device (the caller
+ * then reads the XML).
+ */
+export function macvtapOn(source: string, mac: string): string | undefined {
+  let found: string | undefined;
+  try {
+    for (const e of readdirSync(`/sys/class/net/${source}`)) {
+      if (!e.startsWith('upper_')) continue;
+      const name = e.slice('upper_'.length);
+      let addr: string;
+      try {
+        addr = readFileSync(`/sys/class/net/${name}/address`, 'latin1').trim().toLowerCase();
+      } catch {
+        continue; // removed meanwhile
+      }
+      if (addr !== mac) continue;
+      if (found !== undefined) return undefined;
+      found = name;
+    }
+  } catch {
+    return undefined;
+  }
+  return found;
 }
 
 /** Every link of hvnetd's network namespace, as `ip -d -j link show` prints them. */

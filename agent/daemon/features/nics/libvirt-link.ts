@@ -20,6 +20,7 @@ export interface LinkEvents {
   down: [string];
   lifecycle: [LifecycleEvent];
   deviceRemoved: [DeviceEvent];
+  deviceAdded: [DeviceEvent];
 }
 
 /** Where a local libvirtd of a `…:///system` URI listens (monolithic and modular daemons). */
@@ -150,6 +151,7 @@ export class LibvirtLink extends EventEmitter<LinkEvents> {
     c.on('callTimeout', (e) => this.log.error({ err: e.message, inFlight: e.inFlight }, 'libvirt call timed out'));
     c.on('lifecycle', (e) => this.emit('lifecycle', e));
     c.on('deviceRemoved', (e) => this.emit('deviceRemoved', e));
+    c.on('deviceAdded', (e) => this.emit('deviceAdded', e));
     c.on('closed', () => {
       if (this.stopped || this.conn !== c) return;
       // The binding's workers died: start over with a new connection.

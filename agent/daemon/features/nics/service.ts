@@ -19,9 +19,10 @@ import type { ParamsOf, ResultOf } from '../../../api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../../api/nics.js';
 import type { Logger } from '../../../logger.js';
 import { NicError, toNicError } from './errors.js';
-import { qbgVerdict, sourceExists } from './host-links.js';
+import { macvtapOn, qbgVerdict, sourceExists } from './host-links.js';
 import { macsInUse, nicRows, readDomain, readInventory, side } from './inventory.js';
 import type { DomainView } from './inventory.js';
+import { InventoryCache } from './inventory-cache.js';
 import type { LibvirtLink } from './libvirt-link.js';
 
 type AttachParams = ParamsOf<typeof nicAttachMethod>;
@@ -33,7 +34,9 @@ type PoolResult = ResultOf<typeof nicPoolMethod>;
 /** A live attach that takes longer has wedged libvirtd (LAB-FACTS libvirt §4). */
 const ATTACH_TIMEOUT_MS = 20_000;
 const DEFAULT_RELEASE_MS = 10_000;
-const REFRESH_DEBOUNCE_MS = 250;
+/** Short: the refresh also re-reads the domains events named, which an attach would otherwise wait for. */
+const REFRESH_DEBOUNCE_MS = 50;
+/** The safety net for changes libvirt emits no event for (another client's config-only attach). */
 const REFRESH_PERIOD_MS = 30_000;
 
 export const POOL_FILE = 'macpool.json';
@@ -59,6 +62,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private refreshing = false;
   private refreshAgain = false;
   private stopped = false;
+  private readonly cache: InventoryCache;
 
   constructor(
     private readonly link: LibvirtLink,
@@ -75,10 +79,21 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       log.error({ err: (e as Error).message, file: this.poolFile }, 'MAC pool state unreadable; starting from the domains alone');
       this.pool = new MacPool(parseRange(range));
     }
+    this.cache = new InventoryCache(link);
     link.on('up', () => void this.rebuild());
-    link.on('lifecycle', () => this.scheduleRefresh());
-    link.on('deviceRemoved', () => this.scheduleRefresh());
-    this.periodic = setInterval(() => this.scheduleRefresh(), REFRESH_PERIOD_MS);
+    // Events of a broken connection are lost: nothing cached can be trusted after it.
+    link.on('down', () => this.cache.invalidateAll());
+    const changed = (e: { domain: { uuid: string } }): void => {
+      this.cache.invalidate(e.domain.uuid);
+      this.scheduleRefresh();
+    };
+    link.on('lifecycle', changed);
+    link.on('deviceRemoved', changed);
+    link.on('deviceAdded', changed);
+    this.periodic = setInterval(() => {
+      this.cache.invalidateAll();
+      this.scheduleRefresh();
+    }, REFRESH_PERIOD_MS);
     this.periodic.unref();
   }
 
@@ -170,7 +185,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   }
 
   private async doAttach(p: AttachParams, spec0: NormalizedInterfaceSpec): Promise<AttachResult> {
-    const views = await readInventory(this.link);
+    // The cache: kept fresh by libvirt's events; a domain an event named is read again first.
+    const views = await this.cache.fresh();
     const view = views.find((v) => v.info.name === p.domain);
     if (view === undefined) throw new NicError('domain-not-found', `no domain named ${p.domain}`, { domain: p.domain });
     const dom = view.info;
@@ -238,10 +254,17 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       if (config) await this.link.call('attachDevice', (c) => c.attachDevice(dom, xml, DeviceModify.CONFIG));
     } catch (e) {
       throw await this.undoAttach(e, dom, spec, liveDone, config && live);
+    } finally {
+      // A config-only change emits no event: the next use reads this domain again in any case.
+      this.cache.invalidate(dom.uuid);
     }
     if (live) {
-      const after = await this.link.call('getXMLDesc', (c) => c.getDomainXml(dom, 0)).catch(() => undefined);
-      const target = after === undefined ? undefined : side(after).direct.find((i) => i.mac === mac)?.targetDev;
+      // The host's macvtap from sysfs, else (a source that is no netdev, an unusual setup) from the live XML.
+      let target = macvtapOn(spec.source, mac);
+      if (target === undefined) {
+        const after = await this.link.call('getXMLDesc', (c) => c.getDomainXml(dom, 0)).catch(() => undefined);
+        target = after === undefined ? undefined : side(after).direct.find((i) => i.mac === mac)?.targetDev;
+      }
       if (target !== undefined) result.target = target;
     }
     this.log.info({ domain: p.domain, mac, source: spec.source, mode: spec.mode, live, config, target: result.target }, 'NIC attached');
@@ -335,34 +358,39 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     const result: DetachResult = { domain: p.domain, mac: mac ?? '', live: false, config: false };
     const alias = l?.alias ?? c?.alias;
     if (alias !== undefined) result.alias = alias;
-    if (l !== undefined) {
-      const timeoutMs = p.timeoutMs ?? DEFAULT_RELEASE_MS;
-      try {
-        const r = await this.link.call('detachAndConfirm', (conn) =>
-          conn.detachAndConfirm(info, buildDetachXml({ source: l.source, mode: l.mode, mac: l.mac, alias: l.alias }), {
-            timeoutMs,
-            ...(l.alias === undefined ? {} : { alias: l.alias }),
-          }),
-        );
-        result.live = true;
-        result.releasedMs = Math.round(r.ms * 10) / 10;
-      } catch (e) {
-        const err = toNicError(e, `nic.detach from ${p.domain}`);
-        if (err instanceof NicError && err.reason === 'device-not-released') {
-          err.message = `${err.message}. Nothing else was changed${c === undefined ? '' : ' (the persistent definition still has the NIC)'}; the removal completes when the guest runs again — run the detach again then.`;
+    try {
+      if (l !== undefined) {
+        const timeoutMs = p.timeoutMs ?? DEFAULT_RELEASE_MS;
+        try {
+          const r = await this.link.call('detachAndConfirm', (conn) =>
+            conn.detachAndConfirm(info, buildDetachXml({ source: l.source, mode: l.mode, mac: l.mac, alias: l.alias }), {
+              timeoutMs,
+              ...(l.alias === undefined ? {} : { alias: l.alias }),
+            }),
+          );
+          result.live = true;
+          result.releasedMs = Math.round(r.ms * 10) / 10;
+        } catch (e) {
+          const err = toNicError(e, `nic.detach from ${p.domain}`);
+          if (err instanceof NicError && err.reason === 'device-not-released') {
+            err.message = `${err.message}. Nothing else was changed${c === undefined ? '' : ' (the persistent definition still has the NIC)'}; the removal completes when the guest runs again — run the detach again then.`;
+          }
+          throw err;
         }
-        throw err;
       }
-    }
-    if (c !== undefined) {
-      try {
-        await this.link.call('detachDevice', (conn) =>
-          conn.detachDevice(info, buildDetachXml({ source: c.source, mode: c.mode, mac: c.mac, alias: c.alias }), DeviceModify.CONFIG),
-        );
-        result.config = true;
-      } catch (e) {
-        throw toNicError(e, `nic.detach from ${p.domain}${result.live ? ' (persistent part; the live NIC is already detached)' : ''}`);
+      if (c !== undefined) {
+        try {
+          await this.link.call('detachDevice', (conn) =>
+            conn.detachDevice(info, buildDetachXml({ source: c.source, mode: c.mode, mac: c.mac, alias: c.alias }), DeviceModify.CONFIG),
+          );
+          result.config = true;
+        } catch (e) {
+          throw toNicError(e, `nic.detach from ${p.domain}${result.live ? ' (persistent part; the live NIC is already detached)' : ''}`);
+        }
       }
+    } finally {
+      // Also after a partial failure: the next use reads this domain again (a config change emits no event).
+      this.cache.invalidate(info.uuid);
     }
     if (mac !== undefined) {
       this.pool.release(mac);
@@ -378,7 +406,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   /** The pool from what the domains really have (at connect and at every reconnection). */
   rebuild(): Promise<void> {
     return this.serial(async () => {
-      const views = await readInventory(this.link);
+      this.cache.invalidateAll();
+      const views = await this.cache.fresh();
       const dups = this.pool.rebuild(macsInUse(views));
       this.save();
       if (dups.length > 0) this.log.warn({ duplicates: dups }, 'duplicate MAC addresses on this host');
@@ -401,7 +430,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     }
     this.refreshing = true;
     try {
-      if (this.link.state === 'connected') this.setRows(nicRows(await readInventory(this.link)));
+      if (this.link.state === 'connected') this.setRows(nicRows(await this.cache.fresh()));
     } catch (e) {
       this.log.debug({ err: (e as Error).message }, 'NIC list refresh failed');
     } finally {
