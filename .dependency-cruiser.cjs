@@ -18,8 +18,23 @@ module.exports = {
     },
     {
       name: 'lib-not-to-test',
+      comment: 'the product never imports test, benchmark or testbed code',
       severity: 'error',
       from: { path: '^(lib|agent)/' },
+      to: { path: '^(test|bench|testbed)/' },
+    },
+    {
+      name: 'bench-not-to-test',
+      comment: 'what benchmarks and tests share lives in testbed/',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'testbed-stands-alone',
+      comment: 'testbed/ serves tests, benchmarks and the lab, so it imports none of them',
+      severity: 'error',
+      from: { path: '^testbed/' },
       to: { path: '^(test|bench)/' },
     },
     {

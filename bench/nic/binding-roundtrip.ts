@@ -6,8 +6,8 @@
 // bench/nic/main.ts runs it too (bindingRoundTrip), against the libvirtd it uses.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startLibvirt } from '../../test/fixtures/libvirt.js';
-import { testRun } from '../../test/fixtures/test-run.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import { testRun } from '../../testbed/test-run.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 
 const WARMUP = 1_000;

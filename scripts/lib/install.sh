@@ -70,6 +70,8 @@ hv_ensure_node_modules() {
   printf '%s\n' "$want" >"$stamp"
 }
 
+# Incremental, yet every source gets its compiled file: sync-dist.mjs drops what tsc would
+# otherwise wrongly believe up to date.
 hv_build() {
-  (cd "$HV_ROOT" && npm run --silent build)
+  (cd "$HV_ROOT" && node scripts/lib/sync-dist.mjs && npm run --silent build)
 }

@@ -5,10 +5,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hvnetCli } from '../agent/harness.js';
 import type { CliResult } from '../agent/harness.js';
-import { buildTinyGuest } from '../fixtures/guest.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
-import { testRun } from '../fixtures/test-run.js';
-import { run } from '../fixtures/exec.js';
+import { buildTinyGuest } from '../../testbed/guest.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
+import { testRun } from '../../testbed/test-run.js';
+import { run } from '../../testbed/exec.js';
 
 export class NicCli {
   constructor(readonly socket: string) {}

@@ -2,9 +2,9 @@
 // `hvnet status` say libvirt is disconnected and why, and the nic commands fail with a clear error
 // instead of hanging. The CLI refuses bad input before anything reaches the daemon.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { testRun } from '../../testbed/test-run.js';
 import { NotifyListener, startHvnetd, writeConfig } from '../agent/harness.js';
 import type { RunningHvnetd } from '../agent/harness.js';
 import type { HostStatus } from '../../agent/api/status.js';

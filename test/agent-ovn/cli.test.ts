@@ -5,9 +5,9 @@
 // daemon with the repair in `hvnet status`.
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import { addInstance, nbDump, sbBinding, traceReaches } from '../ovn/helpers.js';
 import { rowNames } from '../../lib/ovn/ids.js';
 import type { NetworkInfo } from '../../lib/ovn/network-plan.js';

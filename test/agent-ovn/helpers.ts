@@ -1,8 +1,8 @@
 // Shared by the agent-ovn suite: hvnetd processes on a fixture OVN (configured for it, with
 // libvirt's built-in test driver so no libvirtd is touched), and the real hvnet CLI with stdin.
 import { spawn } from 'node:child_process';
-import { testRun } from '../fixtures/test-run.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
+import { testRun } from '../../testbed/test-run.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
 import { HVNET, startHvnetd, writeConfig } from '../agent/harness.js';
 import type { CliResult, RunningHvnetd } from '../agent/harness.js';
 

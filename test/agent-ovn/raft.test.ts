@@ -4,9 +4,9 @@
 // (what OUTCOME_UNKNOWN asks for). In the end every peering is created with exactly its two
 // ports and the right routes, nothing duplicated; after deleting them all, no peer row is left.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import { openNetworks } from '../ovn/helpers.js';
 import type { OvnNetworks } from '../../lib/ovn/networks.js';
 import { rowNames } from '../../lib/ovn/ids.js';

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NB_SCHEMA, startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { testRun } from '../fixtures/test-run.js';
+import { NB_SCHEMA, startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { testRun } from '../../testbed/test-run.js';
 import { EXIT } from '../../agent/api/errors.js';
 import { startHvnetd, writeConfig } from '../agent/harness.js';
 

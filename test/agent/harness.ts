@@ -7,10 +7,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { startDaemon } from '../fixtures/daemon.js';
-import type { Daemon } from '../fixtures/daemon.js';
-import { waitFor } from '../fixtures/exec.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startDaemon } from '../../testbed/daemon.js';
+import type { Daemon } from '../../testbed/daemon.js';
+import { waitFor } from '../../testbed/exec.js';
+import { testRun } from '../../testbed/test-run.js';
 import { DaemonClient } from '../../agent/cli/client.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));

@@ -2,11 +2,11 @@
 // vanishing, and a hung NB, each show in `hvnet status` (the real CLI) within the promised time,
 // and each recovery too, without restarting hvnetd.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { vethPair } from '../fixtures/netns.js';
-import { run, waitFor } from '../fixtures/exec.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { vethPair } from '../../testbed/netns.js';
+import { run, waitFor } from '../../testbed/exec.js';
+import { testRun } from '../../testbed/test-run.js';
 import { hvnetCli, startHvnetd, writeConfig } from './harness.js';
 import type { RunningHvnetd } from './harness.js';
 import type { HostStatus } from '../../agent/api/status.js';

@@ -3,9 +3,9 @@
 // WATCHDOG from a timer (and not while the event loop is stuck), RELOADING/READY around SIGHUP,
 // STOPPING on SIGTERM.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { testRun } from '../../testbed/test-run.js';
 import { NotifyListener, startHvnetd, writeConfig } from './harness.js';
 import { debugBlockMethod } from '../../agent/api/debug.js';
 

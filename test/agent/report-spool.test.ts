@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { testCerts } from '../fixtures/certs.js';
-import { vethPair } from '../fixtures/netns.js';
-import { run, waitFor } from '../fixtures/exec.js';
-import { testRun } from '../fixtures/test-run.js';
+import { freePort, startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { testCerts } from '../../testbed/certs.js';
+import { vethPair } from '../../testbed/netns.js';
+import { run, waitFor } from '../../testbed/exec.js';
+import { testRun } from '../../testbed/test-run.js';
 import { startController, startHvnetd, writeConfig } from './harness.js';
 import type { RunningHvnetd } from './harness.js';
 import type { HostRecord } from '../../agent/controller/store.js';

@@ -1,9 +1,9 @@
 // SIGTERM in the middle of 200 API calls: every caller gets its reply or a clean error (the
 // daemon is shutting down, or no longer there), never a reset or silence, and hvnetd exits 0.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { testRun } from '../../testbed/test-run.js';
 import { startHvnetd, writeConfig } from './harness.js';
 import { HvnetError } from '../../agent/api/errors.js';
 import { debugSleepMethod } from '../../agent/api/debug.js';

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { testRun } from '../../testbed/test-run.js';
 import { hvnetCli, startHvnetd, writeConfig } from './harness.js';
 
 const AS_NOBODY = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import fc from 'fast-check';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { testRun } from '../../testbed/test-run.js';
 import { startHvnetd, writeConfig } from './harness.js';
 import type { RunningHvnetd } from './harness.js';
 import { debugGcMethod } from '../../agent/api/debug.js';

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../fixtures/exec.js';
-import { testRun } from '../fixtures/test-run.js';
+import { run } from '../../testbed/exec.js';
+import { testRun } from '../../testbed/test-run.js';
 import { HVNETD, REPO } from './harness.js';
 
 describe('agent: systemd unit', () => {

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { testRun } from '../fixtures/test-run.js';
+import { testRun } from '../../testbed/test-run.js';
 import { fileURLToPath } from 'node:url';
-import { run, CommandError } from '../fixtures/exec.js';
+import { run, CommandError } from '../../testbed/exec.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${repo}package.json`, 'utf8')) as { version: string; bin: Record<string, string> };

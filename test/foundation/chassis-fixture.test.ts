@@ -2,9 +2,9 @@
 // namespaces into two Incus-shaped networks, carries traffic across an Incus-style peering
 // (LAB-FACTS OVN §4) and takes everything down again, Chassis rows included.
 import assert from 'node:assert/strict';
-import { run, isAlive, waitFor } from '../fixtures/exec.js';
-import { startOvn, type OvnHandle } from '../fixtures/ovn.js';
-import { startChassis, type Workload } from '../fixtures/chassis.js';
+import { run, isAlive, waitFor } from '../../testbed/exec.js';
+import { startOvn, type OvnHandle } from '../../testbed/ovn.js';
+import { startChassis, type Workload } from '../../testbed/chassis.js';
 
 const mac = (n: number, host: string): string => `00:16:3e:00:0${n}:${host}`;
 

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { testRun } from '../fixtures/test-run.js';
+import { testRun } from '../../testbed/test-run.js';
 
 const script = fileURLToPath(new URL('../../../scripts/lib/closing-line.mjs', import.meta.url));
 

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, isAlive, waitFor } from '../fixtures/exec.js';
-import { testRun } from '../fixtures/test-run.js';
-import { assertNoForeignLibvirt } from '../fixtures/libvirt.js';
+import { run, isAlive, waitFor } from '../../testbed/exec.js';
+import { testRun } from '../../testbed/test-run.js';
+import { assertNoForeignLibvirt } from '../../testbed/libvirt.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const DAEMONS = ['nb', 'sb', 'northd', 'ovs-db', 'vswitchd', 'ovn-controller', 'virtlogd', 'libvirtd', 'controller', 'hvnetd'];

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, isAlive, waitFor } from '../fixtures/exec.js';
-import { testRun } from '../fixtures/test-run.js';
+import { run, isAlive, waitFor } from '../../testbed/exec.js';
+import { testRun } from '../../testbed/test-run.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 

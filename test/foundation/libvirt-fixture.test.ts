@@ -6,13 +6,13 @@ import type { Server } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, lstatSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { isAlive, run, waitFor } from '../fixtures/exec.js';
-import { testRun } from '../fixtures/test-run.js';
-import { vethPair } from '../fixtures/netns.js';
-import { assertNoForeignLibvirt, findDaemonProcesses, findForeignLibvirt, startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
-import { startTinyGuest, buildTinyGuest } from '../fixtures/guest.js';
-import type { TinyGuest } from '../fixtures/guest.js';
+import { isAlive, run, waitFor } from '../../testbed/exec.js';
+import { testRun } from '../../testbed/test-run.js';
+import { vethPair } from '../../testbed/netns.js';
+import { assertNoForeignLibvirt, findDaemonProcesses, findForeignLibvirt, startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
+import { startTinyGuest, buildTinyGuest } from '../../testbed/guest.js';
+import type { TinyGuest } from '../../testbed/guest.js';
 
 function ppid(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,8 +1,8 @@
 // The netns/veth fixtures create what they say and take it down again, also when a namespace
 // disappears with a veth end inside it.
 import assert from 'node:assert/strict';
-import { run, waitFor } from '../fixtures/exec.js';
-import { netns, vethPair } from '../fixtures/netns.js';
+import { run, waitFor } from '../../testbed/exec.js';
+import { netns, vethPair } from '../../testbed/netns.js';
 
 async function namespaces(): Promise<string[]> {
   const out = await run('ip', ['netns', 'list']);

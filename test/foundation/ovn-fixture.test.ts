@@ -2,8 +2,8 @@
 // and OVN-IC, answers on every remote it advertises, and leaves nothing behind when stopped.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { run, isAlive, waitFor } from '../fixtures/exec.js';
-import { startOvn, serverDbRow, type OvnHandle } from '../fixtures/ovn.js';
+import { run, isAlive, waitFor } from '../../testbed/exec.js';
+import { startOvn, serverDbRow, type OvnHandle } from '../../testbed/ovn.js';
 
 const sockPath = (unixRemote: string): string => unixRemote.replace(/^unix:/, '');
 

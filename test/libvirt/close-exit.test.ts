@@ -1,8 +1,8 @@
 // close() follows the clean shutdown of LAB-FACTS libvirt §6: a process that used the binding
 // exits by itself, with code 0, right after close() (no process.exit anywhere).
 import assert from 'node:assert/strict';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import { LibvirtClosedError } from '../../lib/libvirt/errors.js';
 import { runChild } from './helpers.js';

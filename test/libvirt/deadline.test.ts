@@ -2,8 +2,8 @@
 // blocked in it). Made with a STOPPED libvirtd (SIGSTOP to the fixture's own daemon), so it
 // answers again once continued.
 import assert from 'node:assert/strict';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import { LibvirtTimeoutError } from '../../lib/libvirt/errors.js';
 

@@ -2,12 +2,12 @@
 // (LAB-FACTS libvirt §3): detachAndConfirm times out with DeviceNotReleasedError; after resume the
 // guest completes the removal and DEVICE_REMOVED arrives.
 import assert from 'node:assert/strict';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
-import { startTinyGuest } from '../fixtures/guest.js';
-import type { TinyGuest } from '../fixtures/guest.js';
-import { vethPair } from '../fixtures/netns.js';
-import type { VethPair } from '../fixtures/netns.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
+import { startTinyGuest } from '../../testbed/guest.js';
+import type { TinyGuest } from '../../testbed/guest.js';
+import { vethPair } from '../../testbed/netns.js';
+import type { VethPair } from '../../testbed/netns.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import type { DeviceEvent, DomainInfo } from '../../lib/libvirt/connection.js';
 import { DeviceModify } from '../../lib/libvirt/constants.js';

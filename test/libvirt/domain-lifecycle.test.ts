@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
-import { buildTinyGuest } from '../fixtures/guest.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
+import { buildTinyGuest } from '../../testbed/guest.js';
+import { testRun } from '../../testbed/test-run.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import type { DomainInfo, LifecycleEvent } from '../../lib/libvirt/connection.js';
 import { DomainXmlFlags, ListDomainsFlags } from '../../lib/libvirt/constants.js';

@@ -1,8 +1,8 @@
 // Every libvirt failure becomes a typed error carrying libvirt's numbers and message, read on the
 // calling thread; libvirt's own printing to stderr is silenced.
 import assert from 'node:assert/strict';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import { LibvirtCallError, LibvirtError, isDisconnection } from '../../lib/libvirt/errors.js';
 import { VirErrorCode, VirErrorDomain } from '../../lib/libvirt/constants.js';

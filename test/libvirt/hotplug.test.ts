@@ -1,12 +1,12 @@
 // Live hot-plug of a bridge-mode macvtap into a running tiny guest, and detachAndConfirm resolved
 // by DEVICE_REMOVED; lifecycle events for suspend/resume. One guest for the file.
 import assert from 'node:assert/strict';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
-import { startTinyGuest } from '../fixtures/guest.js';
-import type { TinyGuest } from '../fixtures/guest.js';
-import { vethPair } from '../fixtures/netns.js';
-import type { VethPair } from '../fixtures/netns.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
+import { startTinyGuest } from '../../testbed/guest.js';
+import type { TinyGuest } from '../../testbed/guest.js';
+import { vethPair } from '../../testbed/netns.js';
+import type { VethPair } from '../../testbed/netns.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import type { DeviceEvent, DomainInfo, LifecycleEvent } from '../../lib/libvirt/connection.js';
 import { DeviceModify } from '../../lib/libvirt/constants.js';

@@ -2,8 +2,8 @@
 // grow the process: every string and object is freed. Measured in a child with --expose-gc, RSS
 // read after a forced GC.
 import assert from 'node:assert/strict';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
 import { runChild } from './helpers.js';
 
 describe('libvirt binding: memory', function () {

@@ -3,9 +3,9 @@
 // work again — including one made while it was disconnected (it waits for the reconnection).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
+import { testRun } from '../../testbed/test-run.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import type { DisconnectedEvent, LifecycleEvent, ReconnectedEvent } from '../../lib/libvirt/connection.js';
 import { LibvirtDisconnectedError } from '../../lib/libvirt/errors.js';

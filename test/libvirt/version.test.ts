@@ -1,7 +1,7 @@
 // virConnectGetLibVersion / virConnectGetVersion through the binding agree with virsh.
 import assert from 'node:assert/strict';
-import { startLibvirt } from '../fixtures/libvirt.js';
-import type { Libvirt } from '../fixtures/libvirt.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import { versionString } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { MacPool } from '../../lib/macpool/pool.js';
 import { parseRange } from '../../lib/macpool/mac.js';
 import { openPool, savePool } from '../../lib/macpool/state.js';
 import { DuplicateMacError, PoolExhaustedError, PoolStateError } from '../../lib/macpool/errors.js';
-import { testRun } from '../fixtures/test-run.js';
+import { testRun } from '../../testbed/test-run.js';
 
 const SMALL = '02:00:00:00:00:01-02:00:00:00:00:04';
 

@@ -1,8 +1,8 @@
 // Malformed requests: every one is refused with a typed error naming the field and the allowed
 // form, and the NB (as `ovsdb-client dump` shows it) is exactly the same afterwards.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
 import type { OvnNetworks } from '../../lib/ovn/networks.js';
 import type {
   OvnError} from '../../lib/ovn/errors.js';

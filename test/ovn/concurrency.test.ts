@@ -3,9 +3,9 @@
 // the NB leader is SIGKILLed. Every peering must end created exactly once (two ports and the
 // right routes per pair, nothing duplicated), and nothing may be left once all are deleted.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import { OvsdbClient } from '../../lib/ovsdb/client.js';
 import { select } from '../../lib/ovsdb/operations.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';

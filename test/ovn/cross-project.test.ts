@@ -1,8 +1,8 @@
 // Peerings across projects, and targets that do not exist: a missing project, a missing network
 // and a network that has not answered all look exactly alike (no discovery of other projects).
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
 import type { OvnNetworks } from '../../lib/ovn/networks.js';
 import type { PeeringInfo } from '../../lib/ovn/peering-plan.js';
 import { ProjectNotEmptyError, ProjectProtectedError, ProjectNotFoundError } from '../../lib/ovn/errors.js';

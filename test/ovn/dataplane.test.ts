@@ -1,10 +1,10 @@
 // Real packets: namespaces on two hvnet networks, bound on a chassis (userspace datapath), ping
 // each other only while the peering is created — not before, not after it is deleted.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { startChassis } from '../fixtures/chassis.js';
-import type { ChassisHandle, Workload } from '../fixtures/chassis.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { startChassis } from '../../testbed/chassis.js';
+import type { ChassisHandle, Workload } from '../../testbed/chassis.js';
 import type { OvnNetworks } from '../../lib/ovn/networks.js';
 import type { NetworkInfo } from '../../lib/ovn/network-plan.js';
 import { addInstance, openNetworks } from './helpers.js';

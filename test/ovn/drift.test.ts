@@ -1,9 +1,9 @@
 // Drift: peer rows deleted or changed by hand come back within 2 s, repaired by exactly one of
 // two hvnetd sharing the NB (the holder of the reconcile lock), and the repair is reported.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import type { OvnNetworks } from '../../lib/ovn/networks.js';
 import type { NetworkInfo } from '../../lib/ovn/network-plan.js';
 import type { RowChange } from '../../lib/ovn/plan.js';

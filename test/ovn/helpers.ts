@@ -2,8 +2,8 @@
 // switches, ovn-trace from one network to another, and NB dumps for "nothing changed" checks.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { run } from '../fixtures/exec.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { run } from '../../testbed/exec.js';
 import { OvnNetworks } from '../../lib/ovn/networks.js';
 import type { OvnNetworksOptions } from '../../lib/ovn/networks.js';
 import type { NetworkInfo } from '../../lib/ovn/network-plan.js';

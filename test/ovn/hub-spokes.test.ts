@@ -1,8 +1,8 @@
 // A network peered with several others at once (the Incus bug "More than one matching network
 // peer" must not happen), and deleting one spoke leaves the others untouched (Incus PR#3995).
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
 import type { OvnNetworks } from '../../lib/ovn/networks.js';
 import type { NetworkInfo } from '../../lib/ovn/network-plan.js';
 import { PeeringTargetTakenError } from '../../lib/ovn/errors.js';

@@ -2,8 +2,8 @@
 // sides' ports and routes, SB patch bindings pointing at each other) once mutual, and gone from
 // both routers when either side is deleted.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
 import type { OvnNetworks } from '../../lib/ovn/networks.js';
 import type { NetworkInfo } from '../../lib/ovn/network-plan.js';
 import { SelfPeeringError } from '../../lib/ovn/errors.js';

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startOvn, NB_SCHEMA } from '../fixtures/ovn.js';
-import { testRun } from '../fixtures/test-run.js';
+import { startOvn, NB_SCHEMA } from '../../testbed/ovn.js';
+import { testRun } from '../../testbed/test-run.js';
 import { OvsdbClient } from '../../lib/ovsdb/client.js';
 import { select } from '../../lib/ovsdb/operations.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';

@@ -2,9 +2,9 @@
 // another client (ovn-nbctl), indexes rows, announces old and new rows, and after a reconnect to
 // a server without history (standalone) refills to exactly the server's content.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import { OvsdbClient } from '../../lib/ovsdb/client.js';
 import type { CacheEvent } from '../../lib/ovsdb/cache.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';

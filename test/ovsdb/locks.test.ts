@@ -2,8 +2,8 @@
 // or stolen, and a transaction asserting a lock it does not hold fails with NotOwnerError.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
 import { OvsdbClient } from '../../lib/ovsdb/client.js';
 import { OvsdbLock } from '../../lib/ovsdb/lock.js';
 import { assertLock, insert } from '../../lib/ovsdb/operations.js';

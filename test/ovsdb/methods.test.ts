@@ -1,9 +1,9 @@
 // The RFC 7047 methods beyond transact, against a real ovsdb-server: cancel of a blocked
 // request, monitor_cancel, and the server's echo answered so an idle connection stays up.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import { OvsdbClient } from '../../lib/ovsdb/client.js';
 import { OvsdbSession } from '../../lib/ovsdb/session.js';
 import { RpcError } from '../../lib/ovsdb/errors.js';

@@ -1,9 +1,9 @@
 // monitor_cond_since on a real 3-member cluster: after a reconnect the client asks for the
 // changes since its last transaction and receives only those, not the 10,000 rows again.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import { OvsdbSession } from '../../lib/ovsdb/session.js';
 import { DatabaseMonitor } from '../../lib/ovsdb/monitor.js';
 import { insert } from '../../lib/ovsdb/operations.js';

@@ -1,9 +1,9 @@
 // Leader-only sessions on a real 3-member RAFT Northbound: failover under load without a lost or
 // duplicated transaction, no stale reads from a restarted member, and detection of a hung server.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import { OvsdbClient } from '../../lib/ovsdb/client.js';
 import { transactOnce } from '../../lib/ovsdb/idempotent.js';
 import { insert, select, where } from '../../lib/ovsdb/operations.js';

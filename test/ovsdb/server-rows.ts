@@ -1,6 +1,6 @@
 // What the server holds, read with ovsdb-client (not with the code under test), in the form the
 // cache holds it, for comparisons.
-import { run } from '../fixtures/exec.js';
+import { run } from '../../testbed/exec.js';
 import { decodeRow } from '../../lib/ovsdb/values.js';
 import type { TableCache } from '../../lib/ovsdb/cache.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';

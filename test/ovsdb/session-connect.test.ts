@@ -1,11 +1,11 @@
 // The session against real ovsdb-servers: every remote kind, a dead first remote, leader-only.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
 import { OvsdbSession } from '../../lib/ovsdb/session.js';
 import { TransportError } from '../../lib/ovsdb/errors.js';
-import { freePort } from '../fixtures/ovn.js';
+import { freePort } from '../../testbed/ovn.js';
 
 async function listDbs(session: OvsdbSession): Promise<unknown> {
   await session.ready(10_000);

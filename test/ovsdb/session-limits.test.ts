@@ -1,9 +1,9 @@
 // A message over the size limit drops only that connection: the session reconnects by itself and
 // another session on the same server is not affected.
 import assert from 'node:assert/strict';
-import { startOvn } from '../fixtures/ovn.js';
-import type { OvnHandle } from '../fixtures/ovn.js';
-import { waitFor } from '../fixtures/exec.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import { OvsdbSession } from '../../lib/ovsdb/session.js';
 import { MessageTooLargeError, TransportError } from '../../lib/ovsdb/errors.js';
 
