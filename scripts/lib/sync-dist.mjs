@@ -3,12 +3,13 @@
 // the tenth, leaves exactly one compiled file per source:
 // - a compiled file whose source is gone (renamed, deleted) is removed, or mocha would still run a
 //   deleted test;
-// - when a source has no compiled file (dist/ pruned by hand, a half-copied tree), tsc's build
-//   info is dropped: incremental tsc trusts it and would otherwise emit nothing, as it did when
-//   scripts/test removed dist/test and a second run then found no spec at all.
+// - when a source that tsc's build info lists as built has no compiled file (dist/ pruned by
+//   hand, a half-copied tree), the build info is dropped: incremental tsc trusts it and would
+//   otherwise emit nothing, as it did when scripts/test removed dist/test and a second run then
+//   found no spec at all. A new source is not in the build info; tsc compiles it anyway.
 // Prints what it did, one line per action, to stderr.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,6 +50,17 @@ const missing = sourceDirs
   .filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))
   .filter((p) => !existsSync(join(dist, `${relative(root, p).slice(0, -3)}.js`)));
 if (missing.length > 0 && existsSync(buildInfo)) {
-  rmSync(buildInfo);
-  process.stderr.write(`[hvnet] dist: ${missing.length} source(s) not compiled yet (${relative(root, missing[0])}…): full build\n`);
+  /** @type {Set<string>} */
+  let built;
+  try {
+    const info = JSON.parse(readFileSync(buildInfo, 'utf8'));
+    built = new Set(info.fileNames.map((/** @type {string} */ f) => resolve(dirname(buildInfo), f)));
+  } catch {
+    built = new Set(missing);
+  }
+  const lost = missing.filter((p) => built.has(p));
+  if (lost.length > 0) {
+    rmSync(buildInfo);
+    process.stderr.write(`[hvnet] dist: ${lost.length} built source(s) lost their output (${relative(root, lost[0])}…): full build\n`);
+  }
 }
