@@ -128,7 +128,7 @@ export type QbgSourceProblem =
   | 'lower-veth'
   | 'link-loop';
 
-/** An 802.1Qbg source that would fail, or hang libvirtd (LAB-FACTS "The hang"). */
+/** An 802.1Qbg source that would fail, or hang libvirtd (docs/libvirt.md#the-qbg-hang). */
 export class QbgSourceRefusedError extends DomXmlError {
   readonly device: string | undefined;
   readonly reason: QbgSourceProblem;

@@ -190,8 +190,9 @@ export function checkPassthroughExclusive(spec: SourceUse, existing: readonly Do
 }
 
 /**
- * libvirt accepts a second NIC with the same MAC (LAB-FACTS §3) and then cannot detach either
- * ("multiple devices matching MAC address"); a duplicate alias is refused only at attach time.
+ * libvirt accepts a second NIC with the same MAC and then cannot detach either ("multiple
+ * devices matching MAC address"; docs/libvirt.md#a-second-nic-with-the-same-mac); a duplicate
+ * alias is refused only at attach time.
  * `existing` is the NICs of the one domain, of every type (a MAC clash with a bridge NIC counts
  * too): parse.ts's listInterfaceIdentities gives exactly that.
  */

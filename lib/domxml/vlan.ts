@@ -1,7 +1,7 @@
 // Is a host device a safe 802.1Qbg source? Decided from `ip -d -j link show` output (parsed
 // JSON), so the agent does the I/O and this stays a pure function the tests feed recordings.
 //
-// Why it matters (LAB-FACTS libvirt §4): for a Qbg association libvirt walks the source's
+// Why it matters (docs/libvirt.md#the-qbg-hang): for a Qbg association libvirt walks the source's
 // IFLA_LINK chain looking for the root device and the first VLAN id. 802.1Qbg's VDP needs that
 // id to be non-zero. A veth's IFLA_LINK is its peer, so the walk never ends: libvirtd's worker
 // spins forever holding the domain's job, and only SIGKILL stops it. A lower device in another

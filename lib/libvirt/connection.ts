@@ -1,6 +1,7 @@
 // The main thread's view of a libvirt connection: async methods, typed events, reconnection.
 // No FFI here. Calls go to the request worker; libvirt's event loop runs on the event worker
-// (LAB-FACTS libvirt §6); both are started by open() and stopped by close().
+// (docs/libvirt.md#two-workers-and-no-ffi-on-the-main-thread); both are started by open() and
+// stopped by close().
 //
 // Calls made while disconnected: they WAIT for the reconnection, up to `reconnect.waitMs`
 // (default 10 s) and never beyond their own deadline, then fail with LibvirtDisconnectedError
@@ -12,7 +13,7 @@
 // the moment it is made (queueing included). When it passes the call rejects with
 // LibvirtTimeoutError and a `callTimeout` event is emitted. If libvirt was executing the call
 // (`inFlight`), the request worker is still blocked in it and every later call queues behind it:
-// treat libvirtd as wedged (LAB-FACTS §4 "The hang": SIGKILL it, remove the orphan macvtap,
+// treat libvirtd as wedged (docs/libvirt.md#the-qbg-hang: SIGKILL it, remove the orphan macvtap,
 // restart it). Killing libvirtd makes the blocked call return, and the binding reconnects.
 import { EventEmitter } from 'node:events';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -200,7 +201,8 @@ function workerUrl(name: string): URL {
 
 function startWorker<T>(file: string, workerData: T, transferList: MessagePort[] = []): { worker: Worker; exited: Promise<number> } {
   const worker = new Worker(workerUrl(file), { workerData, transferList });
-  // Attached at once: a worker can exit before anyone awaits it (LAB-FACTS §6 pitfalls).
+  // Attached at once: a worker can exit before anyone awaits it
+  // (docs/libvirt.md#waiting-for-a-workers-exit).
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   return { worker, exited };
 }
@@ -359,8 +361,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   }
 
   /**
-   * Sends the detach. For a live detach a success only means "request sent" (LAB-FACTS §3): use
-   * detachAndConfirm to know the device is gone.
+   * Sends the detach. For a live detach a success only means "request sent"
+   * (docs/libvirt.md#detach-returns-before-the-device-is-gone): use detachAndConfirm to know the
+   * device is gone.
    */
   detachDevice(dom: DomainRef, xml: string, flags: number, opts?: CallOptions): Promise<void> {
     return this.call('detachDevice', [xml, flags], dom, opts).then(() => undefined);
@@ -428,7 +431,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   }
 
   /**
-   * Clean shutdown (LAB-FACTS §6): callbacks deregistered and connection closed on the request
+   * Clean shutdown (docs/libvirt.md#clean-shutdown): callbacks deregistered and connection closed on the request
    * worker, stop flag for the event loop, a wake-up timer so its poll() returns, both workers exit.
    * Calls still queued run first; calls made after close() reject with LibvirtClosedError.
    */

@@ -86,7 +86,7 @@ export class LibvirtCallError extends LibvirtError {
 /**
  * The call did not answer within its deadline. When `inFlight` is true libvirt was executing it:
  * its outcome is unknown and the request worker is still blocked in it, so every later call waits
- * behind it. Treat libvirtd as wedged (LAB-FACTS libvirt §4 "The hang": SIGKILL libvirtd, delete
+ * behind it. Treat libvirtd as wedged (docs/libvirt.md#the-qbg-hang: SIGKILL libvirtd, delete
  * the orphan macvtap, restart it; the blocked call then returns with an error and the binding
  * reconnects by itself). When false, the call never started and never will.
  */
@@ -131,8 +131,9 @@ export class LibvirtClosedError extends LibvirtError {
 /**
  * The live detach was sent but the guest did not release the device in time (no DEVICE_REMOVED).
  * A paused guest, or one whose OS ignores the unplug request, does this; libvirt still returns 0
- * from the detach (LAB-FACTS libvirt §3). The device is still attached; the removal may still
- * complete later (e.g. after resume), and then a DEVICE_REMOVED event is emitted.
+ * from the detach (docs/libvirt.md#detach-returns-before-the-device-is-gone). The device is still
+ * attached; the removal may still complete later (e.g. after resume), and then a DEVICE_REMOVED
+ * event is emitted.
  */
 export class DeviceNotReleasedError extends LibvirtError {
   readonly alias: string;

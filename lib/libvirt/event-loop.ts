@@ -54,7 +54,8 @@ async function startLoop(tickMs: number): Promise<Loop> {
   const stopBuf = new SharedArrayBuffer(4);
   const data: EventWorkerData = { stop: stopBuf, tickMs };
   const worker = new Worker(new URL('./event-worker.js', import.meta.url), { workerData: data });
-  // Attached at once: a worker can exit before anyone awaits it (LAB-FACTS §6 pitfalls).
+  // Attached at once: a worker can exit before anyone awaits it
+  // (docs/libvirt.md#waiting-for-a-workers-exit).
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const partial = { worker, exited, stop: new Int32Array(stopBuf), refs: 0, routes: new Map<number, (m: Routed) => void>(), failureListeners: new Set<(e: LibvirtWorkerError) => void>(), stopping: false };
   const callbacks = await new Promise<CallbackPointers>((resolve, reject) => {

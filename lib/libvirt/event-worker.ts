@@ -1,10 +1,12 @@
-// libvirt's default event loop on its own thread (LAB-FACTS libvirt §6). libvirt dispatches domain
-// events and the close callback from this loop, on this thread, inside virEventRunDefaultImpl, so
-// koffi runs the callbacks registered here at once. They only post a message and return.
+// libvirt's default event loop on its own thread
+// (docs/libvirt.md#two-workers-and-no-ffi-on-the-main-thread). libvirt dispatches domain events
+// and the close callback from this loop, on this thread, inside virEventRunDefaultImpl, so koffi
+// runs the callbacks registered here at once. They only post a message and return.
 //
 // The loop gives Node's event loop a turn every few milliseconds: a callback that libvirt fires on
 // another thread (the close callback, when the request worker's call is the one that sees the
-// socket die) is queued by koffi to THIS thread's event loop, and the firing thread waits for it.
+// socket die) is queued by koffi to THIS thread's event loop, and the firing thread waits for it
+// (docs/libvirt.md#callbacks-must-fire-on-the-thread-that-registered-them).
 // A safety timer in libvirt's loop bounds how long poll() can sleep before such a turn.
 import { parentPort, workerData } from 'node:worker_threads';
 import { callbacks, domainIdentity, silenceLibvirtStderr, v } from './ffi.js';

@@ -1,6 +1,7 @@
 // The koffi declarations of libvirt.so.0, for the two workers only: the main thread never loads
-// this module (LAB-FACTS libvirt §6). koffi's own types are loose (`any`); every function is cast
-// once here to a precise signature, and pointers are BigInt (koffi 3), null for NULL.
+// this module (docs/libvirt.md#two-workers-and-no-ffi-on-the-main-thread). koffi's own types are
+// loose (`any`); every function is cast once here to a precise signature, and pointers are BigInt
+// (koffi 3), null for NULL.
 import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
 
@@ -128,7 +129,8 @@ export const v = {
 /** libvirt's own no-op used as error handler: silences the default printing to stderr. */
 export function silenceLibvirtStderr(): void {
   // libvirt calls handler(userData, err) = virResetError(NULL), which does nothing. A native
-  // function, because a JS handler would be called on whichever thread failed (see §6).
+  // function, because a JS handler would be called on whichever thread failed
+  // (docs/libvirt.md#errors-are-per-thread).
   v.virSetErrorFunc(null, koffi.address(lib.symbol('virResetError')));
 }
 

@@ -1,5 +1,6 @@
-// Every libvirt call other than the event loop, one at a time, on this thread (LAB-FACTS libvirt
-// §6). Errors are per thread in libvirt: each failure is read here, right after the call.
+// Every libvirt call other than the event loop, one at a time, on this thread
+// (docs/libvirt.md#two-workers-and-no-ffi-on-the-main-thread). Errors are per thread in libvirt:
+// each failure is read here, right after the call (docs/libvirt.md#errors-are-per-thread).
 // Waits for work in Atomics.wait, not in Node's event loop (protocol.ts); nothing is registered
 // with koffi on this thread, so nothing needs that loop.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';

@@ -1,7 +1,7 @@
 // libvirt's real RelaxNG grammar as a test oracle. Snippets cannot go through virt-xml-validate
-// (it picks the host interface schema, LAB-FACTS libvirt §5), so a wrapper grammar starts at
-// domaincommon's `interface` define. Many documents go through one xmllint run: it is the
-// process start and the grammar compile that cost, not the documents.
+// (it picks the host interface schema, docs/libvirt.md#validating-interface-snippets), so a
+// wrapper grammar starts at domaincommon's `interface` define. Many documents go through one
+// xmllint run: it is the process start and the grammar compile that cost, not the documents.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 // The chassis fixture registers a real ovn-controller on the userspace datapath, plugs
 // namespaces into two Incus-shaped networks, carries traffic across an Incus-style peering
-// (LAB-FACTS OVN §4) and takes everything down again, Chassis rows included.
+// (docs/ovn.md#peering-rows-and-ovn-trace) and takes everything down again, Chassis rows included
+// (docs/ovn.md#stopping-ovn-controller).
 import assert from 'node:assert/strict';
 import { run, isAlive, waitFor } from '../../testbed/exec.js';
 import { startOvn, type OvnHandle } from '../../testbed/ovn.js';

@@ -187,7 +187,8 @@ describe('libvirt fixture: [vm] tiny guest', function () {
 
     from = guest.console().length;
     const t1 = Date.now();
-    // rc 0 only means "request sent" (LAB-FACTS §3); the console and the link tell the rest.
+    // rc 0 only means "request sent" (docs/libvirt.md#detach-returns-before-the-device-is-gone);
+    // the console and the link tell the rest.
     await lv.virsh(['detach-device', guest.name, file, '--live']);
     const tDetach = Date.now() - t1;
     await guest.waitForConsole(/HVNET-NETS up=\S+ (?![^\n]*eth0)[^\n]*\n/, 15_000, from);

@@ -1,4 +1,4 @@
-// close() follows the clean shutdown of LAB-FACTS libvirt §6: a process that used the binding
+// close() follows the clean shutdown of docs/libvirt.md#clean-shutdown: a process that used the binding
 // exits by itself, with code 0, right after close() (no process.exit anywhere).
 import assert from 'node:assert/strict';
 import { startLibvirt } from '../../testbed/libvirt.js';

@@ -1,5 +1,5 @@
 // A paused guest ignores the unplug request while libvirt's detach still returns success
-// (LAB-FACTS libvirt §3): detachAndConfirm times out with DeviceNotReleasedError; after resume the
+// (docs/libvirt.md#detach-returns-before-the-device-is-gone): detachAndConfirm times out with DeviceNotReleasedError; after resume the
 // guest completes the removal and DEVICE_REMOVED arrives.
 import assert from 'node:assert/strict';
 import { startLibvirt } from '../../testbed/libvirt.js';

@@ -31,7 +31,7 @@ type DetachParams = ParamsOf<typeof nicDetachMethod>;
 type DetachResult = ResultOf<typeof nicDetachMethod>;
 type PoolResult = ResultOf<typeof nicPoolMethod>;
 
-/** A live attach that takes longer has wedged libvirtd (LAB-FACTS libvirt §4). */
+/** A live attach that takes longer has wedged libvirtd (docs/libvirt.md#the-qbg-hang). */
 const ATTACH_TIMEOUT_MS = 20_000;
 const DEFAULT_RELEASE_MS = 10_000;
 /** Short: the refresh also re-reads the domains events named, which an attach would otherwise wait for. */
