@@ -283,7 +283,10 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
       s.status.events?.some((e) => e.code === 'drift-repaired' && e.message.includes(port)),
       `events: ${JSON.stringify(s.status.events)}`,
     );
-    assert.ok(s.status.peerings.some((p) => p.project === 'default' && p.network === 'F' && p.name === 'to-g' && p.target === 'p2/G' && p.status === 'created'));
+    assert.deepEqual(
+      s.status.peerings.find((p) => p.project === 'default' && p.network === 'F' && p.name === 'to-g'),
+      { project: 'default', network: 'F', name: 'to-g', target_project: 'p2', target_network: 'G', type: 'local', status: 'Created' },
+    );
     assert.match(await ok(['status']), /drift-repaired/);
   });
 });

@@ -41,7 +41,7 @@ import type { Config } from '../../config/schema.js';
 import type { DaemonContext, Feature } from '../feature.js';
 import type { Logger } from '../../logger.js';
 import { fromOvnError } from './networks/errors.js';
-import { networkDocument, networkRequest, peeringDocument, peeringEdit, projectDocument, renameAddressField } from './networks/documents.js';
+import { networkDocument, networkRequest, peeringDocument, peeringEdit, peeringSummary, projectDocument, renameAddressField } from './networks/documents.js';
 import type { PeeringInfo } from '../../../lib/ovn/peering-plan.js';
 import type { ProjectInfo } from '../../../lib/ovn/project-plan.js';
 
@@ -203,7 +203,7 @@ class NetworksState {
     for (const n of this.ovn.listNetworks()) {
       if (n.peerings === 0) continue;
       for (const p of this.ovn.listPeerings({ project: n.project, network: n.name })) {
-        peerings.push({ project: p.project, network: p.network, name: p.name, target: `${p.targetProject}/${p.targetNetwork}`, status: p.status });
+        peerings.push(peeringSummary(p));
       }
     }
     if (JSON.stringify(peerings) === JSON.stringify(this.summary)) return;

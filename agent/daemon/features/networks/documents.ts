@@ -10,6 +10,7 @@ import type { ProjectInfo } from '../../../../lib/ovn/project-plan.js';
 import { DEFAULT_PROJECT } from '../../../api/methods.js';
 import { NETWORK_CONFIG_KEYS, PEERING_WRITABLE_FIELDS } from '../../../api/networks.js';
 import type { NetworkInfoResult, PeeringInfoResult, ProjectInfoResult } from '../../../api/networks.js';
+import type { PeeringSummary } from '../../../api/status.js';
 
 const STATUS: Record<PeeringStatus, PeeringInfoResult['status']> = { pending: 'Pending', created: 'Created', errored: 'Errored' };
 
@@ -60,6 +61,11 @@ export function peeringDocument(p: PeeringInfo): PeeringInfoResult {
     type: 'local',
     ...(p.reason === undefined ? {} : { reason: p.reason }),
   };
+}
+
+/** A peering in the host status and in version 2 reports. */
+export function peeringSummary(p: PeeringInfo): PeeringSummary {
+  return { project: p.project, network: p.network, name: p.name, target_project: p.targetProject, target_network: p.targetNetwork, type: 'local', status: STATUS[p.status] };
 }
 
 /**
