@@ -86,5 +86,5 @@ export const methodsMethod = defineMethod({
   result: Type.Array(Type.Object({ name: Type.String(), summary: Type.String() }, { additionalProperties: false })),
 });
 
-/** Bumped when a method changes incompatibly. */
-export const API_VERSION = 1;
+/** Bumped when a method changes incompatibly. 2: projects, networks and peerings in Incus's shapes. */
+export const API_VERSION = 2;

@@ -10,41 +10,71 @@ const strict = { additionalProperties: false } as const;
 const Text = Type.String({ maxLength: 4096 });
 const DryRun = Type.Optional(Type.Boolean({ description: 'Plan only: return the OVSDB operations, change nothing.' }));
 
-export const ProjectInfoSchema = Type.Object({ name: Type.String(), description: Type.String(), networks: Type.Integer({ minimum: 0 }) }, strict);
+// Documents (results, and what `peer edit` reads back) have the shapes of Incus's API types
+// (shared/api project.go, network.go, network_peer.go): the same field names and values, so an
+// Incus user's scripts and edit files carry over. Fields hvnet adds have snake_case names of
+// their own and come after Incus's, which are in the order of Incus's Go types.
+
+const Config = Type.Record(Type.String(), Type.String());
+const UsedBy = Type.Array(Type.String(), { description: 'URLs of what uses it, as Incus lists them (`?project=P` outside the default project).' });
+
+export const ProjectInfoSchema = Type.Object(
+  {
+    config: Config,
+    description: Type.String(),
+    name: Type.String(),
+    used_by: UsedBy,
+  },
+  strict,
+);
+export type ProjectInfoResult = Static<typeof ProjectInfoSchema>;
+
+/** Incus's network config keys hvnet stores: the gateway addresses (`none`: no IPv6). */
+export const NETWORK_CONFIG_KEYS = ['ipv4.address', 'ipv6.address'] as const;
 
 export const NetworkInfoSchema = Type.Object(
   {
-    project: Type.String(),
-    name: Type.String(),
+    config: Config,
     description: Type.String(),
-    ipv4: Type.String(),
-    ipv6: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    type: Type.Literal('ovn'),
+    used_by: UsedBy,
+    managed: Type.Literal(true),
+    status: Type.Literal('Created'),
+    locations: Type.Array(Type.String(), { description: 'Empty: an hvnet network lives in the OVN NB, not on cluster members.' }),
+    project: Type.String(),
     id: Type.Integer({ description: "hvnet's id of the network; its OVN rows are named from it." }),
     mac: Type.String(),
-    router: Type.String(),
-    switch: Type.String(),
+    router: Type.String({ description: 'The Logical_Router row.' }),
+    switch: Type.String({ description: 'The Logical_Switch row.' }),
     peerings: Type.Integer({ minimum: 0 }),
   },
   strict,
 );
+export type NetworkInfoResult = Static<typeof NetworkInfoSchema>;
 
-export const PeeringStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('created'), Type.Literal('errored')]);
+/** Incus's api.NetworkStatus* values a peering can have. */
+export const PeeringStatusSchema = Type.Union([Type.Literal('Pending'), Type.Literal('Created'), Type.Literal('Errored')]);
 
 export const PeeringInfoSchema = Type.Object(
   {
-    project: Type.String(),
-    network: Type.String(),
-    name: Type.String(),
     description: Type.String(),
-    config: Type.Record(Type.String(), Type.String()),
-    targetProject: Type.String(),
-    targetNetwork: Type.String(),
+    config: Config,
+    name: Type.String(),
+    target_project: Type.String(),
+    target_network: Type.String(),
     status: PeeringStatusSchema,
+    used_by: UsedBy,
+    type: Type.Literal('local', { description: 'A peering between two networks of the same OVN NB (Incus: `local`).' }),
+    target_integration: Type.Optional(Type.String({ description: 'Incus omits it when empty, as it always is for a local peering.' })),
     reason: Type.Optional(Type.String({ description: 'Why an errored peering is not active.' })),
   },
   strict,
 );
 export type PeeringInfoResult = Static<typeof PeeringInfoSchema>;
+
+/** The fields of a peering's document `peer edit` may change (Incus's NetworkPeerPut). */
+export const PEERING_WRITABLE_FIELDS = ['description', 'config'] as const;
 
 /** One peer row a plan inserts, updates or deletes. */
 export const RowChangeSchema = Type.Object(
@@ -85,7 +115,7 @@ export const projectCreateMethod = defineMethod({
 
 export const projectListMethod = defineMethod({
   name: 'project.list',
-  summary: 'Every project, with how many networks it holds.',
+  summary: 'Every project, with the networks it holds in `used_by`.',
   params: params({}),
   result: Type.Array(ProjectInfoSchema),
 });
@@ -101,8 +131,15 @@ export const projectDeleteMethod = defineMethod({
 
 export const networkCreateMethod = defineMethod({
   name: 'network.create',
-  summary: 'Creates an OVN network (router, switch, gateway addresses) in the project.',
-  params: params({ name: Text, ipv4: Text, ipv6: Type.Optional(Text), description: Type.Optional(Text), dryRun: DryRun }),
+  summary:
+    'Creates an OVN network (router, switch, gateway addresses) in the project. As Incus: `config` holds ipv4.address (required) and ipv6.address (optional, `none`: no IPv6).',
+  params: params({
+    name: Text,
+    type: Type.Optional(Type.Literal('ovn')),
+    description: Type.Optional(Text),
+    config: Type.Record(Type.String(), Text),
+    dryRun: DryRun,
+  }),
   result: Type.Union([NetworkInfoSchema, DryRunSchema]),
 });
 
@@ -130,7 +167,6 @@ export const networkDeleteMethod = defineMethod({
 // Peerings ---------------------------------------------------------------------------------------
 
 const PeeringRef = { network: Text, name: Text };
-const Config = Type.Record(Type.String(), Type.String());
 
 export const peerCreateMethod = defineMethod({
   name: 'network.peer.create',
@@ -165,7 +201,7 @@ export const peerShowMethod = defineMethod({
 export const peerUpdateMethod = defineMethod({
   name: 'network.peer.update',
   summary:
-    'Replaces description and/or config of a peering from its edited form (`peer edit`); any other field that differs from the current value is refused, naming it.',
+    'Replaces description and/or config of a peering from its edited document (`peer edit`, the shape of `peer show`); any other field that differs from the current value is refused, naming it.',
   params: params({ ...PeeringRef, fields: Type.Record(Type.String(), Type.Unknown()) }),
   result: PeeringInfoSchema,
 });

@@ -3,10 +3,16 @@
 // written in another language can validate what it receives.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { HostStatusSchema } from './status.js';
+import { HostStatusSchema, PeeringSummaryV1Schema } from './status.js';
+import type { PeeringSummary, PeeringSummaryV1 } from './status.js';
 
-/** Bumped on any change a controller must know about; controllers refuse versions they do not know. */
-export const REPORT_VERSION = 1;
+/**
+ * Bumped on any change a controller must know about; controllers refuse versions they do not know.
+ * 2: peerings with Incus's names and values (target_project, target_network, type, status Created…).
+ * Upgrade controllers first: one that knows only version 1 refuses version 2 for good (422), and
+ * hvnetd drops a report refused for good.
+ */
+export const REPORT_VERSION = 2;
 
 export const ReportReasonSchema = Type.Union([
   Type.Literal('start'),
@@ -16,27 +22,68 @@ export const ReportReasonSchema = Type.Union([
 ]);
 export type ReportReason = Static<typeof ReportReasonSchema>;
 
+const reportFields = {
+  host: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+  stream: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: "Identifies the host's sequence: a new one starts when the agent's state directory is new, so sequence numbers restart from 1.",
+  }),
+  sequence: Type.Integer({
+    minimum: 1,
+    description: 'Increases by one per report of a stream. A controller that has seen a (host, stream, sequence) ignores it: spooled reports may be sent twice.',
+  }),
+  createdAt: Type.String({ format: 'date-time', description: 'When the report was made (it may be delivered much later).' }),
+  reason: ReportReasonSchema,
+  dropped: Type.Integer({ minimum: 0, description: 'Reports this stream dropped so far (spool full or refused by the controller); their sequence numbers are missing.' }),
+};
+
 export const ReportSchema = Type.Object(
-  {
-    version: Type.Literal(REPORT_VERSION),
-    host: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
-    stream: Type.String({
-      minLength: 1,
-      maxLength: 64,
-      description: "Identifies the host's sequence: a new one starts when the agent's state directory is new, so sequence numbers restart from 1.",
-    }),
-    sequence: Type.Integer({
-      minimum: 1,
-      description: 'Increases by one per report of a stream. A controller that has seen a (host, stream, sequence) ignores it: spooled reports may be sent twice.',
-    }),
-    createdAt: Type.String({ format: 'date-time', description: 'When the report was made (it may be delivered much later).' }),
-    reason: ReportReasonSchema,
-    dropped: Type.Integer({ minimum: 0, description: 'Reports this stream dropped so far (spool full or refused by the controller); their sequence numbers are missing.' }),
-    status: HostStatusSchema,
-  },
+  { version: Type.Literal(REPORT_VERSION), ...reportFields, status: HostStatusSchema },
   { additionalProperties: false, $id: 'https://hvnet.invalid/schema/report.json', title: 'hvnet controller report' },
 );
 export type Report = Static<typeof ReportSchema>;
+
+/**
+ * A version 1 report, which hosts not yet upgraded send and spools made before the upgrade hold:
+ * controllers accept it during the change and convert it on receipt (reportFromV1). Its peering
+ * status was a free string in the schema but only ever pending, created or errored: anything else
+ * cannot be converted and is refused.
+ */
+export const ReportV1Schema = Type.Object(
+  {
+    version: Type.Literal(1),
+    ...reportFields,
+    status: Type.Object(
+      {
+        ...HostStatusSchema.properties,
+        peerings: Type.Array(
+          Type.Object(
+            { ...PeeringSummaryV1Schema.properties, status: Type.Union([Type.Literal('pending'), Type.Literal('created'), Type.Literal('errored')]) },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, $id: 'https://hvnet.invalid/schema/report-v1.json', title: 'hvnet controller report, version 1' },
+);
+export type ReportV1 = Static<typeof ReportV1Schema>;
+
+const V1_STATUS = { pending: 'Pending', created: 'Created', errored: 'Errored' } as const;
+
+function peeringFromV1(p: PeeringSummaryV1 & { status: keyof typeof V1_STATUS }): PeeringSummary {
+  // v1 wrote the target as PROJECT/NETWORK; names cannot hold a slash.
+  const slash = p.target.indexOf('/');
+  const [targetProject, targetNetwork] = slash < 0 ? [p.project, p.target] : [p.target.slice(0, slash), p.target.slice(slash + 1)];
+  return { project: p.project, network: p.network, name: p.name, target_project: targetProject, target_network: targetNetwork, type: 'local', status: V1_STATUS[p.status] };
+}
+
+/** The current version's form of a version 1 report (the peerings are all that changed). */
+export function reportFromV1(r: ReportV1): Report {
+  return { ...r, version: REPORT_VERSION, status: { ...r.status, peerings: r.status.peerings.map(peeringFromV1) } };
+}
 
 /** What the controller answers to a report. */
 export const ReportAckSchema = Type.Object({

@@ -70,8 +70,27 @@ export const NetworkStatusSchema = Type.Object(
 );
 export type NetworkStatus = Static<typeof NetworkStatusSchema>;
 
-/** Filled by the peering feature; the shape is what the controller's fleet page shows. */
+/**
+ * Filled by the peering feature; the shape is what the controller's fleet page shows. Incus's
+ * names and values for what a peering has (target_project, target_network, type, status), as in
+ * `network peer show`.
+ */
 export const PeeringSummarySchema = Type.Object(
+  {
+    project: Type.String(),
+    network: Type.String(),
+    name: Type.String(),
+    target_project: Type.String(),
+    target_network: Type.String(),
+    type: Type.Literal('local'),
+    status: Type.Union([Type.Literal('Pending'), Type.Literal('Created'), Type.Literal('Errored')]),
+  },
+  strict,
+);
+export type PeeringSummary = Static<typeof PeeringSummarySchema>;
+
+/** A peering in a version 1 report: what hvnetd sent before the shapes became Incus's. */
+export const PeeringSummaryV1Schema = Type.Object(
   {
     project: Type.String(),
     network: Type.String(),
@@ -81,6 +100,7 @@ export const PeeringSummarySchema = Type.Object(
   },
   strict,
 );
+export type PeeringSummaryV1 = Static<typeof PeeringSummaryV1Schema>;
 
 /** Something hvnetd did on its own that an operator should see, e.g. a drift repair (code `drift-repaired`). */
 export const HostEventSchema = Type.Object(

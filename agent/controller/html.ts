@@ -13,7 +13,7 @@ export function fleetPage(records: readonly HostRecord[], conflicts: readonly Ma
     const s = r.report.status;
     const state = s.state === 'operational' ? 'ok' : 'bad';
     const reasons = s.reasons.map((x) => `<li>${esc(x.message)}</li>`).join('');
-    const peerings = s.peerings.map((p) => `<li>${esc(p.project)}/${esc(p.network)} ↔ ${esc(p.target)} (${esc(p.status)})</li>`).join('') || '<li class="none">none</li>';
+    const peerings = s.peerings.map((p) => `<li>${esc(p.project)}/${esc(p.network)} ↔ ${esc(p.target_project)}/${esc(p.target_network)} (${esc(p.status)})</li>`).join('') || '<li class="none">none</li>';
     const nics = s.nics
       .map((n) => `<li class="${conflictMacs.has(n.mac.toLowerCase()) ? 'bad' : ''}">${esc(n.vm)} ${esc(n.mac)}${n.mode ? ` ${esc(n.mode)}` : ''}</li>`)
       .join('') || '<li class="none">none</li>';

@@ -4,7 +4,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual } from 'node:crypto';
 import { Value } from '@sinclair/typebox/value';
-import { ReportSchema } from '../api/report.js';
+import type { TSchema } from '@sinclair/typebox';
+import { REPORT_VERSION, ReportSchema, ReportV1Schema, reportFromV1 } from '../api/report.js';
 import type { Report, ReportAck } from '../api/report.js';
 import type { HostStore } from './store.js';
 import { macConflicts } from './mac-conflicts.js';
@@ -73,11 +74,7 @@ async function route(req: http.IncomingMessage, store: HostStore, options: Contr
     } catch {
       throw new HttpError(400, 'body is not JSON');
     }
-    if (!Value.Check(ReportSchema, value)) {
-      const problems = [...Value.Errors(ReportSchema, value)].slice(0, 5).map((e) => `${e.path}: ${e.message}`);
-      throw new HttpError(422, `not a version 1 report: ${problems.join('; ')}`);
-    }
-    const r: Report = value;
+    const r: Report = checkReport(value);
     if (r.host !== host) throw new HttpError(400, `report of host ${r.host} posted for ${host}`);
     const result = await store.accept(r);
     log.info({ host, stream: r.stream, sequence: r.sequence, reason: r.reason, state: r.status.state, duplicate: result.duplicate }, 'report');
@@ -103,6 +100,25 @@ async function route(req: http.IncomingMessage, store: HostStore, options: Contr
     return { status: 200, type: 'text/html; charset=utf-8', body: fleetPage(records, macConflicts(records)) };
   }
   throw new HttpError(404, 'not found');
+}
+
+/**
+ * The report in the current version. Version 1 is accepted while hosts are upgraded (converted
+ * here, so the store and the fleet page know one shape); any other version is refused.
+ */
+function checkReport(value: unknown): Report {
+  const version = typeof value === 'object' && value !== null ? (value as { version?: unknown }).version : undefined;
+  if (version === 1) {
+    if (Value.Check(ReportV1Schema, value)) return reportFromV1(value);
+    throw new HttpError(422, `not a version 1 report: ${problems(ReportV1Schema, value)}`);
+  }
+  if (version !== REPORT_VERSION) throw new HttpError(422, `report version ${JSON.stringify(version)} is not known here (accepted: 1, ${REPORT_VERSION})`);
+  if (Value.Check(ReportSchema, value)) return value;
+  throw new HttpError(422, `not a version ${REPORT_VERSION} report: ${problems(ReportSchema, value)}`);
+}
+
+function problems(schema: TSchema, value: unknown): string {
+  return [...Value.Errors(schema, value)].slice(0, 5).map((e) => `${e.path}: ${e.message}`).join('; ');
 }
 
 function authorize(req: http.IncomingMessage, token: string): void {

@@ -4,7 +4,8 @@
 // a report resent after a lost acknowledgement is recognised and not counted twice.
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Report } from '../api/report.js';
+import { reportFromV1 } from '../api/report.js';
+import type { Report, ReportV1 } from '../api/report.js';
 
 /** Accepted sequence numbers kept per host (for audits and tests); older ones are forgotten. */
 const HISTORY = 10_000;
@@ -35,8 +36,9 @@ export class HostStore {
     for (const name of await readdir(join(this.dir, 'hosts'))) {
       if (!name.endsWith('.json')) continue;
       try {
-        const rec = JSON.parse(await readFile(join(this.dir, 'hosts', name), 'utf8')) as HostRecord;
-        this.hosts.set(rec.host, rec);
+        const rec = JSON.parse(await readFile(join(this.dir, 'hosts', name), 'utf8')) as HostRecord | (Omit<HostRecord, 'report'> & { report: ReportV1 });
+        // Saved by a controller of before version 2: one shape in memory, whatever is on disk.
+        this.hosts.set(rec.host, rec.report.version === 1 ? { ...rec, report: reportFromV1(rec.report) } : (rec as HostRecord));
       } catch {
         // a half-written file cannot exist (rename), so this is someone else's file: skip it
       }

@@ -157,7 +157,7 @@ async function hvnet(round: number): Promise<Result> {
     await runAll(2 * N, clients * window, async (i) => {
       const a = i % 256;
       const b = i >> 8;
-      await client(i).call(networkCreateMethod, { name: name(i), ipv4: `10.${100 + b}.${a}.1/24` });
+      await client(i).call(networkCreateMethod, { name: name(i), config: { 'ipv4.address': `10.${100 + b}.${a}.1/24` } });
     });
     const netS = (performance.now() - t0) / 1000;
 
@@ -227,8 +227,8 @@ async function shell(): Promise<{ hvnet: number; nbctl: number; ok: boolean }> {
     const gw = (i: number): string => `10.200.${i}.1`;
     const mac = (i: number): string => `00:16:3f:00:00:${i.toString(16).padStart(2, '0')}`;
     for (let k = 0; k < shellRuns; k++) {
-      await c.call(networkCreateMethod, { name: `c${2 * k}`, ipv4: `10.150.${2 * k}.1/24` });
-      await c.call(networkCreateMethod, { name: `c${2 * k + 1}`, ipv4: `10.150.${2 * k + 1}.1/24` });
+      await c.call(networkCreateMethod, { name: `c${2 * k}`, config: { 'ipv4.address': `10.150.${2 * k}.1/24` } });
+      await c.call(networkCreateMethod, { name: `c${2 * k + 1}`, config: { 'ipv4.address': `10.150.${2 * k + 1}.1/24` } });
       await c.call(peerCreateMethod, { network: `c${2 * k}`, name: `to-c${2 * k + 1}`, target: `c${2 * k + 1}` });
     }
     nbctl(Array.from({ length: 2 * shellRuns }, (_, i) => ['--', 'lr-add', lr(i)]).flat().slice(1));

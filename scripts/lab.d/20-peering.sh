@@ -51,7 +51,7 @@ instance() {  # instance NETWORK TAG [--project P]: an instance port .10 on the 
   show=$(hv network show "$net" "$@" --format csv)
   switch=$(field switch <<<"$show")
   id=$(field id <<<"$show")
-  ip4=$(field ipv4 <<<"$show" | sed -E 's#\.[0-9]+/[0-9]+$#.10#')
+  ip4=$(field config.ipv4.address <<<"$show" | sed -E 's#\.[0-9]+/[0-9]+$#.10#')
   mac4=$(printf '0a:00:00:00:%02x:10' "$id")
   ovn-nbctl --may-exist lsp-add "$switch" "$switch-$tag" -- lsp-set-addresses "$switch-$tag" "$mac4 $ip4" >/dev/null
   printf '%s %s %s %s\n' "$switch" "$switch-$tag" "$mac4" "$ip4"
@@ -121,8 +121,8 @@ up() {
   if [ -n "${HVNET_LAB_CHASSIS_NS:-}" ]; then
     say "dataplane: a namespace on $A pings a namespace on $B through the peering"
     local gwa gwb
-    gwa=$(hv network show "$A" --format csv | field ipv4)
-    gwb=$(hv network show "$B" --project "$P2" --format csv | field ipv4)
+    gwa=$(hv network show "$A" --format csv | field config.ipv4.address)
+    gwb=$(hv network show "$B" --project "$P2" --format csv | field config.ipv4.address)
     plug "${HVNET_LAB_TAG}a" "$pa" "$ma" "$ia/${gwa#*/}" "${gwa%/*}"
     plug "${HVNET_LAB_TAG}b" "$pb" "$mb" "$ib/${gwb#*/}" "${gwb%/*}"
     ovn-nbctl --db="$OVN_NB_DB" --timeout=20 --wait=hv sync

@@ -2,19 +2,29 @@
 // both sides → created (and the dataplane crosses), every --format, cross-project peers, a
 // target that does not exist answering exactly like one that has not declared its side, bad input
 // refused naming the field with the NB untouched, --dry-run, --wait, and drift repaired by the
-// daemon with the repair in `hvnet status`.
+// daemon with the repair in `hvnet status`. The documents are Incus's: `peer show --format yaml`
+// equals a fixture written from Incus's api.NetworkPeer, and `peer edit` reads such a document.
 import assert from 'node:assert/strict';
-import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { startOvn } from '../../testbed/ovn.js';
 import type { OvnHandle } from '../../testbed/ovn.js';
 import { waitFor } from '../../testbed/exec.js';
 import { addInstance, nbDump, sbBinding, traceReaches } from '../ovn/helpers.js';
 import { rowNames } from '../../lib/ovn/ids.js';
 import type { NetworkInfo } from '../../lib/ovn/network-plan.js';
-import type { PeeringInfo } from '../../lib/ovn/peering-plan.js';
+import type { NetworkInfoResult, PeeringInfoResult } from '../../agent/api/networks.js';
 import type { HostStatus } from '../../agent/api/status.js';
 import type { RunningHvnetd } from '../agent/harness.js';
 import { hv, hvOk, startNetworksHvnetd } from './helpers.js';
+
+// Fixtures stay in the source tree; tests run from dist/test/agent-ovn.
+const FIXTURES = fileURLToPath(new URL('../../../test/agent-ovn/fixtures/', import.meta.url));
+const fixture = (name: string): Record<string, unknown> => parseYaml(readFileSync(`${FIXTURES}${name}`, 'utf8')) as Record<string, unknown>;
+
+/** Type names as a YAML reader sees them: an empty list and a list of strings are both `array`. */
+const kind = (v: unknown): string => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
 
 describe('agent-ovn: peering through the hvnet CLI', function () {
   this.timeout(60_000);
@@ -22,7 +32,12 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
   let d: RunningHvnetd;
   let sock: string;
   const ok = (args: readonly string[], input?: string): Promise<string> => hvOk(sock, args, input === undefined ? {} : { input });
-  const show = async (name: string, project = 'default'): Promise<NetworkInfo> => JSON.parse(await ok(['network', 'show', name, '--project', project, '--format', 'json'])) as NetworkInfo;
+  // The helpers of test/ovn take lib/ovn's view of a network.
+  const show = async (name: string, project = 'default'): Promise<NetworkInfo> => {
+    const n = JSON.parse(await ok(['network', 'show', name, '--project', project, '--format', 'json'])) as NetworkInfoResult;
+    const ipv6 = n.config['ipv6.address'];
+    return { project: n.project, name: n.name, description: n.description, ipv4: n.config['ipv4.address'] ?? '', ipv6: ipv6 === 'none' || ipv6 === undefined ? null : ipv6, id: n.id, mac: n.mac, router: n.router, switch: n.switch, peerings: n.peerings };
+  };
 
   before(async () => {
     ovn = await startOvn();
@@ -41,18 +56,18 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     assert.match(await ok(['network', 'peer', 'create', 'A', 'to-b', 'p2/B', 'user.owner=alice', '--description', 'A to B']), /^Network peer to-b pending/);
     assert.match(await ok(['network', 'peer', 'create', 'B', 'to-a', 'default/A', '--project', 'p2']), /^Network peer to-a created/);
 
-    const json = JSON.parse(await ok(['network', 'peer', 'list', 'A', '--format', 'json'])) as PeeringInfo[];
+    const json = JSON.parse(await ok(['network', 'peer', 'list', 'A', '--format', 'json'])) as PeeringInfoResult[];
     assert.deepEqual(json, [
-      { project: 'default', network: 'A', name: 'to-b', description: 'A to B', config: { 'user.owner': 'alice' }, targetProject: 'p2', targetNetwork: 'B', status: 'created' },
+      { description: 'A to B', config: { 'user.owner': 'alice' }, name: 'to-b', target_project: 'p2', target_network: 'B', status: 'Created', used_by: [], type: 'local' },
     ]);
     assert.deepEqual(parseYaml(await ok(['network', 'peer', 'list', 'A', '--format', 'yaml'])), json);
-    assert.equal(await ok(['network', 'peer', 'list', 'A', '--format', 'csv']), 'NAME,DESCRIPTION,PEER,STATUS\nto-b,A to B,p2/B,created\n');
+    assert.equal(await ok(['network', 'peer', 'list', 'A', '--format', 'csv']), 'NAME,DESCRIPTION,PEER,STATUS\nto-b,A to B,p2/B,Created\n');
     const table = await ok(['network', 'peer', 'list', 'B', '--project', 'p2']);
     assert.match(table, /\| NAME +\| DESCRIPTION +\| PEER +\| STATUS +\|/);
-    assert.match(table, /\| to-a +\| +\| default\/A +\| created +\|/);
+    assert.match(table, /\| to-a +\| +\| default\/A +\| Created +\|/);
 
     // show, get/set/unset of user.* keys.
-    assert.equal((JSON.parse(await ok(['network', 'peer', 'show', 'B', 'to-a', '--project', 'p2', '--format', 'json'])) as PeeringInfo).status, 'created');
+    assert.equal((JSON.parse(await ok(['network', 'peer', 'show', 'B', 'to-a', '--project', 'p2', '--format', 'json'])) as PeeringInfoResult).status, 'Created');
     assert.equal(await ok(['network', 'peer', 'get', 'A', 'to-b', 'user.owner']), 'alice\n');
     await ok(['network', 'peer', 'set', 'A', 'to-b', 'user.owner', 'bob']);
     assert.equal(await ok(['network', 'peer', 'get', 'A', 'to-b', 'user.owner']), 'bob\n');
@@ -61,7 +76,7 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     // edit from stdin: description and config change.
     const yaml = (await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'yaml'])).replace('description: A to B', 'description: edited').replace('config: {}', 'config:\n  user.k: v');
     await ok(['network', 'peer', 'edit', 'A', 'to-b'], yaml);
-    const edited = JSON.parse(await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'json'])) as PeeringInfo;
+    const edited = JSON.parse(await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'json'])) as PeeringInfoResult;
     assert.equal(edited.description, 'edited');
     assert.deepEqual(edited.config, { 'user.k': 'v' });
 
@@ -71,6 +86,73 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     const ib = await addInstance(ovn, b);
     await waitFor('the trace A → B crosses the peer ports', async () => ((await traceReaches(ovn, ia, ib)) ? true : undefined), 20_000, 200);
     assert.ok(await traceReaches(ovn, ib, ia, 6), 'IPv6 B → A');
+  });
+
+  it("peer, network and project documents are Incus's: field for field against fixtures written from Incus's API types", async () => {
+    await ok(['network', 'peer', 'set', 'A', 'to-b', 'user.owner', 'alice']);
+    await ok(['network', 'peer', 'unset', 'A', 'to-b', 'user.k']);
+    await ok(['network', 'peer', 'edit', 'A', 'to-b'], 'description: A to B\n');
+    const incusPeer = fixture('incus-network-peer.yaml');
+    const peerText = await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'yaml']);
+    const peer = parseYaml(peerText) as Record<string, unknown>;
+    // Equal as documents and in the order of the fields: the YAML reads as Incus's does.
+    assert.deepEqual(peer, incusPeer);
+    assert.deepEqual(Object.keys(peer), Object.keys(incusPeer));
+    assert.deepEqual(JSON.parse(await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'json'])), incusPeer);
+    // The other side, from its project.
+    assert.deepEqual(parseYaml(await ok(['network', 'peer', 'show', 'B', 'to-a', '--project', 'p2', '--format', 'yaml'])), {
+      ...incusPeer,
+      description: '',
+      config: {},
+      name: 'to-a',
+      target_project: 'default',
+      target_network: 'A',
+    });
+
+    // Network and project: Incus's fields in Incus's order with the same values and types, then
+    // hvnet's own, snake_case.
+    const compare = (what: string, doc: Record<string, unknown>, incus: Record<string, unknown>, own: Record<string, string>): void => {
+      const incusKeys = Object.keys(incus);
+      assert.deepEqual(Object.keys(doc).slice(0, incusKeys.length), incusKeys, `${what}: Incus's fields first, in Incus's order`);
+      for (const k of incusKeys) assert.deepEqual(doc[k], incus[k], `${what}: ${k}`);
+      const extra = Object.keys(doc).slice(incusKeys.length);
+      assert.deepEqual(Object.fromEntries(extra.map((k) => [k, kind(doc[k])])), own, `${what}: hvnet's own fields`);
+      for (const k of extra) assert.match(k, /^[a-z][a-z0-9_]*$/, `${what}: ${k} is snake_case`);
+    };
+    const network = parseYaml(await ok(['network', 'show', 'A', '--format', 'yaml'])) as Record<string, unknown>;
+    compare('network A', network, fixture('incus-network.yaml'), { id: 'number', mac: 'string', router: 'string', switch: 'string', peerings: 'number' });
+    assert.equal(network.peerings, 1);
+    const listed = parseYaml(await ok(['network', 'list', '--format', 'yaml'])) as Record<string, unknown>[];
+    assert.deepEqual(listed.find((n) => n.name === 'A'), network);
+    const b = parseYaml(await ok(['network', 'show', 'B', '--project', 'p2', '--format', 'yaml'])) as Record<string, unknown>;
+    assert.deepEqual(b.config, { 'ipv4.address': '10.31.2.1/24', 'ipv6.address': 'fd42:31:2::1/64' });
+    const projects = parseYaml(await ok(['project', 'list', '--format', 'yaml'])) as Record<string, unknown>[];
+    const p2 = projects.find((p) => p.name === 'p2');
+    assert.ok(p2, 'p2 listed');
+    compare('project p2', p2, fixture('incus-project.yaml'), {});
+    assert.equal(await ok(['project', 'list', '--format', 'csv']), 'NAME,DESCRIPTION,NETWORKS\ndefault,Default project,1\np2,second project,1\n');
+  });
+
+  it("peer edit reads an Incus-shaped document: description and config change, a read-only field is refused under Incus's name", async () => {
+    const incus = fixture('incus-network-peer.yaml');
+    // Written as an Incus user would: Incus's field order and its omitempty field given empty.
+    const doc = { ...incus, description: 'edited the Incus way', config: { 'user.owner': 'carol', 'user.team': 'net' }, target_integration: '' };
+    const r = JSON.parse(await ok(['network', 'peer', 'edit', 'A', 'to-b', '--format', 'json'], toYaml(doc))) as PeeringInfoResult;
+    assert.deepEqual(r, { ...incus, description: 'edited the Incus way', config: { 'user.owner': 'carol', 'user.team': 'net' } });
+    assert.deepEqual(parseYaml(await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'yaml'])), r);
+    // Through the JSON-RPC API too, with the document's own fields.
+    const viaApi = (await d.client.raw('network.peer.update', { network: 'A', name: 'to-b', fields: { ...r, description: 'A to B', config: { 'user.owner': 'alice' } } })) as PeeringInfoResult;
+    assert.deepEqual(viaApi, incus);
+    const before = await nbDump(ovn);
+    const refused = await hv(sock, ['network', 'peer', 'edit', 'A', 'to-b'], { input: toYaml({ ...incus, description: 'x', target_project: 'default' }) });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /target_project: field "target_project" of a peering cannot be changed/);
+    await assert.rejects(d.client.raw('network.peer.update', { network: 'A', name: 'to-b', fields: { ...incus, status: 'Pending' } }), (e: Error & { code?: string; details?: Record<string, unknown> }) => {
+      assert.equal(e.code, 'HVNET_OVN_READ_ONLY_FIELD');
+      assert.equal(e.details?.field, 'status');
+      return true;
+    });
+    assert.equal(await nbDump(ovn), before);
   });
 
   it('a target project or network that does not exist answers exactly like a valid one that has not declared its side', async () => {
@@ -85,7 +167,7 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     assert.deepEqual(noProject, valid);
     // The same in JSON, once the names that differ by construction are set aside.
     const strip = (s: string): unknown => {
-      const { network: _n, targetProject: _p, targetNetwork: _t, ...rest } = JSON.parse(s) as PeeringInfo;
+      const { target_project: _p, target_network: _t, ...rest } = JSON.parse(s) as PeeringInfoResult;
       return rest;
     };
     const runs = await Promise.all([
@@ -113,17 +195,26 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
       [['network', 'peer', 'create', 'A', 'x', 'p2/Z', 'user.owner'], /config "user\.owner": expected KEY=VALUE/],
       [['network', 'peer', 'create', 'bad!', 'x', 'p2/Z'], /network: network name "bad!"/],
       [['network', 'create', 'E!', '--ipv4', '10.33.1.1/24'], /network: network name "E!"/],
-      [['network', 'create', 'E', '--ipv4', '10.33.1.1/33'], /ipv4: /],
-      [['network', 'create', 'E', '--ipv4', '10.33.1.1/24', '--ipv6', '10.33.1.1/64'], /ipv6: /],
+      [['network', 'create', 'E', '--ipv4', '10.33.1.1/33'], /config\.ipv4\.address: /],
+      [['network', 'create', 'E', '--ipv4', '10.33.1.1/24', '--ipv6', '10.33.1.1/64'], /config\.ipv6\.address: /],
+      [['network', 'create', 'E', 'ipv4.address=10.33.1.1/33'], /config\.ipv4\.address: /],
+      [['network', 'create', 'E'], /config\.ipv4\.address: ipv4\.address is required/],
+      [['network', 'create', 'E', 'ipv4.address=10.33.1.1/24', 'ipv4.nat=true'], /config\.ipv4\.nat: config key "ipv4\.nat" is not supported/],
+      [['network', 'create', 'E', 'ipv4.address=10.33.1.1/24', '--ipv4', '10.33.2.1/24'], /disagree/],
       [['project', 'create', 'bad!'], /project: project name "bad!"/],
       [['network', 'list', '--project', 'Bad/x'], /--project "Bad\/x"/],
       [['network', 'peer', 'set', 'A', 'to-b', 'owner', 'x'], /config\.owner: /],
       [['network', 'peer', 'get', 'A', 'to-b', 'system.x'], /config\.system\.x: /],
-      [['network', 'peer', 'edit', 'A', 'to-b'], /targetNetwork: field "targetNetwork" of a peering cannot be changed/, shown.replace('targetNetwork: B', 'targetNetwork: D')],
-      [['network', 'peer', 'edit', 'A', 'to-b'], /targetProject: field "targetProject"/, shown.replace('targetProject: p2', 'targetProject: default')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /target_network: field "target_network" of a peering cannot be changed/, shown.replace('target_network: B', 'target_network: D')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /target_project: field "target_project"/, shown.replace('target_project: p2', 'target_project: default')],
       [['network', 'peer', 'edit', 'A', 'to-b'], /name: field "name"/, shown.replace('name: to-b', 'name: other')],
-      [['network', 'peer', 'edit', 'A', 'to-b'], /project: field "project"/, shown.replace('project: default', 'project: p2')],
-      [['network', 'peer', 'edit', 'A', 'to-b'], /status: field "status"/, shown.replace('status: created', 'status: pending')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /type: field "type"/, shown.replace('type: local', 'type: remote')],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /target_integration: field "target_integration"/, `${shown}target_integration: ovn-ic1\n`],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /used_by: field "used_by"/, shown.replace('used_by: []', 'used_by: [/1.0/network-acls/x]')],
+      // hvnet's shape before Incus's: its reference fields are not fields of the document.
+      [['network', 'peer', 'edit', 'A', 'to-b'], /project: field "project"/, `${shown}project: default\n`],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /targetNetwork: field "targetNetwork"/, `${shown}targetNetwork: B\n`],
+      [['network', 'peer', 'edit', 'A', 'to-b'], /status: field "status"/, shown.replace('status: Created', 'status: Pending')],
       [['network', 'peer', 'edit', 'A', 'to-b'], /uuid: field "uuid"/, `${shown}uuid: x\n`],
       [['network', 'peer', 'edit', 'A', 'to-b'], /config\.owner: /, 'config: {owner: x}\n'],
       [['network', 'peer', 'edit', 'A', 'to-b'], /must be a YAML mapping/, '- a\n- b\n'],
@@ -192,7 +283,10 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
       s.status.events?.some((e) => e.code === 'drift-repaired' && e.message.includes(port)),
       `events: ${JSON.stringify(s.status.events)}`,
     );
-    assert.ok(s.status.peerings.some((p) => p.project === 'default' && p.network === 'F' && p.name === 'to-g' && p.target === 'p2/G' && p.status === 'created'));
+    assert.deepEqual(
+      s.status.peerings.find((p) => p.project === 'default' && p.network === 'F' && p.name === 'to-g'),
+      { project: 'default', network: 'F', name: 'to-g', target_project: 'p2', target_network: 'G', type: 'local', status: 'Created' },
+    );
     assert.match(await ok(['status']), /drift-repaired/);
   });
 });

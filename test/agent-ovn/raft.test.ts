@@ -61,7 +61,7 @@ describe('agent-ovn: three hvnetd on a RAFT NB, leader killed mid-way', function
     await runAll(N, 12, async (i) => {
       await persist(
         `network ${net(i)}`,
-        () => pick().call(networkCreateMethod, { name: net(i), ipv4: ipv4(i) }),
+        () => pick().call(networkCreateMethod, { name: net(i), config: { 'ipv4.address': ipv4(i) } }),
         async () => (await pick().raw('network.show', { name: net(i) }).then(() => true)),
       );
     });
@@ -83,7 +83,7 @@ describe('agent-ovn: three hvnetd on a RAFT NB, leader killed mid-way', function
       await persist(
         `peering ${decl.network}/${decl.name}`,
         () => pick().call(peerCreateMethod, decl),
-        async () => (await pick().call(peerShowMethod, { network: decl.network, name: decl.name })).targetNetwork === decl.target.split('/')[1],
+        async () => (await pick().call(peerShowMethod, { network: decl.network, name: decl.name })).target_network === decl.target.split('/')[1],
       );
     });
     assert.ok(killed, 'the leader was killed');
@@ -97,7 +97,7 @@ describe('agent-ovn: three hvnetd on a RAFT NB, leader killed mid-way', function
     // Every daemon says created, for every declaration.
     for (const c of clients) {
       await waitFor('all created as every daemon sees it', async () => {
-        for (const dcl of decls) if ((await c.call(peerShowMethod, { network: dcl.network, name: dcl.name })).status !== 'created') return undefined;
+        for (const dcl of decls) if ((await c.call(peerShowMethod, { network: dcl.network, name: dcl.name })).status !== 'Created') return undefined;
         return true;
       }, 60_000, 250);
     }

@@ -11,7 +11,7 @@ import { testRun } from '../../testbed/test-run.js';
 import { startHvnetd, writeConfig } from './harness.js';
 import type { RunningHvnetd } from './harness.js';
 import { debugGcMethod } from '../../agent/api/debug.js';
-import { versionMethod } from '../../agent/api/methods.js';
+import { API_VERSION, versionMethod } from '../../agent/api/methods.js';
 
 const MAX_REQUEST = 16 * 1024;
 const CASES = Number(process.env.HVNET_TEST_FUZZ_CASES ?? 10_000);
@@ -173,7 +173,7 @@ describe('agent: socket fuzz', function () {
     const took = Date.now() - start;
     assert.ok(took < 60_000, `fuzz run took ${took} ms`);
     assert.equal(hv.daemon.hasExited, false);
-    assert.equal((await hv.client.call(versionMethod, {})).api, 1);
+    assert.equal((await hv.client.call(versionMethod, {})).api, API_VERSION);
     const end = await hv.client.call(debugGcMethod, {});
     const grewMb = (end.rss - base.rss) / 1024 / 1024;
     if (process.env.HVNET_TEST_VERBOSE) console.log(`fuzz: ${CASES} cases in ${took} ms, RSS ${(base.rss / 1048576).toFixed(1)} -> ${(end.rss / 1048576).toFixed(1)} MB`);

@@ -57,7 +57,7 @@ describe('scripts/lab', function () {
     // The demos of scripts/lab.d ran: a created peering between two projects, a macvtap NIC on a VM.
     const hvnet = (args: string[]): Promise<string> => run('node', [join(repo, 'dist/agent/bin/hvnet.js'), '--socket', socket, ...args]);
     const peers = JSON.parse(await hvnet(['--format', 'json', 'network', 'peer', 'list', 'lab-a'])) as { status: string }[];
-    assert.ok(peers.length > 0 && peers.every((p) => p.status === 'created'), `lab-a peerings: ${JSON.stringify(peers)}`);
+    assert.ok(peers.length > 0 && peers.every((p) => p.status === 'Created'), `lab-a peerings: ${JSON.stringify(peers)}`);
     assert.match(out, /3 packets transmitted, 3 received/, 'the peering demo pinged from lab-a to lab-b over the chassis');
     const nics = JSON.parse(await hvnet(['--format', 'json', 'nic', 'list'])) as { mode: string; domain: string }[];
     assert.ok(nics.some((n) => n.mode === 'bridge' && n.domain === 'hvnet-lab-nic'), `NICs: ${JSON.stringify(nics)}`);

@@ -1,8 +1,7 @@
 // What the project, network and peer commands share: how a dry run is shown, the one-line
 // messages of table output (as Incus words them), and reading `key=value` arguments.
-import type { Static } from '@sinclair/typebox';
 import { HvnetError } from '../../api/errors.js';
-import type { DryRunResult, NetworkInfoSchema, PeeringInfoResult } from '../../api/networks.js';
+import type { DryRunResult, NetworkInfoResult, PeeringInfoResult, ProjectInfoResult } from '../../api/networks.js';
 import type { CliContext } from '../command.js';
 import type { Output, Table } from '../render.js';
 
@@ -35,7 +34,7 @@ export function message(ctx: CliContext, text: string, data: unknown, table: Tab
 }
 
 export function peerTarget(p: PeeringInfoResult): string {
-  return `${p.targetProject}/${p.targetNetwork}`;
+  return `${p.target_project}/${p.target_network}`;
 }
 
 export const PEER_COLUMNS = ['NAME', 'DESCRIPTION', 'PEER', 'STATUS'];
@@ -44,36 +43,28 @@ export function peerRow(p: PeeringInfoResult): (string | undefined)[] {
   return [p.name, p.description, peerTarget(p), p.status];
 }
 
-export function peerFields(p: PeeringInfoResult): Table {
-  const rows: [string, string][] = [
-    ['project', p.project],
-    ['network', p.network],
-    ['name', p.name],
-    ['description', p.description],
-    ['target', peerTarget(p)],
-    ['status', p.status],
-    ...(p.reason === undefined ? [] : ([['reason', p.reason]] as [string, string][])),
-    ...Object.entries(p.config).map(([k, v]): [string, string] => [`config.${k}`, v]),
-  ];
+/** A document as FIELD,VALUE rows under its own field names (config keys as `config.KEY`, lists joined). */
+function fieldRows(doc: object): Table {
+  const rows: [string, string | number | boolean][] = [];
+  for (const [k, v] of Object.entries(doc) as [string, unknown][]) {
+    if (k === 'config') rows.push(...Object.entries(v as Record<string, string>).map(([ck, cv]): [string, string] => [`config.${ck}`, cv]));
+    else if (Array.isArray(v)) rows.push([k, v.join(' ')]);
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') rows.push([k, v]);
+  }
   return { columns: ['FIELD', 'VALUE'], rows };
 }
 
-export function networkFields(n: Static<typeof NetworkInfoSchema>): Table {
-  return {
-    columns: ['FIELD', 'VALUE'],
-    rows: [
-      ['project', n.project],
-      ['name', n.name],
-      ['description', n.description],
-      ['ipv4', n.ipv4],
-      ['ipv6', n.ipv6 ?? ''],
-      ['id', n.id],
-      ['mac', n.mac],
-      ['router', n.router],
-      ['switch', n.switch],
-      ['peerings', n.peerings],
-    ],
-  };
+export function peerFields(p: PeeringInfoResult): Table {
+  return fieldRows(p);
+}
+
+export function networkFields(n: NetworkInfoResult): Table {
+  return fieldRows(n);
+}
+
+/** The networks of a project: what its `used_by` lists under /1.0/networks/. */
+export function projectNetworks(p: ProjectInfoResult): number {
+  return p.used_by.filter((u) => u.startsWith('/1.0/networks/')).length;
 }
 
 /** `user.key=value` arguments into a map; anything without `=` is a usage error naming it. */

@@ -1,7 +1,8 @@
 // hvnet network peer create|list|show|edit|set|unset|get|delete, as Incus spells them. A peering
-// is declared from each side; it is `pending` until the target network declares its side and
-// `created` once both have. A target that does not exist answers exactly like one that has not
-// declared its side yet: whoever peers cannot probe other projects for network names.
+// is declared from each side; it is `Pending` until the target network declares its side and
+// `Created` once both have. A target that does not exist answers exactly like one that has not
+// declared its side yet: whoever peers cannot probe other projects for network names. Its
+// documents (json, yaml, and what `peer edit` reads) are Incus's, so an Incus user's files fit.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,8 +29,8 @@ import { PEER_COLUMNS, dryRunOutput, message, parseKeyValues, peerFields, peerRo
 const DRY_RUN = { type: 'boolean', default: false, describe: 'print the planned OVSDB operations, change nothing' } as const;
 
 function statusLine(p: PeeringInfoResult): string {
-  if (p.status === 'created') return `Network peer ${p.name} created`;
-  if (p.status === 'pending') return `Network peer ${p.name} pending (complete the mutual peering on the target network)`;
+  if (p.status === 'Created') return `Network peer ${p.name} created`;
+  if (p.status === 'Pending') return `Network peer ${p.name} pending (complete the mutual peering on the target network)`;
   return `Network peer ${p.name} errored: ${p.reason ?? 'unknown reason'}`;
 }
 
@@ -90,7 +91,7 @@ const showCommand: CliCommand = {
   },
 };
 
-const EDIT_HELP = `### This is a YAML representation of the network peering.
+const EDIT_HELP = `### This is a YAML representation of the network peering (Incus's document).
 ### Only description and config (user.* keys) may be changed; any other field that
 ### differs from its current value is refused, naming it.
 `;
@@ -142,7 +143,7 @@ const editCommand: CliCommand = {
     }
     // Derived fields sent back as shown are not an edit (the status may have moved meanwhile).
     const fields = { ...(doc as Record<string, unknown>) };
-    for (const k of ['status', 'reason'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
+    for (const k of ['status', 'reason', 'used_by'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
     const r = await client.call(peerUpdateMethod, { ...ref, fields });
     return message(ctx, `Network peer ${r.name} updated`, r, peerFields(r));
   },

@@ -2,30 +2,46 @@
 // networks of a project, as Incus spells the commands.
 import { isDryRun, networkCreateMethod, networkDeleteMethod, networkListMethod, networkShowMethod } from '../../api/networks.js';
 import type { CliCommand, CliGroup } from '../command.js';
-import { dryRunOutput, message, networkFields, str } from './network-output.js';
+import { HvnetError } from '../../api/errors.js';
+import { dryRunOutput, message, networkFields, parseKeyValues, str } from './network-output.js';
 import { peerGroup } from './network-peer.js';
 
 const DRY_RUN = { type: 'boolean', default: false, describe: 'print the planned OVSDB operations, change nothing' } as const;
 
+/** --ipv4/--ipv6 are the config keys ipv4.address/ipv6.address by another name; both given must agree. */
+function createConfig(args: Record<string, unknown>): Record<string, string> {
+  const config = parseKeyValues(Array.isArray(args.config) ? (args.config as unknown[]) : []);
+  for (const [option, key] of [['ipv4', 'ipv4.address'], ['ipv6', 'ipv6.address']] as const) {
+    const v = args[option];
+    if (typeof v !== 'string') continue;
+    if (config[key] !== undefined && config[key] !== v) {
+      throw new HvnetError('HVNET_USAGE', `--${option} ${JSON.stringify(v)} and ${key}=${config[key]} disagree: give one`, { field: `config.${key}`, value: v });
+    }
+    config[key] = v;
+  }
+  return config;
+}
+
 const createCommand: CliCommand = {
-  command: 'create <name>',
-  describe: 'create an OVN network: a logical router and switch with the gateway addresses',
+  command: 'create <name> [config..]',
+  describe: 'create an OVN network: a logical router and switch with the gateway addresses (config ipv4.address, ipv6.address as in Incus)',
   examples: [
     ['hvnet network create A --ipv4 10.10.1.1/24', 'in the default project'],
-    ['hvnet network create B --project p2 --ipv4 10.20.1.1/24 --ipv6 fd42:2::1/64', 'dual stack, in project p2'],
+    ['hvnet network create B --project p2 ipv4.address=10.20.1.1/24 ipv6.address=fd42:2::1/64', 'dual stack, in project p2, as incus spells it'],
   ],
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true })
-      .option('ipv4', { type: 'string', demandOption: true, describe: 'gateway address with prefix, e.g. 10.10.1.1/24' })
-      .option('ipv6', { type: 'string', describe: 'gateway address with prefix, e.g. fd42:1::1/64' })
+      .positional('config', { type: 'string', array: true, describe: 'ipv4.address=ADDRESS/PREFIX ipv6.address=ADDRESS/PREFIX|none' })
+      .option('ipv4', { type: 'string', describe: 'config ipv4.address: gateway address with prefix, e.g. 10.10.1.1/24' })
+      .option('ipv6', { type: 'string', describe: 'config ipv6.address: gateway address with prefix, e.g. fd42:1::1/64' })
+      .option('type', { type: 'string', choices: ['ovn'], describe: 'the network type (hvnet makes OVN networks only)' })
       .option('description', { type: 'string', describe: 'free text' })
       .option('dry-run', DRY_RUN),
   async run(args, ctx) {
     const r = await ctx.client().call(networkCreateMethod, {
       name: str(args.name),
-      ipv4: str(args.ipv4),
-      ...(typeof args.ipv6 === 'string' ? { ipv6: args.ipv6 } : {}),
+      config: createConfig(args),
       ...(typeof args.description === 'string' ? { description: args.description } : {}),
       ...(args.dryRun ? { dryRun: true } : {}),
     });
@@ -42,7 +58,7 @@ const listCommand: CliCommand = {
     const r = await ctx.client().call(networkListMethod, {});
     return {
       data: r,
-      tables: [{ columns: ['NAME', 'IPV4', 'IPV6', 'DESCRIPTION', 'PEERINGS'], rows: r.map((n) => [n.name, n.ipv4, n.ipv6 ?? '', n.description, n.peerings]) }],
+      tables: [{ columns: ['NAME', 'IPV4', 'IPV6', 'DESCRIPTION', 'PEERINGS'], rows: r.map((n) => [n.name, n.config['ipv4.address'], n.config['ipv6.address'], n.description, n.peerings]) }],
     };
   },
 };

@@ -2,7 +2,7 @@
 // semantics; `default` always exists). --project on other commands picks one.
 import { isDryRun, projectCreateMethod, projectDeleteMethod, projectListMethod } from '../../api/networks.js';
 import type { CliCommand, CliGroup } from '../command.js';
-import { dryRunOutput, message, str } from './network-output.js';
+import { dryRunOutput, message, projectNetworks, str } from './network-output.js';
 
 const createCommand: CliCommand = {
   command: 'create <name>',
@@ -17,7 +17,7 @@ const createCommand: CliCommand = {
     const params = { name: str(args.name), ...(typeof args.description === 'string' ? { description: args.description } : {}), ...(args.dryRun ? { dryRun: true } : {}) };
     const r = await ctx.client().call(projectCreateMethod, params);
     if (isDryRun(r)) return dryRunOutput(ctx, r);
-    return message(ctx, `Project ${r.name} created`, r, { columns: ['NAME', 'DESCRIPTION', 'NETWORKS'], rows: [[r.name, r.description, r.networks]] });
+    return message(ctx, `Project ${r.name} created`, r, { columns: ['NAME', 'DESCRIPTION', 'NETWORKS'], rows: [[r.name, r.description, projectNetworks(r)]] });
   },
 };
 
@@ -27,7 +27,7 @@ const listCommand: CliCommand = {
   examples: [['hvnet project list --format csv', 'NAME,DESCRIPTION,NETWORKS']],
   async run(_args, ctx) {
     const r = await ctx.client().call(projectListMethod, {});
-    return { data: r, tables: [{ columns: ['NAME', 'DESCRIPTION', 'NETWORKS'], rows: r.map((p) => [p.name, p.description, p.networks]) }] };
+    return { data: r, tables: [{ columns: ['NAME', 'DESCRIPTION', 'NETWORKS'], rows: r.map((p) => [p.name, p.description, projectNetworks(p)]) }] };
   },
 };
 

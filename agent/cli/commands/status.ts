@@ -46,7 +46,7 @@ export const statusCommand: CliCommand = {
       tables.push({ title: 'Required networks:', columns: ['NAME', 'PRESENT', 'KIND', 'OK'], rows: s.networks.map((n) => [n.name, n.present, n.kind, n.ok]) });
     }
     if (s.peerings.length > 0) {
-      tables.push({ title: 'Peerings:', columns: ['PROJECT', 'NETWORK', 'NAME', 'PEER', 'STATUS'], rows: s.peerings.map((p) => [p.project, p.network, p.name, p.target, p.status]) });
+      tables.push({ title: 'Peerings:', columns: ['PROJECT', 'NETWORK', 'NAME', 'PEER', 'STATUS'], rows: s.peerings.map((p) => [p.project, p.network, p.name, `${p.target_project}/${p.target_network}`, p.status]) });
     }
     if (s.events && s.events.length > 0) tables.push({ title: 'Recent events:', columns: ['AT', 'CODE', 'SUBJECT', 'MESSAGE'], rows: s.events.map((e) => [e.at, e.code, e.subject, e.message]) });
     if (s.libvirt.message !== undefined) tables.push({ title: 'libvirt:', columns: ['MESSAGE'], rows: [[s.libvirt.message]] });

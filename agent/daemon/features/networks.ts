@@ -17,7 +17,6 @@ import type { RowChange } from '../../../lib/ovn/plan.js';
 import type { TSchema } from '@sinclair/typebox';
 import type { MethodSpec } from '../../api/methods.js';
 import type { Handler } from '../registry.js';
-import { ReadOnlyFieldError } from '../../../lib/ovn/errors.js';
 import { HvnetError } from '../../api/errors.js';
 import type { HostEvent, HostStatus } from '../../api/status.js';
 import type { DryRunResult } from '../../api/networks.js';
@@ -42,6 +41,9 @@ import type { Config } from '../../config/schema.js';
 import type { DaemonContext, Feature } from '../feature.js';
 import type { Logger } from '../../logger.js';
 import { fromOvnError } from './networks/errors.js';
+import { networkDocument, networkRequest, peeringDocument, peeringEdit, peeringSummary, projectDocument, renameAddressField } from './networks/documents.js';
+import type { PeeringInfo } from '../../../lib/ovn/peering-plan.js';
+import type { ProjectInfo } from '../../../lib/ovn/project-plan.js';
 
 /** Events kept for `hvnet status` and the reports. */
 const MAX_EVENTS = 20;
@@ -150,9 +152,14 @@ class NetworksState {
     return this.ovn;
   }
 
-  private dryRun(req: OvnRequest): DryRunResult {
+  /** `document`: the API's form of what the request would return (lib/ovn plans return its views). */
+  private dryRun<R>(req: OvnRequest, document: (r: R) => unknown = (r) => r): DryRunResult {
     const plan = this.readable().plan(req);
-    return { dryRun: true, operations: plan.operations, changes: plan.changes, result: plan.result };
+    return { dryRun: true, operations: plan.operations, changes: plan.changes, result: document(plan.result as R) };
+  }
+
+  private projectDocument(p: ProjectInfo): ReturnType<typeof projectDocument> {
+    return projectDocument(p, p.networks === 0 ? [] : this.ovn.listNetworks({ project: p.name }).map((n) => n.name));
   }
 
   private onRepaired(changes: RowChange[]): void {
@@ -196,7 +203,7 @@ class NetworksState {
     for (const n of this.ovn.listNetworks()) {
       if (n.peerings === 0) continue;
       for (const p of this.ovn.listPeerings({ project: n.project, network: n.name })) {
-        peerings.push({ project: p.project, network: p.network, name: p.name, target: `${p.targetProject}/${p.targetNetwork}`, status: p.status });
+        peerings.push(peeringSummary(p));
       }
     }
     if (JSON.stringify(peerings) === JSON.stringify(this.summary)) return;
@@ -219,11 +226,11 @@ class NetworksState {
       projectCreateMethod,
       async (p) => {
         const request = { name: p.name, ...(p.description === undefined ? {} : { description: p.description }) };
-        if (p.dryRun) return this.dryRun({ op: 'createProject', request });
-        return this.writable().createProject(request);
+        if (p.dryRun) return this.dryRun({ op: 'createProject', request }, (r: ProjectInfo) => this.projectDocument(r));
+        return this.projectDocument(await this.writable().createProject(request));
       },
     );
-    reg(projectListMethod, () => this.readable().listProjects());
+    reg(projectListMethod, () => this.readable().listProjects().map((p) => this.projectDocument(p)));
     reg(
       projectDeleteMethod,
       async (p) => {
@@ -236,19 +243,17 @@ class NetworksState {
     reg(
       networkCreateMethod,
       async (p, rc) => {
-        const request = {
-          project: rc.project,
-          name: p.name,
-          ipv4: p.ipv4,
-          ...(p.ipv6 === undefined ? {} : { ipv6: p.ipv6 }),
-          ...(p.description === undefined ? {} : { description: p.description }),
-        };
-        if (p.dryRun) return this.dryRun({ op: 'createNetwork', request });
-        return this.writable().createNetwork(request);
+        try {
+          const request = networkRequest(p, rc.project);
+          if (p.dryRun) return this.dryRun({ op: 'createNetwork', request }, networkDocument);
+          return networkDocument(await this.writable().createNetwork(request));
+        } catch (e) {
+          throw renameAddressField(e);
+        }
       },
     );
-    reg(networkListMethod, (_p, rc) => this.readable().listNetworks({ project: rc.project }));
-    reg(networkShowMethod, (p, rc) => this.readable().showNetwork({ project: rc.project, name: p.name }));
+    reg(networkListMethod, (_p, rc) => this.readable().listNetworks({ project: rc.project }).map(networkDocument));
+    reg(networkShowMethod, (p, rc) => networkDocument(this.readable().showNetwork({ project: rc.project, name: p.name })));
     reg(
       networkDeleteMethod,
       async (p, rc) => {
@@ -270,41 +275,27 @@ class NetworksState {
           ...(p.description === undefined ? {} : { description: p.description }),
           ...(p.config === undefined ? {} : { config: p.config }),
         };
-        if (p.dryRun) return this.dryRun({ op: 'createPeering', request });
+        if (p.dryRun) return this.dryRun({ op: 'createPeering', request }, (r: PeeringInfo) => peeringDocument(r));
         const w: WriteOptions = p.wait ? { wait: 'sb' } : {};
-        return this.writable().createPeering(request, w);
+        return peeringDocument(await this.writable().createPeering(request, w));
       },
     );
-    reg(peerListMethod, (p, rc) => this.readable().listPeerings({ project: rc.project, network: p.network }));
-    reg(peerShowMethod, (p, rc) => this.readable().showPeering({ project: rc.project, network: p.network, name: p.name }));
+    reg(peerListMethod, (p, rc) => this.readable().listPeerings({ project: rc.project, network: p.network }).map(peeringDocument));
+    reg(peerShowMethod, (p, rc) => peeringDocument(this.readable().showPeering({ project: rc.project, network: p.network, name: p.name })));
     reg(
       peerUpdateMethod,
       async (p, rc) => {
         const ref = { project: rc.project, network: p.network, name: p.name };
-        // The reference fields of the edited form must be the peering's own: they name what is
-        // edited, so a different value is a change of a read-only field, not another peering.
-        for (const [field, now] of Object.entries(ref)) {
-          const v = p.fields[field];
-          if (v !== undefined && v !== now) {
-            throw new ReadOnlyFieldError(`field ${JSON.stringify(field)} of a peering cannot be changed`, {
-              project: ref.project,
-              network: ref.network,
-              peering: ref.name,
-              field,
-              value: v,
-              allowed: 'changes to description and config only',
-            });
-          }
-        }
-        const { project: _p, network: _n, name: _m, ...rest } = p.fields;
-        return this.writable().updatePeering({ ...rest, ...ref });
+        const current = peeringDocument(this.readable().showPeering(ref));
+        const edit = peeringEdit(current, p.fields, { project: rc.project, network: p.network, peering: p.name });
+        return peeringDocument(await this.writable().updatePeering({ ...edit, ...ref }));
       },
     );
     reg(
       peerSetMethod,
-      (p, rc) => this.writable().setPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key, value: p.value }),
+      async (p, rc) => peeringDocument(await this.writable().setPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key, value: p.value })),
     );
-    reg(peerUnsetMethod, (p, rc) => this.writable().unsetPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key }));
+    reg(peerUnsetMethod, async (p, rc) => peeringDocument(await this.writable().unsetPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key })));
     reg(
       peerGetMethod,
       (p, rc) => ({ key: p.key, value: this.readable().getPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key }) ?? null }),
