@@ -91,6 +91,8 @@ describe('agent: report spool', function () {
     const expected = Array.from({ length: after.lastSequence - before.lastSequence }, (_, k) => before.lastSequence + 1 + k);
     assert.deepEqual(received, expected);
     assert.equal(after.accepted, after.history.length);
+    // Nothing was sent twice either: the controller ignores a repeat, so only its count shows one.
+    assert.equal(after.duplicates, 0, `${after.duplicates} reports were delivered more than once`);
     assert.equal(after.report.dropped, 0);
     await hv.daemon.stop();
     await ctl.daemon.stop();
