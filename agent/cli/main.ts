@@ -85,11 +85,18 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
     .example('$0 config check /etc/hvnet/hvnet.yaml', 'check a configuration before reloading')
     .example('$0 completion >> ~/.bashrc', 'shell completion for bash (zsh: >> ~/.zshrc)')
     .epilogue(
-      "Without a running daemon: 'systemctl start hvnetd', or 'hvnetd --config FILE'.\n" +
-        'Exit codes: 0 ok; 1 refused or failed (invalid name or value, not found, conflict, libvirt or OVN refused);\n' +
-        "2 wrong command line (unknown command or option, missing or extra argument, value outside an option's choices);\n" +
-        '75 outcome unknown (re-read before retrying); 78 invalid configuration.\n' +
-        'With --format json or yaml, an error is printed on stderr in that format: {code, message, details}.',
+      [
+        "Without a running daemon: 'systemctl start hvnetd', or 'hvnetd --config FILE'.",
+        '',
+        'Exit codes:',
+        '  0   ok',
+        '  1   refused or failed: invalid name or value, not found, conflict, libvirt or OVN refused',
+        '  2   wrong command line: unknown command or option, missing or extra argument,',
+        "      a value outside an option's choices",
+        '  75  outcome unknown: the change may or may not be applied; re-read before retrying',
+        '  78  invalid configuration',
+        'With --format json or yaml an error goes to stderr in that format: {code, message, details}.',
+      ].join('\n'),
     )
     .completion('completion', 'print a shell completion script')
     .version(VERSION)
