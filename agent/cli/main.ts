@@ -108,7 +108,7 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
       if (err) throw err;
       let help = '';
       y.showHelp((s: string) => (help = `\n${s}\n`));
-      exitCode = usage(msg ?? 'usage error', help);
+      usage(msg ?? 'usage error', help);
       // Thrown, not returned: yargs would otherwise go on and run the command.
       throw new UsageFailure();
     })
