@@ -1,12 +1,24 @@
-// Every error hvnet's daemon, CLI and controller can report, with a stable code. The table below
-// is the only place where a code meets a JSON-RPC error number and a CLI exit code: the daemon
-// answers with the number and puts the code in `data`, the CLI turns the code back into the same
-// class and exits with its exit code, so a script can rely on either.
+// Every error hvnet's daemon, CLI and controller can report, with a stable code. A code has a
+// class (lib/errors.ts): the libraries declare theirs where they throw them, the agent its own
+// below. This file is the only place where a class (or, where it must differ, a code) meets a
+// JSON-RPC error number and a CLI exit code: the daemon answers with the number and puts the code
+// in `data`, the CLI turns the code back into the same class and exits with its exit code, so a
+// script can rely on either.
+import { defineErrorCodes, isClassifiedError } from '../../lib/errors.js';
+import type { CodeOf, ErrorClass } from '../../lib/errors.js';
+import { DOMXML_ERRORS } from '../../lib/domxml/errors.js';
+import { LIBVIRT_ERRORS } from '../../lib/libvirt/errors.js';
+import { MACPOOL_ERRORS } from '../../lib/macpool/errors.js';
+import { OVN_ERRORS } from '../../lib/ovn/errors.js';
+import { OVSDB_ERRORS } from '../../lib/ovsdb/errors.js';
+import { NIC_ERRORS } from './nic-errors.js';
 
-/** Exit codes of the hvnet commands (sysexits.h where one fits). */
+/** Exit codes of the hvnet commands (sysexits.h where one fits). Each means one thing. */
 export const EXIT = {
   ok: 0,
+  /** A value or the operation was refused or failed (bad name, not found, conflict, libvirt or OVN said no). */
   failure: 1,
+  /** The command line itself is wrong: unknown command or option, missing or extra argument, a value outside an option's choices. */
   usage: 2,
   /** EX_CONFIG: systemd's Restart=on-failure should not loop on a config it will never accept. */
   config: 78,
@@ -24,68 +36,108 @@ export const RPC = {
   /** -32000..-32099 is "server error" in JSON-RPC 2.0; hvnet's own errors live there. */
   unavailable: -32001,
   shuttingDown: -32002,
+  /** libvirt, OVN or the guest refused or failed the operation. */
+  refused: -32003,
   notFound: -32004,
   conflict: -32009,
   /** The write may or may not have been applied (the NB connection dropped each time). */
   outcomeUnknown: -32010,
 } as const;
 
-export const ERROR_CODES = {
-  HVNET_CONFIG_INVALID: { rpc: RPC.invalidParams, exit: EXIT.config },
-  HVNET_CONFIG_UNREADABLE: { rpc: RPC.internal, exit: EXIT.config },
-  HVNET_USAGE: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_PARSE_ERROR: { rpc: RPC.parseError, exit: EXIT.failure },
-  HVNET_INVALID_REQUEST: { rpc: RPC.invalidRequest, exit: EXIT.failure },
-  HVNET_REQUEST_TOO_LARGE: { rpc: RPC.invalidRequest, exit: EXIT.failure },
-  HVNET_METHOD_NOT_FOUND: { rpc: RPC.methodNotFound, exit: EXIT.failure },
-  HVNET_INVALID_PARAMS: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_INTERNAL: { rpc: RPC.internal, exit: EXIT.failure },
-  HVNET_SHUTTING_DOWN: { rpc: RPC.shuttingDown, exit: EXIT.failure },
-  HVNET_OVN_UNAVAILABLE: { rpc: RPC.unavailable, exit: EXIT.failure },
-  HVNET_NOT_FOUND: { rpc: RPC.notFound, exit: EXIT.failure },
-  HVNET_DAEMON_UNREACHABLE: { rpc: RPC.unavailable, exit: EXIT.failure },
-  HVNET_SOCKET_PERMISSION: { rpc: RPC.unavailable, exit: EXIT.failure },
-  HVNET_DAEMON_PROTOCOL: { rpc: RPC.internal, exit: EXIT.failure },
-  HVNET_TIMEOUT: { rpc: RPC.unavailable, exit: EXIT.failure },
-  // lib/ovn's errors (agent/daemon/features/networks/errors.ts): the same codes, `details.field`
-  // names the refused request field. Bad input is a usage error; state the request ran into is not.
-  HVNET_OVN_INVALID_NAME: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_OVN_INVALID_TARGET: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_OVN_INVALID_CIDR: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_OVN_INVALID_CONFIG: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_OVN_INVALID_INPUT: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_OVN_READ_ONLY_FIELD: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_OVN_SELF_PEERING: { rpc: RPC.invalidParams, exit: EXIT.usage },
-  HVNET_OVN_PROJECT_NOT_FOUND: { rpc: RPC.notFound, exit: EXIT.failure },
-  HVNET_OVN_NETWORK_NOT_FOUND: { rpc: RPC.notFound, exit: EXIT.failure },
-  HVNET_OVN_PEERING_NOT_FOUND: { rpc: RPC.notFound, exit: EXIT.failure },
-  HVNET_OVN_PROJECT_EXISTS: { rpc: RPC.conflict, exit: EXIT.failure },
-  HVNET_OVN_NETWORK_EXISTS: { rpc: RPC.conflict, exit: EXIT.failure },
-  HVNET_OVN_PEERING_EXISTS: { rpc: RPC.conflict, exit: EXIT.failure },
-  HVNET_OVN_PEERING_TARGET_TAKEN: { rpc: RPC.conflict, exit: EXIT.failure },
-  HVNET_OVN_PROJECT_NOT_EMPTY: { rpc: RPC.conflict, exit: EXIT.failure },
-  HVNET_OVN_PROJECT_PROTECTED: { rpc: RPC.conflict, exit: EXIT.failure },
-  HVNET_OVN_CONFLICT: { rpc: RPC.conflict, exit: EXIT.failure },
-  HVNET_OVN_IDS_EXHAUSTED: { rpc: RPC.conflict, exit: EXIT.failure },
-  HVNET_OVN_OUTCOME_UNKNOWN: { rpc: RPC.outcomeUnknown, exit: EXIT.outcomeUnknown },
-  HVNET_OVN_WAIT_TIMEOUT: { rpc: RPC.unavailable, exit: EXIT.failure },
-  /** hvnetd refuses to start against an NB whose schema lacks a column it needs. */
-  HVNET_OVN_SCHEMA_MISSING: { rpc: RPC.unavailable, exit: EXIT.config },
+/** The agent's own codes (the daemon's socket, its configuration, the CLI). */
+export const AGENT_ERRORS = defineErrorCodes({
+  HVNET_CONFIG_INVALID: 'invalid',
+  HVNET_CONFIG_UNREADABLE: 'invalid',
+  /** Found by the CLI's parser: the command line itself is wrong. */
+  HVNET_USAGE: 'invalid',
+  /** A value the CLI refuses before asking hvnetd (a --project name, a KEY=VALUE word). */
+  HVNET_INVALID_ARGUMENT: 'invalid',
+  HVNET_EDITOR_FAILED: 'refused',
+  HVNET_PARSE_ERROR: 'invalid',
+  HVNET_INVALID_REQUEST: 'invalid',
+  HVNET_REQUEST_TOO_LARGE: 'invalid',
+  HVNET_METHOD_NOT_FOUND: 'invalid',
+  HVNET_INVALID_PARAMS: 'invalid',
+  HVNET_INTERNAL: 'internal',
+  HVNET_SHUTTING_DOWN: 'unavailable',
+  HVNET_OVN_UNAVAILABLE: 'unavailable',
+  HVNET_DAEMON_UNREACHABLE: 'unavailable',
+  HVNET_SOCKET_PERMISSION: 'refused',
+  HVNET_DAEMON_PROTOCOL: 'internal',
+  HVNET_TIMEOUT: 'unavailable',
+});
+
+/** Every code hvnet reports, with its class: the agent's and each library's table. */
+export const ERROR_TABLES = {
+  agent: AGENT_ERRORS,
+  nic: NIC_ERRORS,
+  ovn: OVN_ERRORS,
+  ovsdb: OVSDB_ERRORS,
+  domxml: DOMXML_ERRORS,
+  libvirt: LIBVIRT_ERRORS,
+  macpool: MACPOOL_ERRORS,
 } as const;
 
-export type HvnetErrorCode = keyof typeof ERROR_CODES;
+type Tables = typeof ERROR_TABLES;
+export type HvnetErrorCode = { [K in keyof Tables]: CodeOf<Tables[K]> }[keyof Tables];
+
+const CLASS_OF: Readonly<Record<HvnetErrorCode, ErrorClass>> = Object.freeze(
+  Object.assign({}, ...Object.values(ERROR_TABLES)) as Record<HvnetErrorCode, ErrorClass>,
+);
+
+export interface ErrorMapping {
+  rpc: number;
+  exit: number;
+}
+
+/** The one table: what each class of failure answers on the socket and exits with. */
+export const CLASS_MAPPING: Readonly<Record<ErrorClass, ErrorMapping>> = {
+  invalid: { rpc: RPC.invalidParams, exit: EXIT.failure },
+  'not-found': { rpc: RPC.notFound, exit: EXIT.failure },
+  conflict: { rpc: RPC.conflict, exit: EXIT.failure },
+  refused: { rpc: RPC.refused, exit: EXIT.failure },
+  unavailable: { rpc: RPC.unavailable, exit: EXIT.failure },
+  'outcome-unknown': { rpc: RPC.outcomeUnknown, exit: EXIT.outcomeUnknown },
+  internal: { rpc: RPC.internal, exit: EXIT.failure },
+};
+
+/** Codes whose number or exit code is not their class's: JSON-RPC's own errors, usage, configuration. */
+export const CODE_OVERRIDES: Readonly<Partial<Record<HvnetErrorCode, Partial<ErrorMapping>>>> = {
+  HVNET_USAGE: { exit: EXIT.usage },
+  HVNET_CONFIG_INVALID: { exit: EXIT.config },
+  HVNET_CONFIG_UNREADABLE: { rpc: RPC.internal, exit: EXIT.config },
+  // hvnetd refuses to start against an NB whose schema lacks a column it needs: a deployment to fix.
+  HVNET_OVN_SCHEMA_MISSING: { exit: EXIT.config },
+  HVNET_PARSE_ERROR: { rpc: RPC.parseError },
+  HVNET_INVALID_REQUEST: { rpc: RPC.invalidRequest },
+  HVNET_REQUEST_TOO_LARGE: { rpc: RPC.invalidRequest },
+  HVNET_METHOD_NOT_FOUND: { rpc: RPC.methodNotFound },
+  HVNET_SHUTTING_DOWN: { rpc: RPC.shuttingDown },
+};
 
 export function isHvnetErrorCode(value: unknown): value is HvnetErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+  return typeof value === 'string' && Object.hasOwn(CLASS_OF, value);
+}
+
+export function classOf(code: HvnetErrorCode): ErrorClass {
+  return CLASS_OF[code];
+}
+
+/** The JSON-RPC number and exit code of a code: its class's, unless the code overrides them. */
+export function mappingOf(code: HvnetErrorCode): ErrorMapping {
+  return { ...CLASS_MAPPING[CLASS_OF[code]], ...CODE_OVERRIDES[code] };
 }
 
 /** What travels in a JSON-RPC error's `data` member. */
 export interface ErrorData {
   code: HvnetErrorCode;
+  errorClass: ErrorClass;
   details?: Record<string, unknown>;
 }
 
 export class HvnetError extends Error {
+  readonly errorClass: ErrorClass;
+
   constructor(
     readonly code: HvnetErrorCode,
     message: string,
@@ -93,19 +145,20 @@ export class HvnetError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options);
+    this.errorClass = classOf(code);
     this.name = new.target.name;
   }
 
   get rpcCode(): number {
-    return ERROR_CODES[this.code].rpc;
+    return mappingOf(this.code).rpc;
   }
 
   get exitCode(): number {
-    return ERROR_CODES[this.code].exit;
+    return mappingOf(this.code).exit;
   }
 
   toRpcError(): { code: number; message: string; data: ErrorData } {
-    const data: ErrorData = { code: this.code };
+    const data: ErrorData = { code: this.code, errorClass: this.errorClass };
     if (Object.keys(this.details).length > 0) data.details = this.details;
     return { code: this.rpcCode, message: this.message, data };
   }
@@ -188,10 +241,14 @@ export class SocketPermissionError extends HvnetError {
   }
 }
 
-/** Turns whatever was thrown into an HvnetError without losing a typed one. */
+/**
+ * Turns whatever was thrown into an HvnetError without losing a typed one: a library's error keeps
+ * its code (and so its class); only what carries no known code becomes HVNET_INTERNAL.
+ */
 export function asHvnetError(e: unknown): HvnetError {
   if (e instanceof HvnetError) return e;
   const message = e instanceof Error ? e.message : String(e);
+  if (isClassifiedError(e) && isHvnetErrorCode(e.code)) return new HvnetError(e.code, message, {}, { cause: e });
   return new HvnetError('HVNET_INTERNAL', message, {}, { cause: e });
 }
 

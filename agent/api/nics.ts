@@ -2,39 +2,15 @@
 // domains. The params are deliberately loose where lib/domxml validates (mode, model, MAC,
 // virtualport): its errors name the field, the rule and the bad value, which TypeBox's do not.
 //
-// Failures carry one of the existing hvnet codes plus a stable `details.reason`, so a script can
-// tell them apart without parsing messages:
-//   HVNET_INVALID_PARAMS  invalid-field, unsupported-combination, source-missing, qbg-source-refused,
-//                         duplicate-mac, duplicate-alias, source-in-use, domain-not-running,
-//                         domain-not-persistent, mac-pool-exhausted
-//   HVNET_NOT_FOUND       domain-not-found, nic-not-found
-//   HVNET_TIMEOUT         device-not-released, libvirt-timeout
-//   HVNET_INTERNAL        libvirt-refused (details.libvirt: libvirt's code and message, details.hint),
-//                         libvirt-unavailable, rollback-failed
+// Failures carry one code per reason (HVNET_NIC_…, with its class, in nic-errors.ts) and the
+// reason in words in `details.reason`; libvirt's refusal adds `details.libvirt` (its code and
+// message) and `details.hint`. Errors no reason fits keep the library's code (HVNET_DOMXML_…,
+// HVNET_LIBVIRT_…, HVNET_MACPOOL_…).
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { defineMethod, params } from './methods.js';
 
-export const NIC_ERROR_REASONS = [
-  'invalid-field',
-  'unsupported-combination',
-  'source-missing',
-  'qbg-source-refused',
-  'duplicate-mac',
-  'duplicate-alias',
-  'source-in-use',
-  'domain-not-running',
-  'domain-not-persistent',
-  'mac-pool-exhausted',
-  'domain-not-found',
-  'nic-not-found',
-  'device-not-released',
-  'libvirt-timeout',
-  'libvirt-refused',
-  'libvirt-unavailable',
-  'rollback-failed',
-] as const;
-export type NicErrorReason = (typeof NIC_ERROR_REASONS)[number];
+export type { NicErrorReason } from './nic-errors.js';
 
 const DomainName = Type.String({ minLength: 1, maxLength: 256, description: 'libvirt domain name.' });
 

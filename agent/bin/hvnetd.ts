@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '../version.js';
 import { Hvnetd } from '../daemon/hvnetd.js';
 import { DEFAULT_CONFIG_FILE } from '../config/schema.js';
-import { EXIT, HvnetError } from '../api/errors.js';
+import { EXIT, asHvnetError } from '../api/errors.js';
 import { createLogger } from '../logger.js';
 
 const USAGE = `usage: hvnetd [--config FILE] [--version]
@@ -69,11 +69,12 @@ async function main(): Promise<void> {
   try {
     await daemon.start();
   } catch (e) {
-    const code = e instanceof HvnetError ? e.exitCode : EXIT.failure;
-    log.fatal({ code: e instanceof HvnetError ? e.code : 'HVNET_INTERNAL', err: (e as Error).message }, 'hvnetd cannot start');
-    process.stderr.write(`hvnetd: ${(e as Error).message}\n`);
+    // A library's error keeps its code and class, so its exit code is the table's, like the CLI's.
+    const err = asHvnetError(e);
+    log.fatal({ code: err.code, err: err.message }, 'hvnetd cannot start');
+    process.stderr.write(`hvnetd: ${err.message}\n`);
     await daemon.stop('start-up failed').catch(() => undefined);
-    process.exit(code);
+    process.exit(err.exitCode);
   }
 }
 

@@ -1,12 +1,14 @@
 // The hvnet CLI: global options, the commands of commands/index.ts, one renderer, and exit codes
-// that follow the error table of agent/api/errors.ts (0 ok, 1 failure, 2 usage, 78 bad config).
+// that follow the error table of agent/api/errors.ts: 0 ok, 1 refused or failed, 2 a wrong command
+// line (found here, by the parser), 75 outcome unknown, 78 bad configuration.
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { VERSION } from '../version.js';
-import { ConfigError, EXIT, HvnetError, asHvnetError } from '../api/errors.js';
+import { EXIT, HvnetError, asHvnetError } from '../api/errors.js';
 import { PROJECT_PATTERN } from '../api/methods.js';
 import { DaemonClient, DEFAULT_SOCKET } from './client.js';
 import { FORMATS, render } from './render.js';
+import { errorText, formatInArgv } from './error-output.js';
 import type { Format } from './render.js';
 import { COMMANDS } from './commands/index.js';
 import { isGroup } from './command.js';
@@ -26,17 +28,22 @@ const stdio: CliIo = {
 export async function runCli(argv: readonly string[], io: CliIo = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const known = COMMANDS.map((c) => c.command.split(' ')[0] ?? '').concat('completion').sort();
   const first = argv.find((a) => !a.startsWith('-'));
+  // Until yargs has parsed, and when it refuses the line, the format is read from argv itself.
+  const argvFormat = formatInArgv(argv);
+  const usage = (message: string, help: string): number => {
+    const err = new HvnetError('HVNET_USAGE', message);
+    io.err(argvFormat === 'json' || argvFormat === 'yaml' ? errorText(err, argvFormat) : `${errorText(err, argvFormat)}${help}`);
+    return err.exitCode;
+  };
   // Said before yargs parses: its own message ("Unknown argument") does not say what exists.
   if (first !== undefined && argv[0] === first && !known.includes(first) && !first.startsWith('--get-yargs-completions')) {
-    io.err(`hvnet: unknown command '${first}' (allowed: ${known.join(', ')})\nRun 'hvnet --help' for usage.\n`);
-    return EXIT.usage;
+    return usage(`unknown command '${first}' (allowed: ${known.join(', ')})`, "Run 'hvnet --help' for usage.\n");
   }
 
   let exitCode: number = EXIT.ok;
-  const fail = (e: unknown): void => {
+  const fail = (e: unknown, format: Format = argvFormat): void => {
     const err = asHvnetError(e);
-    if (err instanceof ConfigError) for (const p of err.problems) io.err(`hvnet: ${err.file}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
-    else io.err(`hvnet: ${err.message}\n`);
+    io.err(errorText(err, format));
     exitCode = err.exitCode;
   };
 
@@ -46,7 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
       const out = await cmd.run(args, ctx);
       if (out) io.out(render(out, ctx.format));
     } catch (e) {
-      fail(e);
+      fail(e, ctx.format);
     }
   };
 
@@ -77,7 +84,20 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
     .example('$0 status --format yaml', 'the same as YAML')
     .example('$0 config check /etc/hvnet/hvnet.yaml', 'check a configuration before reloading')
     .example('$0 completion >> ~/.bashrc', 'shell completion for bash (zsh: >> ~/.zshrc)')
-    .epilogue("Without a running daemon: 'systemctl start hvnetd', or 'hvnetd --config FILE'.\nExit codes: 0 ok, 1 failure, 2 usage, 78 invalid configuration.")
+    .epilogue(
+      [
+        "Without a running daemon: 'systemctl start hvnetd', or 'hvnetd --config FILE'.",
+        '',
+        'Exit codes:',
+        '  0   ok',
+        '  1   refused or failed: invalid name or value, not found, conflict, libvirt or OVN refused',
+        '  2   wrong command line: unknown command or option, missing or extra argument,',
+        "      a value outside an option's choices",
+        '  75  outcome unknown: the change may or may not be applied; re-read before retrying',
+        '  78  invalid configuration',
+        'With --format json or yaml an error goes to stderr in that format: {code, message, details}.',
+      ].join('\n'),
+    )
     .completion('completion', 'print a shell completion script')
     .version(VERSION)
     .strict()
@@ -86,8 +106,9 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg: string | undefined, err: Error | undefined, y: Argv) => {
       if (err) throw err;
-      io.err(`hvnet: ${msg ?? 'usage error'}\n\n`);
-      y.showHelp((s: string) => io.err(`${s}\n`));
+      let help = '';
+      y.showHelp((s: string) => (help = `\n${s}\n`));
+      usage(msg ?? 'usage error', help);
       // Thrown, not returned: yargs would otherwise go on and run the command.
       throw new UsageFailure();
     })
@@ -107,10 +128,8 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
   } catch (e) {
     if (e instanceof UsageFailure) exitCode = EXIT.usage;
     else if (e instanceof HvnetError) fail(e);
-    else {
-      io.err(`hvnet: ${(e as Error).message}\n`);
-      exitCode = EXIT.usage;
-    }
+    // What else yargs throws is about the command line it could not take.
+    else exitCode = usage((e as Error).message, '');
   }
   return exitCode;
 }
@@ -121,7 +140,7 @@ function contextFrom(args: CliArgs, env: NodeJS.ProcessEnv): CliContext {
   const socket = typeof args.socket === 'string' ? args.socket : (env.HVNET_SOCKET ?? DEFAULT_SOCKET);
   const project = typeof args.project === 'string' ? args.project : undefined;
   if (project !== undefined && !new RegExp(PROJECT_PATTERN).test(project)) {
-    throw new HvnetError('HVNET_USAGE', `--project ${JSON.stringify(project)}: expected lowercase letters, digits, - and _`);
+    throw new HvnetError('HVNET_INVALID_ARGUMENT', `--project ${JSON.stringify(project)}: expected lowercase letters, digits, - and _`, { field: 'project', value: project });
   }
   const format = (FORMATS as readonly string[]).includes(String(args.format)) ? (args.format as Format) : 'table';
   return {

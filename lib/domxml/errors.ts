@@ -1,20 +1,29 @@
-// Every failure of lib/domxml, as a type with a stable code. Callers (the JSON-RPC layer, the CLI)
-// switch on the class or the code, never on the message, which is for humans and may change.
+// Every failure of lib/domxml, as a type with a stable code and its class (DOMXML_ERRORS). Callers
+// (the JSON-RPC layer, the CLI) switch on the class or the code, never on the message, which is
+// for humans and may change.
+import { defineErrorCodes } from '../errors.js';
+import type { ClassifiedError, CodeOf, ErrorClass } from '../errors.js';
 
-export type DomXmlErrorCode =
-  | 'HVNET_DOMXML_INVALID_FIELD'
-  | 'HVNET_DOMXML_UNSUPPORTED_COMBINATION'
-  | 'HVNET_DOMXML_SOURCE_IN_USE'
-  | 'HVNET_DOMXML_DUPLICATE_IDENTITY'
-  | 'HVNET_DOMXML_MALFORMED_XML'
-  | 'HVNET_DOMXML_QBG_SOURCE_REFUSED';
+export const DOMXML_ERRORS = defineErrorCodes({
+  HVNET_DOMXML_INVALID_FIELD: 'invalid',
+  HVNET_DOMXML_UNSUPPORTED_COMBINATION: 'invalid',
+  HVNET_DOMXML_QBG_SOURCE_REFUSED: 'invalid',
+  HVNET_DOMXML_SOURCE_IN_USE: 'conflict',
+  HVNET_DOMXML_DUPLICATE_IDENTITY: 'conflict',
+  // The XML comes from libvirt: when it does not parse, no request of ours could fix it.
+  HVNET_DOMXML_MALFORMED_XML: 'internal',
+});
 
-export class DomXmlError extends Error {
+export type DomXmlErrorCode = CodeOf<typeof DOMXML_ERRORS>;
+
+export class DomXmlError extends Error implements ClassifiedError {
   readonly code: DomXmlErrorCode;
+  readonly errorClass: ErrorClass;
 
   constructor(code: DomXmlErrorCode, message: string) {
     super(message);
     this.code = code;
+    this.errorClass = DOMXML_ERRORS[code];
     this.name = new.target.name;
   }
 }

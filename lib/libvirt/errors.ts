@@ -1,17 +1,24 @@
-// Every failure of lib/libvirt, as a type with a stable code. Callers (the daemon's JSON-RPC layer,
-// the CLI) switch on the class or `code`, never on the message; libvirt's own numbers (`virCode`,
-// `virDomain`) are carried as they came, for the cases a caller must tell apart (42: no domain).
+// Every failure of lib/libvirt, as a type with a stable code and its class (LIBVIRT_ERRORS).
+// Callers (the daemon's JSON-RPC layer, the CLI) switch on the class or `code`, never on the
+// message; libvirt's own numbers (`virCode`, `virDomain`) are carried as they came, for the cases
+// a caller must tell apart (42: no domain).
 import { VirErrorCode, VirErrorDomain } from './constants.js';
+import { defineErrorCodes } from '../errors.js';
+import type { ClassifiedError, CodeOf, ErrorClass } from '../errors.js';
 
-export type LibvirtErrorCode =
-  | 'HVNET_LIBVIRT_CALL_FAILED'
-  | 'HVNET_LIBVIRT_CALL_TIMEOUT'
-  | 'HVNET_LIBVIRT_DISCONNECTED'
-  | 'HVNET_LIBVIRT_CLOSED'
-  | 'HVNET_LIBVIRT_DEVICE_NOT_RELEASED'
-  | 'HVNET_LIBVIRT_DEVICE_REMOVAL_FAILED'
-  | 'HVNET_LIBVIRT_DEVICE_NOT_FOUND'
-  | 'HVNET_LIBVIRT_WORKER_FAILED';
+export const LIBVIRT_ERRORS = defineErrorCodes({
+  HVNET_LIBVIRT_CALL_FAILED: 'refused',
+  HVNET_LIBVIRT_CALL_TIMEOUT: 'unavailable',
+  HVNET_LIBVIRT_DISCONNECTED: 'unavailable',
+  HVNET_LIBVIRT_CLOSED: 'unavailable',
+  // The device is still attached and may be released later (a paused guest): try again.
+  HVNET_LIBVIRT_DEVICE_NOT_RELEASED: 'unavailable',
+  HVNET_LIBVIRT_DEVICE_REMOVAL_FAILED: 'refused',
+  HVNET_LIBVIRT_DEVICE_NOT_FOUND: 'not-found',
+  HVNET_LIBVIRT_WORKER_FAILED: 'internal',
+});
+
+export type LibvirtErrorCode = CodeOf<typeof LIBVIRT_ERRORS>;
 
 /** The domain a call was about, as far as the caller named it. */
 export interface DomainContext {
@@ -19,8 +26,9 @@ export interface DomainContext {
   readonly uuid?: string | undefined;
 }
 
-export class LibvirtError extends Error {
+export class LibvirtError extends Error implements ClassifiedError {
   readonly code: LibvirtErrorCode;
+  readonly errorClass: ErrorClass;
   /** The libvirt function (or binding operation) that failed, e.g. `virDomainLookupByName`. */
   readonly fn: string | undefined;
   readonly domainName: string | undefined;
@@ -29,6 +37,7 @@ export class LibvirtError extends Error {
   constructor(code: LibvirtErrorCode, message: string, ctx: { fn?: string | undefined; domain?: DomainContext | undefined; cause?: unknown } = {}) {
     super(message, ctx.cause === undefined ? undefined : { cause: ctx.cause });
     this.code = code;
+    this.errorClass = LIBVIRT_ERRORS[code];
     this.name = new.target.name;
     this.fn = ctx.fn;
     this.domainName = ctx.domain?.name;

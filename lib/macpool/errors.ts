@@ -1,22 +1,29 @@
-// Errors of the MAC pool, with stable codes the daemon maps to API errors and CLI exit codes.
+// Errors of the MAC pool, with stable codes and their class (MACPOOL_ERRORS) that the daemon maps
+// to API errors and CLI exit codes.
+import { defineErrorCodes } from '../errors.js';
+import type { ClassifiedError, CodeOf, ErrorClass } from '../errors.js';
 
-export const MACPOOL_ERROR_CODES = {
-  invalidMac: 'HVNET_MACPOOL_INVALID_MAC',
-  invalidRange: 'HVNET_MACPOOL_INVALID_RANGE',
-  exhausted: 'HVNET_MACPOOL_EXHAUSTED',
-  duplicate: 'HVNET_MACPOOL_DUPLICATE_MAC',
-  state: 'HVNET_MACPOOL_STATE',
-} as const;
+export const MACPOOL_ERRORS = defineErrorCodes({
+  HVNET_MACPOOL_INVALID_MAC: 'invalid',
+  HVNET_MACPOOL_INVALID_RANGE: 'invalid',
+  HVNET_MACPOOL_EXHAUSTED: 'conflict',
+  HVNET_MACPOOL_DUPLICATE_MAC: 'conflict',
+  // The pool's state file cannot be read or written: nothing a request could change.
+  HVNET_MACPOOL_STATE: 'internal',
+});
 
-export type MacPoolErrorCode = (typeof MACPOOL_ERROR_CODES)[keyof typeof MACPOOL_ERROR_CODES];
+export type MacPoolErrorCode = CodeOf<typeof MACPOOL_ERRORS>;
 
-export class MacPoolError extends Error {
+export class MacPoolError extends Error implements ClassifiedError {
+  readonly errorClass: ErrorClass;
+
   constructor(
     readonly code: MacPoolErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.errorClass = MACPOOL_ERRORS[code];
     this.name = new.target.name;
   }
 }
@@ -27,7 +34,7 @@ export class InvalidMacError extends MacPoolError {
     readonly value: unknown,
     readonly reason: string,
   ) {
-    super(MACPOOL_ERROR_CODES.invalidMac, `${field}: ${JSON.stringify(value)} ${reason} (allowed: six hex octets like 02:68:76:00:00:01, unicast, not all zero)`);
+    super('HVNET_MACPOOL_INVALID_MAC', `${field}: ${JSON.stringify(value)} ${reason} (allowed: six hex octets like 02:68:76:00:00:01, unicast, not all zero)`);
   }
 }
 
@@ -37,13 +44,13 @@ export class InvalidRangeError extends MacPoolError {
     readonly value: unknown,
     readonly reason: string,
   ) {
-    super(MACPOOL_ERROR_CODES.invalidRange, `${field}: ${JSON.stringify(value)} ${reason}`);
+    super('HVNET_MACPOOL_INVALID_RANGE', `${field}: ${JSON.stringify(value)} ${reason}`);
   }
 }
 
 export class PoolExhaustedError extends MacPoolError {
   constructor(readonly range: string) {
-    super(MACPOOL_ERROR_CODES.exhausted, `no free MAC address left in ${range}`);
+    super('HVNET_MACPOOL_EXHAUSTED', `no free MAC address left in ${range}`);
   }
 }
 
@@ -54,7 +61,7 @@ export class DuplicateMacError extends MacPoolError {
     readonly heldBy: string,
     readonly wanted: string,
   ) {
-    super(MACPOOL_ERROR_CODES.duplicate, `MAC ${mac} is already used by domain ${heldBy}; ${wanted} cannot have it too`);
+    super('HVNET_MACPOOL_DUPLICATE_MAC', `MAC ${mac} is already used by domain ${heldBy}; ${wanted} cannot have it too`);
   }
 }
 
@@ -64,6 +71,6 @@ export class PoolStateError extends MacPoolError {
     reason: string,
     options?: { cause?: unknown },
   ) {
-    super(MACPOOL_ERROR_CODES.state, `MAC pool state ${file}: ${reason}`, options);
+    super('HVNET_MACPOOL_STATE', `MAC pool state ${file}: ${reason}`, options);
   }
 }

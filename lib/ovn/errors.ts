@@ -1,33 +1,39 @@
-// Every failure of lib/ovn is an OvnError with a stable `code` (HVNET_OVN_…), so the daemon maps
-// it to a JSON-RPC error and the CLI to an exit code by class or code, never by message text.
+// Every failure of lib/ovn is an OvnError with a stable `code` (HVNET_OVN_…) and its class, both
+// from OVN_ERRORS, so the daemon maps it to a JSON-RPC error and the CLI to an exit code by class,
+// never by message text.
 // Each carries what an operator needs to act: the project, network and peering it concerns, the
 // field that was refused and the form that would have been accepted.
+import { defineErrorCodes } from '../errors.js';
+import type { ClassifiedError, CodeOf, ErrorClass } from '../errors.js';
 
-export const OVN_ERROR_CODES = {
-  invalidName: 'HVNET_OVN_INVALID_NAME',
-  invalidTarget: 'HVNET_OVN_INVALID_TARGET',
-  invalidCidr: 'HVNET_OVN_INVALID_CIDR',
-  invalidConfig: 'HVNET_OVN_INVALID_CONFIG',
-  invalidInput: 'HVNET_OVN_INVALID_INPUT',
-  readOnlyField: 'HVNET_OVN_READ_ONLY_FIELD',
-  projectNotFound: 'HVNET_OVN_PROJECT_NOT_FOUND',
-  projectExists: 'HVNET_OVN_PROJECT_EXISTS',
-  projectNotEmpty: 'HVNET_OVN_PROJECT_NOT_EMPTY',
-  projectProtected: 'HVNET_OVN_PROJECT_PROTECTED',
-  networkNotFound: 'HVNET_OVN_NETWORK_NOT_FOUND',
-  networkExists: 'HVNET_OVN_NETWORK_EXISTS',
-  peeringNotFound: 'HVNET_OVN_PEERING_NOT_FOUND',
-  peeringExists: 'HVNET_OVN_PEERING_EXISTS',
-  peeringTargetTaken: 'HVNET_OVN_PEERING_TARGET_TAKEN',
-  selfPeering: 'HVNET_OVN_SELF_PEERING',
-  conflict: 'HVNET_OVN_CONFLICT',
-  outcomeUnknown: 'HVNET_OVN_OUTCOME_UNKNOWN',
-  schemaMissing: 'HVNET_OVN_SCHEMA_MISSING',
-  waitTimeout: 'HVNET_OVN_WAIT_TIMEOUT',
-  idsExhausted: 'HVNET_OVN_IDS_EXHAUSTED',
-} as const;
+export const OVN_ERRORS = defineErrorCodes({
+  HVNET_OVN_INVALID_NAME: 'invalid',
+  HVNET_OVN_INVALID_TARGET: 'invalid',
+  HVNET_OVN_INVALID_CIDR: 'invalid',
+  HVNET_OVN_INVALID_CONFIG: 'invalid',
+  HVNET_OVN_INVALID_INPUT: 'invalid',
+  HVNET_OVN_READ_ONLY_FIELD: 'invalid',
+  HVNET_OVN_SELF_PEERING: 'invalid',
+  HVNET_OVN_PROJECT_NOT_FOUND: 'not-found',
+  HVNET_OVN_NETWORK_NOT_FOUND: 'not-found',
+  HVNET_OVN_PEERING_NOT_FOUND: 'not-found',
+  HVNET_OVN_PROJECT_EXISTS: 'conflict',
+  HVNET_OVN_PROJECT_NOT_EMPTY: 'conflict',
+  HVNET_OVN_PROJECT_PROTECTED: 'conflict',
+  HVNET_OVN_NETWORK_EXISTS: 'conflict',
+  HVNET_OVN_PEERING_EXISTS: 'conflict',
+  HVNET_OVN_PEERING_TARGET_TAKEN: 'conflict',
+  HVNET_OVN_IDS_EXHAUSTED: 'conflict',
+  // Other writers kept winning: nothing was applied, so the state, not the outcome, is the problem.
+  HVNET_OVN_CONFLICT: 'conflict',
+  HVNET_OVN_OUTCOME_UNKNOWN: 'outcome-unknown',
+  // The NB in place cannot serve hvnet until it is upgraded: retrying alone will not help, which
+  // the daemon says with its configuration exit code.
+  HVNET_OVN_SCHEMA_MISSING: 'unavailable',
+  HVNET_OVN_WAIT_TIMEOUT: 'unavailable',
+});
 
-export type OvnErrorCode = (typeof OVN_ERROR_CODES)[keyof typeof OVN_ERROR_CODES];
+export type OvnErrorCode = CodeOf<typeof OVN_ERRORS>;
 
 /** What an error is about. Only the members that apply are set. */
 export interface OvnErrorContext {
@@ -42,14 +48,16 @@ export interface OvnErrorContext {
   allowed?: string;
 }
 
-export class OvnError extends Error {
+export class OvnError extends Error implements ClassifiedError {
   readonly code: OvnErrorCode;
+  readonly errorClass: ErrorClass;
   readonly context: OvnErrorContext;
 
   constructor(code: OvnErrorCode, message: string, context: OvnErrorContext = {}, options?: { cause?: unknown }) {
     const allowed = context.allowed === undefined ? '' : ` (allowed: ${context.allowed})`;
     super(`${message}${allowed}`, options);
     this.code = code;
+    this.errorClass = OVN_ERRORS[code];
     this.context = context;
     this.name = new.target.name;
   }
@@ -79,53 +87,53 @@ export class OvnError extends Error {
 /** A project, network or peering name outside the allowed form (names.ts). */
 export class InvalidNameError extends OvnError {
   constructor(message: string, context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.invalidName, message, context);
+    super('HVNET_OVN_INVALID_NAME', message, context);
   }
 }
 
 /** A peering target that is not `network` or `project/network`. */
 export class InvalidTargetError extends OvnError {
   constructor(message: string, context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.invalidTarget, message, context);
+    super('HVNET_OVN_INVALID_TARGET', message, context);
   }
 }
 
 export class InvalidCidrError extends OvnError {
   constructor(message: string, context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.invalidCidr, message, context);
+    super('HVNET_OVN_INVALID_CIDR', message, context);
   }
 }
 
 /** A peering config key that is not `user.*`, or a value hvnet will not store. */
 export class InvalidConfigError extends OvnError {
   constructor(message: string, context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.invalidConfig, message, context);
+    super('HVNET_OVN_INVALID_CONFIG', message, context);
   }
 }
 
 /** Any other malformed request member (a description too long, a wrong type from JSON). */
 export class InvalidInputError extends OvnError {
   constructor(message: string, context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.invalidInput, message, context);
+    super('HVNET_OVN_INVALID_INPUT', message, context);
   }
 }
 
 /** An update tried to change a field that is fixed at creation. */
 export class ReadOnlyFieldError extends OvnError {
   constructor(message: string, context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.readOnlyField, message, context);
+    super('HVNET_OVN_READ_ONLY_FIELD', message, context);
   }
 }
 
 export class ProjectNotFoundError extends OvnError {
   constructor(context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.projectNotFound, `project ${JSON.stringify(context.project)} does not exist`, context);
+    super('HVNET_OVN_PROJECT_NOT_FOUND', `project ${JSON.stringify(context.project)} does not exist`, context);
   }
 }
 
 export class ProjectExistsError extends OvnError {
   constructor(context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.projectExists, `project ${JSON.stringify(context.project)} already exists`, context);
+    super('HVNET_OVN_PROJECT_EXISTS', `project ${JSON.stringify(context.project)} already exists`, context);
   }
 }
 
@@ -135,7 +143,7 @@ export class ProjectNotEmptyError extends OvnError {
     readonly networks: readonly string[],
   ) {
     super(
-      OVN_ERROR_CODES.projectNotEmpty,
+      'HVNET_OVN_PROJECT_NOT_EMPTY',
       `project ${JSON.stringify(context.project)} still has networks (${networks.join(', ')}); delete them first`,
       context,
     );
@@ -145,31 +153,31 @@ export class ProjectNotEmptyError extends OvnError {
 /** The `default` project always exists and cannot be deleted. */
 export class ProjectProtectedError extends OvnError {
   constructor(context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.projectProtected, `project ${JSON.stringify(context.project)} cannot be deleted`, context);
+    super('HVNET_OVN_PROJECT_PROTECTED', `project ${JSON.stringify(context.project)} cannot be deleted`, context);
   }
 }
 
 export class NetworkNotFoundError extends OvnError {
   constructor(context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.networkNotFound, `network ${JSON.stringify(context.network)} does not exist in project ${JSON.stringify(context.project)}`, context);
+    super('HVNET_OVN_NETWORK_NOT_FOUND', `network ${JSON.stringify(context.network)} does not exist in project ${JSON.stringify(context.project)}`, context);
   }
 }
 
 export class NetworkExistsError extends OvnError {
   constructor(context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.networkExists, `network ${JSON.stringify(context.network)} already exists in project ${JSON.stringify(context.project)}`, context);
+    super('HVNET_OVN_NETWORK_EXISTS', `network ${JSON.stringify(context.network)} already exists in project ${JSON.stringify(context.project)}`, context);
   }
 }
 
 export class PeeringNotFoundError extends OvnError {
   constructor(context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.peeringNotFound, `network ${JSON.stringify(context.network)} has no peering ${JSON.stringify(context.peering)}`, context);
+    super('HVNET_OVN_PEERING_NOT_FOUND', `network ${JSON.stringify(context.network)} has no peering ${JSON.stringify(context.peering)}`, context);
   }
 }
 
 export class PeeringExistsError extends OvnError {
   constructor(context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.peeringExists, `network ${JSON.stringify(context.network)} already has a peering ${JSON.stringify(context.peering)}`, context);
+    super('HVNET_OVN_PEERING_EXISTS', `network ${JSON.stringify(context.network)} already has a peering ${JSON.stringify(context.peering)}`, context);
   }
 }
 
@@ -181,7 +189,7 @@ export class PeeringTargetTakenError extends OvnError {
     readonly target: string,
   ) {
     super(
-      OVN_ERROR_CODES.peeringTargetTaken,
+      'HVNET_OVN_PEERING_TARGET_TAKEN',
       `network ${JSON.stringify(context.network)} already peers with ${target} through peering ${JSON.stringify(existingPeering)}`,
       context,
     );
@@ -190,7 +198,7 @@ export class PeeringTargetTakenError extends OvnError {
 
 export class SelfPeeringError extends OvnError {
   constructor(context: OvnErrorContext) {
-    super(OVN_ERROR_CODES.selfPeering, `network ${JSON.stringify(context.network)} cannot peer with itself`, context);
+    super('HVNET_OVN_SELF_PEERING', `network ${JSON.stringify(context.network)} cannot peer with itself`, context);
   }
 }
 
@@ -204,7 +212,7 @@ export class OvnConflictError extends OvnError {
     context: OvnErrorContext,
     options?: { cause?: unknown },
   ) {
-    super(OVN_ERROR_CODES.conflict, `the Northbound kept changing under the request; gave up after ${attempts} attempts`, context, options);
+    super('HVNET_OVN_CONFLICT', `the Northbound kept changing under the request; gave up after ${attempts} attempts`, context, options);
   }
 }
 
@@ -218,7 +226,7 @@ export class OvnOutcomeUnknownError extends OvnError {
     context: OvnErrorContext,
     options?: { cause?: unknown },
   ) {
-    super(OVN_ERROR_CODES.outcomeUnknown, `the outcome of the request is unknown after ${attempts} attempts (connection lost each time)`, context, options);
+    super('HVNET_OVN_OUTCOME_UNKNOWN', `the outcome of the request is unknown after ${attempts} attempts (connection lost each time)`, context, options);
   }
 }
 
@@ -230,7 +238,7 @@ export class SchemaMissingError extends OvnError {
     readonly serverVersion: string,
   ) {
     super(
-      OVN_ERROR_CODES.schemaMissing,
+      'HVNET_OVN_SCHEMA_MISSING',
       `the Northbound server (schema ${serverVersion}) has no ${column === undefined ? `table ${table}` : `column ${table}.${column}`}, which hvnet needs`,
       { field: column === undefined ? table : `${table}.${column}` },
     );
@@ -245,7 +253,7 @@ export class WaitTimeoutError extends OvnError {
     readonly timeoutMs: number,
   ) {
     super(
-      OVN_ERROR_CODES.waitTimeout,
+      'HVNET_OVN_WAIT_TIMEOUT',
       `committed, but ${target === 'sb' ? 'sb_cfg' : 'hv_cfg'} did not reach nb_cfg ${nbCfg} within ${timeoutMs} ms (is ovn-northd running?)`,
     );
   }
@@ -253,6 +261,6 @@ export class WaitTimeoutError extends OvnError {
 
 export class IdsExhaustedError extends OvnError {
   constructor(max: number) {
-    super(OVN_ERROR_CODES.idsExhausted, `no network id left (ids go up to ${max})`);
+    super('HVNET_OVN_IDS_EXHAUSTED', `no network id left (ids go up to ${max})`);
   }
 }

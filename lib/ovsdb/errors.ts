@@ -1,41 +1,48 @@
 // Every failure of the OVSDB library is an OvsdbError with a stable `code`, so callers (the daemon's
 // JSON-RPC layer, the CLI's exit codes) switch on the code or the class, never on message text.
 // Each subclass carries the context an operator needs to act: the remote, the table, the column,
-// the index of the failing operation.
+// the index of the failing operation. OVSDB_ERRORS gives each code its class.
+import { defineErrorCodes } from '../errors.js';
+import type { ClassifiedError, CodeOf, ErrorClass } from '../errors.js';
 
-export const OVSDB_ERROR_CODES = {
-  invalidRemote: 'HVNET_OVSDB_INVALID_REMOTE',
-  messageTooLarge: 'HVNET_OVSDB_MESSAGE_TOO_LARGE',
-  framing: 'HVNET_OVSDB_FRAMING',
-  protocol: 'HVNET_OVSDB_PROTOCOL',
-  schemaInvalid: 'HVNET_OVSDB_SCHEMA_INVALID',
-  schemaValidation: 'HVNET_OVSDB_SCHEMA_VALIDATION',
-  decode: 'HVNET_OVSDB_DECODE',
-  constraintViolation: 'HVNET_OVSDB_CONSTRAINT_VIOLATION',
-  referentialIntegrity: 'HVNET_OVSDB_REFERENTIAL_INTEGRITY',
-  resourcesExhausted: 'HVNET_OVSDB_RESOURCES_EXHAUSTED',
-  ioError: 'HVNET_OVSDB_IO_ERROR',
-  duplicateUuidName: 'HVNET_OVSDB_DUPLICATE_UUID_NAME',
-  domainError: 'HVNET_OVSDB_DOMAIN_ERROR',
-  rangeError: 'HVNET_OVSDB_RANGE_ERROR',
-  timedOut: 'HVNET_OVSDB_TIMED_OUT',
-  notSupported: 'HVNET_OVSDB_NOT_SUPPORTED',
-  aborted: 'HVNET_OVSDB_ABORTED',
-  notOwner: 'HVNET_OVSDB_NOT_OWNER',
-  operationFailed: 'HVNET_OVSDB_OPERATION_FAILED',
-  outcomeUnknown: 'HVNET_OVSDB_OUTCOME_UNKNOWN',
-  transport: 'HVNET_OVSDB_TRANSPORT',
-  rpc: 'HVNET_OVSDB_RPC_ERROR',
-} as const;
+export const OVSDB_ERRORS = defineErrorCodes({
+  HVNET_OVSDB_INVALID_REMOTE: 'invalid',
+  // The stream is dropped and the session reconnects: the server, not the request, misbehaved.
+  HVNET_OVSDB_MESSAGE_TOO_LARGE: 'unavailable',
+  HVNET_OVSDB_FRAMING: 'unavailable',
+  HVNET_OVSDB_PROTOCOL: 'unavailable',
+  HVNET_OVSDB_SCHEMA_INVALID: 'invalid',
+  HVNET_OVSDB_SCHEMA_VALIDATION: 'invalid',
+  // The server sent a value our schema cannot hold: a schema mismatch or a bug.
+  HVNET_OVSDB_DECODE: 'internal',
+  HVNET_OVSDB_CONSTRAINT_VIOLATION: 'refused',
+  HVNET_OVSDB_REFERENTIAL_INTEGRITY: 'refused',
+  HVNET_OVSDB_RESOURCES_EXHAUSTED: 'refused',
+  HVNET_OVSDB_IO_ERROR: 'refused',
+  HVNET_OVSDB_DUPLICATE_UUID_NAME: 'internal',
+  HVNET_OVSDB_DOMAIN_ERROR: 'refused',
+  HVNET_OVSDB_RANGE_ERROR: 'refused',
+  // A `wait` guard failed: the rows changed under the transaction (the applier retries these).
+  HVNET_OVSDB_TIMED_OUT: 'conflict',
+  HVNET_OVSDB_NOT_SUPPORTED: 'refused',
+  HVNET_OVSDB_ABORTED: 'refused',
+  HVNET_OVSDB_NOT_OWNER: 'conflict',
+  HVNET_OVSDB_OPERATION_FAILED: 'refused',
+  HVNET_OVSDB_OUTCOME_UNKNOWN: 'outcome-unknown',
+  HVNET_OVSDB_TRANSPORT: 'unavailable',
+  HVNET_OVSDB_RPC_ERROR: 'refused',
+});
 
-export type OvsdbErrorCode = (typeof OVSDB_ERROR_CODES)[keyof typeof OVSDB_ERROR_CODES];
+export type OvsdbErrorCode = CodeOf<typeof OVSDB_ERRORS>;
 
-export class OvsdbError extends Error {
+export class OvsdbError extends Error implements ClassifiedError {
   readonly code: OvsdbErrorCode;
+  readonly errorClass: ErrorClass;
 
   constructor(code: OvsdbErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+    this.errorClass = OVSDB_ERRORS[code];
     // The subclass name, so logs and `util.inspect` show what failed without a stack read.
     this.name = new.target.name;
   }
@@ -47,7 +54,7 @@ export class InvalidRemoteError extends OvsdbError {
     readonly reason: string,
   ) {
     super(
-      OVSDB_ERROR_CODES.invalidRemote,
+      'HVNET_OVSDB_INVALID_REMOTE',
       `invalid OVSDB remote ${JSON.stringify(remote)}: ${reason} ` +
         '(allowed: unix:PATH, tcp:IP:PORT, tcp:[IPv6]:PORT, ssl:IP:PORT, ssl:[IPv6]:PORT, comma-separated)',
     );
@@ -61,7 +68,7 @@ export class MessageTooLargeError extends OvsdbError {
     readonly seenBytes: number,
   ) {
     super(
-      OVSDB_ERROR_CODES.messageTooLarge,
+      'HVNET_OVSDB_MESSAGE_TOO_LARGE',
       `OVSDB message exceeds ${limitBytes} bytes (at least ${seenBytes} bytes buffered)`,
     );
   }
@@ -74,7 +81,7 @@ export class FramingError extends OvsdbError {
     readonly streamOffset: number,
     options?: { cause?: unknown },
   ) {
-    super(OVSDB_ERROR_CODES.framing, `OVSDB framing: ${message} (stream offset ${streamOffset})`, options);
+    super('HVNET_OVSDB_FRAMING', `OVSDB framing: ${message} (stream offset ${streamOffset})`, options);
   }
 }
 
@@ -84,7 +91,7 @@ export class ProtocolError extends OvsdbError {
     message: string,
     readonly received?: unknown,
   ) {
-    super(OVSDB_ERROR_CODES.protocol, `OVSDB protocol: ${message}`);
+    super('HVNET_OVSDB_PROTOCOL', `OVSDB protocol: ${message}`);
   }
 }
 
@@ -94,7 +101,7 @@ export class SchemaParseError extends OvsdbError {
     readonly path: string,
     readonly reason: string,
   ) {
-    super(OVSDB_ERROR_CODES.schemaInvalid, `invalid OVSDB schema at ${path}: ${reason}`);
+    super('HVNET_OVSDB_SCHEMA_INVALID', `invalid OVSDB schema at ${path}: ${reason}`);
   }
 }
 
@@ -143,7 +150,7 @@ export class SchemaValidationError extends OvsdbError {
       .filter((s) => s !== undefined)
       .join(', ');
     const allowed = context.allowed === undefined ? '' : ` (allowed: ${context.allowed})`;
-    super(OVSDB_ERROR_CODES.schemaValidation, `${where === '' ? '' : `${where}: `}${reason}${allowed}`);
+    super('HVNET_OVSDB_SCHEMA_VALIDATION', `${where === '' ? '' : `${where}: `}${reason}${allowed}`);
     this.table = context.table;
     this.column = context.column;
     this.value = context.value;
@@ -171,7 +178,7 @@ export class DecodeError extends OvsdbError {
     readonly reason: string,
     readonly received?: unknown,
   ) {
-    super(OVSDB_ERROR_CODES.decode, `cannot decode ${table}.${column}: ${reason}`);
+    super('HVNET_OVSDB_DECODE', `cannot decode ${table}.${column}: ${reason}`);
   }
 }
 
@@ -214,78 +221,78 @@ export class OperationError extends OvsdbError {
 
 export class ConstraintViolationError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.constraintViolation, context);
+    super('HVNET_OVSDB_CONSTRAINT_VIOLATION', context);
   }
 }
 
 export class ReferentialIntegrityError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.referentialIntegrity, context);
+    super('HVNET_OVSDB_REFERENTIAL_INTEGRITY', context);
   }
 }
 
 export class ResourcesExhaustedError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.resourcesExhausted, context);
+    super('HVNET_OVSDB_RESOURCES_EXHAUSTED', context);
   }
 }
 
 export class OvsdbIoError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.ioError, context);
+    super('HVNET_OVSDB_IO_ERROR', context);
   }
 }
 
 export class DuplicateUuidNameError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.duplicateUuidName, context);
+    super('HVNET_OVSDB_DUPLICATE_UUID_NAME', context);
   }
 }
 
 export class DomainError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.domainError, context);
+    super('HVNET_OVSDB_DOMAIN_ERROR', context);
   }
 }
 
 /** RFC 7047 "range error" (named so it does not shadow the global RangeError). */
 export class OvsdbRangeError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.rangeError, context);
+    super('HVNET_OVSDB_RANGE_ERROR', context);
   }
 }
 
 /** A `wait` operation's condition did not hold before its timeout ("timed out"). */
 export class WaitTimedOutError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.timedOut, context);
+    super('HVNET_OVSDB_TIMED_OUT', context);
   }
 }
 
 export class NotSupportedError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.notSupported, context);
+    super('HVNET_OVSDB_NOT_SUPPORTED', context);
   }
 }
 
 /** An `abort` operation ran: the transaction was rolled back on purpose. */
 export class AbortedError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.aborted, context);
+    super('HVNET_OVSDB_ABORTED', context);
   }
 }
 
 /** An `assert` operation named a lock this client does not own. */
 export class NotOwnerError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.notOwner, context);
+    super('HVNET_OVSDB_NOT_OWNER', context);
   }
 }
 
 /** Any other error string (e.g. "syntax error", "unknown column" from a newer or older server). */
 export class OperationFailedError extends OperationError {
   constructor(context: OperationErrorContext) {
-    super(OVSDB_ERROR_CODES.operationFailed, context);
+    super('HVNET_OVSDB_OPERATION_FAILED', context);
   }
 }
 
@@ -309,7 +316,7 @@ export class OutcomeUnknownError extends OvsdbError {
       .filter((s) => s !== undefined)
       .join(' ');
     super(
-      OVSDB_ERROR_CODES.outcomeUnknown,
+      'HVNET_OVSDB_OUTCOME_UNKNOWN',
       `${where === '' ? 'request' : where}: connection lost before the reply; the outcome is unknown`,
       options,
     );
@@ -326,7 +333,7 @@ export class TransportError extends OvsdbError {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(OVSDB_ERROR_CODES.transport, `${remote}: ${message}`, options);
+    super('HVNET_OVSDB_TRANSPORT', `${remote}: ${message}`, options);
   }
 }
 
@@ -343,7 +350,7 @@ export class RpcError extends OvsdbError {
   ) {
     const { error, details } = describeRpcError(rpcError);
     super(
-      OVSDB_ERROR_CODES.rpc,
+      'HVNET_OVSDB_RPC_ERROR',
       `${method}${remote === undefined ? '' : ` on ${remote}`} failed: ${error ?? JSON.stringify(rpcError)}` +
         (details === undefined ? '' : `: ${details}`),
     );

@@ -200,7 +200,7 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     assert.equal(qbhJson.code, 1);
 
     const qbg = await cli.run(['nic', 'attach', guest.name, '--source', veth.a, '--mode', 'vepa', ...QBG_ARGS, '--mac', macQbg]);
-    assert.equal(qbg.code, 2, `${qbg.stdout}${qbg.stderr}`);
+    assert.equal(qbg.code, 1, `${qbg.stdout}${qbg.stderr}`);
     assert.match(qbg.stderr, /802\.1Qbg source .* refused \(veth\)/);
 
     assert.equal(await dumpxml(guest.name), liveBefore, 'live XML changed');
@@ -263,8 +263,12 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
 
     for (const mac of [a.mac, foreign, foreign.toUpperCase()]) {
       const dup = await cli.run(['nic', 'attach', stopped.name, '--source', veth.a, '--mac', mac, '--format', 'json']);
-      assert.equal(dup.code, 2, `${mac}: ${dup.stdout}${dup.stderr}`);
-      assert.match(dup.stderr, /already used by/);
+      assert.equal(dup.code, 1, `${mac}: ${dup.stdout}${dup.stderr}`);
+      assert.equal(dup.stdout, '');
+      const err = JSON.parse(dup.stderr) as { code: string; message: string; details: { reason?: string } };
+      assert.equal(err.code, 'HVNET_NIC_DUPLICATE_MAC');
+      assert.equal(err.details.reason, 'duplicate-mac');
+      assert.match(err.message, /already used by/);
     }
     const next = await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a, '--dry-run']);
     assert.notEqual(next.mac, a.mac);
@@ -285,7 +289,8 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     writeFileSync(file, `<interface type='direct'><mac address='${foreign}'/><source dev='${veth.a}' mode='bridge'/><model type='virtio'/></interface>\n`);
     await libvirt.virsh(['attach-device', guest.name, file, '--live']);
     const dup = await cli.run(['nic', 'attach', stopped.name, '--source', veth.a, '--mac', foreign, '--config', '--format', 'json']);
-    assert.equal(dup.code, 2, `${dup.stdout}${dup.stderr}`);
+    assert.equal(dup.code, 1, `${dup.stdout}${dup.stderr}`);
+    assert.equal((JSON.parse(dup.stderr) as { code: string }).code, 'HVNET_NIC_DUPLICATE_MAC');
     assert.match(dup.stderr, new RegExp(`already used by a NIC of domain ${guest.name}`));
     assert.equal(interfaceWithMac(await dumpxml(stopped.name, true), foreign), undefined);
     const d = await cli.json<Detach>(['nic', 'detach', guest.name, foreign]);

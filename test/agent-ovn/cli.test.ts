@@ -1,9 +1,9 @@
 // Peering through the real hvnet CLI and a real hvnetd on a standalone NB + SB + ovn-northd:
 // both sides → created (and the dataplane crosses), every --format, cross-project peers, a
 // target that does not exist answering exactly like one that has not declared its side, bad input
-// refused naming the field with the NB untouched, --dry-run, --wait, and drift repaired by the
-// daemon with the repair in `hvnet status`. The documents are Incus's: `peer show --format yaml`
-// equals a fixture written from Incus's api.NetworkPeer, and `peer edit` reads such a document.
+// refused (exit 1) naming the field with the NB untouched, --dry-run, --wait, and drift repaired by
+// the daemon with the repair in `hvnet status`. The documents are Incus's: `peer show --format
+// yaml` equals a fixture written from Incus's api.NetworkPeer, and `peer edit` reads such a document.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -181,7 +181,7 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     assert.equal(runs[0]?.stderr, runs[1]?.stderr);
   });
 
-  it('self-peering and bad input are refused with exit 2, naming the field, and leave the NB as it was', async () => {
+  it('self-peering and bad input are refused with exit 1 (a value, not the command line), naming the field, and leave the NB as it was', async () => {
     const before = await nbDump(ovn);
     const shown = await ok(['network', 'peer', 'show', 'A', 'to-b', '--format', 'yaml']);
     const cases: [string[], RegExp, string?][] = [
@@ -221,7 +221,7 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     ];
     for (const [args, re, input] of cases) {
       const r = await hv(sock, args, input === undefined ? {} : { input });
-      assert.equal(r.code, 2, `hvnet ${args.join(' ')}: exit ${r.code}, ${r.stderr}`);
+      assert.equal(r.code, 1, `hvnet ${args.join(' ')}: exit ${r.code}, ${r.stderr}`);
       assert.match(r.stderr, re, `hvnet ${args.join(' ')}`);
       assert.equal(r.stdout, '');
     }

@@ -4,7 +4,7 @@ import {
   FramingError,
   InvalidRemoteError,
   MessageTooLargeError,
-  OVSDB_ERROR_CODES,
+  OVSDB_ERRORS,
   OperationError,
   OutcomeUnknownError,
   OvsdbError,
@@ -17,10 +17,8 @@ import {
 } from '../../lib/ovsdb/errors.js';
 
 describe('errors: one base class, stable codes, context on every error', () => {
-  it('every code is unique and prefixed HVNET_OVSDB_', () => {
-    const codes = Object.values(OVSDB_ERROR_CODES);
-    assert.equal(new Set(codes).size, codes.length);
-    for (const code of codes) assert.match(code, /^HVNET_OVSDB_[A-Z_]+$/);
+  it('every code is prefixed HVNET_OVSDB_ (a table key, so unique)', () => {
+    for (const code of Object.keys(OVSDB_ERRORS)) assert.match(code, /^HVNET_OVSDB_[A-Z_]+$/);
   });
 
   it('every error is an OvsdbError and an Error, named for its class', () => {
@@ -40,7 +38,8 @@ describe('errors: one base class, stable codes, context on every error', () => {
     for (const e of errors) {
       assert.ok(e instanceof OvsdbError && e instanceof Error);
       assert.equal(e.name, e.constructor.name);
-      assert.ok(Object.values(OVSDB_ERROR_CODES).includes(e.code));
+      assert.ok(Object.hasOwn(OVSDB_ERRORS, e.code));
+      assert.equal(e.errorClass, OVSDB_ERRORS[e.code]);
     }
     assert.ok(errors[7] instanceof OperationError);
   });

@@ -73,7 +73,7 @@ export function parseKeyValues(items: readonly unknown[]): Record<string, string
   for (const item of items) {
     const text = String(item);
     const eq = text.indexOf('=');
-    if (eq <= 0) throw new HvnetError('HVNET_USAGE', `config ${JSON.stringify(text)}: expected KEY=VALUE (e.g. user.owner=alice)`, { field: 'config', value: text });
+    if (eq <= 0) throw new HvnetError('HVNET_INVALID_ARGUMENT', `config ${JSON.stringify(text)}: expected KEY=VALUE (e.g. user.owner=alice)`, { field: 'config', value: text });
     out[text.slice(0, eq)] = text.slice(eq + 1);
   }
   return out;

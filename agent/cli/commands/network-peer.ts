@@ -110,7 +110,7 @@ async function editedText(current: PeeringInfoResult): Promise<string | undefine
     writeFileSync(file, original, { mode: 0o600 });
     const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
     const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
-    if (r.status !== 0) throw new HvnetError('HVNET_USAGE', `the editor (${editor}) failed; nothing was changed`);
+    if (r.status !== 0) throw new HvnetError('HVNET_EDITOR_FAILED', `the editor (${editor}) failed; nothing was changed`);
     const edited = readFileSync(file, 'utf8');
     return edited === original ? undefined : edited;
   } finally {
@@ -136,10 +136,10 @@ const editCommand: CliCommand = {
     try {
       doc = parseYaml(text);
     } catch (e) {
-      throw new HvnetError('HVNET_USAGE', `the edited peering is not valid YAML: ${(e as Error).message}`, { field: '(document)' });
+      throw new HvnetError('HVNET_INVALID_ARGUMENT', `the edited peering is not valid YAML: ${(e as Error).message}`, { field: '(document)' });
     }
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-      throw new HvnetError('HVNET_USAGE', 'the edited peering must be a YAML mapping of its fields (as `peer show --format yaml` prints it)', { field: '(document)' });
+      throw new HvnetError('HVNET_INVALID_ARGUMENT', 'the edited peering must be a YAML mapping of its fields (as `peer show --format yaml` prints it)', { field: '(document)' });
     }
     // Derived fields sent back as shown are not an edit (the status may have moved meanwhile).
     const fields = { ...(doc as Record<string, unknown>) };

@@ -17,7 +17,7 @@ const VP_KEYS: Record<VirtualPortParams['type'], readonly string[]> = {
 export function parseVirtualPort(words: readonly string[]): VirtualPortParams {
   const usage = (why: string): HvnetError =>
     new HvnetError(
-      'HVNET_USAGE',
+      'HVNET_INVALID_ARGUMENT',
       `--virtualport ${words.join(' ')}: ${why} (expected '802.1Qbg managerid=N typeid=N typeidversion=N [instanceid=UUID]' or '802.1Qbh profileid=NAME')`,
     );
   const [type, ...pairs] = words;
@@ -129,7 +129,7 @@ const detachCommand: CliCommand = {
   async run(args, ctx) {
     const params: { domain: string; nic: string; timeoutMs?: number } = { domain: String(args.domain), nic: String(args.nic) };
     if (typeof args.timeout === 'number') {
-      if (!(args.timeout >= 0.1 && args.timeout <= 120)) throw new HvnetError('HVNET_USAGE', `--timeout ${args.timeout}: allowed 0.1 to 120 seconds`);
+      if (!(args.timeout >= 0.1 && args.timeout <= 120)) throw new HvnetError('HVNET_INVALID_ARGUMENT', `--timeout ${args.timeout}: allowed 0.1 to 120 seconds`);
       params.timeoutMs = Math.round(args.timeout * 1_000);
     }
     const r = await ctx.client().call(nicDetachMethod, params);

@@ -1,10 +1,10 @@
-// The one place where lib/ovn's typed errors become the daemon's: the same code (listed in
-// agent/api/errors.ts with its JSON-RPC number and CLI exit code), the same message, and the
+// The one place where lib/ovn's typed errors become the daemon's: the same code and class (from
+// lib/ovn's OVN_ERRORS, mapped in agent/api/errors.ts), the same message, and the
 // error's context (project, network, peering, the refused `field`, its `value`, what is `allowed`)
 // as `details`, so a script reads the field without parsing the message.
 import { OvnError } from '../../../../lib/ovn/errors.js';
 import { OvnConflictError, OvnOutcomeUnknownError, SchemaMissingError, SelfPeeringError } from '../../../../lib/ovn/errors.js';
-import { HvnetError, asHvnetError, isHvnetErrorCode } from '../../../api/errors.js';
+import { HvnetError, asHvnetError } from '../../../api/errors.js';
 
 export function fromOvnError(e: unknown): HvnetError {
   if (e instanceof HvnetError) return e;
@@ -13,8 +13,7 @@ export function fromOvnError(e: unknown): HvnetError {
   if (e instanceof OvnConflictError || e instanceof OvnOutcomeUnknownError) details.attempts = e.attempts;
   if (e instanceof SchemaMissingError) Object.assign(details, { table: e.table, column: e.column, serverVersion: e.serverVersion });
   if (e instanceof SelfPeeringError) details.field = 'target';
-  const code = isHvnetErrorCode(e.code) ? e.code : 'HVNET_INTERNAL';
   // The field first, so the CLI's one line says which argument to fix.
   const field = typeof details.field === 'string' ? details.field : undefined;
-  return new HvnetError(code, field === undefined || e instanceof SchemaMissingError ? e.message : `${field}: ${e.message}`, details, { cause: e });
+  return new HvnetError(e.code, field === undefined || e instanceof SchemaMissingError ? e.message : `${field}: ${e.message}`, details, { cause: e });
 }

@@ -1,39 +1,21 @@
-// The NIC feature's failures as HvnetErrors: an existing hvnet code (so the CLI's exit codes and
-// the JSON-RPC numbers stay those of agent/api/errors.ts) plus a stable `details.reason`
-// (agent/api/nics.ts lists them). Errors of lib/domxml, lib/macpool and lib/libvirt are mapped
-// here and nowhere else.
-import { HvnetError } from '../../../api/errors.js';
-import type { HvnetErrorCode } from '../../../api/errors.js';
-import type { NicErrorReason } from '../../../api/nics.js';
+// The NIC feature's failures as HvnetErrors: one code per reason (agent/api/nic-errors.ts, with
+// its class) plus `details.reason`. Errors of lib/domxml, lib/macpool and lib/libvirt are mapped
+// here and nowhere else: onto the NIC reason a caller acts on where there is one, and otherwise
+// with the library's own code and class.
+import { HvnetError, asHvnetError } from '../../../api/errors.js';
+import { NIC_REASONS } from '../../../api/nic-errors.js';
+import type { NicErrorReason } from '../../../api/nic-errors.js';
 import { DomXmlError, InvalidFieldError, UnsupportedCombinationError, SourceInUseError, DuplicateIdentityError, QbgSourceRefusedError } from '../../../../lib/domxml/errors.js';
-import { MacPoolError, DuplicateMacError, PoolExhaustedError } from '../../../../lib/macpool/errors.js';
+import { MacPoolError, DuplicateMacError, InvalidMacError, PoolExhaustedError } from '../../../../lib/macpool/errors.js';
 import {
   DeviceNotReleasedError,
   DeviceRemovalFailedError,
   LibvirtCallError,
+  LibvirtClosedError,
+  LibvirtDisconnectedError,
   LibvirtError,
   LibvirtTimeoutError,
 } from '../../../../lib/libvirt/errors.js';
-
-const CODE_OF: Record<NicErrorReason, HvnetErrorCode> = {
-  'invalid-field': 'HVNET_INVALID_PARAMS',
-  'unsupported-combination': 'HVNET_INVALID_PARAMS',
-  'source-missing': 'HVNET_INVALID_PARAMS',
-  'qbg-source-refused': 'HVNET_INVALID_PARAMS',
-  'duplicate-mac': 'HVNET_INVALID_PARAMS',
-  'duplicate-alias': 'HVNET_INVALID_PARAMS',
-  'source-in-use': 'HVNET_INVALID_PARAMS',
-  'domain-not-running': 'HVNET_INVALID_PARAMS',
-  'domain-not-persistent': 'HVNET_INVALID_PARAMS',
-  'mac-pool-exhausted': 'HVNET_INVALID_PARAMS',
-  'domain-not-found': 'HVNET_NOT_FOUND',
-  'nic-not-found': 'HVNET_NOT_FOUND',
-  'device-not-released': 'HVNET_TIMEOUT',
-  'libvirt-timeout': 'HVNET_TIMEOUT',
-  'libvirt-refused': 'HVNET_INTERNAL',
-  'libvirt-unavailable': 'HVNET_INTERNAL',
-  'rollback-failed': 'HVNET_INTERNAL',
-};
 
 export class NicError extends HvnetError {
   constructor(
@@ -42,7 +24,7 @@ export class NicError extends HvnetError {
     details: Record<string, unknown> = {},
     options?: ErrorOptions,
   ) {
-    super(CODE_OF[reason], message, { reason, ...details }, options);
+    super(NIC_REASONS[reason], message, { reason, ...details }, options);
   }
 }
 
@@ -73,12 +55,13 @@ export function toNicError(e: unknown, what: string): HvnetError {
       return new NicError(e.field === 'mac' ? 'duplicate-mac' : 'duplicate-alias', e.message, { [e.field]: e.value }, { cause: e });
     }
     if (e instanceof QbgSourceRefusedError) return new NicError('qbg-source-refused', e.message, { source: e.device, problem: e.reason }, { cause: e });
-    return new NicError('invalid-field', e.message, {}, { cause: e });
+    return libraryError(e, what);
   }
   if (e instanceof MacPoolError) {
     if (e instanceof DuplicateMacError) return new NicError('duplicate-mac', e.message, { mac: e.mac, heldBy: e.heldBy }, { cause: e });
     if (e instanceof PoolExhaustedError) return new NicError('mac-pool-exhausted', e.message, { range: e.range }, { cause: e });
-    return new NicError('invalid-field', e.message, {}, { cause: e });
+    if (e instanceof InvalidMacError) return new NicError('invalid-field', e.message, { field: e.field }, { cause: e });
+    return libraryError(e, what);
   }
   if (e instanceof LibvirtError) {
     if (e instanceof DeviceNotReleasedError) {
@@ -93,7 +76,16 @@ export function toNicError(e: unknown, what: string): HvnetError {
       const hint = hintFor(e.virMessage);
       return new NicError('libvirt-refused', `${what}: libvirt refused: ${e.virMessage} (hint: ${hint})`, { libvirt: { code: e.virCode, domain: e.virDomain, message: e.virMessage, fn: e.fn }, hint }, { cause: e });
     }
-    return new NicError('libvirt-unavailable', `${what}: ${e.message}`, { libvirtCode: e.code }, { cause: e });
+    if (e instanceof LibvirtDisconnectedError || e instanceof LibvirtClosedError) {
+      return new NicError('libvirt-unavailable', `${what}: ${e.message}`, { libvirtCode: e.code }, { cause: e });
+    }
+    return libraryError(e, what);
   }
-  return new HvnetError('HVNET_INTERNAL', `${what}: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+  return libraryError(e, what);
+}
+
+/** No NIC reason fits: the library's own code and class, said about the operation. */
+function libraryError(e: unknown, what: string): HvnetError {
+  const err = asHvnetError(e);
+  return new HvnetError(err.code, `${what}: ${err.message}`, err.details, { cause: e });
 }
