@@ -145,7 +145,7 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     assert.deepEqual(viaApi, incus);
     const before = await nbDump(ovn);
     const refused = await hv(sock, ['network', 'peer', 'edit', 'A', 'to-b'], { input: toYaml({ ...incus, description: 'x', target_project: 'default' }) });
-    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(refused.code, 1, refused.stderr); // a value refused, not a command-line error
     assert.match(refused.stderr, /target_project: field "target_project" of a peering cannot be changed/);
     await assert.rejects(d.client.raw('network.peer.update', { network: 'A', name: 'to-b', fields: { ...incus, status: 'Pending' } }), (e: Error & { code?: string; details?: Record<string, unknown> }) => {
       assert.equal(e.code, 'HVNET_OVN_READ_ONLY_FIELD');

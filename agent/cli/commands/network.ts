@@ -15,7 +15,7 @@ function createConfig(args: Record<string, unknown>): Record<string, string> {
     const v = args[option];
     if (typeof v !== 'string') continue;
     if (config[key] !== undefined && config[key] !== v) {
-      throw new HvnetError('HVNET_USAGE', `--${option} ${JSON.stringify(v)} and ${key}=${config[key]} disagree: give one`, { field: `config.${key}`, value: v });
+      throw new HvnetError('HVNET_INVALID_ARGUMENT', `--${option} ${JSON.stringify(v)} and ${key}=${config[key]} disagree: give one`, { field: `config.${key}`, value: v });
     }
     config[key] = v;
   }
