@@ -45,7 +45,7 @@ const window = option('window', 16, 4);
 const shellRuns = option('shell', 30, 3);
 const HVNETD = join(repo, 'dist/agent/bin/hvnetd.js');
 // The CLI as installed: the package's bundled `hvnet` bin.
-const HVNET = join(repo, 'dist/agent/hvnet-cli.js');
+const HVNET = join(repo, 'dist/agent/hvnet-cli.cjs');
 
 interface Result {
   tool: string;

@@ -17,8 +17,8 @@ const dist = join(root, 'dist');
 const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
 const sourceDirs = tsconfig.include.map((/** @type {string} */ g) => g.split('/')[0]);
 const buildInfo = join(root, tsconfig.compilerOptions.tsBuildInfoFile);
-// Files in dist/ that tsc does not emit from a .ts: the bundled CLI.
-const notCompiled = new Set([join(dist, 'agent', 'hvnet-cli.js')]);
+// Files in dist/ that tsc does not emit from a .ts: the bundled CLI, its launcher and code cache.
+const notCompiled = new Set(['hvnet-cli.cjs', 'hvnet-cli.bundle.cjs', 'hvnet-cli.bundle.cjs.cache'].map((f) => join(dist, 'agent', f)));
 
 /** @param {string} dir @returns {string[]} */
 function walk(dir) {
