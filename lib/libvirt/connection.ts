@@ -335,7 +335,8 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       connect: () => this.connectNow(),
       failed: (e) => this.emit('reconnectFailed', e),
     });
-    if (attempts === undefined) return;
+    // Checked again here: close() may have run between the last attempt and this continuation.
+    if (attempts === undefined || this.currentState() !== 'disconnected') return;
     this.connState = 'connected';
     this.waiters.wakeAll();
     this.emit('reconnected', { attempts, downMs: performance.now() - this.downSince });
