@@ -23,7 +23,7 @@ const OPENVSWITCH_FIELDS = ['type', 'interfaceid'] as const;
 /** QEMU only takes `<host csum>` on virtio-net; libvirt drops it silently for other models. */
 export const HOST_CSUM_MODELS: readonly NicModel[] = NIC_MODELS.filter((m) => m.startsWith('virtio'));
 
-/** libvirt blanks a target named like its own taps and picks another (formatdomain: "target"). */
+/** A name libvirt would keep: it replaces one that looks like its own taps (limits.ts). */
 export function validateTargetDev(value: unknown, field = 'targetDev'): string {
   const name = validateSourceDevice(value, field);
   if (GENERATED_TAP_PREFIXES.some((p) => name.startsWith(p))) throw new InvalidFieldError(field, value, TARGET_DEV_RULE);
