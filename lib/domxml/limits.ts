@@ -9,6 +9,13 @@
 export const IFNAME_PATTERN = /^[A-Za-z0-9_.-]{1,15}$/;
 export const IFNAME_RULE = "1-15 characters of [A-Za-z0-9_.-], not '.' or '..'";
 
+/**
+ * libvirt names the taps it makes `vnetN` (and macvtaps `macvtapN`, `macvlanN`), and blanks a
+ * requested target with one of these prefixes to pick its own, so such a name would not stick.
+ */
+export const GENERATED_TAP_PREFIXES = ['vnet', 'macvtap', 'macvlan'] as const;
+export const TARGET_DEV_RULE = `${IFNAME_RULE}, not starting with ${GENERATED_TAP_PREFIXES.join(', ')}`;
+
 /** Unicast (I/G bit clear), not all-zero; two hex digits per octet as libvirt's RNG wants. */
 export const MAC_PATTERN = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/;
 export const MAC_RULE = 'six colon-separated hex octets, unicast, not 00:00:00:00:00:00';

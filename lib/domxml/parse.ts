@@ -9,7 +9,7 @@ import type { DomainInterface, DomainVirtualPort, InterfaceSpec, PciAddress, Vir
 import { attribute, children, firstChild, parseXml, rootElement } from './xmltree.js';
 
 /** libvirt writes integers in decimal, but its RNG also takes `0x` hex (managerid='0x0b', bus='0x01'). */
-function parseInteger(text: string | undefined, where: string): number | undefined {
+export function parseInteger(text: string | undefined, where: string): number | undefined {
   if (text === undefined) return undefined;
   const value = /^0x[0-9a-fA-F]+$/.test(text) ? parseInt(text.slice(2), 16) : /^[0-9]+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(value)) throw new MalformedXmlError(where, `not an integer: ${JSON.stringify(text)}`);
@@ -41,13 +41,14 @@ function parseVirtualPort(node: unknown, where: string): DomainVirtualPort {
   return { type: 'other', declaredType: type };
 }
 
-function parsePciAddress(node: unknown, where: string): PciAddress | undefined {
+export function parsePciAddress(node: unknown, where: string): PciAddress | undefined {
   if (attribute(node, 'type') !== 'pci') return undefined;
   const part = (name: string): number => parseInteger(attribute(node, name), `${where}@${name}`) ?? 0;
   return { domain: part('domain'), bus: part('bus'), slot: part('slot'), function: part('function') };
 }
 
-function parseDirect(node: unknown, where: string): DomainInterface {
+/** One direct `<interface>` element; `where` locates it in messages. */
+export function parseDirectInterface(node: unknown, where: string): DomainInterface {
   const sourceNode = firstChild(node, 'source');
   const source = attribute(sourceNode, 'dev');
   if (source === undefined || source === '') throw new MalformedXmlError(`${where}/source`, 'a direct interface without source dev');
@@ -73,7 +74,8 @@ function parseDirect(node: unknown, where: string): DomainInterface {
   return iface;
 }
 
-function domainInterfaces(domainXml: string): unknown[] {
+/** Every `<interface>` element of the domain, whatever its type. */
+export function interfaceNodes(domainXml: string): unknown[] {
   const domain = rootElement(parseXml(domainXml, 'domain'), 'domain', 'domain');
   // A domain without devices is legal XML (and has no NICs).
   return children(firstChild(domain, 'devices'), 'interface');
@@ -82,8 +84,8 @@ function domainInterfaces(domainXml: string): unknown[] {
 /** The direct (macvtap) NICs of a domain, in document order. */
 export function parseDomainInterfaces(domainXml: string): DomainInterface[] {
   const result: DomainInterface[] = [];
-  domainInterfaces(domainXml).forEach((node, i) => {
-    if (attribute(node, 'type') === 'direct') result.push(parseDirect(node, `domain/devices/interface[${i + 1}]`));
+  interfaceNodes(domainXml).forEach((node, i) => {
+    if (attribute(node, 'type') === 'direct') result.push(parseDirectInterface(node, `domain/devices/interface[${i + 1}]`));
   });
   return result;
 }
@@ -93,7 +95,7 @@ export function parseInterfaceXml(xml: string): DomainInterface {
   const node = rootElement(parseXml(xml, 'interface'), 'interface', 'interface');
   const type = attribute(node, 'type');
   if (type !== 'direct') throw new MalformedXmlError('interface@type', `expected a direct interface, found ${JSON.stringify(type)}`);
-  return parseDirect(node, 'interface');
+  return parseDirectInterface(node, 'interface');
 }
 
 export interface InterfaceIdentity {
@@ -104,7 +106,7 @@ export interface InterfaceIdentity {
 
 /** MAC and alias of every NIC of the domain, whatever its type: what a new NIC must not repeat. */
 export function listInterfaceIdentities(domainXml: string): InterfaceIdentity[] {
-  return domainInterfaces(domainXml).map((node) => {
+  return interfaceNodes(domainXml).map((node) => {
     const identity: InterfaceIdentity = { type: attribute(node, 'type') };
     const mac = attribute(firstChild(node, 'mac'), 'address');
     if (mac !== undefined) identity.mac = mac.toLowerCase();

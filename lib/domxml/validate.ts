@@ -55,16 +55,16 @@ export interface ValidateOptions {
   randomUUID?: () => string;
 }
 
-type Fields = Readonly<Record<string, unknown>>;
+export type Fields = Readonly<Record<string, unknown>>;
 
-function isPlainObject(value: unknown): value is Fields {
+export function isPlainObject(value: unknown): value is Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
 /** A misspelt optional field would otherwise be ignored and its default used silently. */
-function refuseUnknownFields(obj: Fields, known: readonly string[], path: string): void {
+export function refuseUnknownFields(obj: Fields, known: readonly string[], path: string): void {
   for (const key of Object.keys(obj)) {
     if (!known.includes(key)) {
       throw new InvalidFieldError(path ? `${path}.${key}` : key, obj[key], `only the fields ${known.join(', ')}`, known);
@@ -72,13 +72,13 @@ function refuseUnknownFields(obj: Fields, known: readonly string[], path: string
   }
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
   const found = allowed.find((a) => a === value);
   if (found === undefined) throw new InvalidFieldError(field, value, `one of ${allowed.join(', ')}`, allowed);
   return found;
 }
 
-function integerIn(value: unknown, min: number, max: number, field: string): number {
+export function integerIn(value: unknown, min: number, max: number, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new InvalidFieldError(field, value, `an integer ${min}..${max}`);
   }

@@ -7,19 +7,19 @@ import type { InterfaceSpec, MacvtapMode, NormalizedInterfaceSpec, NormalizedVir
 /** The UUID tests inject as the generator's output, so normalized specs are predictable. */
 export const FIXED_UUID = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0';
 
-const ifname = fc.stringMatching(/^[A-Za-z0-9_.-]{1,15}$/).filter((s) => s !== '.' && s !== '..');
+export const ifname = fc.stringMatching(/^[A-Za-z0-9_.-]{1,15}$/).filter((s) => s !== '.' && s !== '..');
 
 const randomCase = (s: string): fc.Arbitrary<string> =>
   fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((ups) => [...s].map((c, i) => (ups[i] ? c.toUpperCase() : c)).join(''));
 
-const mac = fc
+export const mac = fc
   .tuple(fc.integer({ min: 0, max: 127 }).map((n) => n * 2), fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 5, maxLength: 5 }))
   .filter(([first, rest]) => first !== 0 || rest.some((b) => b !== 0))
   .map(([first, rest]) => [first, ...rest].map((b) => b.toString(16).padStart(2, '0')).join(':'))
   .chain(randomCase);
 
 /** A UUID as a client may spell it: any case, dashed or not. */
-const uuidSpelling = fc.tuple(fc.uuid(), fc.boolean()).chain(([u, dashed]) => randomCase(dashed ? u : u.replaceAll('-', '')));
+export const uuidSpelling = fc.tuple(fc.uuid(), fc.boolean()).chain(([u, dashed]) => randomCase(dashed ? u : u.replaceAll('-', '')));
 
 const qbg = fc.record(
   {

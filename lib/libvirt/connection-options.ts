@@ -1,0 +1,34 @@
+// What a caller can tune on a connection: deadlines, reconnection, keepalive.
+
+export interface ReconnectOptions {
+  /** Default true. False: a lost connection stays lost (calls fail with LibvirtDisconnectedError). */
+  enabled?: boolean;
+  /** First delay after the loss, ms. Default 100. */
+  initialDelayMs?: number;
+  /** Upper bound of the delay, ms. Default 5000. */
+  maxDelayMs?: number;
+  /** Delay multiplier per failed attempt. Default 2. */
+  factor?: number;
+  /** How long a call made while disconnected waits for the reconnection, ms. Default 10000; 0 = fail fast. */
+  waitMs?: number;
+}
+
+export interface OpenOptions {
+  /** Default deadline of every call, ms. Default 30000. */
+  callTimeoutMs?: number;
+  /** Deadline of virConnectOpen (first open and each reconnection attempt), ms. Default 30000. */
+  openTimeoutMs?: number;
+  reconnect?: ReconnectOptions;
+  /** virConnectSetKeepAlive after each open; default: libvirt's client defaults. */
+  keepAlive?: { intervalS: number; count: number };
+  /**
+   * Period of the safety timer in libvirt's event loop, ms (default 250): the longest a callback
+   * that libvirt fires on the request worker's thread waits for the event worker (event-worker.ts).
+   */
+  eventLoopTickMs?: number;
+}
+
+export interface CallOptions {
+  /** Deadline of this call, ms (default: the connection's callTimeoutMs). */
+  timeoutMs?: number;
+}

@@ -1,0 +1,160 @@
+// Calls from the main thread to the request worker: one message per call, a reply matched by id,
+// a deadline per call, and libvirt's failures turned into typed errors.
+//
+// Deadlines: every call has one, counted from the moment it is made (queueing included). When it
+// passes the call rejects with LibvirtTimeoutError. If libvirt was executing the call
+// (`inFlight`), the request worker is still blocked in it and every later call queues behind it:
+// treat libvirtd as wedged (docs/libvirt.md#the-qbg-hang: SIGKILL it, remove the orphan macvtap,
+// restart it). Killing libvirtd makes the blocked call return, and the binding reconnects.
+import type { MessagePort } from 'node:worker_threads';
+import {
+  LibvirtCallError,
+  LibvirtDisconnectedError,
+  LibvirtTimeoutError,
+  LibvirtWorkerError,
+} from './errors.js';
+import type { LibvirtError } from './errors.js';
+import { CTRL_CURRENT, CTRL_REQ_SEQ } from './protocol.js';
+import type { DomainRef, Ops, OpName, WorkerFailure, WorkerReply, WorkerRequest } from './protocol.js';
+
+/** Names of the libvirt functions behind each operation, for errors. */
+export const FN: Record<OpName, string> = {
+  connect: 'virConnectOpen',
+  disconnect: 'virConnectClose',
+  wakeEventLoop: 'virEventAddTimeout',
+  getLibVersion: 'virConnectGetLibVersion',
+  getVersion: 'virConnectGetVersion',
+  isAlive: 'virConnectIsAlive',
+  lookupByName: 'virDomainLookupByName',
+  lookupByUUID: 'virDomainLookupByUUIDString',
+  listAll: 'virConnectListAllDomains',
+  define: 'virDomainDefineXML',
+  undefine: 'virDomainUndefineFlags',
+  create: 'virDomainCreate',
+  destroy: 'virDomainDestroy',
+  suspend: 'virDomainSuspend',
+  resume: 'virDomainResume',
+  getState: 'virDomainGetState',
+  getXMLDesc: 'virDomainGetXMLDesc',
+  attachDevice: 'virDomainAttachDeviceFlags',
+  detachDevice: 'virDomainDetachDeviceFlags',
+  updateDevice: 'virDomainUpdateDeviceFlags',
+};
+
+export interface DispatchHooks {
+  /** A call's deadline passed (after the call was rejected). */
+  timedOut(err: LibvirtTimeoutError): void;
+  /** A sent call failed because the connection broke (before the call is rejected). */
+  lost(detail: string): void;
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  fn: string;
+  dom: DomainRef | undefined;
+  timer: NodeJS.Timeout;
+}
+
+export class RequestDispatcher {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly ctrl: Int32Array;
+
+  constructor(
+    private readonly port: MessagePort,
+    ctrl: SharedArrayBuffer,
+    private readonly hooks: DispatchHooks,
+  ) {
+    this.ctrl = new Int32Array(ctrl);
+    port.on('message', (m: WorkerReply) => this.onReply(m));
+  }
+
+  /** Posts the call and wakes the worker; `errDom` names the domain in errors when `dom` is not sent. */
+  send<K extends OpName>(op: K, args: Ops[K]['args'], dom: DomainRef | undefined, timeoutMs: number, errDom?: DomainRef): Promise<Ops[K]['result']> {
+    const id = this.nextId++;
+    const fn = FN[op];
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        const inFlight = Atomics.load(this.ctrl, CTRL_CURRENT) === id;
+        const err = new LibvirtTimeoutError(fn, timeoutMs, inFlight, dom ?? errDom);
+        reject(err);
+        this.hooks.timedOut(err);
+      }, Math.max(0, timeoutMs));
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, fn, dom: dom ?? errDom, timer });
+      const req: WorkerRequest = { id, op, args, deadline: Date.now() + timeoutMs };
+      if (dom !== undefined) req.dom = { name: dom.name, uuid: dom.uuid };
+      this.port.postMessage(req);
+      this.bump();
+    });
+  }
+
+  /** Rejects every call still waiting for its reply. */
+  rejectAll(errorFor: (fn: string) => unknown): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(errorFor(p.fn));
+    }
+  }
+
+  /** Asks the request worker to exit once the calls queued before this are done. */
+  shutdown(): void {
+    this.port.postMessage({ shutdown: true });
+    this.bump();
+  }
+
+  close(): void {
+    this.port.close();
+  }
+
+  private bump(): void {
+    Atomics.add(this.ctrl, CTRL_REQ_SEQ, 1);
+    Atomics.notify(this.ctrl, CTRL_REQ_SEQ);
+  }
+
+  private onReply(m: WorkerReply): void {
+    const p = this.pending.get(m.id);
+    if (p === undefined) return; // timed out already
+    this.pending.delete(m.id);
+    clearTimeout(p.timer);
+    if (m.ok) {
+      p.resolve(m.value);
+      return;
+    }
+    p.reject(this.toError(p.fn, p.dom, m.error));
+  }
+
+  private toError(fn: string, dom: DomainRef | undefined, f: WorkerFailure): LibvirtError {
+    const ctx = dom === undefined ? undefined : { name: dom.name || undefined, uuid: dom.uuid || undefined };
+    switch (f.kind) {
+      case 'call': {
+        const err = new LibvirtCallError(
+          f.fn,
+          {
+            virCode: f.virCode,
+            virDomain: f.virDomain,
+            virMessage: f.message,
+            level: f.level,
+            str1: f.str1,
+            str2: f.str2,
+            str3: f.str3,
+            int1: f.int1,
+            int2: f.int2,
+          },
+          ctx,
+        );
+        if (!f.disconnected || f.fn === 'virConnectOpen') return err;
+        this.hooks.lost(`${f.fn}: ${f.message}`);
+        return new LibvirtDisconnectedError(f.fn, true, f.message, { domain: ctx, cause: err });
+      }
+      case 'notConnected':
+        return new LibvirtDisconnectedError(fn, false, 'no connection', { domain: ctx });
+      case 'expired':
+        return new LibvirtTimeoutError(fn, 0, false, ctx);
+      case 'internal':
+        return new LibvirtWorkerError(`${fn}: ${f.message}`);
+    }
+  }
+}
