@@ -5,7 +5,7 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { VERSION } from '../version.js';
 import { EXIT, HvnetError, asHvnetError } from '../api/errors.js';
-import { PROJECT_PATTERN } from '../api/methods.js';
+import { NAME_RULE, nameProblem } from '../../lib/ovn/names.js';
 import { DaemonClient, DEFAULT_SOCKET } from './client.js';
 import { FORMATS, render } from './render.js';
 import { errorText, formatInArgv } from './error-output.js';
@@ -139,8 +139,9 @@ class UsageFailure extends Error {}
 function contextFrom(args: CliArgs, env: NodeJS.ProcessEnv): CliContext {
   const socket = typeof args.socket === 'string' ? args.socket : (env.HVNET_SOCKET ?? DEFAULT_SOCKET);
   const project = typeof args.project === 'string' ? args.project : undefined;
-  if (project !== undefined && !new RegExp(PROJECT_PATTERN).test(project)) {
-    throw new HvnetError('HVNET_INVALID_ARGUMENT', `--project ${JSON.stringify(project)}: expected lowercase letters, digits, - and _`, { field: 'project', value: project });
+  const why = project === undefined ? undefined : nameProblem(project);
+  if (why !== undefined) {
+    throw new HvnetError('HVNET_INVALID_ARGUMENT', `--project ${JSON.stringify(project)}: the project name ${why} (allowed: ${NAME_RULE})`, { field: 'project', value: project, allowed: NAME_RULE });
   }
   const format = (FORMATS as readonly string[]).includes(String(args.format)) ? (args.format as Format) : 'table';
   return {

@@ -6,6 +6,7 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import type { MethodSpec } from '../api/methods.js';
 import { DEFAULT_PROJECT } from '../api/methods.js';
 import { HvnetError, InvalidParamsError, MethodNotFoundError, asHvnetError } from '../api/errors.js';
+import { NAME_RULE, nameProblem } from '../../lib/ovn/names.js';
 
 export interface RequestContext {
   /** The project of the call (`default` when the caller named none). */
@@ -53,6 +54,12 @@ export class MethodRegistry {
       throw new InvalidParamsError(method, problems);
     }
     const project = (params as { project?: string }).project ?? DEFAULT_PROJECT;
+    // The one project-name rule (lib/ovn/names.ts), for every method: a name `project create`
+    // accepts is one that every `--project` reaches, and a bad one is refused the same way.
+    const why = nameProblem(project);
+    if (why !== undefined) {
+      throw new HvnetError('HVNET_OVN_INVALID_NAME', `project: project name ${JSON.stringify(project)} ${why} (allowed: ${NAME_RULE})`, { field: 'project', value: project, allowed: NAME_RULE });
+    }
     try {
       return await entry.handler(params, { project, connection });
     } catch (e) {

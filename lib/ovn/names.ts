@@ -11,7 +11,7 @@
 import { InvalidConfigError, InvalidInputError, InvalidNameError, InvalidTargetError } from './errors.js';
 import type { OvnErrorContext } from './errors.js';
 
-export const NAME_RULE = '1-63 ASCII letters, digits and hyphens, not starting or ending with a hyphen';
+export const NAME_RULE = '1-63 ASCII letters, digits and hyphens, not starting or ending with a hyphen; case counts';
 const NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 export const DEFAULT_PROJECT = 'default';
@@ -22,19 +22,25 @@ export function isValidName(value: unknown): value is string {
   return typeof value === 'string' && NAME_RE.test(value);
 }
 
-/** Throws InvalidNameError naming the field and the allowed form. */
+/**
+ * Why `value` is not a name, in words an operator can act on (its length, the character that
+ * is not allowed); undefined when it is one. Case counts, as in Incus: `Web` and `web` are two
+ * names, and whatever case a name was created with is the case that reaches it.
+ */
+export function nameProblem(value: unknown): string | undefined {
+  if (isValidName(value)) return undefined;
+  if (typeof value !== 'string') return `must be a string, got ${value === undefined ? 'nothing' : typeof value}`;
+  if (value.length === 0) return 'is empty';
+  if (value.length > 63) return `is ${value.length} characters long (at most 63)`;
+  if (value.startsWith('-') || value.endsWith('-')) return 'starts or ends with a hyphen';
+  const bad = [...new Set(value.replace(/[A-Za-z0-9-]/g, ''))].join('');
+  return `holds ${JSON.stringify(bad.slice(0, 8))}, which is not allowed`;
+}
+
+/** Throws InvalidNameError naming the field, the reason and the allowed form. */
 export function checkName(kind: NameKind, value: unknown, context: OvnErrorContext = {}, field: string = kind): string {
-  if (isValidName(value)) return value;
-  const why =
-    typeof value !== 'string'
-      ? `must be a string, got ${value === undefined ? 'nothing' : typeof value}`
-      : value.length === 0
-        ? 'is empty'
-        : value.length > 63
-          ? `is ${value.length} characters long`
-          : value.startsWith('-') || value.endsWith('-')
-            ? 'starts or ends with a hyphen'
-            : `holds ${JSON.stringify(value.replace(/[A-Za-z0-9-]/g, '').slice(0, 8))}, which is not allowed`;
+  const why = nameProblem(value);
+  if (why === undefined) return value as string;
   throw new InvalidNameError(`${kind} name ${typeof value === 'string' ? JSON.stringify(value) : '(missing)'} ${why}`, {
     ...context,
     field,
@@ -64,13 +70,16 @@ export function parseTarget(value: unknown, localProject: string, context: OvnEr
   if (parts.length > 2) return fail('has more than one "/"');
   const [first = '', second] = parts;
   if (second === undefined) {
-    if (!isValidName(first)) fail(first === '' ? 'is empty' : 'is not a valid network name');
+    const why = nameProblem(first);
+    if (why !== undefined) fail(first === '' ? 'is empty' : `names a network that ${why}`);
     return { project: localProject, network: first };
   }
   if (first === '') fail('has an empty project before "/"');
   if (second === '') fail('has an empty network after "/"');
-  if (!isValidName(first)) fail('has an invalid project name');
-  if (!isValidName(second)) fail('has an invalid network name');
+  const projectWhy = nameProblem(first);
+  if (projectWhy !== undefined) fail(`names a project that ${projectWhy}`);
+  const networkWhy = nameProblem(second);
+  if (networkWhy !== undefined) fail(`names a network that ${networkWhy}`);
   return { project: first, network: second };
 }
 
