@@ -60,6 +60,8 @@ export const AGENT_ERRORS = defineErrorCodes({
   HVNET_INVALID_PARAMS: 'invalid',
   HVNET_INTERNAL: 'internal',
   HVNET_SHUTTING_DOWN: 'unavailable',
+  /** A socket budget (api.maxConnections, api.maxConnectionsPerUser) is used up; retry once connections close. */
+  HVNET_TOO_MANY_CONNECTIONS: 'unavailable',
   HVNET_OVN_UNAVAILABLE: 'unavailable',
   HVNET_DAEMON_UNREACHABLE: 'unavailable',
   HVNET_SOCKET_PERMISSION: 'refused',
@@ -208,6 +210,16 @@ export class MethodNotFoundError extends HvnetError {
 export class ShuttingDownError extends HvnetError {
   constructor() {
     super('HVNET_SHUTTING_DOWN', 'hvnetd is shutting down; retry once it is back');
+  }
+}
+
+export class TooManyConnectionsError extends HvnetError {
+  /**
+   * `key` is the configuration key of the limit that was reached, named in the message (with
+   * `note`) so whoever reads it knows what to raise.
+   */
+  constructor(from: string, key: string, limit: number, details: Record<string, unknown> = {}, note = '') {
+    super('HVNET_TOO_MANY_CONNECTIONS', `too many connections${from} (${key} = ${limit}${note}); retry once some close`, { key, limit, ...details });
   }
 }
 

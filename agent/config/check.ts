@@ -83,6 +83,9 @@ function crossChecks(c: RawConfig): ConfigProblem[] {
     if (names.has(l.name)) problems.push({ path: `health.requiredLinks[${i}].name`, message: `link ${l.name} is listed twice` });
     names.add(l.name);
   });
+  if (c.api.rootReservedConnections >= c.api.maxConnections) {
+    problems.push({ path: 'api.rootReservedConnections', message: `must be less than api.maxConnections (${c.api.maxConnections}), or only root could connect` });
+  }
   if (c.controller && c.controller.retry.initialSeconds > c.controller.retry.maxSeconds) {
     problems.push({ path: 'controller.retry', message: 'initialSeconds is larger than maxSeconds' });
   }

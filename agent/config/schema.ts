@@ -86,12 +86,39 @@ export const ConfigSchema = Type.Object(
           default: 1024 * 1024,
           description: 'A request line longer than this is refused and its connection closed.',
         }),
-        maxConnections: Type.Integer({ minimum: 1, maximum: 65_536, default: 256, description: 'Connections served at once; more are refused.' }),
+        maxConnections: Type.Integer({
+          minimum: 1,
+          maximum: 65_536,
+          default: 256,
+          description: 'Connections served at once, all users together; more are refused.',
+        }),
+        maxConnectionsPerUser: Type.Integer({
+          minimum: 1,
+          maximum: 65_536,
+          default: 32,
+          description:
+            'Connections one user other than root (the uid the kernel reports for the peer) may hold at once; more are refused, ' +
+            'so one member of the socket group cannot take every connection from the others. Root is bounded by maxConnections alone.',
+        }),
+        rootReservedConnections: Type.Integer({
+          minimum: 0,
+          maximum: 65_535,
+          default: 16,
+          description:
+            'Of maxConnections, how many only root may use: however many users in the socket group fill the rest, ' +
+            "the administrator's hvnet commands still get through. Must be less than maxConnections.",
+        }),
+        firstRequestTimeoutSeconds: Type.Integer({
+          minimum: 1,
+          maximum: 3_600,
+          default: 5,
+          description: 'A new connection that has not sent a whole request line within this long is closed.',
+        }),
         idleTimeoutSeconds: Type.Integer({
           minimum: 1,
           maximum: 86_400,
           default: 300,
-          description: 'A connection with nothing in flight and no traffic for this long is closed.',
+          description: 'A connection with nothing in flight and no traffic for this long is closed (after its first request).',
         }),
         shutdownGraceSeconds: Type.Integer({
           minimum: 0,

@@ -3,7 +3,9 @@
 // on an administrator's socket needs: a bound on request size, on connections and on requests in
 // flight per connection; a client that stops reading cannot make us buffer without end; an idle
 // connection is closed; and on shutdown, requests already running finish while new ones get a
-// clean error.
+// clean error. Connections are budgeted per user (the peer's uid from the kernel) with a share
+// only root may use, so no member of the socket's group can lock the others, or the
+// administrator, out by holding connections open.
 import net from 'node:net';
 import { chmod, chown, lstat, mkdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -12,7 +14,8 @@ import { LineReader } from './line-reader.js';
 import type { MethodRegistry } from './registry.js';
 import type { Logger } from '../logger.js';
 import { lookupGid } from './group.js';
-import { HvnetError, RPC, RequestTooLargeError, ShuttingDownError, asHvnetError } from '../api/errors.js';
+import { peerCredentials } from './peer-credentials.js';
+import { HvnetError, RPC, RequestTooLargeError, ShuttingDownError, TooManyConnectionsError, asHvnetError } from '../api/errors.js';
 
 export interface ApiServerOptions {
   socket: string;
@@ -21,6 +24,15 @@ export interface ApiServerOptions {
   mode: string;
   maxRequestBytes: number;
   maxConnections: number;
+  /**
+   * Connections one uid other than root may hold. Root's are bounded by maxConnections alone; a
+   * peer whose uid cannot be read is bounded by the share of maxConnections that is not root's.
+   */
+  maxConnectionsPerUser?: number;
+  /** Of maxConnections, how many only uid 0 may use. */
+  rootReservedConnections?: number;
+  /** A connection without a whole request line by then is closed. */
+  firstRequestTimeoutMs?: number;
   idleTimeoutMs: number;
   /** Requests of one connection running at once; beyond it the connection is not read. */
   maxInFlightPerConnection?: number;
@@ -29,15 +41,25 @@ export interface ApiServerOptions {
 }
 
 const MAX_BATCH = 32;
+/** One warning per limit and user in this window; what it held back is counted in the next line. */
+const REFUSAL_LOG_WINDOW_MS = 10_000;
 const NULL_ID = '\u0000hvnet-null-id';
 
 function errorReply(code: number, message: string, hvnetCode: string): unknown {
   return { jsonrpc: '2.0', id: null, error: { code, message, data: { code: hvnetCode } } };
 }
 
+interface RefusalWindow {
+  suppressed: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
 interface ConnectionState {
   id: number;
   socket: net.Socket;
+  /** A whole request line has arrived: from then on only the idle timeout applies. */
+  requested: boolean;
+  firstRequestTimer: NodeJS.Timeout | undefined;
   inFlight: number;
   readEnded: boolean;
   closing: boolean;
@@ -48,6 +70,10 @@ export class ApiServer {
   private readonly server: net.Server;
   private readonly rpc: jayson.Server;
   private readonly connections = new Set<ConnectionState>();
+  private readonly perUser = new Map<number, number>();
+  private readonly refusalLog = new Map<string, RefusalWindow>();
+  /** Refused connections still being drained; beyond maxConnections they are cut at once. */
+  private draining = 0;
   private nextId = 1;
   private shuttingDown = false;
   private inFlightTotal = 0;
@@ -153,20 +179,56 @@ export class ApiServer {
   }
 
   private accept(socket: net.Socket): void {
-    const c: ConnectionState = { id: this.nextId++, socket, inFlight: 0, readEnded: false, closing: false, idleTimer: undefined };
-    socket.on('error', (e) => this.log.debug({ conn: c.id, err: e.message }, 'API connection error'));
-    if (this.connections.size >= this.options.maxConnections) {
-      this.log.warn({ limit: this.options.maxConnections }, 'API connection refused: too many connections');
-      this.reject(c, new HvnetError('HVNET_INTERNAL', `too many connections (limit ${this.options.maxConnections})`));
+    const uid = peerCredentials(socket, this.log)?.uid;
+    const c: ConnectionState = {
+      id: this.nextId++,
+      socket,
+      requested: false,
+      firstRequestTimer: undefined,
+      inFlight: 0,
+      readEnded: false,
+      closing: false,
+      idleTimer: undefined,
+    };
+    socket.on('error', (e) => this.log.debug({ conn: c.id, uid, err: e.message }, 'API connection error'));
+    const refusal = this.overBudget(uid);
+    if (refusal) {
+      this.logRefusal(refusal, uid);
+      this.draining += 1;
+      socket.once('close', () => (this.draining -= 1));
+      this.reject(c, refusal);
+      // A client that opens connections in a loop must not hold our descriptors through the
+      // drain: past this many, the reply is written and the connection cut.
+      if (this.draining > this.options.maxConnections) socket.once('finish', () => socket.destroy());
       return;
     }
     this.connections.add(c);
+    if (uid !== undefined) this.perUser.set(uid, (this.perUser.get(uid) ?? 0) + 1);
     socket.on('close', () => {
       clearTimeout(c.idleTimer);
+      clearTimeout(c.firstRequestTimer);
       this.connections.delete(c);
+      if (uid !== undefined) {
+        const n = (this.perUser.get(uid) ?? 1) - 1;
+        if (n > 0) this.perUser.set(uid, n);
+        else this.perUser.delete(uid);
+      }
     });
     const reader = new LineReader(this.options.maxRequestBytes);
     this.touch(c);
+    const firstMs = this.options.firstRequestTimeoutMs ?? 5_000;
+    c.firstRequestTimer = setTimeout(() => {
+      if (c.requested || c.readEnded || c.closing) return;
+      this.log.debug({ conn: c.id, uid }, 'API connection closed: no request');
+      this.reject(
+        c,
+        new HvnetError('HVNET_TIMEOUT', `no request within ${firstMs / 1_000} s of connecting (api.firstRequestTimeoutSeconds = ${firstMs / 1_000})`, {
+          key: 'api.firstRequestTimeoutSeconds',
+          limit: firstMs / 1_000,
+        }),
+      );
+    }, firstMs);
+    c.firstRequestTimer.unref();
     socket.on('data', (chunk: Buffer) => {
       if (c.closing) return; // draining what a refused client still sends
       this.touch(c);
@@ -187,6 +249,10 @@ export class ApiServer {
 
   private handleLine(c: ConnectionState, line: string): void {
     if (line.trim() === '') return;
+    if (!c.requested) {
+      c.requested = true;
+      clearTimeout(c.firstRequestTimer);
+    }
     let request: unknown;
     try {
       request = JSON.parse(line);
@@ -262,6 +328,65 @@ export class ApiServer {
     // client that never stops is cut off.
     c.socket.resume();
     setTimeout(() => c.socket.destroy(), 5_000).unref();
+  }
+
+  /**
+   * Why a new connection from `uid` would be one too many, or undefined when it fits. Root is the
+   * administrator, who can stop hvnetd anyway: its tools may run as many calls at once as the
+   * daemon serves. Any other user has its own budget, checked first as the limit one runaway
+   * client reaches, and all of them together cannot take the connections kept for root.
+   */
+  private overBudget(uid: number | undefined): TooManyConnectionsError | undefined {
+    const { maxConnections } = this.options;
+    const perUser = this.options.maxConnectionsPerUser ?? maxConnections;
+    const reserved = Math.min(this.options.rootReservedConnections ?? 0, maxConnections - 1);
+    if (uid !== undefined && uid !== 0 && (this.perUser.get(uid) ?? 0) >= perUser) {
+      return new TooManyConnectionsError(` from uid ${uid}`, 'api.maxConnectionsPerUser', perUser, { uid });
+    }
+    if (this.connections.size >= maxConnections) {
+      return new TooManyConnectionsError('', 'api.maxConnections', maxConnections, uid === undefined ? {} : { uid });
+    }
+    if (uid !== 0 && this.connections.size >= maxConnections - reserved) {
+      return new TooManyConnectionsError(
+        ' from users other than root',
+        'api.maxConnections',
+        maxConnections,
+        uid === undefined ? { reserved } : { uid, reserved },
+        `, of which api.rootReservedConnections = ${reserved} are kept for root`,
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * A client refused in a loop would otherwise write a warning per attempt to the journal. Per
+   * limit and user, the first refusal is logged; later ones are counted, and the count logged at
+   * the end of each window that had any, so a steady flood costs one line per window.
+   */
+  private logRefusal(e: TooManyConnectionsError, uid: number | undefined): void {
+    const key = String(e.details.key);
+    const slot = `${key}/${uid ?? 'unknown'}`;
+    const open = this.refusalLog.get(slot);
+    if (open) {
+      open.suppressed += 1;
+      return;
+    }
+    this.log.warn({ key, limit: e.details.limit, uid: uid ?? null, connections: this.connections.size }, `API connection refused: ${e.message}`);
+    const entry: RefusalWindow = { suppressed: 0, timer: undefined };
+    entry.timer = setInterval(() => {
+      if (entry.suppressed === 0) {
+        clearInterval(entry.timer);
+        this.refusalLog.delete(slot);
+        return;
+      }
+      this.log.warn(
+        { key, limit: e.details.limit, uid: uid ?? null, refused: entry.suppressed, windowSeconds: REFUSAL_LOG_WINDOW_MS / 1_000 },
+        `API connections refused: ${entry.suppressed} more over ${key} in the last ${REFUSAL_LOG_WINDOW_MS / 1_000} s`,
+      );
+      entry.suppressed = 0;
+    }, REFUSAL_LOG_WINDOW_MS);
+    entry.timer.unref();
+    this.refusalLog.set(slot, entry);
   }
 
   private maybeEnd(c: ConnectionState): void {

@@ -49,6 +49,7 @@ describe('agent: socket access and configuration errors', function () {
     ['an unknown key', { ovn: { nb: { remote: 'unix:/x' } } }, /ovn\.nb\.remote: unknown key 'remote' \(allowed: remotes, /],
     ['a bad value', { health: { requiredLinks: [{ name: 'eth0', minMtu: 9 }] } }, /health\.requiredLinks\[0\]\.minMtu: expected integer ≥ 68/],
     ['a bad remote', { ovn: { nb: { remotes: 'ptcp:6641' } } }, /ovn\.nb\.remotes: invalid OVSDB remote/],
+    ['a root reserve as large as the limit', { api: { maxConnections: 8, rootReservedConnections: 8 } }, /api\.rootReservedConnections: must be less than api\.maxConnections \(8\)/],
   ] as const) {
     it(`${what}: hvnetd exits 78 naming the key; hvnet config check agrees`, async () => {
       const setup = writeConfig(testRun.tempDir('badcfg'), ovn.nb.unix, patch);
