@@ -15,7 +15,8 @@ import { DaemonClient } from '../../agent/cli/client.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const HVNETD = join(REPO, 'dist/agent/bin/hvnetd.js');
-export const HVNET = join(REPO, 'dist/agent/bin/hvnet.js');
+// The CLI as operators run it: the bundled bin with its code cache, not the unbundled modules.
+export const HVNET = join(REPO, 'dist/agent/hvnet-cli.cjs');
 export const CONTROLLER = join(REPO, 'dist/agent/bin/hvnet-controller.js');
 
 /** NODE_OPTIONS of the unit file: test daemons run with the V8 settings systemd gives them. */

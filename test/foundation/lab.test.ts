@@ -43,7 +43,7 @@ describe('scripts/lab', function () {
     const socket = /HVNET_SOCKET=(\S+)/.exec(out)?.[1];
     const page = /controller:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
     assert.ok(socket && page, `hvnetd socket and controller page printed:\n${out}`);
-    const status = JSON.parse(await run('node', [join(repo, 'dist/agent/bin/hvnet.js'), '--socket', socket, '--format', 'json', 'status'])) as {
+    const status = JSON.parse(await run('node', [join(repo, 'dist/agent/hvnet-cli.cjs'), '--socket', socket, '--format', 'json', 'status'])) as {
       status: { host: { id: string } };
     };
     assert.equal(status.status.host.id, 'lab-host');
@@ -55,7 +55,7 @@ describe('scripts/lab', function () {
     assert.match(html, /<html/i);
 
     // The demos of scripts/lab.d ran: a created peering between two projects, a macvtap NIC on a VM.
-    const hvnet = (args: string[]): Promise<string> => run('node', [join(repo, 'dist/agent/bin/hvnet.js'), '--socket', socket, ...args]);
+    const hvnet = (args: string[]): Promise<string> => run('node', [join(repo, 'dist/agent/hvnet-cli.cjs'), '--socket', socket, ...args]);
     const peers = JSON.parse(await hvnet(['--format', 'json', 'network', 'peer', 'list', 'lab-a'])) as { status: string }[];
     assert.ok(peers.length > 0 && peers.every((p) => p.status === 'Created'), `lab-a peerings: ${JSON.stringify(peers)}`);
     assert.match(out, /3 packets transmitted, 3 received/, 'the peering demo pinged from lab-a to lab-b over the chassis');

@@ -52,12 +52,13 @@ function bool(v: unknown): boolean | undefined {
 
 const attachCommand: CliCommand = {
   command: 'attach <domain>',
-  describe: 'attach a macvtap NIC to a domain (live and persistent when it runs, persistent when it is stopped)',
+  describe: 'attach a macvtap NIC to a domain, in vepa mode unless --mode says otherwise (live and persistent when it runs, persistent when it is stopped)',
   examples: [
-    ['hvnet nic attach vm1 --source eth1 --mode bridge', 'a bridge-mode macvtap on eth1, MAC from the pool'],
+    ['hvnet nic attach vm1 --source eth1', 'a vepa-mode macvtap on eth1 (the default mode), MAC from the pool'],
+    ['hvnet nic attach vm1 --source eth1 --mode bridge', 'a bridge-mode macvtap: guests on eth1 reach each other without the switch'],
     ['hvnet nic attach vm1 --source eth1.100 --virtualport 802.1Qbg managerid=11 typeid=1193047 typeidversion=2 --config', '802.1Qbg (VEPA), persistent only'],
     ['hvnet nic attach vm1 --source enic0 --mode private --virtualport 802.1Qbh profileid=finance', 'an 802.1Qbh port profile'],
-    ['hvnet nic attach vm1 --source eth1 --dry-run', 'print the device XML, change nothing'],
+    ['hvnet nic attach vm1 --source eth1 --dry-run', 'print the device XML (vepa), change nothing'],
   ],
   builder: (y) =>
     y
