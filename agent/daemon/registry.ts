@@ -41,7 +41,11 @@ export class MethodRegistry {
     });
   }
 
-  /** The call being served, when the caller runs on behalf of one (undefined for background work). */
+  /**
+   * The call being served, when the caller runs on behalf of one (undefined for background work).
+   * Best effort, as async context is: work a call sets off that outlives it (a timer it armed)
+   * still names that call.
+   */
   current(): CallInfo | undefined {
     return this.calls.getStore();
   }
