@@ -22,6 +22,32 @@ export default tseslint.config(
     },
   },
   {
+    // The daemon keeps its state in services and features made at start (agent/daemon/services.ts,
+    // features/*): module-level state would be shared by every daemon a process makes and
+    // invisible to the features that need it. Constants stay allowed; a module-level Map, Set or
+    // array is allowed only when its type says it is read-only (ReadonlySet, readonly T[], as const).
+    files: ['agent/daemon/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Program', 'Program > ExportNamedDeclaration'].flatMap((at) => [
+          {
+            selector: `${at} > VariableDeclaration[kind=/^(let|var)$/]`,
+            message: 'No mutable module-level state under agent/daemon: keep it in a service (services.ts) or in the object a feature factory makes.',
+          },
+          {
+            selector: `${at} > VariableDeclaration > VariableDeclarator:not([id.typeAnnotation.typeAnnotation.typeName.name=/^Readonly(Set|Map)$/]) > NewExpression.init[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]`,
+            message: 'A module-level collection is shared state: keep it in a service or feature, or type it ReadonlySet / ReadonlyMap if it never changes.',
+          },
+          {
+            selector: `${at} > VariableDeclaration > VariableDeclarator:not([id.typeAnnotation.typeAnnotation.operator='readonly']) > ArrayExpression.init`,
+            message: 'A module-level array is shared state: keep it in a service or feature, or make it `as const` / `readonly T[]` if it never changes.',
+          },
+        ]),
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -1,14 +1,13 @@
 // What a feature of the daemon (status, peering, NICs, …) plugs into. Features are listed once in
-// features/index.ts; each says which NB tables it reads (one monitor serves them all) and
-// registers its methods, status contributions and metrics on start.
+// features/index.ts as factories; each receives the part of the daemon's context it uses (the
+// host-level services of services.ts, the method registry, the metrics) and registers its
+// methods, status contributions and metrics when it is made. What a feature keeps lives in the
+// closure or object its factory makes, never in its module.
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
-import type { ReportingStatus } from '../api/methods.js';
 import type { MethodRegistry } from './registry.js';
 import type { Logger } from '../logger.js';
-import type { MonitorNeeds, NbConnection } from './ovn-nb.js';
-import type { HostHealth } from './health/host-health.js';
-import type { NetworkChecks } from './health/networks.js';
+import type { Services } from './services.js';
 
 export interface DaemonInfo {
   version: string;
@@ -18,15 +17,11 @@ export interface DaemonInfo {
   socket: string;
 }
 
-export interface DaemonContext {
+export interface DaemonContext extends Services {
   readonly config: () => Config;
   readonly log: Logger;
   readonly methods: MethodRegistry;
   readonly metrics: Registry;
-  readonly nb: NbConnection;
-  readonly health: HostHealth;
-  readonly networks: NetworkChecks;
-  readonly reporting: () => ReportingStatus;
   readonly info: DaemonInfo;
   /** True when HVNET_DEBUG_METHODS=1: debug methods may be registered. */
   readonly debug: boolean;
@@ -34,15 +29,10 @@ export interface DaemonContext {
 
 export interface Feature {
   readonly name: string;
-  /** NB tables and columns the feature reads from the cache. */
-  readonly ovnNeeds?: MonitorNeeds;
-  register(ctx: DaemonContext): void;
-  /**
-   * Checks made while hvnetd waits for the NB at start (say, the server's schema); a rejection
-   * makes hvnetd refuse to start, with the exit code of its HvnetError.
-   */
-  preflight?(): Promise<void>;
   /** After a successful SIGHUP reload. */
   reload?(config: Config): void;
+  /** Before the services stop. */
   stop?(): Promise<void>;
 }
+
+export type FeatureFactory = (ctx: DaemonContext) => Feature;

@@ -1,5 +1,5 @@
-// Prometheus metrics. One Registry per daemon, handed to each feature so libvirt and peering
-// metrics (later) land on the same /metrics page; the endpoint itself is off unless
+// Prometheus metrics. One Registry per daemon, on the daemon context, so the metrics of every
+// service and feature land on the same /metrics page; the endpoint itself is off unless
 // metrics.listen is set, since it tells anyone who can reach it what this host runs.
 import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';

@@ -6,22 +6,20 @@ import type { Logger } from '../logger.js';
 
 type SdNotify = (unsetEnvironment: number, state: string) => number;
 
-let loaded: SdNotify | null | undefined;
-
-function sdNotify(log: Logger): SdNotify | null {
-  if (loaded !== undefined) return loaded;
+function loadSdNotify(log: Logger): SdNotify | null {
   try {
     const lib = koffi.load('libsystemd.so.0');
-    loaded = lib.func('int sd_notify(int unset_environment, const char *state)') as SdNotify;
+    return lib.func('int sd_notify(int unset_environment, const char *state)') as SdNotify;
   } catch (e) {
     log.warn({ err: e }, 'libsystemd.so.0 not loadable: no notifications to systemd');
-    loaded = null;
+    return null;
   }
-  return loaded;
 }
 
 export class Notifier {
   private watchdogTimer: NodeJS.Timeout | undefined;
+  /** Loaded on the first notification, so a daemon outside systemd never loads libsystemd. */
+  private sdNotify: SdNotify | null | undefined;
   readonly enabled: boolean;
 
   constructor(
@@ -37,7 +35,8 @@ export class Notifier {
    */
   send(fields: Record<string, string | number>): void {
     if (!this.enabled) return;
-    const fn = sdNotify(this.log);
+    this.sdNotify ??= loadSdNotify(this.log);
+    const fn = this.sdNotify;
     if (!fn) return;
     const state = Object.entries(fields)
       .map(([k, v]) => `${k}=${String(v).replaceAll('\n', ' ')}\n`)

@@ -1,7 +1,9 @@
 // hvnetd's connection to the OVN Northbound database: one OvsdbClient whose session reconnects
 // by itself, seen from the daemon as a state (connected with a fresh cache, or not, and why) that
 // health, status and metrics read. Start-up never waits on it: hvnetd serves its socket and says
-// what is down while the NB is away.
+// what is down while the NB is away. Every transaction the daemon sends, whoever plans it (an
+// API request, drift repair), goes through `transact` here, which times it for
+// hvnet_ovsdb_transaction_duration_seconds and logs it when it fails.
 import { EventEmitter } from 'node:events';
 import { OvsdbClient } from '../../lib/ovsdb/client.js';
 import type { TableCache } from '../../lib/ovsdb/cache.js';
@@ -11,7 +13,7 @@ import type { SslFiles } from '../../lib/ovsdb/remotes.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
 import { nbMonitorOptions } from '../../lib/ovn/schema-check.js';
 import type { NbStatus } from '../api/status.js';
-import { HvnetError } from '../api/errors.js';
+import { WaitTimedOutError } from '../../lib/ovsdb/errors.js';
 import type { Logger } from '../logger.js';
 
 /** Tables (and columns; undefined: all) a feature needs in the cache. */
@@ -36,6 +38,8 @@ export interface NbOptions {
   inactivityProbeMs: number;
   connectTimeoutMs: number;
   tables: MonitorNeeds;
+  /** The request a transaction is sent for, if any (named in the log of a failure). */
+  caller?: () => object | undefined;
 }
 
 interface NbEvents {
@@ -141,15 +145,26 @@ export class NbConnection extends EventEmitter<NbEvents> {
     return s;
   }
 
-  /** A transaction through the session, timed for the metrics. */
+  /**
+   * The daemon's one way of sending a transaction: timed for the metrics, and logged when it
+   * fails. A failed guard (`wait`) is how a write learns that another writer got there first and
+   * is re-planned by its sender, so it is only logged at debug level. Deliberately no check of
+   * the connection: the session's own behaviour (fail fast, or an unknown outcome the applier
+   * waits out) is what lib/ovn's retries are built on.
+   */
   async transact(operations: readonly Operation[]): Promise<TransactResult> {
-    if (!this.connected) throw new HvnetError('HVNET_OVN_UNAVAILABLE', `OVN NB is ${this.stateValue}: ${this.lastError ?? 'not connected yet'}`);
     const start = process.hrtime.bigint();
     let ok = false;
     try {
       const r = await this.client.transact(operations);
       ok = true;
       return r;
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const fields = { err: err.message, error: err.name, operations: operations.map((o) => o.op), request: this.options.caller?.() ?? null };
+      if (err instanceof WaitTimedOutError) this.log.debug(fields, 'OVN NB transaction: a guard failed');
+      else this.log.warn(fields, 'OVN NB transaction failed');
+      throw e;
     } finally {
       this.emit('transaction', { seconds: Number(process.hrtime.bigint() - start) / 1e9, ok });
     }

@@ -1,6 +1,9 @@
 // The methods hvnetd serves. Each feature registers its specs (agent/api) with a handler; the
 // registry checks params against the spec before the handler runs, so handlers only ever see
-// well-typed input, and turns every failure into an HvnetError.
+// well-typed input, and turns every failure into an HvnetError. While a handler runs (and whatever
+// it awaits), `current()` names its call, so a log line written deep in a service can say which
+// request it belongs to.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema, Static } from '@sinclair/typebox';
 import type { MethodSpec } from '../api/methods.js';
@@ -17,6 +20,11 @@ export interface RequestContext {
 
 export type Handler<P extends TSchema, R extends TSchema> = (params: Static<P>, ctx: RequestContext) => Promise<Static<R>> | Static<R>;
 
+/** The call a piece of work belongs to, for logs. */
+export interface CallInfo extends RequestContext {
+  method: string;
+}
+
 interface Entry {
   spec: MethodSpec;
   handler: (params: unknown, ctx: RequestContext) => Promise<unknown>;
@@ -24,6 +32,7 @@ interface Entry {
 
 export class MethodRegistry {
   private readonly entries = new Map<string, Entry>();
+  private readonly calls = new AsyncLocalStorage<CallInfo>();
 
   register<P extends TSchema, R extends TSchema>(spec: MethodSpec<P, R>, handler: Handler<P, R>): void {
     if (this.entries.has(spec.name)) throw new Error(`method ${spec.name} registered twice`);
@@ -31,6 +40,15 @@ export class MethodRegistry {
       spec,
       handler: async (params, ctx) => handler(params, ctx),
     });
+  }
+
+  /**
+   * The call being served, when the caller runs on behalf of one (undefined for background work).
+   * Best effort, as async context is: work a call sets off that outlives it (a timer it armed)
+   * still names that call.
+   */
+  current(): CallInfo | undefined {
+    return this.calls.getStore();
   }
 
   has(name: string): boolean {
@@ -61,7 +79,7 @@ export class MethodRegistry {
       throw new HvnetError('HVNET_OVN_INVALID_NAME', `project: project name ${JSON.stringify(project)} ${why} (allowed: ${NAME_RULE})`, { field: 'project', value: project, allowed: NAME_RULE });
     }
     try {
-      return await entry.handler(params, { project, connection });
+      return await this.calls.run({ method, project, connection }, () => entry.handler(params, { project, connection }));
     } catch (e) {
       throw e instanceof HvnetError ? e : asHvnetError(e);
     }

@@ -9,7 +9,7 @@ import { ConstraintViolationError, WaitTimedOutError } from '../ovsdb/errors.js'
 import { insert } from '../ovsdb/operations.js';
 import { ovnNorthboundSchema } from './schema/ovn-nb.generated.js';
 import { applyPlan } from './apply.js';
-import type { Applied, ApplyOptions, Planner, WaitFor } from './apply.js';
+import type { Applied, ApplyOptions, Planner, Transactor, WaitFor } from './apply.js';
 import type { OvnErrorContext } from './errors.js';
 import { globalAbsent } from './guards.js';
 import { checkName } from './names.js';
@@ -42,7 +42,15 @@ export interface OvnNetworksOptions {
   reconcile?: boolean | ReconcilerOptions;
   /** Refuse a server whose schema lacks something hvnet needs (default true). */
   checkSchema?: boolean;
+  /**
+   * Sends every transaction of this instance (requests, drift repair, NB_Global creation) in
+   * place of `client.transact`, so the caller can time, count or log them in one place.
+   */
+  transact?: Transact;
 }
+
+/** What sends one transaction: the client's own `transact`, or a caller's wrapper around it. */
+export type Transact = OvsdbClient['transact'];
 
 /** Per-call options of a write. */
 export interface WriteOptions {
@@ -101,6 +109,7 @@ interface OvnNetworksEvents {
 export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
   readonly view: NbView;
   private readonly reconciler: Reconciler | undefined;
+  private readonly transactor: Transactor;
   private ownsClient = false;
 
   /** The monitor the OvsdbClient must be created with. */
@@ -138,8 +147,10 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
   ) {
     super();
     this.view = new NbView(client.cache);
+    this.transactor = { transact: opts.transact ?? ((ops) => client.transact(ops)), session: client.session };
     if (opts.reconcile !== false) {
-      this.reconciler = new Reconciler(client, this.view, typeof opts.reconcile === 'object' ? opts.reconcile : {});
+      const reconcile = typeof opts.reconcile === 'object' ? opts.reconcile : {};
+      this.reconciler = new Reconciler(client, this.view, { ...reconcile, transact: this.transactor.transact });
       this.reconciler.on('repaired', (c) => this.emit('repaired', c));
       this.reconciler.on('error', (e) => this.emit('error', e));
     }
@@ -151,7 +162,7 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
     if (!this.view.nbGlobal()) {
       // No ovn-northd has run against this NB yet: create the root row, once whoever races us.
       try {
-        await this.client.transact([globalAbsent(), insert('NB_Global', {})]);
+        await this.transactor.transact([globalAbsent(), insert('NB_Global', {})]);
       } catch (e) {
         if (!(e instanceof WaitTimedOutError || e instanceof ConstraintViolationError)) throw e;
       }
@@ -179,7 +190,7 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
     const opts: ApplyOptions = { context, wait: w.wait ?? this.opts.wait ?? 'none', onRetry: (kind) => this.emit('retry', kind) };
     const timeout = w.waitTimeoutMs ?? this.opts.waitTimeoutMs;
     if (timeout !== undefined) opts.waitTimeoutMs = timeout;
-    return applyPlan(this.client, this.view, planner, opts);
+    return applyPlan(this.transactor, this.view, planner, opts);
   }
 
   // Projects ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import type { CacheEvent } from '../ovsdb/cache.js';
 import { NotOwnerError } from '../ovsdb/errors.js';
 import { OvsdbLock } from '../ovsdb/lock.js';
 import { applyPlan } from './apply.js';
+import type { Transactor } from './apply.js';
 import { convergePeerRows } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, RowChange } from './plan.js';
@@ -32,6 +33,8 @@ export interface ReconcilerOptions {
   /** Quiet time after an NB change before repairing (default 100 ms). */
   debounceMs?: number;
   lockName?: string;
+  /** Sends the repairs (default: the client's `transact`). */
+  transact?: OvsdbClient['transact'];
 }
 
 interface ReconcilerEvents {
@@ -44,6 +47,7 @@ interface ReconcilerEvents {
 export class Reconciler extends EventEmitter<ReconcilerEvents> {
   private readonly lock: OvsdbLock;
   private readonly debounceMs: number;
+  private readonly transactor: Transactor;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -53,12 +57,13 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   };
 
   constructor(
-    private readonly client: OvsdbClient,
+    client: OvsdbClient,
     private readonly view: NbView,
     opts: ReconcilerOptions = {},
   ) {
     super();
     this.debounceMs = opts.debounceMs ?? 100;
+    this.transactor = { transact: opts.transact ?? ((ops) => client.transact(ops)), session: client.session };
     this.lock = new OvsdbLock(client.session, opts.lockName ?? RECONCILE_LOCK);
     this.lock.on('acquired', () => {
       this.emit('active', true);
@@ -113,7 +118,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   /** Repairs now (whoever holds the lock); resolves with what was repaired. */
   async runOnce(): Promise<RowChange[]> {
     if (this.stopped) return [];
-    const applied = await applyPlan(this.client, this.view, (v) => planReconcile(v), this.lock.held ? { lock: this.lock.name } : {});
+    const applied = await applyPlan(this.transactor, this.view, (v) => planReconcile(v), this.lock.held ? { lock: this.lock.name } : {});
     if (applied.attempts > 0 && applied.changes.length > 0) this.emit('repaired', applied.changes);
     return applied.attempts > 0 ? applied.changes : [];
   }

@@ -1,8 +1,8 @@
 // Every feature of hvnetd, in start order. A new feature (peering, NICs) is one line here.
-import type { Feature } from '../feature.js';
-import { coreFeature } from './core.js';
-import { debugFeature } from './debug.js';
-import { networksFeature } from './networks.js';
-import { nicsFeature } from './nics.js';
+import type { FeatureFactory } from '../feature.js';
+import { createCoreFeature } from './core.js';
+import { createDebugFeature } from './debug.js';
+import { createNetworksFeature } from './networks.js';
+import { createNicsFeature } from './nics.js';
 
-export const FEATURES: readonly Feature[] = [coreFeature, debugFeature, networksFeature, nicsFeature];
+export const FEATURES: readonly FeatureFactory[] = [createCoreFeature, createDebugFeature, createNetworksFeature, createNicsFeature];

@@ -32,7 +32,7 @@ interface ReporterEvents {
 }
 
 /** Statuses that say the report itself is wrong: resending it can never succeed. */
-const PERMANENT = new Set([400, 404, 409, 413, 415, 422]);
+const PERMANENT: ReadonlySet<number> = new Set([400, 404, 409, 413, 415, 422]);
 
 export class Reporter extends EventEmitter<ReporterEvents> {
   private changeTimer: NodeJS.Timeout | undefined;

@@ -105,7 +105,7 @@ export function renameAddressField(e: unknown): unknown {
 }
 
 /** Incus's `omitempty` fields: `""` in an edited document is the same as leaving them out. */
-const OMITTED_WHEN_EMPTY = new Set(['target_integration']);
+const OMITTED_WHEN_EMPTY: ReadonlySet<string> = new Set(['target_integration']);
 
 /**
  * The changes of an edited peering document: description and config. Any other field must equal

@@ -24,7 +24,7 @@ export interface LinkEvents {
 }
 
 /** Where a local libvirtd of a `…:///system` URI listens (monolithic and modular daemons). */
-const SYSTEM_SOCKETS = ['/run/libvirt/libvirt-sock', '/run/libvirt/virtqemud-sock'];
+const SYSTEM_SOCKETS: readonly string[] = ['/run/libvirt/libvirt-sock', '/run/libvirt/virtqemud-sock'];
 
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 5_000;

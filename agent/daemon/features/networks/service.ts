@@ -1,0 +1,176 @@
+// The networks service: lib/ovn's OvnNetworks on the daemon's one NB connection, reading its
+// monitored cache (NetworksService.nbNeeds are the tables it needs) and writing through the
+// connection's one transaction path. Every hvnetd on an NB serves the same state (it all lives in
+// the NB); drift is repaired by whichever of them holds the OVSDB lock `hvnet_reconcile`, on
+// start and after NB changes, and each repair is kept as an event for the status.
+//
+// Start: the server's schema is checked over a short probe connection while hvnetd waits for the
+// NB (a monitor naming a column the server lacks would only be refused, again and again); a
+// missing table or column makes hvnetd refuse to start (exit 78, HVNET_OVN_SCHEMA_MISSING) with a
+// message naming it. An NB that does not answer within ovn.nb.readyTimeoutSeconds is not checked.
+import { EventEmitter } from 'node:events';
+import { OvsdbClient } from '../../../../lib/ovsdb/client.js';
+import { ovnNorthboundSchema } from '../../../../lib/ovn/schema/ovn-nb.generated.js';
+import { NB_TABLES, checkServerSchema } from '../../../../lib/ovn/schema-check.js';
+import { OvnNetworks } from '../../../../lib/ovn/networks.js';
+import type { RowChange } from '../../../../lib/ovn/plan.js';
+import { HvnetError } from '../../../api/errors.js';
+import type { HostEvent, HostStatus } from '../../../api/status.js';
+import type { Config } from '../../../config/schema.js';
+import type { Logger } from '../../../logger.js';
+import type { MonitorNeeds, NbConnection } from '../../ovn-nb.js';
+import { fromOvnError } from './errors.js';
+import { peeringSummary } from './documents.js';
+
+/** Events kept for `hvnet status` and the reports. */
+const MAX_EVENTS = 20;
+/** The peering summary of the status follows NB changes after this quiet time, at most this late. */
+const SUMMARY_QUIET_MS = 100;
+const SUMMARY_MAX_DELAY_MS = 1_000;
+const CLOSE_GRACE_MS = 2_000;
+
+interface NetworksServiceEvents {
+  /** The drift events or the peering summary changed. */
+  changed: [];
+}
+
+export class NetworksService extends EventEmitter<NetworksServiceEvents> {
+  /** The NB tables and columns the service reads from the daemon's cache. */
+  static readonly nbNeeds: MonitorNeeds = NB_TABLES;
+
+  readonly ovn: OvnNetworks;
+  private readonly eventList: HostEvent[] = [];
+  private started: Promise<void> | undefined;
+  private everSynced = false;
+  private closed = false;
+
+  constructor(
+    private readonly nb: NbConnection,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.ovn = new OvnNetworks(nb.client, { checkSchema: false, reconcile: { debounceMs: 100 }, transact: (ops) => nb.transact(ops) });
+    this.ovn.on('repaired', (changes) => this.onRepaired(changes));
+    this.ovn.on('error', (e) => log.warn({ err: e.message }, 'drift repair failed; retried on the next NB change'));
+    nb.on('state', (s) => {
+      if (s.state !== 'connected' || this.closed) return;
+      this.everSynced = true;
+      this.scheduleSummary();
+      // Once: NB_Global made if missing, then the reconciler (its lock follows reconnects by itself).
+      this.started ??= this.ovn.start().catch((e: unknown) => {
+        this.started = undefined;
+        log.error({ err: (e as Error).message }, 'networks: start failed; retried on the next NB connection');
+      });
+    });
+    nb.cache.on('batch', (events) => {
+      if (events.some((e) => e.table.startsWith('Logical_Router'))) this.scheduleSummary();
+    });
+  }
+
+  /** Drift repairs seen, newest last (at most MAX_EVENTS). */
+  get events(): readonly HostEvent[] {
+    return this.eventList;
+  }
+
+  /** Every network's peerings, as of the last quiet moment of the NB. */
+  get summary(): HostStatus['peerings'] {
+    return this.summaryValue;
+  }
+
+  /** Refuses a server whose NB schema lacks what lib/ovn needs; says nothing when the NB does not answer. */
+  static async checkSchemaAtStart(c: Config, log: Logger): Promise<void> {
+    const nb = c.ovn.nb;
+    const probe = new OvsdbClient({
+      schema: ovnNorthboundSchema,
+      remotes: nb.remotes,
+      ...(nb.ssl ? { ssl: nb.ssl } : {}),
+      inactivityProbeMs: nb.inactivityProbeMs,
+      connectTimeoutMs: nb.connectTimeoutMs,
+      backoff: { initialMs: 100, maxMs: 2_000 },
+    });
+    try {
+      try {
+        await probe.session.start().ready(nb.readyTimeoutSeconds * 1_000);
+      } catch {
+        log.warn('OVN NB did not answer at start: its schema was not checked');
+        return;
+      }
+      await checkServerSchema(probe);
+    } catch (e) {
+      throw fromOvnError(e);
+    } finally {
+      probe.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.summaryTimer);
+    // Bounded: a repair or lock request waiting for a lost NB must not hold up SIGTERM (the
+    // daemon closes the NB session right after, which ends them).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.ovn.close().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Reads need a cache that was in sync once; writes need the NB now. */
+  readable(): OvnNetworks {
+    if (!this.everSynced) throw new HvnetError('HVNET_OVN_UNAVAILABLE', 'the OVN NB has not been reached yet: no networks to show');
+    return this.ovn;
+  }
+
+  writable(): OvnNetworks {
+    const nb = this.nb.status();
+    if (nb.state !== 'connected') throw new HvnetError('HVNET_OVN_UNAVAILABLE', `OVN NB is ${nb.state}${nb.lastError ? `: ${nb.lastError}` : ''}; nothing was changed`);
+    return this.ovn;
+  }
+
+  private onRepaired(changes: RowChange[]): void {
+    const at = new Date().toISOString();
+    for (const c of changes) {
+      const side = `${c.network.project ?? '?'}/${c.network.name ?? c.network.id}`;
+      const remote = `${c.remote.project ?? '?'}/${c.remote.name ?? c.remote.id}`;
+      this.eventList.push({ at, code: 'drift-repaired', subject: side, message: `${c.action} ${c.table} ${c.what} (peering towards ${remote})` });
+    }
+    this.eventList.splice(0, Math.max(0, this.eventList.length - MAX_EVENTS));
+    this.log.warn({ changes: changes.map((c) => `${c.action} ${c.table} ${c.what}`) }, 'OVN drift repaired');
+    this.emit('changed');
+  }
+
+  /**
+   * The status is re-evaluated on every NB cache batch; the peering summary (every network's
+   * peerings) is not recomputed each time but after a quiet moment (bounded), so a burst of
+   * thousands of writes costs one summary, not one per write.
+   */
+  private summaryValue: HostStatus['peerings'] = [];
+  private summaryTimer: NodeJS.Timeout | undefined;
+  private summaryDue = 0;
+
+  private scheduleSummary(): void {
+    const now = Date.now();
+    if (this.summaryTimer === undefined) this.summaryDue = now + SUMMARY_MAX_DELAY_MS;
+    clearTimeout(this.summaryTimer);
+    this.summaryTimer = setTimeout(() => this.refreshSummary(), Math.max(0, Math.min(SUMMARY_QUIET_MS, this.summaryDue - now)));
+    this.summaryTimer.unref();
+  }
+
+  private refreshSummary(): void {
+    this.summaryTimer = undefined;
+    if (this.closed || !this.everSynced) return;
+    const peerings: HostStatus['peerings'] = [];
+    for (const n of this.ovn.listNetworks()) {
+      if (n.peerings === 0) continue;
+      for (const p of this.ovn.listPeerings({ project: n.project, network: n.name })) {
+        peerings.push(peeringSummary(p));
+      }
+    }
+    if (JSON.stringify(peerings) === JSON.stringify(this.summaryValue)) return;
+    this.summaryValue = peerings;
+    this.emit('changed');
+  }
+}
