@@ -14,7 +14,7 @@ import { LineReader } from './line-reader.js';
 import type { MethodRegistry } from './registry.js';
 import type { Logger } from '../logger.js';
 import { lookupGid } from './group.js';
-import { peerCredentials } from './peer-credentials.js';
+import { PeerCredentialReader } from './peer-credentials.js';
 import { HvnetError, RPC, RequestTooLargeError, ShuttingDownError, TooManyConnectionsError, asHvnetError } from '../api/errors.js';
 
 export interface ApiServerOptions {
@@ -79,12 +79,14 @@ export class ApiServer {
   private inFlightTotal = 0;
   private idleWaiters: (() => void)[] = [];
   private listening = false;
+  private readonly peers: PeerCredentialReader;
 
   constructor(
     private readonly options: ApiServerOptions,
     private readonly registry: MethodRegistry,
     private readonly log: Logger,
   ) {
+    this.peers = new PeerCredentialReader(log);
     this.rpc = new jayson.Server(
       {},
       {
@@ -179,7 +181,7 @@ export class ApiServer {
   }
 
   private accept(socket: net.Socket): void {
-    const uid = peerCredentials(socket, this.log)?.uid;
+    const uid = this.peers.read(socket)?.uid;
     const c: ConnectionState = {
       id: this.nextId++,
       socket,

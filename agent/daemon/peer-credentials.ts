@@ -26,20 +26,16 @@ interface Binding {
   size: number;
 }
 
-let binding: Binding | null | undefined;
-
 function load(log: Logger): Binding | null {
-  if (binding !== undefined) return binding;
   try {
     const lib = koffi.load('libc.so.6');
     const ucred = koffi.struct('hvnet_ucred', { pid: 'int32', uid: 'uint32', gid: 'uint32' });
     const getsockopt = lib.func('int getsockopt(int fd, int level, int optname, _Out_ hvnet_ucred *optval, _Inout_ uint32_t *optlen)') as GetSockOpt;
-    binding = { getsockopt, size: koffi.sizeof(ucred) };
+    return { getsockopt, size: koffi.sizeof(ucred) };
   } catch (e) {
     log.warn({ err: e }, 'getsockopt from libc.so.6 not loadable: API connections are not told apart by user');
-    binding = null;
+    return null;
   }
-  return binding;
 }
 
 /**
@@ -55,16 +51,24 @@ function descriptorOf(socket: net.Socket): number | undefined {
   return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : undefined;
 }
 
-/** The peer's credentials as the kernel recorded them at connect(2); undefined when they cannot be read. */
-export function peerCredentials(socket: net.Socket, log: Logger): PeerCredentials | undefined {
-  const fd = descriptorOf(socket);
-  if (fd === undefined) return undefined;
-  const b = load(log);
-  if (!b) return undefined;
-  const out: Ucred = {};
-  const len: [number] = [b.size];
-  if (b.getsockopt(fd, SOL_SOCKET, SO_PEERCRED, out, len) !== 0 || len[0] !== b.size) return undefined;
-  const { pid, uid, gid } = out;
-  if (typeof pid !== 'number' || typeof uid !== 'number' || typeof gid !== 'number') return undefined;
-  return { pid, uid, gid };
+/** Reads peers' credentials; the libc binding is made on first use and kept by the API server's reader. */
+export class PeerCredentialReader {
+  private binding: Binding | null | undefined;
+
+  constructor(private readonly log: Logger) {}
+
+  /** The peer's credentials as the kernel recorded them at connect(2); undefined when they cannot be read. */
+  read(socket: net.Socket): PeerCredentials | undefined {
+    const fd = descriptorOf(socket);
+    if (fd === undefined) return undefined;
+    if (this.binding === undefined) this.binding = load(this.log);
+    const b = this.binding;
+    if (!b) return undefined;
+    const out: Ucred = {};
+    const len: [number] = [b.size];
+    if (b.getsockopt(fd, SOL_SOCKET, SO_PEERCRED, out, len) !== 0 || len[0] !== b.size) return undefined;
+    const { pid, uid, gid } = out;
+    if (typeof pid !== 'number' || typeof uid !== 'number' || typeof gid !== 'number') return undefined;
+    return { pid, uid, gid };
+  }
 }
