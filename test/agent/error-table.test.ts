@@ -10,6 +10,7 @@ import type { ClassifiedError, ErrorClass } from '../../lib/errors.js';
 import * as domxml from '../../lib/domxml/errors.js';
 import * as libvirt from '../../lib/libvirt/errors.js';
 import * as macpool from '../../lib/macpool/errors.js';
+import * as nic from '../../lib/nic/errors.js';
 import * as ovn from '../../lib/ovn/errors.js';
 import * as ovsdb from '../../lib/ovsdb/errors.js';
 import {
@@ -73,6 +74,18 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       PoolExhaustedError: new macpool.PoolExhaustedError('02:68:76:00:00:00/24'),
       DuplicateMacError: new macpool.DuplicateMacError('02:68:76:00:00:01', 'vm1', 'vm2'),
       PoolStateError: new macpool.PoolStateError('/x', 'unreadable'),
+    },
+  },
+  nic: {
+    table: nic.NIC_PLAN_ERRORS,
+    errors: {
+      NicPlanError: new nic.NicPlanError('HVNET_NICPLAN_NOTHING_TO_DO', 'x'),
+      NothingToDoError: new nic.NothingToDoError('vm1'),
+      DomainNotRunningError: new nic.DomainNotRunningError('vm1'),
+      DomainNotPersistentError: new nic.DomainNotPersistentError('vm1'),
+      SourceMissingError: new nic.SourceMissingError('eth0'),
+      MacInUseError: new nic.MacInUseError('02:68:76:00:00:01', 'vm1', 'vm2'),
+      NicNotFoundError: new nic.NicNotFoundError('vm1', 'net9', ['02:68:76:00:00:01']),
     },
   },
   ovn: {
