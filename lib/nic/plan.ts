@@ -1,6 +1,7 @@
 // A plan: what an attach or detach will do, in order, and what undoes each step when a later one
 // fails. Plain data made by a kind (kinds/*.ts); the caller applies the steps and, on a failure,
 // the rollback this file derives, without knowing the kind.
+import type { NicIdentity } from './facts.js';
 
 export type DeviceScope = 'live' | 'config';
 
@@ -16,7 +17,7 @@ export interface AttachPlan<Req> {
   readonly warnings: readonly string[];
   readonly mac: MacChoice;
   /** The domain's NICs, which the bound MAC and alias must not repeat. */
-  readonly taken: readonly { readonly mac?: string | undefined; readonly alias?: string | undefined }[];
+  readonly taken: readonly NicIdentity[];
 }
 
 export interface DeviceStep {
