@@ -52,6 +52,13 @@ module.exports = {
       to: { path: '^(lib/libvirt/|node_modules/koffi)|^(fs|net|child_process|worker_threads)$' },
     },
     {
+      name: 'nic-is-pure',
+      comment: 'lib/nic plans from facts it is given: no I/O modules, no libvirt binding at run time (its types only)',
+      severity: 'error',
+      from: { path: '^lib/nic/' },
+      to: { path: '^(lib/libvirt/|node_modules/koffi)|^(fs|net|child_process|worker_threads)$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},

@@ -9,6 +9,7 @@ import type { CodeOf, ErrorClass } from '../../lib/errors.js';
 import { DOMXML_ERRORS } from '../../lib/domxml/errors.js';
 import { LIBVIRT_ERRORS } from '../../lib/libvirt/errors.js';
 import { MACPOOL_ERRORS } from '../../lib/macpool/errors.js';
+import { NIC_PLAN_ERRORS } from '../../lib/nic/errors.js';
 import { OVN_ERRORS } from '../../lib/ovn/errors.js';
 import { OVSDB_ERRORS } from '../../lib/ovsdb/errors.js';
 import { NIC_ERRORS } from './nic-errors.js';
@@ -78,6 +79,7 @@ export const ERROR_TABLES = {
   domxml: DOMXML_ERRORS,
   libvirt: LIBVIRT_ERRORS,
   macpool: MACPOOL_ERRORS,
+  nicPlan: NIC_PLAN_ERRORS,
 } as const;
 
 type Tables = typeof ERROR_TABLES;

@@ -10,6 +10,7 @@ import type { ClassifiedError, ErrorClass } from '../../lib/errors.js';
 import * as domxml from '../../lib/domxml/errors.js';
 import * as libvirt from '../../lib/libvirt/errors.js';
 import * as macpool from '../../lib/macpool/errors.js';
+import * as nic from '../../lib/nic/errors.js';
 import * as ovn from '../../lib/ovn/errors.js';
 import * as ovsdb from '../../lib/ovsdb/errors.js';
 import {
@@ -73,6 +74,18 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       PoolExhaustedError: new macpool.PoolExhaustedError('02:68:76:00:00:00/24'),
       DuplicateMacError: new macpool.DuplicateMacError('02:68:76:00:00:01', 'vm1', 'vm2'),
       PoolStateError: new macpool.PoolStateError('/x', 'unreadable'),
+    },
+  },
+  nic: {
+    table: nic.NIC_PLAN_ERRORS,
+    errors: {
+      NicPlanError: new nic.NicPlanError('HVNET_NICPLAN_NOTHING_TO_DO', 'x'),
+      NothingToDoError: new nic.NothingToDoError('vm1'),
+      DomainNotRunningError: new nic.DomainNotRunningError('vm1'),
+      DomainNotPersistentError: new nic.DomainNotPersistentError('vm1'),
+      SourceMissingError: new nic.SourceMissingError('eth0'),
+      MacInUseError: new nic.MacInUseError('02:68:76:00:00:01', 'vm1', 'vm2'),
+      NicNotFoundError: new nic.NicNotFoundError('vm1', 'net9', ['02:68:76:00:00:01']),
     },
   },
   ovn: {
@@ -241,6 +254,12 @@ describe('agent: the one error table', () => {
       [new domxml.DuplicateIdentityError('mac', '02:00:00:00:00:01'), 'HVNET_NIC_DUPLICATE_MAC'],
       [new domxml.DuplicateIdentityError('alias', 'ua-x'), 'HVNET_NIC_DUPLICATE_ALIAS'],
       [new macpool.DuplicateMacError('02:68:76:00:00:01', 'vm1', 'vm2'), 'HVNET_NIC_DUPLICATE_MAC'],
+      [new nic.MacInUseError('02:68:76:00:00:01', 'vm1', 'vm2'), 'HVNET_NIC_DUPLICATE_MAC'],
+      [new nic.DomainNotRunningError('vm1'), 'HVNET_NIC_DOMAIN_NOT_RUNNING'],
+      [new nic.DomainNotPersistentError('vm1'), 'HVNET_NIC_DOMAIN_NOT_PERSISTENT'],
+      [new nic.SourceMissingError('eth0'), 'HVNET_NIC_SOURCE_MISSING'],
+      [new nic.NothingToDoError('vm1'), 'HVNET_NIC_INVALID_FIELD'],
+      [new nic.NicNotFoundError('vm1', 'net9', []), 'HVNET_NIC_NOT_FOUND'],
       [new libvirt.LibvirtCallError('virDomainLookupByName', { ...vir, virCode: 42 }), 'HVNET_NIC_DOMAIN_NOT_FOUND'],
       [new libvirt.LibvirtCallError('virDomainAttachDeviceFlags', vir), 'HVNET_NIC_LIBVIRT_REFUSED'],
       [new domxml.MalformedXmlError('domain', 'x'), 'HVNET_DOMXML_MALFORMED_XML'],

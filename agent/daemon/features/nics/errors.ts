@@ -1,11 +1,20 @@
 // The NIC feature's failures as HvnetErrors: one code per reason (agent/api/nic-errors.ts, with
-// its class) plus `details.reason`. Errors of lib/domxml, lib/macpool and lib/libvirt are mapped
+// its class) plus `details.reason`. Errors of lib/nic, lib/domxml, lib/macpool and lib/libvirt are mapped
 // here and nowhere else: onto the NIC reason a caller acts on where there is one, and otherwise
 // with the library's own code and class.
 import { HvnetError, asHvnetError } from '../../../api/errors.js';
 import { NIC_REASONS } from '../../../api/nic-errors.js';
 import type { NicErrorReason } from '../../../api/nic-errors.js';
 import { DomXmlError, InvalidFieldError, UnsupportedCombinationError, SourceInUseError, DuplicateIdentityError, QbgSourceRefusedError } from '../../../../lib/domxml/errors.js';
+import {
+  DomainNotPersistentError,
+  DomainNotRunningError,
+  MacInUseError,
+  NicNotFoundError,
+  NicPlanError,
+  NothingToDoError,
+  SourceMissingError,
+} from '../../../../lib/nic/errors.js';
 import { MacPoolError, DuplicateMacError, InvalidMacError, PoolExhaustedError } from '../../../../lib/macpool/errors.js';
 import {
   DeviceNotReleasedError,
@@ -47,6 +56,7 @@ export function hintFor(virMessage: string): string {
 /** Anything thrown by the libraries, as a NicError (HvnetErrors pass unchanged). */
 export function toNicError(e: unknown, what: string): HvnetError {
   if (e instanceof HvnetError) return e;
+  if (e instanceof NicPlanError) return fromPlanError(e, what);
   if (e instanceof DomXmlError) {
     if (e instanceof InvalidFieldError) return new NicError('invalid-field', e.message, { field: e.field, allowed: e.allowed }, { cause: e });
     if (e instanceof UnsupportedCombinationError) return new NicError('unsupported-combination', e.message, { field: e.field, allowed: e.allowedValues }, { cause: e });
@@ -81,6 +91,18 @@ export function toNicError(e: unknown, what: string): HvnetError {
     }
     return libraryError(e, what);
   }
+  return libraryError(e, what);
+}
+
+/** lib/nic's refusals, with the CLI's way out where there is one. */
+function fromPlanError(e: NicPlanError, what: string): HvnetError {
+  const options = { cause: e };
+  if (e instanceof NothingToDoError) return new NicError('invalid-field', e.message, { domain: e.domain }, options);
+  if (e instanceof DomainNotRunningError) return new NicError('domain-not-running', `${e.message} (use --config to change its definition)`, { domain: e.domain }, options);
+  if (e instanceof DomainNotPersistentError) return new NicError('domain-not-persistent', `${e.message} (use --live only)`, { domain: e.domain }, options);
+  if (e instanceof SourceMissingError) return new NicError('source-missing', e.message, { source: e.source }, options);
+  if (e instanceof MacInUseError) return new NicError('duplicate-mac', e.message, { mac: e.mac, heldBy: e.heldBy }, options);
+  if (e instanceof NicNotFoundError) return new NicError('nic-not-found', e.message, { domain: e.domain, nic: e.nic }, options);
   return libraryError(e, what);
 }
 

@@ -1,25 +1,32 @@
 // The NIC operations behind nic.attach / nic.detach / nic.list / nic.pool. Changes run one at a
-// time (the MAC pool and the duplicate checks must see each other's result). Everything that can
-// be checked is checked before libvirt is called; when libvirt refuses, what was done is undone
-// so that the live and persistent XML are as before and the MAC is back in the pool.
+// time (the MAC pool and the duplicate checks must see each other's result). lib/nic decides
+// (checks, XML, steps, what undoes them) from the facts read here; this file does the reading, the
+// MAC pool and the libvirt calls, so that everything that can be checked is checked before
+// libvirt is called, and when libvirt refuses, what was done is undone: the live and persistent
+// XML as before and the MAC back in the pool.
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { DeviceModify, ListDomainsFlags } from '../../../../lib/libvirt/constants.js';
 import type { DomainInfo } from '../../../../lib/libvirt/connection.js';
 import { LibvirtCallError, LibvirtTimeoutError } from '../../../../lib/libvirt/errors.js';
-import { validateInterfaceSpec, checkPassthroughExclusive, checkIdentityUnique, normalizeMac } from '../../../../lib/domxml/validate.js';
-import { buildDetachXml, buildInterfaceXml } from '../../../../lib/domxml/build.js';
-import { QbgSourceRefusedError } from '../../../../lib/domxml/errors.js';
-import type { DomainInterface, NormalizedInterfaceSpec } from '../../../../lib/domxml/types.js';
+import type { NormalizedInterfaceSpec } from '../../../../lib/domxml/types.js';
 import { MacPool } from '../../../../lib/macpool/pool.js';
 import type { Duplicate } from '../../../../lib/macpool/pool.js';
 import { openPool, savePool } from '../../../../lib/macpool/state.js';
 import { parseRange } from '../../../../lib/macpool/mac.js';
+import { hvnetAlias } from '../../../../lib/nic/alias.js';
+import { planDetach } from '../../../../lib/nic/kinds/macvtap.js';
+import { rollbackAfter } from '../../../../lib/nic/plan.js';
+import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from '../../../../lib/nic/plan.js';
+import { kinds } from '../../../../lib/nic/registry.js';
+import { validateDetachRequest } from '../../../../lib/nic/request.js';
+import type { DetachRequest, MacvtapRequest } from '../../../../lib/nic/request.js';
 import type { ParamsOf, ResultOf } from '../../../api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../../api/nics.js';
 import type { Logger } from '../../../logger.js';
 import { NicError, toNicError } from './errors.js';
-import { macvtapOn, qbgVerdict, sourceExists } from './host-links.js';
+import { hostFacts } from './host-facts.js';
+import { macvtapOn } from './host-links.js';
 import { macsInUse, nicRows, readDomain, readInventory, side } from './inventory.js';
 import type { DomainView } from './inventory.js';
 import { InventoryCache } from './inventory-cache.js';
@@ -40,10 +47,6 @@ const REFRESH_DEBOUNCE_MS = 50;
 const REFRESH_PERIOD_MS = 30_000;
 
 export const POOL_FILE = 'macpool.json';
-
-export function aliasFor(mac: string): string {
-  return `ua-hvnet-${mac.replaceAll(':', '')}`;
-}
 
 export interface NicServiceEvents {
   /** The NIC rows or the pool's duplicates changed (the host status must be recomputed). */
@@ -134,8 +137,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   attach(p: AttachParams): Promise<AttachResult> {
     // Checked before anything else: a bad spec never waits behind other work.
-    const spec = this.validate(p);
-    return this.serial(() => this.doAttach(p, spec)).catch((e: unknown) => {
+    const req = this.validate(p);
+    return this.serial(() => this.doAttach(req)).catch((e: unknown) => {
       throw toNicError(e, `nic.attach to ${p.domain}`);
     });
   }
@@ -169,91 +172,54 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   // --- attach ----------------------------------------------------------------------------------
 
-  private validate(p: AttachParams): NormalizedInterfaceSpec {
-    const input: Record<string, unknown> = { source: p.source };
-    if (p.mode !== undefined) input.mode = p.mode;
-    if (p.model !== undefined) input.model = p.model;
-    if (p.mac !== undefined) input.mac = p.mac;
-    if (p.virtualport !== undefined) {
-      input.virtualport = Object.fromEntries(Object.entries(p.virtualport).filter(([, v]) => v !== undefined));
-    }
+  private validate(p: AttachParams): MacvtapRequest {
     try {
-      return validateInterfaceSpec(input);
+      return kinds.macvtap.validate({ kind: 'macvtap', ...p });
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
   }
 
-  private async doAttach(p: AttachParams, spec0: NormalizedInterfaceSpec): Promise<AttachResult> {
+  /** lib/nic plans once from the facts read here; this applies the plan's steps and, on a failure, its rollback. */
+  private async doAttach(req: MacvtapRequest): Promise<AttachResult> {
+    const kind = kinds[req.kind];
     // The cache: kept fresh by libvirt's events; a domain an event named is read again first.
     const views = await this.cache.fresh();
-    const view = views.find((v) => v.info.name === p.domain);
-    if (view === undefined) throw new NicError('domain-not-found', `no domain named ${p.domain}`, { domain: p.domain });
+    const view = views.find((v) => v.info.name === req.domain);
+    if (view === undefined) throw new NicError('domain-not-found', `no domain named ${req.domain}`, { domain: req.domain });
     const dom = view.info;
-    // Defaults: live and persistent on a running domain, persistent on a stopped one.
-    const live = p.live ?? (p.config === true ? false : view.active);
-    const config = p.config ?? (p.live === true ? false : view.persistent);
-    if (!live && !config) throw new NicError('invalid-field', 'nothing to do: neither live nor config', { domain: p.domain });
-    if (live && !view.active) {
-      throw new NicError('domain-not-running', `domain ${p.domain} is not running: a live attach needs a running domain (use --config to change its definition)`, { domain: p.domain });
-    }
-    if (config && !view.persistent) {
-      throw new NicError('domain-not-persistent', `domain ${p.domain} is transient: it has no persistent definition (use --live only)`, { domain: p.domain });
-    }
-
-    const warnings: string[] = [];
-    await this.checkSource(spec0, live, warnings);
-
-    const others = views.flatMap((v) => [...(v.live?.direct ?? []), ...(v.config?.direct ?? [])]);
+    const facts = await hostFacts(views, view, kind.questions(req));
+    let plan: AttachPlan<MacvtapRequest>;
     try {
-      checkPassthroughExclusive(spec0, others);
+      plan = kind.plan(req, facts);
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
-
-    // The MAC: the user's (refused when any NIC of any domain, or the pool, has it) or the pool's next free one.
-    const holders = new Map<string, string>();
-    for (const v of views) for (const i of [...(v.live?.ids ?? []), ...(v.config?.ids ?? [])]) if (i.mac !== undefined) holders.set(i.mac, v.info.name);
-    let mac: string;
+    const mac = this.reserveMac(plan, facts.macHolders);
+    let bound: BoundAttach<NormalizedInterfaceSpec>;
     try {
-      if (spec0.mac !== undefined) {
-        const held = holders.get(spec0.mac);
-        if (held !== undefined) {
-          throw new NicError('duplicate-mac', `MAC ${spec0.mac} is already used by a NIC of domain ${held}; ${p.domain} cannot have it too`, { mac: spec0.mac, heldBy: held });
-        }
-        mac = this.pool.claim(spec0.mac, p.domain, aliasFor(spec0.mac)).mac;
-      } else {
-        mac = this.allocateFree(p.domain, holders);
-      }
-    } catch (e) {
-      throw toNicError(e, 'nic.attach');
-    }
-    const alias = aliasFor(mac);
-    const spec: NormalizedInterfaceSpec = { ...spec0, mac, alias };
-    let xml: string;
-    try {
-      checkIdentityUnique({ mac, alias }, [...(view.live?.ids ?? []), ...(view.config?.ids ?? [])]);
-      xml = buildInterfaceXml(spec);
+      bound = kind.bind(plan, mac);
     } catch (e) {
       this.pool.release(mac);
       throw toNicError(e, 'nic.attach');
     }
-    const result: AttachResult = { domain: p.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live, config, dryRun: p.dryRun === true, xml, warnings };
-    if (p.dryRun === true) {
+    const { spec, alias, xml } = bound;
+    const { live, config } = plan;
+    const result: AttachResult = { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
+    if (req.dryRun) {
       this.pool.release(mac);
       return result;
     }
     this.save(); // before libvirt: a crash in between must not hand the MAC out twice
 
-    let liveDone = false;
     try {
-      if (live) {
-        await this.link.call('attachDevice', (c) => c.attachDevice(dom, xml, DeviceModify.LIVE, { timeoutMs: ATTACH_TIMEOUT_MS }));
-        liveDone = true;
+      for (const step of bound.steps) {
+        try {
+          await this.applyStep(dom, step);
+        } catch (e) {
+          throw await this.rollback(e, dom, bound, step);
+        }
       }
-      if (config) await this.link.call('attachDevice', (c) => c.attachDevice(dom, xml, DeviceModify.CONFIG));
-    } catch (e) {
-      throw await this.undoAttach(e, dom, spec, liveDone, config && live);
     } finally {
       // A config-only change emits no event: the next use reads this domain again in any case.
       this.cache.invalidate(dom.uuid);
@@ -267,26 +233,19 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       }
       if (target !== undefined) result.target = target;
     }
-    this.log.info({ domain: p.domain, mac, source: spec.source, mode: spec.mode, live, config, target: result.target }, 'NIC attached');
+    this.log.info({ domain: req.domain, mac, source: spec.source, mode: spec.mode, live, config, target: result.target }, 'NIC attached');
     this.scheduleRefresh();
     return result;
   }
 
-  private async checkSource(spec: NormalizedInterfaceSpec, live: boolean, warnings: string[]): Promise<void> {
-    const exists = sourceExists(spec.source);
-    if (!exists) {
-      const msg = `source device ${spec.source} does not exist on this host`;
-      if (live) throw new NicError('source-missing', `${msg}: a live attach needs it`, { source: spec.source });
-      warnings.push(`${msg}; the domain will not start with this NIC until it does`);
+  /** The plan's MAC claimed in the pool, or the pool's next one no NIC of the host has. */
+  private reserveMac(plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): string {
+    const domain = plan.request.domain;
+    try {
+      return plan.mac.from === 'request' ? this.pool.claim(plan.mac.mac, domain, hvnetAlias(plan.mac.mac)).mac : this.allocateFree(domain, holders);
+    } catch (e) {
+      throw toNicError(e, 'nic.attach');
     }
-    if (spec.virtualport?.type !== '802.1Qbg' || !exists) return;
-    const verdict = await qbgVerdict(spec.source);
-    if (verdict === undefined || verdict.ok) return;
-    if (live) throw toNicError(new QbgSourceRefusedError(verdict.device, verdict.reason, verdict.detail), 'nic.attach');
-    warnings.push(
-      `802.1Qbg source ${spec.source} is not usable (${verdict.reason}: ${verdict.detail}); do not start the domain with this NIC ` +
-        'on this host (a veth source hangs libvirtd)',
-    );
   }
 
   private allocateFree(domain: string, holders: ReadonlyMap<string, string>): string {
@@ -301,102 +260,108 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     throw new NicError('mac-pool-exhausted', `no free MAC found in ${this.pool.rangeText}`, { range: this.pool.rangeText });
   }
 
-  /** After a failed attach: the live NIC detached (confirmed) if it was made, the MAC returned. */
-  private async undoAttach(e: unknown, dom: DomainInfo, spec: NormalizedInterfaceSpec, liveDone: boolean, bothWanted: boolean): Promise<Error> {
-    const mac = spec.mac ?? '';
-    const unknownOutcome = e instanceof LibvirtTimeoutError && e.inFlight;
-    if (liveDone) {
+  private async applyStep(dom: DomainInfo, step: DeviceStep): Promise<void> {
+    const flags = step.scope === 'live' ? DeviceModify.LIVE : DeviceModify.CONFIG;
+    if (step.op === 'attach') {
+      const options = step.scope === 'live' ? { timeoutMs: ATTACH_TIMEOUT_MS } : undefined;
+      await this.link.call('attachDevice', (c) => c.attachDevice(dom, step.xml, flags, options));
+    } else if (step.scope === 'live') {
+      await this.link.call('detachAndConfirm', (c) =>
+        c.detachAndConfirm(dom, step.xml, { timeoutMs: DEFAULT_RELEASE_MS, ...(step.alias === undefined ? {} : { alias: step.alias }) }),
+      );
+    } else {
+      await this.link.call('detachDevice', (c) => c.detachDevice(dom, step.xml, flags));
+    }
+  }
+
+  /** After a failed step: the plan's rollback run (the live NIC detached and confirmed, the MAC returned or kept). */
+  private async rollback(e: unknown, dom: DomainInfo, bound: BoundAttach<NormalizedInterfaceSpec>, failed: AttachStep): Promise<Error> {
+    const { mac } = bound;
+    let released = false;
+    for (const step of rollbackAfter(bound, failed, e instanceof LibvirtTimeoutError && e.inFlight)) {
+      if (step.op === 'keep-mac') continue; // reserved until the next rebuild says whether the NIC exists
+      if (step.op === 'release-mac') {
+        this.pool.release(step.mac);
+        released = true;
+        continue;
+      }
       try {
-        await this.link.call('detachAndConfirm', (c) =>
-          c.detachAndConfirm(dom, buildDetachXml({ source: spec.source, mode: spec.mode, mac, alias: spec.alias }), { alias: spec.alias, timeoutMs: DEFAULT_RELEASE_MS }),
-        );
+        await this.applyStep(dom, step);
       } catch (r) {
-        const err = toNicError(e, `nic.attach to ${dom.name} (persistent part)`);
-        this.log.error({ domain: dom.name, mac, err: err.message, rollback: (r as Error).message }, 'attach failed and the live NIC could not be detached');
+        const cause = toNicError(e, `nic.attach to ${dom.name} (persistent part)`);
+        this.log.error({ domain: dom.name, mac, err: cause.message, rollback: (r as Error).message }, 'attach failed and the live NIC could not be detached');
         return new NicError(
           'rollback-failed',
-          `${err.message}; the NIC was attached live and detaching it again failed too (${(r as Error).message}): ` +
+          `${cause.message}; the NIC was attached live and detaching it again failed too (${(r as Error).message}): ` +
             `it is still attached live with MAC ${mac}; detach it with 'hvnet nic detach ${dom.name} ${mac}'`,
-          { mac, cause: err.details },
+          { mac, cause: cause.details },
           { cause: e },
         );
       }
     }
-    const err = toNicError(e, `nic.attach to ${dom.name}${liveDone && bothWanted ? ' (persistent part; the live NIC was detached again)' : ''}`);
-    if (unknownOutcome) {
-      // libvirt may still be doing it: keep the MAC until the next rebuild knows.
-      this.save();
-      return err;
-    }
-    this.pool.release(mac);
     this.save();
-    err.details.macReleased = mac;
+    const liveUndone = bound.steps.indexOf(failed) > 0;
+    const err = toNicError(e, `nic.attach to ${dom.name}${liveUndone ? ' (persistent part; the live NIC was detached again)' : ''}`);
+    if (released) err.details.macReleased = mac;
     return err;
   }
 
   // --- detach ----------------------------------------------------------------------------------
 
   private async doDetach(p: DetachParams): Promise<DetachResult> {
-    const info = await this.lookup(p.domain);
-    const view = await readDomain(this.link, info, await this.isPersistent(info));
-    if (view === undefined) throw new NicError('domain-not-found', `no domain named ${p.domain}`, { domain: p.domain });
-    let key: { mac: string } | { alias: string };
+    let req: DetachRequest;
     try {
-      key = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(p.nic) ? { mac: normalizeMac(p.nic, 'nic') } : { alias: p.nic };
+      req = validateDetachRequest({ domain: p.domain, nic: p.nic });
     } catch (e) {
       throw toNicError(e, 'nic.detach');
     }
-    const matches = (i: DomainInterface): boolean => ('mac' in key ? i.mac === key.mac : i.alias === key.alias);
-    const l = view.live?.direct.find(matches);
-    // An alias like net0 exists only live; the persistent copy is the one with the same MAC.
-    const mac = l?.mac ?? view.config?.direct.find(matches)?.mac;
-    const c = view.config?.direct.find((i) => (mac !== undefined ? i.mac === mac : matches(i)));
-    if (l === undefined && c === undefined) {
-      const known = [...(view.live?.direct ?? []), ...(view.config?.direct ?? [])].map((i) => i.mac ?? i.alias ?? '?');
-      throw new NicError('nic-not-found', `domain ${p.domain} has no macvtap NIC ${p.nic} (it has: ${[...new Set(known)].join(', ') || 'none'})`, { domain: p.domain, nic: p.nic });
-    }
-    const result: DetachResult = { domain: p.domain, mac: mac ?? '', live: false, config: false };
-    const alias = l?.alias ?? c?.alias;
-    if (alias !== undefined) result.alias = alias;
+    const info = await this.lookup(p.domain);
+    const view = await readDomain(this.link, info, await this.isPersistent(info));
+    if (view === undefined) throw new NicError('domain-not-found', `no domain named ${p.domain}`, { domain: p.domain });
+    let plan: DetachPlan;
     try {
-      if (l !== undefined) {
-        const timeoutMs = p.timeoutMs ?? DEFAULT_RELEASE_MS;
-        try {
-          const r = await this.link.call('detachAndConfirm', (conn) =>
-            conn.detachAndConfirm(info, buildDetachXml({ source: l.source, mode: l.mode, mac: l.mac, alias: l.alias }), {
-              timeoutMs,
-              ...(l.alias === undefined ? {} : { alias: l.alias }),
-            }),
-          );
-          result.live = true;
-          result.releasedMs = Math.round(r.ms * 10) / 10;
-        } catch (e) {
-          const err = toNicError(e, `nic.detach from ${p.domain}`);
-          if (err instanceof NicError && err.reason === 'device-not-released') {
-            err.message = `${err.message}. Nothing else was changed${c === undefined ? '' : ' (the persistent definition still has the NIC)'}; the removal completes when the guest runs again — run the detach again then.`;
+      plan = planDetach(req, { live: view.live?.direct, config: view.config?.direct });
+    } catch (e) {
+      throw toNicError(e, 'nic.detach');
+    }
+    const result: DetachResult = { domain: p.domain, mac: plan.mac, live: false, config: false };
+    if (plan.alias !== undefined) result.alias = plan.alias;
+    const keepsDefinition = plan.steps.some((s) => s.scope === 'config');
+    try {
+      for (const step of plan.steps) {
+        if (step.scope === 'live') {
+          const timeoutMs = p.timeoutMs ?? DEFAULT_RELEASE_MS;
+          try {
+            const r = await this.link.call('detachAndConfirm', (conn) =>
+              conn.detachAndConfirm(info, step.xml, { timeoutMs, ...(step.alias === undefined ? {} : { alias: step.alias }) }),
+            );
+            result.live = true;
+            result.releasedMs = Math.round(r.ms * 10) / 10;
+          } catch (e) {
+            const err = toNicError(e, `nic.detach from ${p.domain}`);
+            if (err instanceof NicError && err.reason === 'device-not-released') {
+              err.message = `${err.message}. Nothing else was changed${keepsDefinition ? ' (the persistent definition still has the NIC)' : ''}; the removal completes when the guest runs again — run the detach again then.`;
+            }
+            throw err;
           }
-          throw err;
-        }
-      }
-      if (c !== undefined) {
-        try {
-          await this.link.call('detachDevice', (conn) =>
-            conn.detachDevice(info, buildDetachXml({ source: c.source, mode: c.mode, mac: c.mac, alias: c.alias }), DeviceModify.CONFIG),
-          );
-          result.config = true;
-        } catch (e) {
-          throw toNicError(e, `nic.detach from ${p.domain}${result.live ? ' (persistent part; the live NIC is already detached)' : ''}`);
+        } else {
+          try {
+            await this.applyStep(info, step);
+            result.config = true;
+          } catch (e) {
+            throw toNicError(e, `nic.detach from ${p.domain}${result.live ? ' (persistent part; the live NIC is already detached)' : ''}`);
+          }
         }
       }
     } finally {
       // Also after a partial failure: the next use reads this domain again (a config change emits no event).
       this.cache.invalidate(info.uuid);
     }
-    if (mac !== undefined) {
-      this.pool.release(mac);
+    if (plan.mac !== '') {
+      this.pool.release(plan.mac);
       this.save();
     }
-    this.log.info({ domain: p.domain, mac, live: result.live, config: result.config, releasedMs: result.releasedMs }, 'NIC detached');
+    this.log.info({ domain: p.domain, mac: plan.mac === '' ? undefined : plan.mac, live: result.live, config: result.config, releasedMs: result.releasedMs }, 'NIC detached');
     this.scheduleRefresh();
     return result;
   }

@@ -1,0 +1,78 @@
+// The refusals of NIC planning that no lower library owns: they come from the host's and the
+// domain's state (facts the agent gathered), not from the spec itself. Each has a stable code and
+// its class (NIC_PLAN_ERRORS); the daemon maps them onto its NIC reasons. The spec's own errors
+// stay lib/domxml's and lib/macpool's.
+import { defineErrorCodes } from '../errors.js';
+import type { ClassifiedError, CodeOf, ErrorClass } from '../errors.js';
+
+export const NIC_PLAN_ERRORS = defineErrorCodes({
+  HVNET_NICPLAN_NOTHING_TO_DO: 'invalid',
+  HVNET_NICPLAN_DOMAIN_NOT_RUNNING: 'conflict',
+  HVNET_NICPLAN_DOMAIN_NOT_PERSISTENT: 'conflict',
+  HVNET_NICPLAN_SOURCE_MISSING: 'not-found',
+  HVNET_NICPLAN_MAC_IN_USE: 'conflict',
+  HVNET_NICPLAN_NIC_NOT_FOUND: 'not-found',
+});
+
+export type NicPlanErrorCode = CodeOf<typeof NIC_PLAN_ERRORS>;
+
+export class NicPlanError extends Error implements ClassifiedError {
+  readonly errorClass: ErrorClass;
+
+  constructor(
+    readonly code: NicPlanErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.errorClass = NIC_PLAN_ERRORS[code];
+    this.name = new.target.name;
+  }
+}
+
+/** live and config both false: the request would change nothing. */
+export class NothingToDoError extends NicPlanError {
+  constructor(readonly domain: string) {
+    super('HVNET_NICPLAN_NOTHING_TO_DO', 'nothing to do: neither live nor config');
+  }
+}
+
+export class DomainNotRunningError extends NicPlanError {
+  constructor(readonly domain: string) {
+    super('HVNET_NICPLAN_DOMAIN_NOT_RUNNING', `domain ${domain} is not running: a live attach needs a running domain`);
+  }
+}
+
+/** A transient domain: it has no definition to add the NIC to. */
+export class DomainNotPersistentError extends NicPlanError {
+  constructor(readonly domain: string) {
+    super('HVNET_NICPLAN_DOMAIN_NOT_PERSISTENT', `domain ${domain} is transient: it has no persistent definition`);
+  }
+}
+
+/** Only refused for a live attach: a definition may name a device another host has. */
+export class SourceMissingError extends NicPlanError {
+  constructor(readonly source: string) {
+    super('HVNET_NICPLAN_SOURCE_MISSING', `source device ${source} does not exist on this host: a live attach needs it`);
+  }
+}
+
+/** A NIC of some domain on this host has the MAC: the L2 network would see it twice. */
+export class MacInUseError extends NicPlanError {
+  constructor(
+    readonly mac: string,
+    readonly heldBy: string,
+    readonly wanted: string,
+  ) {
+    super('HVNET_NICPLAN_MAC_IN_USE', `MAC ${mac} is already used by a NIC of domain ${heldBy}; ${wanted} cannot have it too`);
+  }
+}
+
+export class NicNotFoundError extends NicPlanError {
+  constructor(
+    readonly domain: string,
+    readonly nic: string,
+    readonly known: readonly string[],
+  ) {
+    super('HVNET_NICPLAN_NIC_NOT_FOUND', `domain ${domain} has no macvtap NIC ${nic} (it has: ${known.join(', ') || 'none'})`);
+  }
+}

@@ -1,0 +1,41 @@
+// What a plan needs to know about the host and the domain, gathered by the caller beforehand as
+// plain data: lib/nic reads no sysfs, runs no `ip` and calls no libvirt, so a plan is a function
+// of the request and these facts alone.
+import type { DomainInterface } from '../domxml/types.js';
+import type { QbgSourceVerdict } from '../domxml/vlan.js';
+
+export interface NicIdentity {
+  readonly mac?: string | undefined;
+  readonly alias?: string | undefined;
+}
+
+export interface DomainFacts {
+  readonly name: string;
+  readonly active: boolean;
+  readonly persistent: boolean;
+  /** MAC and alias of each NIC of the domain, of any type, live and persistent. */
+  readonly identities: readonly NicIdentity[];
+}
+
+/** One host network device a NIC would sit on. */
+export interface LinkFacts {
+  readonly exists: boolean;
+  /** lib/domxml's verdict, when the kind asked for it and the device exists. */
+  readonly qbg?: QbgSourceVerdict | undefined;
+}
+
+/** Which host devices a kind needs facts about, and for which of them the 802.1Qbg verdict. */
+export interface LinkQuestions {
+  readonly links: readonly string[];
+  readonly qbg: readonly string[];
+}
+
+export interface HostFacts {
+  readonly domain: DomainFacts;
+  /** The direct NICs of every domain of the host, live and persistent. */
+  readonly directNics: readonly DomainInterface[];
+  /** MAC → the domain one of whose NICs (of any type, live or persistent) has it. */
+  readonly macHolders: ReadonlyMap<string, string>;
+  /** The answers to the kind's LinkQuestions; a device not in the map counts as missing. */
+  readonly links: ReadonlyMap<string, LinkFacts>;
+}
