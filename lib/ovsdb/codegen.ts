@@ -31,7 +31,7 @@ export function generateTypes(schemaJson: unknown, options: CodegenOptions = {})
 
   out.push(...header(schema, options));
   if (options.schemaImport !== undefined) {
-    out.push(`import type { DatabaseSchema } from '${options.schemaImport}';`);
+    out.push(`import type { TypedSchema } from '${options.schemaImport}';`);
     out.push(`import { parseSchema } from '${options.schemaImport}';`);
     out.push('');
   }
@@ -57,8 +57,8 @@ export function generateTypes(schemaJson: unknown, options: CodegenOptions = {})
   out.push(`export const ${dbConst}SchemaJson = ${literal(doc, '')};`);
   if (options.schemaImport !== undefined) {
     out.push('');
-    out.push(`/** The parsed schema, for validating operations against the same source as the types above. */`);
-    out.push(`export const ${dbConst}Schema: DatabaseSchema = parseSchema(${dbConst}SchemaJson);`);
+    out.push(`/** The parsed schema, for validating operations against the same source as the types above, which it carries. */`);
+    out.push(`export const ${dbConst}Schema: TypedSchema<${db}Tables> = parseSchema(${dbConst}SchemaJson);`);
   }
   out.push('');
   return out.join('\n');

@@ -66,13 +66,17 @@ export function namedUuid(name: string): NamedUuidAtom {
   return ['named-uuid', name];
 }
 
-export function set(atoms: Iterable<WireAtom>): WireSet {
+// set() and map() keep the element types, so a set of numbers for a string column is a tsc error
+// in the typed builders (typed-operations.ts).
+export function set<A extends WireAtom>(atoms: Iterable<A>): ['set', A[]] {
   return ['set', [...atoms]];
 }
 
+export function map<K extends WireAtom, V extends WireAtom>(entries: Iterable<readonly [K, V]>): ['map', [K, V][]];
+export function map<V extends WireAtom>(entries: Readonly<Record<string, V>>): ['map', [string, V][]];
 export function map(entries: Iterable<readonly [WireAtom, WireAtom]> | Readonly<Record<string, WireAtom>>): WireMap {
   const pairs: [WireAtom, WireAtom][] = [];
-  const iterable = isIterable(entries) ? entries : Object.entries(entries);
+  const iterable = isIterable<readonly [WireAtom, WireAtom]>(entries) ? entries : Object.entries(entries);
   for (const [k, v] of iterable) pairs.push([k, v]);
   return ['map', pairs];
 }

@@ -46,7 +46,7 @@ function canon(v: DecodedValue): string {
 }
 
 export class FakeNb {
-  readonly cache = new TableCache(ovnNorthboundSchema, NB_TABLES, nbMonitorOptions().extraIndexes);
+  readonly cache = TableCache.of(ovnNorthboundSchema, NB_TABLES, nbMonitorOptions().extraIndexes);
   readonly view = new NbView(this.cache);
   private store: Store = new Map(Object.keys(NB_TABLES).map((t): [string, Map<string, Record<string, DecodedValue>>] => [t, new Map<string, Record<string, DecodedValue>>()]));
   transactions = 0;

@@ -5,7 +5,7 @@
 // value is that value, an optional one (min 0, max 1) is `T | undefined`, a set is `T[]`, a map
 // with string keys is a Record, any other map a Map. Every row also has `_uuid`.
 
-import type { DatabaseSchema } from '../../ovsdb/schema.js';
+import type { TypedSchema } from '../../ovsdb/schema.js';
 import { parseSchema } from '../../ovsdb/schema.js';
 
 export const ovnICNorthboundName = 'OVN_IC_Northbound';
@@ -127,5 +127,5 @@ export const ovnICNorthboundSchemaJson = {
   },
 };
 
-/** The parsed schema, for validating operations against the same source as the types above. */
-export const ovnICNorthboundSchema: DatabaseSchema = parseSchema(ovnICNorthboundSchemaJson);
+/** The parsed schema, for validating operations against the same source as the types above, which it carries. */
+export const ovnICNorthboundSchema: TypedSchema<OVNICNorthboundTables> = parseSchema(ovnICNorthboundSchemaJson);

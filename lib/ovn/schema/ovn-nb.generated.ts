@@ -5,7 +5,7 @@
 // value is that value, an optional one (min 0, max 1) is `T | undefined`, a set is `T[]`, a map
 // with string keys is a Record, any other map a Map. Every row also has `_uuid`.
 
-import type { DatabaseSchema } from '../../ovsdb/schema.js';
+import type { TypedSchema } from '../../ovsdb/schema.js';
 import { parseSchema } from '../../ovsdb/schema.js';
 
 export const ovnNorthboundName = 'OVN_Northbound';
@@ -1023,5 +1023,5 @@ export const ovnNorthboundSchemaJson = {
   },
 };
 
-/** The parsed schema, for validating operations against the same source as the types above. */
-export const ovnNorthboundSchema: DatabaseSchema = parseSchema(ovnNorthboundSchemaJson);
+/** The parsed schema, for validating operations against the same source as the types above, which it carries. */
+export const ovnNorthboundSchema: TypedSchema<OVNNorthboundTables> = parseSchema(ovnNorthboundSchemaJson);
