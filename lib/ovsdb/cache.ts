@@ -49,7 +49,8 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
 
   /**
    * `tables` maps each monitored table to its monitored columns (undefined: all of them), so
-   * columns a fresh row leaves out are filled with their defaults, and only those.
+   * columns a fresh row leaves out are filled with their defaults, and only those. Rows are
+   * untyped unless the cache is made with TableCache.of or vouched for by withRowTypes.
    */
   constructor(
     readonly schema: DatabaseSchema,
