@@ -43,6 +43,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['lib/ovn/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['../ovsdb/operations.js', '../../ovsdb/operations.js'].map((name) => ({
+            name,
+            importNames: ['insert', 'select', 'update', 'mutate', 'deleteRows', 'wait'],
+            message: 'lib/ovn writes through the typed builders: nb.insert(...) etc. from ./nb-operations.js.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // mocha's `this` and chained assertions are idiomatic in tests
