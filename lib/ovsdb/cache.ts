@@ -33,6 +33,9 @@ interface CacheEvents<Tables extends object> {
   batch: [CacheEvent<Tables>[]];
 }
 
+/** Lookups by columns the schema has no index on, per table: lists of column lists. */
+export type ExtraIndexes<Tables> = { readonly [T in TableName<Tables>]?: readonly (readonly ColumnName<Tables[T]>[])[] };
+
 /** The values of an index's columns, in its column order, typed by the row. */
 export type IndexValues<Row, C extends readonly ColumnName<Row>[]> = { [I in keyof C]: Row[C[I] & keyof Row] };
 
@@ -55,7 +58,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
   constructor(
     readonly schema: DatabaseSchema,
     tables: Readonly<Record<string, readonly string[] | undefined>>,
-    private readonly extraIndexes: Readonly<Record<string, readonly (readonly string[])[]>> = {},
+    private readonly extraIndexes: Readonly<Partial<Record<string, readonly (readonly string[])[]>>> = {},
   ) {
     super();
     for (const [name, cols] of Object.entries(tables)) {
@@ -74,7 +77,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
   static of<Full extends object, const M extends MonitorRequest<Full>>(
     schema: TypedSchema<Full>,
     tables: M,
-    extraIndexes: Readonly<Record<string, readonly (readonly string[])[]>> = {},
+    extraIndexes: NoInfer<ExtraIndexes<MonitoredTables<Full, M>>> = {},
   ): TableCache<MonitoredTables<Full, M>> {
     return new TableCache<MonitoredTables<Full, M>>(schema, tables, extraIndexes);
   }

@@ -92,6 +92,8 @@ describe('typed operations and cache: the generated row types checked by tsc', (
     void row?.ports;
     // @ts-expect-error a table the cache does not monitor
     assert.throws(() => cache.table('Logical_Switch'), DecodeError);
+    // @ts-expect-error an extra index on a column the cache does not monitor
+    TableCache.of(ovnNorthboundSchema, { Logical_Router: ['name'] }, { Logical_Router: [['ports']] });
     // @ts-expect-error the index value has the column's type
     assert.deepEqual(cache.lookup('Logical_Router', ['name'], [1]), []);
   });
