@@ -6,6 +6,7 @@
 // What the types cannot see (enum members of a plain string column, ranges, set sizes, uuid
 // syntax) is still checked by validate.ts before a transaction is sent.
 import type { ConditionFunction } from './operations.js';
+import type { Atom } from './schema.js';
 import type { DecodedRow, NamedUuidAtom, UuidAtom, WireValue } from './values.js';
 
 /** A row of a table whose row type the caller did not state: any column, any decoded value. */
@@ -32,10 +33,13 @@ export type MonitorRequest<Tables> = { readonly [T in TableName<Tables>]?: reado
 export type WireSetOf<A> = ['set', A[]];
 export type WireMapOf<K, V> = ['map', [K, V][]];
 
-// Row types give uuids as strings, so a string column may be written with a uuid or a named-uuid
-// (which of the two a column takes is checked by validate.ts); an enum column takes its members.
-type StringWire<S extends string> = string extends S ? S | UuidAtom | NamedUuidAtom : S;
-export type AtomWire<A> = A extends string ? StringWire<A> : A;
+// The generated row types mark uuid atoms (codegen.ts emits `type Uuid = string & UuidMark`): they
+// are written as ["uuid", s] or ["named-uuid", name]; any other string is written as itself, and an
+// enum column takes its members.
+export interface UuidMark {
+  readonly __ovsdbUuid?: true;
+}
+export type AtomWire<A> = A extends string ? (keyof UuidMark extends keyof A ? UuidAtom | NamedUuidAtom : A) : A;
 
 /**
  * The wire values a column with decoded type `V` accepts (RFC 7047 5.1): the atom of a scalar, an
@@ -43,20 +47,19 @@ export type AtomWire<A> = A extends string ? StringWire<A> : A;
  */
 export type ColumnWire<V> = [V] extends [readonly (infer A)[]]
   ? WireSetOf<AtomWire<A>> | AtomWire<A>
-  : [V] extends [ReadonlyMap<infer K, infer W>]
-    ? WireMapOf<AtomWire<K>, AtomWire<W>>
-    : [NonNullable<V>] extends [object]
-      ? WireMapOf<keyof NonNullable<V> & string, AtomWire<NonNullable<NonNullable<V>[keyof NonNullable<V>]>>>
-      : undefined extends V
-        ? AtomWire<NonNullable<V>> | WireSetOf<AtomWire<NonNullable<V>>>
-        : AtomWire<V>;
+  : [NonNullable<V>] extends [Atom]
+    ? undefined extends V
+      ? AtomWire<NonNullable<V>> | WireSetOf<AtomWire<NonNullable<V>>>
+      : AtomWire<V>
+    : [V] extends [ReadonlyMap<infer K, infer W>]
+      ? WireMapOf<AtomWire<K>, AtomWire<W>>
+      : WireMapOf<keyof NonNullable<V> & string, AtomWire<NonNullable<NonNullable<V>[keyof NonNullable<V>]>>>;
 
 /**
- * What a column of `Row` is compared with, or written as: the row's own uuid only as ["uuid", s].
- * (Extract<…, WireValue> changes nothing for a known row type; it lets the generic builders hand
- * the value to the untyped ones.)
+ * What a column of `Row` is compared with, or written as. (Extract<…, WireValue> changes nothing
+ * for a known row type; it lets the generic builders hand the value to the untyped ones.)
  */
-export type ColumnOperand<Row, C extends ColumnName<Row>> = Extract<C extends '_uuid' ? UuidAtom : ColumnWire<Row[C]>, WireValue>;
+export type ColumnOperand<Row, C extends ColumnName<Row>> = Extract<ColumnWire<Row[C]>, WireValue>;
 
 /** The row of an insert or update: any writable columns (the others keep or get their defaults). */
 export type WireRowOf<Row> = { [C in WritableColumn<Row>]?: ColumnOperand<Row, C> };

@@ -24,6 +24,12 @@ describe('typed operations and cache: the generated row types checked by tsc', (
       () => nb.insert('Logical_Router', { name: 5 }),
       // @ts-expect-error a set of numbers for a set of strings
       () => nb.insert('Logical_Router_Port', { name: 'p', mac: '00:00:00:00:00:01', networks: set([1, 2]) }),
+      // @ts-expect-error a uuid column takes ["uuid", s] or ["named-uuid", name], not a string
+      () => nb.insert('Logical_Router', { name: 'r', ports: set([U1]) }),
+      // @ts-expect-error an optional uuid column takes a uuid, not a string
+      () => nb.update('Logical_Switch', [], { copp: U1 }),
+      // @ts-expect-error a string column takes a string, not a uuid
+      () => nb.insert('Logical_Router', { name: uuid(U1) }),
       // @ts-expect-error not a table
       () => nb.insert('Logical_Routers', {}),
       // @ts-expect-error not one of the enum's values (Logical_Router_Static_Route.policy)
@@ -64,6 +70,8 @@ describe('typed operations and cache: the generated row types checked by tsc', (
       ],
       [nb.mutate('NB_Global', at, [mutation('nb_cfg', '+=', 1)]), mutate('NB_Global', at, [mutation('nb_cfg', '+=', 1)])],
       [nb.deleteRows('Logical_Switch', at), deleteRows('Logical_Switch', at)],
+      [nb.update('Logical_Switch', at, { copp: uuid(U1) }), update('Logical_Switch', at, { copp: uuid(U1) })],
+      [nb.update('Logical_Switch', at, { copp: set([]) }), update('Logical_Switch', at, { copp: set([]) })],
       [nb.select('NB_Global', at, ['nb_cfg']), select('NB_Global', at, ['nb_cfg'])],
       [
         nb.wait('Logical_Router', { where: [where('external_ids', 'includes', map({ k: 'v' }))], columns: ['_uuid'], rows: [], timeout: 0 }),
