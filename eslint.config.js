@@ -52,6 +52,38 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
+    files: ['lib/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "TSAsExpression > TSAsExpression[typeAnnotation.type='TSUnknownKeyword']",
+          message:
+            'No `as unknown as` in lib/: use the generated row types and the typed builders (lib/ovsdb/typed-operations.ts), or validate where the value enters.',
+        },
+        {
+          selector: "TSTypeAssertion > TSTypeAssertion[typeAnnotation.type='TSUnknownKeyword']",
+          message: 'No `<T><unknown>` double assertion in lib/: see the rule on `as unknown as`.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['lib/ovn/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['../ovsdb/operations.js', '../../ovsdb/operations.js'].map((name) => ({
+            name,
+            importNames: ['insert', 'select', 'update', 'mutate', 'deleteRows', 'wait'],
+            message: 'lib/ovn writes through the typed builders: nb.insert(...) etc. from ./nb-operations.js.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // mocha's `this` and chained assertions are idiomatic in tests

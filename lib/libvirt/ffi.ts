@@ -13,8 +13,11 @@ const libc = koffi.load('libc.so.6');
 koffi.opaque('virConnect');
 koffi.opaque('virDomain');
 
+// koffi calls with whatever it is given; `F` is the signature the definition string declares, and
+// narrowing to it is the one claim made about each function.
 function fn<F extends (...args: never[]) => unknown>(lib0: LibraryHandle, definition: string): F {
-  return lib0.func(definition) as unknown as F;
+  const loose: (...args: never[]) => unknown = lib0.func(definition);
+  return loose as F;
 }
 
 const free = fn<(p: Ptr | null) => void>(libc, 'void free(void *p)');

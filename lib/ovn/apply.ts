@@ -12,10 +12,11 @@
 //   operations; if not, the same guards make the new attempt safe. Bounded: OvnOutcomeUnknownError.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OvsdbClient } from '../ovsdb/client.js';
-import { assertLock, mutate, mutation, select, where } from '../ovsdb/operations.js';
+import { assertLock, mutation, where } from '../ovsdb/operations.js';
 import type { Operation } from '../ovsdb/operations.js';
 import { OutcomeUnknownError, WaitTimedOutError } from '../ovsdb/errors.js';
 import { uuid } from '../ovsdb/values.js';
+import { nb } from './nb-operations.js';
 import { OvnConflictError, OvnOutcomeUnknownError, WaitTimeoutError } from './errors.js';
 import type { OvnErrorContext } from './errors.js';
 import type { Plan, PlanOptions } from './plan.js';
@@ -72,9 +73,9 @@ export async function applyPlan<R>(client: Transactor, view: NbView, planner: Pl
     if (global) {
       // As ovn-nbctl --wait does: bump nb_cfg in the same transaction and read the new value back.
       const at = [where('_uuid', '==', uuid(global._uuid))];
-      ops.push(mutate('NB_Global', at, [mutation('nb_cfg', '+=', 1)]));
+      ops.push(nb.mutate('NB_Global', at, [mutation('nb_cfg', '+=', 1)]));
       cfgIndex = ops.length;
-      ops.push(select('NB_Global', at, ['nb_cfg']));
+      ops.push(nb.select('NB_Global', at, ['nb_cfg']));
     }
     attempts += 1;
     try {

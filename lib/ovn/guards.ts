@@ -5,9 +5,10 @@
 // deciding "the other side has not declared yet" (write skew): each side's transaction writes its
 // own router and guards the other's, so whichever commits second sees a changed guard, re-plans,
 // finds the mutual declaration and creates the rows — exactly once.
-import { wait, where } from '../ovsdb/operations.js';
+import { where } from '../ovsdb/operations.js';
 import type { Operation } from '../ovsdb/operations.js';
 import { map, set, uuid } from '../ovsdb/values.js';
+import { nb } from './nb-operations.js';
 import { EXT, projectKey } from './ids.js';
 import type { GlobalRow, RouterRow } from './state.js';
 
@@ -16,7 +17,7 @@ import type { GlobalRow, RouterRow } from './state.js';
  * ports and static routes. Also fails when the router is gone.
  */
 export function routerUnchanged(row: RouterRow): Operation {
-  return wait('Logical_Router', {
+  return nb.wait('Logical_Router', {
     where: [where('_uuid', '==', uuid(row._uuid))],
     columns: ['external_ids', 'ports', 'static_routes'],
     until: '==',
@@ -33,7 +34,7 @@ export function routerUnchanged(row: RouterRow): Operation {
 
 /** No router carries this project/network: the target of a pending peering still does not exist. */
 export function networkAbsent(project: string, network: string): Operation {
-  return wait('Logical_Router', {
+  return nb.wait('Logical_Router', {
     where: [where('external_ids', 'includes', map({ [EXT.project]: project })), where('external_ids', 'includes', map({ [EXT.network]: network }))],
     columns: ['_uuid'],
     until: '==',
@@ -44,7 +45,7 @@ export function networkAbsent(project: string, network: string): Operation {
 
 /** No router carries this id (concurrent hvnetd may have allocated the same one). */
 export function idFree(id: number): Operation {
-  return wait('Logical_Router', {
+  return nb.wait('Logical_Router', {
     where: [where('external_ids', 'includes', map({ [EXT.id]: String(id) }))],
     columns: ['_uuid'],
     until: '==',
@@ -55,7 +56,7 @@ export function idFree(id: number): Operation {
 
 /** No network is left in the project (for its deletion). */
 export function projectEmpty(project: string): Operation {
-  return wait('Logical_Router', {
+  return nb.wait('Logical_Router', {
     where: [where('external_ids', 'includes', map({ [EXT.project]: project }))],
     columns: ['_uuid'],
     until: '==',
@@ -66,7 +67,7 @@ export function projectEmpty(project: string): Operation {
 
 /** The project is still recorded (with this value) in NB_Global. */
 export function projectPresent(project: string, value: string): Operation {
-  return wait('NB_Global', {
+  return nb.wait('NB_Global', {
     where: [where('external_ids', 'includes', map({ [projectKey(project)]: value }))],
     columns: ['_uuid'],
     until: '!=',
@@ -77,7 +78,7 @@ export function projectPresent(project: string, value: string): Operation {
 
 /** NB_Global's external_ids are as read (project changes are serialised through this). */
 export function globalUnchanged(row: GlobalRow): Operation {
-  return wait('NB_Global', {
+  return nb.wait('NB_Global', {
     where: [where('_uuid', '==', uuid(row._uuid))],
     columns: ['external_ids'],
     until: '==',
@@ -88,5 +89,5 @@ export function globalUnchanged(row: GlobalRow): Operation {
 
 /** NB_Global has no row yet (hvnet creates it when no ovn-northd or ovn-nbctl has). */
 export function globalAbsent(): Operation {
-  return wait('NB_Global', { where: [], columns: ['_uuid'], until: '==', rows: [], timeout: 0 });
+  return nb.wait('NB_Global', { where: [], columns: ['_uuid'], until: '==', rows: [], timeout: 0 });
 }

@@ -3,8 +3,9 @@
 // (ids.ts). Ids are allocated optimistically: the next one after the highest the cache knows,
 // guarded by a `wait` that no router carries it yet; a concurrent hvnetd that took the same id
 // makes the transaction fail, and the applier re-plans with the refreshed cache.
-import { deleteRows, insert, where } from '../ovsdb/operations.js';
+import { where } from '../ovsdb/operations.js';
 import { map, namedUuid, set, uuid } from '../ovsdb/values.js';
+import { nb } from './nb-operations.js';
 import { parseGatewayCidr } from './cidr.js';
 import { IdsExhaustedError, NetworkExistsError, NetworkNotFoundError, ProjectNotFoundError } from './errors.js';
 import { idFree, projectPresent } from './guards.js';
@@ -107,13 +108,13 @@ export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts:
   if (ipv6) routerExt[EXT.ipv6] = ipv6.cidr;
   if (description !== '') routerExt[EXT.description] = description;
   tx.write(
-    insert(
+    nb.insert(
       'Logical_Router_Port',
       { name: rowNames.routerPort(id), mac, networks: set([ipv4.cidr, ...(ipv6 ? [ipv6.cidr] : [])]), external_ids: map(tag) },
       'lrp',
     ),
-    insert('Logical_Router', { name: rowNames.router(id), ports: set([namedUuid('lrp')]), external_ids: map(routerExt) }),
-    insert(
+    nb.insert('Logical_Router', { name: rowNames.router(id), ports: set([namedUuid('lrp')]), external_ids: map(routerExt) }),
+    nb.insert(
       'Logical_Switch_Port',
       {
         name: rowNames.switchRouterPort(id),
@@ -124,7 +125,7 @@ export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts:
       },
       'lsp',
     ),
-    insert('Logical_Switch', { name: rowNames.switch(id), ports: set([namedUuid('lsp')]), external_ids: map(tag) }),
+    nb.insert('Logical_Switch', { name: rowNames.switch(id), ports: set([namedUuid('lsp')]), external_ids: map(tag) }),
   );
   const result: NetworkInfo = {
     project,
@@ -157,9 +158,9 @@ export function planDeleteNetwork(view: NbView, ref: NetworkRef, opts: PlanOptio
   model.remove(n.id);
   const tx = new TxnBuilder();
   tx.guardRouter(n.router);
-  tx.write(deleteRows('Logical_Router', [where('_uuid', '==', uuid(n.router._uuid))]));
+  tx.write(nb.deleteRows('Logical_Router', [where('_uuid', '==', uuid(n.router._uuid))]));
   const ls = view.switchOf(n.id);
-  if (ls) tx.write(deleteRows('Logical_Switch', [where('_uuid', '==', uuid(ls._uuid))]));
+  if (ls) tx.write(nb.deleteRows('Logical_Switch', [where('_uuid', '==', uuid(ls._uuid))]));
   const affected = new Map<number, Network>();
   for (const other of view.networks()) {
     if (other.id === n.id) continue;

@@ -3,15 +3,16 @@
 // planners are pure and can be called on their own for a dry run), and all state lives in the
 // NB, so any number of OvnNetworks on any hosts sharing one NB see and serve the same things.
 import { EventEmitter } from 'node:events';
+import { withRowTypes } from '../ovsdb/cache.js';
 import { OvsdbClient } from '../ovsdb/client.js';
 import type { ClientOptions } from '../ovsdb/client.js';
 import { ConstraintViolationError, WaitTimedOutError } from '../ovsdb/errors.js';
-import { insert } from '../ovsdb/operations.js';
 import { ovnNorthboundSchema } from './schema/ovn-nb.generated.js';
 import { applyPlan } from './apply.js';
 import type { Applied, ApplyOptions, Planner, Transactor, WaitFor } from './apply.js';
 import type { OvnErrorContext } from './errors.js';
 import { globalAbsent } from './guards.js';
+import { nb } from './nb-operations.js';
 import { checkName } from './names.js';
 import { checkNetworkRef, findNetwork, networkInfo, planCreateNetwork, planDeleteNetwork } from './network-plan.js';
 import type { CreateNetworkRequest, NetworkInfo, NetworkRef } from './network-plan.js';
@@ -31,7 +32,7 @@ import { listProjects, planCreateProject, planDeleteProject, projectInfo } from 
 import type { CreateProjectRequest, ProjectInfo } from './project-plan.js';
 import { Reconciler, planReconcile } from './reconcile.js';
 import type { ReconcilerOptions } from './reconcile.js';
-import { checkServerSchema, nbMonitorOptions } from './schema-check.js';
+import { NB_TABLES, checkServerSchema, nbMonitorOptions } from './schema-check.js';
 import { NbView } from './state.js';
 
 export interface OvnNetworksOptions {
@@ -146,7 +147,9 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
     private readonly opts: OvnNetworksOptions = {},
   ) {
     super();
-    this.view = new NbView(client.cache);
+    // The client comes from outside (the daemon merges what its features monitor): its cache is
+    // checked once to hold what NbView reads, with the schema the row types come from.
+    this.view = new NbView(withRowTypes(client.cache, ovnNorthboundSchema, NB_TABLES));
     this.transactor = { transact: opts.transact ?? ((ops) => client.transact(ops)), session: client.session };
     if (opts.reconcile !== false) {
       const reconcile = typeof opts.reconcile === 'object' ? opts.reconcile : {};
@@ -162,7 +165,7 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
     if (!this.view.nbGlobal()) {
       // No ovn-northd has run against this NB yet: create the root row, once whoever races us.
       try {
-        await this.transactor.transact([globalAbsent(), insert('NB_Global', {})]);
+        await this.transactor.transact([globalAbsent(), nb.insert('NB_Global', {})]);
       } catch (e) {
         if (!(e instanceof WaitTimedOutError || e instanceof ConstraintViolationError)) throw e;
       }

@@ -4,9 +4,12 @@
 // gateway out of that port — and the same on B. Everything else hvnet tagged as a peer row is
 // removed. Planners call `convergePeerRows` for the networks a request touches; the reconciler
 // calls it for all of them. The same diff tells whether a peering's rows are intact (status).
-import { insert, mutate, mutation, update, where } from '../ovsdb/operations.js';
-import type { Mutation } from '../ovsdb/operations.js';
+import { mutation, where } from '../ovsdb/operations.js';
+import type { InsertOperation, UpdateOperation } from '../ovsdb/operations.js';
+import type { MutationOf, WireMapOf } from '../ovsdb/row-types.js';
 import { map, namedUuid, set, uuid } from '../ovsdb/values.js';
+import { nb } from './nb-operations.js';
+import type { LogicalRouterRow } from './schema/ovn-nb.generated.js';
 import { hostCidr, overlaps } from './cidr.js';
 import { EXT, rowNames } from './ids.js';
 import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
@@ -82,7 +85,7 @@ function sameRoute(row: RouteRow, want: WantRoute): boolean {
   );
 }
 
-function tags(a: Network, remoteId: number): ReturnType<typeof map> {
+function tags(a: Network, remoteId: number): WireMapOf<string, string> {
   return map({ [EXT.id]: String(a.id), [EXT.peerId]: String(remoteId) });
 }
 
@@ -97,9 +100,9 @@ export function activePeers(model: Pick<PlanModel, 'network'>, a: Network): Map<
 }
 
 interface RouterDiff {
-  inserts: ReturnType<typeof insert>[];
-  updates: ReturnType<typeof update>[];
-  mutations: Mutation[];
+  inserts: InsertOperation[];
+  updates: UpdateOperation[];
+  mutations: MutationOf<LogicalRouterRow>[];
   changes: RowChange[];
   /** Remote networks the changes depend on. */
   remotes: Set<number>;
@@ -139,7 +142,7 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
     if (!keep) {
       const name = `p_${a.id}_${bId}`;
       diff.inserts.push(
-        insert(
+        nb.insert(
           'Logical_Router_Port',
           { name: want.name, mac: want.mac, networks: set(want.networks), peer: want.peer, external_ids: tags(a, bId) },
           name,
@@ -149,7 +152,7 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
       change({ action: 'insert', table: 'Logical_Router_Port', what: want.name, remote: remoteOf(bId) });
     } else if (!samePort(keep.row, want)) {
       diff.updates.push(
-        update('Logical_Router_Port', [where('_uuid', '==', uuid(keep.row._uuid))], {
+        nb.update('Logical_Router_Port', [where('_uuid', '==', uuid(keep.row._uuid))], {
           name: want.name,
           mac: want.mac,
           networks: set(want.networks),
@@ -169,7 +172,7 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
       }
       const name = `r_${a.id}_${bId}_${i}`;
       diff.inserts.push(
-        insert(
+        nb.insert(
           'Logical_Router_Static_Route',
           { ip_prefix: w.ip_prefix, nexthop: w.nexthop, output_port: w.output_port, external_ids: tags(a, bId) },
           name,
@@ -217,7 +220,7 @@ export function convergePeerRows(tx: TxnBuilder, view: NbView, model: PlanModel,
     tx.guardRouter(a.router);
     for (const id of diff.remotes) tx.guardRouter(view.networkById(id)?.router);
     tx.write(...diff.inserts, ...diff.updates);
-    if (diff.mutations.length > 0) tx.write(mutate('Logical_Router', [where('_uuid', '==', uuid(a.router._uuid))], diff.mutations));
+    if (diff.mutations.length > 0) tx.write(nb.mutate('Logical_Router', [where('_uuid', '==', uuid(a.router._uuid))], diff.mutations));
     tx.changes.push(...diff.changes);
   }
 }

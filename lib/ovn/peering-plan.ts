@@ -4,7 +4,8 @@
 // that completes a mutual pair also creates both sides' ports and routes in the same transaction
 // (peer-rows.ts), and the deletion of either side removes both sides' rows in the same
 // transaction, touching nothing of the networks' other peerings.
-import { mutate, mutation, wait, where } from '../ovsdb/operations.js';
+import { mutation, where } from '../ovsdb/operations.js';
+import type { MutateOperation } from '../ovsdb/operations.js';
 import { map, set, uuid } from '../ovsdb/values.js';
 import {
   PeeringExistsError,
@@ -15,6 +16,7 @@ import {
 } from './errors.js';
 import { peeringKey } from './ids.js';
 import { checkConfig, checkConfigKey, checkConfigValue, checkDescription, checkName, formatTarget, parseTarget } from './names.js';
+import { nb } from './nb-operations.js';
 import { findNetwork } from './network-plan.js';
 import { convergePeerRows, peerRowsIntact, peeringState } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
@@ -107,11 +109,11 @@ export function showPeering(view: NbView, ref: PeeringRef): PeeringInfo {
   return peeringInfo(view, new PlanModel(view), a, d);
 }
 
-function setDeclaration(router: RouterRow, name: string, value: string | undefined): ReturnType<typeof mutate> {
+function setDeclaration(router: RouterRow, name: string, value: string | undefined): MutateOperation {
   const key = peeringKey(name);
-  const mutations = [mutation('external_ids', 'delete', set([key]))];
-  if (value !== undefined) mutations.push(mutation('external_ids', 'insert', map({ [key]: value })));
-  return mutate('Logical_Router', [where('_uuid', '==', uuid(router._uuid))], mutations);
+  const remove = mutation('external_ids', 'delete', set([key]));
+  const mutations = value === undefined ? [remove] : [remove, mutation('external_ids', 'insert', map({ [key]: value }))];
+  return nb.mutate('Logical_Router', [where('_uuid', '==', uuid(router._uuid))], mutations);
 }
 
 export function planCreatePeering(view: NbView, req: CreatePeeringRequest, opts: PlanOptions = {}): Plan<PeeringInfo> {
@@ -160,7 +162,8 @@ export function planUpdatePeering(view: NbView, req: UpdatePeeringRequest, _opts
   for (const [field, value] of Object.entries(req)) {
     if (writable.has(field) || value === undefined) continue;
     const known = (READ_ONLY as readonly string[]).includes(field);
-    const now = field === 'target' ? formatTarget(d.target) : (current as unknown as Record<string, unknown>)[field];
+    const shown: Record<string, unknown> = { ...current };
+    const now = field === 'target' ? formatTarget(d.target) : shown[field];
     if (known && JSON.stringify(value) === JSON.stringify(now)) continue; // shown value sent back unchanged
     throw new ReadOnlyFieldError(`field ${JSON.stringify(field)} of a peering cannot be changed`, {
       ...ctx,
@@ -189,7 +192,7 @@ function planDeclarationEdit(view: NbView, a: Network & { router: RouterRow }, d
   // is still the one read (a concurrent delete must not be undone by this write).
   tx.guard(
     'declaration',
-    wait('Logical_Router', {
+    nb.wait('Logical_Router', {
       where: [where('_uuid', '==', uuid(a.router._uuid)), where('external_ids', 'includes', map({ [peeringKey(d.name)]: before }))],
       columns: ['_uuid'],
       until: '!=',

@@ -1,7 +1,8 @@
 // Projects: `default` always exists; the others are keys `hvnet:project:<name>` in NB_Global's
 // external_ids (value: JSON {description}). A project with networks cannot be deleted.
-import { insert, mutate, mutation, where } from '../ovsdb/operations.js';
+import { mutation, where } from '../ovsdb/operations.js';
 import { map, set, uuid } from '../ovsdb/values.js';
+import { nb } from './nb-operations.js';
 import { ProjectExistsError, ProjectNotEmptyError, ProjectNotFoundError, ProjectProtectedError } from './errors.js';
 import { globalAbsent, globalUnchanged, projectEmpty } from './guards.js';
 import { projectKey } from './ids.js';
@@ -44,11 +45,11 @@ export function planCreateProject(view: NbView, req: CreateProjectRequest, opts:
   if (!global) {
     // No ovn-northd or ovn-nbctl has made the root row yet; exactly one writer may.
     tx.guard('global-absent', globalAbsent());
-    tx.write(insert('NB_Global', { external_ids: map({ [projectKey(name)]: value }) }));
+    tx.write(nb.insert('NB_Global', { external_ids: map({ [projectKey(name)]: value }) }));
   } else {
     // A concurrent create of the same project changes these: the loser re-plans and is told it exists.
     tx.guard('global', globalUnchanged(global));
-    tx.write(mutate('NB_Global', [where('_uuid', '==', uuid(global._uuid))], [mutation('external_ids', 'insert', map({ [projectKey(name)]: value }))]));
+    tx.write(nb.mutate('NB_Global', [where('_uuid', '==', uuid(global._uuid))], [mutation('external_ids', 'insert', map({ [projectKey(name)]: value }))]));
   }
   return { operations: tx.operations(), result: { name, description, networks: 0 }, changes: [] };
 }
@@ -67,6 +68,6 @@ export function planDeleteProject(view: NbView, req: { name: string }, opts: Pla
   // A network created in the project meanwhile (on another host) makes the delete fail and re-plan.
   tx.guard('project-empty', projectEmpty(name));
   tx.guard('global', globalUnchanged(global));
-  tx.write(mutate('NB_Global', [where('_uuid', '==', uuid(global._uuid))], [mutation('external_ids', 'delete', set([projectKey(name)]))]));
+  tx.write(nb.mutate('NB_Global', [where('_uuid', '==', uuid(global._uuid))], [mutation('external_ids', 'delete', set([projectKey(name)]))]));
   return { operations: tx.operations(), result: { name }, changes: [] };
 }

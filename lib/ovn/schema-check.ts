@@ -3,6 +3,8 @@
 // requires the server to have. Every column here exists in the NB schemas of OVN 22.03 to 26.03.
 import type { OvsdbClient } from '../ovsdb/client.js';
 import type { MonitorOptions } from '../ovsdb/monitor.js';
+import type { MonitoredTables, MonitorRequest } from '../ovsdb/row-types.js';
+import type { OVNNorthboundTables } from './schema/ovn-nb.generated.js';
 import { SchemaMissingError } from './errors.js';
 
 export const NB_TABLES = {
@@ -12,7 +14,10 @@ export const NB_TABLES = {
   Logical_Router_Static_Route: ['ip_prefix', 'nexthop', 'output_port', 'policy', 'route_table', 'external_ids'],
   Logical_Switch: ['name', 'ports', 'external_ids'],
   Logical_Switch_Port: ['name', 'type', 'addresses', 'options', 'external_ids'],
-} as const satisfies Record<string, readonly string[]>;
+} as const satisfies MonitorRequest<OVNNorthboundTables>;
+
+/** The NB tables as the cache holds them: the generated row types, cut to the monitored columns. */
+export type NbTables = MonitoredTables<OVNNorthboundTables, typeof NB_TABLES>;
 
 /** The monitor an OvsdbClient must be created with for OvnNetworks. */
 export function nbMonitorOptions(): MonitorOptions {

@@ -7,27 +7,19 @@
 // per cache row object (the cache replaces a row object on every change, so a memo never goes
 // stale).
 import type { TableCache, CacheEvent } from '../ovsdb/cache.js';
-import type {
-  LogicalRouterPortRow,
-  LogicalRouterRow,
-  LogicalRouterStaticRouteRow,
-  LogicalSwitchRow,
-  NBGlobalRow,
-} from './schema/ovn-nb.generated.js';
+import type { NbTables } from './schema-check.js';
 import { parseGatewayCidr } from './cidr.js';
 import type { GatewayCidr } from './cidr.js';
 import { EXT, networkMac, parseId, rowNames } from './ids.js';
 import { DEFAULT_PROJECT, formatTarget, isValidName, parseTarget } from './names.js';
 import type { Target } from './names.js';
 
-export type RouterRow = Pick<LogicalRouterRow, '_uuid' | 'name' | 'ports' | 'static_routes' | 'external_ids'>;
-export type RouterPortRow = Pick<LogicalRouterPortRow, '_uuid' | 'name' | 'mac' | 'networks' | 'peer' | 'external_ids'>;
-export type RouteRow = Pick<
-  LogicalRouterStaticRouteRow,
-  '_uuid' | 'ip_prefix' | 'nexthop' | 'output_port' | 'policy' | 'route_table' | 'external_ids'
->;
-export type SwitchRow = Pick<LogicalSwitchRow, '_uuid' | 'name' | 'ports' | 'external_ids'>;
-export type GlobalRow = Pick<NBGlobalRow, '_uuid' | 'external_ids' | 'nb_cfg' | 'sb_cfg' | 'hv_cfg'>;
+// The rows as the cache holds them (the monitored columns of NB_TABLES).
+export type RouterRow = NbTables['Logical_Router'];
+export type RouterPortRow = NbTables['Logical_Router_Port'];
+export type RouteRow = NbTables['Logical_Router_Static_Route'];
+export type SwitchRow = NbTables['Logical_Switch'];
+export type GlobalRow = NbTables['NB_Global'];
 
 /** One side's declaration of a peering, as stored under `hvnet:peering:<name>` on its router. */
 export interface Declaration {
@@ -123,14 +115,14 @@ export class NbView {
   private readonly byKey = new Map<string, Set<string>>();
   private readonly byId = new Map<number, Set<string>>();
   private readonly parsed = new WeakMap<object, Network | null>();
-  private readonly onChange = (e: CacheEvent): void => {
+  private readonly onChange = (e: CacheEvent<NbTables>): void => {
     if (e.table !== 'Logical_Router') return;
-    if (e.kind !== 'insert') this.unindex(e.old as unknown as RouterRow);
-    if (e.kind !== 'delete') this.index(e.row as unknown as RouterRow);
+    if (e.kind !== 'insert') this.unindex(e.old);
+    if (e.kind !== 'delete') this.index(e.row);
   };
 
-  constructor(readonly cache: TableCache) {
-    for (const row of cache.table('Logical_Router').values()) this.index(row as unknown as RouterRow);
+  constructor(readonly cache: TableCache<NbTables>) {
+    for (const row of cache.table('Logical_Router').values()) this.index(row);
     cache.on('change', this.onChange);
   }
 
@@ -159,7 +151,7 @@ export class NbView {
   }
 
   router(uuid: string): RouterRow | undefined {
-    return this.cache.get('Logical_Router', uuid) as unknown as RouterRow | undefined;
+    return this.cache.get('Logical_Router', uuid);
   }
 
   private networkOf(uuid: string): Network | undefined {
@@ -241,11 +233,11 @@ export class NbView {
   }
 
   port(uuid: string): RouterPortRow | undefined {
-    return this.cache.get('Logical_Router_Port', uuid) as unknown as RouterPortRow | undefined;
+    return this.cache.get('Logical_Router_Port', uuid);
   }
 
   route(uuid: string): RouteRow | undefined {
-    return this.cache.get('Logical_Router_Static_Route', uuid) as unknown as RouteRow | undefined;
+    return this.cache.get('Logical_Router_Static_Route', uuid);
   }
 
   /** The router's ports that hvnet made for peerings (tagged with the remote network's id). */
@@ -270,12 +262,12 @@ export class NbView {
   }
 
   switchOf(id: number): SwitchRow | undefined {
-    return this.cache.lookup('Logical_Switch', ['name'], [rowNames.switch(id)])[0] as unknown as SwitchRow | undefined;
+    return this.cache.lookup('Logical_Switch', ['name'], [rowNames.switch(id)])[0];
   }
 
   nbGlobal(): GlobalRow | undefined {
     const first = this.cache.table('NB_Global').values().next();
-    return first.done ? undefined : (first.value as unknown as GlobalRow);
+    return first.done ? undefined : first.value;
   }
 
   /** Every project: `default` always, plus those recorded in NB_Global. */

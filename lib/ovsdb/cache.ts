@@ -2,26 +2,42 @@
 // are decoded once, kept by uuid and by the schema's indexes (plus any extra a caller declares,
 // such as Logical_Router.name, which has no index in the schema), and every change is announced
 // with the old and the new row so a reconciler can react to exactly what moved.
+//
+// Row types: a cache made from a typed schema (TableCache.of) or vouched for once
+// (withRowTypes) hands out the generated row types of its monitored columns, so readers name
+// tables and columns that tsc checks. The rows themselves are what decodeRow made with the same
+// schema; the types describe them and cost nothing at run time.
 import { EventEmitter } from 'node:events';
 import { columnShape, implicitColumn } from './schema.js';
-import type { Atom, ColumnType, DatabaseSchema, TableSchema } from './schema.js';
+import type { Atom, ColumnType, DatabaseSchema, TableSchema, TypedSchema } from './schema.js';
 import { decodeRow, decodeValue } from './values.js';
 import type { DecodedRow, DecodedValue } from './values.js';
 import { DecodeError } from './errors.js';
+import type { AnyTables, ColumnName, MonitoredTables, MonitorRequest, TableName, UntypedRow } from './row-types.js';
 
-/** A cached row: the monitored columns plus `_uuid`. */
-export type Row = DecodedRow & { _uuid: string };
+/** A cached row as stored: the monitored columns plus `_uuid`. */
+export type Row = UntypedRow;
 
-export type CacheEvent =
-  | { kind: 'insert'; table: string; row: Row }
-  | { kind: 'update'; table: string; old: Row; row: Row }
-  | { kind: 'delete'; table: string; old: Row };
+export type CacheEvent<Tables extends object = AnyTables> = {
+  [T in TableName<Tables>]:
+    | { kind: 'insert'; table: T; row: Tables[T] }
+    | { kind: 'update'; table: T; old: Tables[T]; row: Tables[T] }
+    | { kind: 'delete'; table: T; old: Tables[T] };
+}[TableName<Tables>];
 
-interface CacheEvents {
-  change: [CacheEvent];
+type StoredEvent = CacheEvent;
+
+interface CacheEvents<Tables extends object> {
+  change: [CacheEvent<Tables>];
   /** After each batch of changes (one notification, or one resync). */
-  batch: [CacheEvent[]];
+  batch: [CacheEvent<Tables>[]];
 }
+
+/** Lookups by columns the schema has no index on, per table: lists of column lists. */
+export type ExtraIndexes<Tables> = { readonly [T in TableName<Tables>]?: readonly (readonly ColumnName<Tables[T]>[])[] };
+
+/** The values of an index's columns, in its column order, typed by the row. */
+export type IndexValues<Row, C extends readonly ColumnName<Row>[]> = { [I in keyof C]: Row[C[I] & keyof Row] };
 
 interface IndexDef {
   columns: readonly string[];
@@ -29,19 +45,20 @@ interface IndexDef {
   byKey: Map<string, Set<string>>;
 }
 
-export class TableCache extends EventEmitter<CacheEvents> {
+export class TableCache<Tables extends object = AnyTables> extends EventEmitter<CacheEvents<Tables>> {
   private readonly rows = new Map<string, Map<string, Row>>();
   private readonly indexes = new Map<string, IndexDef[]>();
   private readonly columns = new Map<string, readonly string[]>();
 
   /**
    * `tables` maps each monitored table to its monitored columns (undefined: all of them), so
-   * columns a fresh row leaves out are filled with their defaults, and only those.
+   * columns a fresh row leaves out are filled with their defaults, and only those. Rows are
+   * untyped unless the cache is made with TableCache.of or vouched for by withRowTypes.
    */
   constructor(
     readonly schema: DatabaseSchema,
     tables: Readonly<Record<string, readonly string[] | undefined>>,
-    private readonly extraIndexes: Readonly<Record<string, readonly (readonly string[])[]>> = {},
+    private readonly extraIndexes: Readonly<Partial<Record<string, readonly (readonly string[])[]>>> = {},
   ) {
     super();
     for (const [name, cols] of Object.entries(tables)) {
@@ -56,6 +73,15 @@ export class TableCache extends EventEmitter<CacheEvents> {
     }
   }
 
+  /** A cache whose rows have the generated types of `schema`, cut to the monitored columns. */
+  static of<Full extends object, const M extends MonitorRequest<Full>>(
+    schema: TypedSchema<Full>,
+    tables: M,
+    extraIndexes: NoInfer<ExtraIndexes<MonitoredTables<Full, M>>> = {},
+  ): TableCache<MonitoredTables<Full, M>> {
+    return new TableCache<MonitoredTables<Full, M>>(schema, tables, extraIndexes);
+  }
+
   get tables(): string[] {
     return [...this.rows.keys()];
   }
@@ -66,28 +92,45 @@ export class TableCache extends EventEmitter<CacheEvents> {
   }
 
   /** All rows of a table, by uuid. The map is live: do not modify it. */
-  table(name: string): ReadonlyMap<string, Row> {
-    const t = this.rows.get(name);
+  table<T extends TableName<Tables>>(name: T): ReadonlyMap<string, Tables[T]> {
+    const t = this.typedRows(name);
     if (!t) throw new DecodeError(name, '*', 'table is not monitored by this cache');
     return t;
   }
 
-  get(table: string, uuid: string): Row | undefined {
-    return this.rows.get(table)?.get(uuid);
+  get<T extends TableName<Tables>>(table: T, uuid: string): Tables[T] | undefined {
+    return this.typedRows(table)?.get(uuid);
+  }
+
+  // The cache's claim (see the file comment): rows decoded with this.schema are the rows its
+  // generated types describe. Every typed read goes through here or through typedEvents.
+  private typedRows<T extends TableName<Tables>>(name: T): ReadonlyMap<string, Tables[T]> | undefined {
+    const rows: ReadonlyMap<string, unknown> | undefined = this.rows.get(name);
+    return rows as ReadonlyMap<string, Tables[T]> | undefined;
   }
 
   /** Rows whose index columns equal `values` (in the index's column order). */
-  lookup(table: string, columns: readonly string[], values: readonly DecodedValue[]): Row[] {
+  lookup<T extends TableName<Tables>, const C extends readonly ColumnName<Tables[T]>[]>(
+    table: T,
+    columns: C,
+    values: NoInfer<IndexValues<Tables[T], C>>,
+  ): Tables[T][] {
     const def = this.indexes.get(table)?.find((d) => sameColumns(d.columns, columns));
     if (!def) throw new DecodeError(table, columns.join(','), 'no such index in this cache');
     const uuids = def.byKey.get(indexKey(values));
-    const t = this.rows.get(table);
-    return uuids && t ? [...uuids].map((u) => t.get(u)).filter((r): r is Row => r !== undefined) : [];
+    const t = this.typedRows(table);
+    const out: Tables[T][] = [];
+    if (!uuids || !t) return out;
+    for (const u of uuids) {
+      const row = t.get(u);
+      if (row !== undefined) out.push(row);
+    }
+    return out;
   }
 
   /** The one row with this value in a single-column index (e.g. Logical_Switch_Port.name). */
-  lookupOne(table: string, column: string, value: DecodedValue): Row | undefined {
-    return this.lookup(table, [column], [value])[0];
+  lookupOne<T extends TableName<Tables>, C extends ColumnName<Tables[T]>>(table: T, column: C, value: NoInfer<Tables[T][C]>): Tables[T] | undefined {
+    return this.lookup<T, [C]>(table, [column], [value])[0];
   }
 
   get rowCount(): number {
@@ -100,8 +143,8 @@ export class TableCache extends EventEmitter<CacheEvents> {
    * Applies table updates in update2/update3 form (`initial`, `insert`, `modify`, `delete`) or in
    * the original monitor form (`old`/`new`). Returns the events it emitted.
    */
-  applyUpdates(tableUpdates: unknown): CacheEvent[] {
-    const events: CacheEvent[] = [];
+  applyUpdates(tableUpdates: unknown): CacheEvent<Tables>[] {
+    const events: StoredEvent[] = [];
     for (const [tableName, rowUpdates] of Object.entries(asRecord(tableUpdates))) {
       const t = this.rows.get(tableName);
       if (!t) continue; // a table we did not ask for
@@ -111,20 +154,19 @@ export class TableCache extends EventEmitter<CacheEvents> {
         if (event) events.push(event);
       }
     }
-    this.announce(events);
-    return events;
+    return this.announce(events);
   }
 
   /**
    * Replaces the whole content with a fresh snapshot (after a reconnect that could not resume),
    * announcing only the differences, so a reconciler sees what changed while it was away.
    */
-  replaceAll(snapshot: unknown): CacheEvent[] {
+  replaceAll(snapshot: unknown): CacheEvent<Tables>[] {
     // The first fill (and any fill of an empty cache) has nothing to compare against.
     if (this.rowCount === 0) return this.applyUpdates(snapshot);
     const fresh = new TableCache(this.schema, Object.fromEntries(this.columns), {});
     fresh.applyUpdates(snapshot);
-    const events: CacheEvent[] = [];
+    const events: StoredEvent[] = [];
     for (const [tableName, t] of this.rows) {
       const next = fresh.rows.get(tableName) ?? new Map<string, Row>();
       for (const [uuid, old] of [...t]) {
@@ -144,8 +186,7 @@ export class TableCache extends EventEmitter<CacheEvents> {
         }
       }
     }
-    this.announce(events);
-    return events;
+    return this.announce(events);
   }
 
   clear(): void {
@@ -153,10 +194,12 @@ export class TableCache extends EventEmitter<CacheEvents> {
     for (const defs of this.indexes.values()) for (const d of defs) d.byKey.clear();
   }
 
-  private announce(events: CacheEvent[]): void {
-    if (events.length === 0) return;
+  private announce(stored: StoredEvent[]): CacheEvent<Tables>[] {
+    const events = typedEvents<Tables>(stored);
+    if (events.length === 0) return events;
     for (const e of events) this.emit('change', e);
     this.emit('batch', events);
+    return events;
   }
 
   private tableSchema(name: string): TableSchema {
@@ -165,7 +208,7 @@ export class TableCache extends EventEmitter<CacheEvents> {
     return table;
   }
 
-  private applyRowUpdate(schema: TableSchema, t: Map<string, Row>, uuid: string, change: Record<string, unknown>): CacheEvent | undefined {
+  private applyRowUpdate(schema: TableSchema, t: Map<string, Row>, uuid: string, change: Record<string, unknown>): StoredEvent | undefined {
     const old = t.get(uuid);
     const fresh = change.initial ?? change.insert ?? change.new;
     if ('delete' in change || ('old' in change && !('new' in change))) {
@@ -223,6 +266,39 @@ export class TableCache extends EventEmitter<CacheEvents> {
       if (set?.size === 0) def.byKey.delete(key);
     }
   }
+}
+
+/**
+ * `cache` with row types, for a cache made from plain table names (a daemon merging what several
+ * features monitor). Checked once, here: the cache decodes with the schema the types were
+ * generated from (same name and version) and monitors every listed column. Readers behind this
+ * point trust the types.
+ */
+export function withRowTypes<Full extends object, const M extends MonitorRequest<Full>>(
+  cache: TableCache,
+  schema: TypedSchema<Full>,
+  tables: M,
+): TableCache<MonitoredTables<Full, M>> {
+  if (schema.name !== cache.schema.name || schema.version !== cache.schema.version) {
+    throw new DecodeError('*', '*', `cache decodes ${cache.schema.name} ${cache.schema.version}, row types are of ${schema.name} ${schema.version}`);
+  }
+  const request: Readonly<Record<string, readonly string[] | undefined>> = tables;
+  for (const [table, cols] of Object.entries(request)) {
+    const have = cache.tables.includes(table) ? cache.columnsOf(table) : undefined;
+    if (!have) throw new DecodeError(table, '*', 'table is not monitored by this cache');
+    for (const c of cols ?? cache.schema.tables.get(table)?.columns.keys() ?? []) {
+      if (!have.includes(c)) throw new DecodeError(table, c, 'column is not monitored by this cache');
+    }
+  }
+  // Checked above: the same rows, seen with the types the check vouched for.
+  const checked: object = cache;
+  return checked as TableCache<MonitoredTables<Full, M>>;
+}
+
+// The events carry the rows the cache stores, so the same claim as typedRows.
+function typedEvents<Tables extends object>(stored: StoredEvent[]): CacheEvent<Tables>[] {
+  const events: readonly unknown[] = stored;
+  return events as CacheEvent<Tables>[];
 }
 
 /**
@@ -312,7 +388,7 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function indexKey(values: readonly DecodedValue[]): string {
+function indexKey(values: readonly unknown[]): string {
   // The usual index is one string column (a name): its key needs no serialization.
   if (values.length === 1 && typeof values[0] === 'string') return `s${values[0]}`;
   return JSON.stringify(values.map((v) => (v instanceof Map ? [...v] : v)));

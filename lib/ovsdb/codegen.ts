@@ -19,6 +19,8 @@ export interface CodegenOptions {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** The property name row-types.ts recognises uuid columns by (UuidMark there). */
+const UUID_MARK = '__ovsdbUuid';
 const INLINE_WIDTH = 100;
 
 export function generateTypes(schemaJson: unknown, options: CodegenOptions = {}): string {
@@ -31,12 +33,18 @@ export function generateTypes(schemaJson: unknown, options: CodegenOptions = {})
 
   out.push(...header(schema, options));
   if (options.schemaImport !== undefined) {
-    out.push(`import type { DatabaseSchema } from '${options.schemaImport}';`);
+    out.push(`import type { TypedSchema } from '${options.schemaImport}';`);
     out.push(`import { parseSchema } from '${options.schemaImport}';`);
     out.push('');
   }
   out.push(`export const ${dbConst}Name = ${quote(schema.name)};`);
   out.push(`export const ${dbConst}Version = ${quote(schema.version)};`);
+  out.push('');
+  out.push('/**');
+  out.push(' * A uuid: a plain string at run time. The mark is never set; it tells lib/ovsdb/row-types.ts that');
+  out.push(' * the typed builders take ["uuid", s] or ["named-uuid", name] for this column, not a string.');
+  out.push(' */');
+  out.push(`export type Uuid = string & { readonly ${UUID_MARK}?: true };`);
   out.push('');
 
   for (const table of schema.tables.values()) {
@@ -57,8 +65,8 @@ export function generateTypes(schemaJson: unknown, options: CodegenOptions = {})
   out.push(`export const ${dbConst}SchemaJson = ${literal(doc, '')};`);
   if (options.schemaImport !== undefined) {
     out.push('');
-    out.push(`/** The parsed schema, for validating operations against the same source as the types above. */`);
-    out.push(`export const ${dbConst}Schema: DatabaseSchema = parseSchema(${dbConst}SchemaJson);`);
+    out.push(`/** The parsed schema, for validating operations against the same source as the types above, which it carries. */`);
+    out.push(`export const ${dbConst}Schema: TypedSchema<${db}Tables> = parseSchema(${dbConst}SchemaJson);`);
   }
   out.push('');
   return out.join('\n');
@@ -86,9 +94,9 @@ function header(schema: DatabaseSchema, options: CodegenOptions): string[] {
   if (options.regenerateCommand !== undefined) lines.push(`// Regenerate: ${options.regenerateCommand}`);
   lines.push(
     '//',
-    '// Column values as lib/ovsdb/values.ts decodes them: uuids are strings; a column holding one',
-    '// value is that value, an optional one (min 0, max 1) is `T | undefined`, a set is `T[]`, a map',
-    '// with string keys is a Record, any other map a Map. Every row also has `_uuid`.',
+    '// Column values as lib/ovsdb/values.ts decodes them: uuids are strings (typed Uuid); a column',
+    '// holding one value is that value, an optional one (min 0, max 1) is `T | undefined`, a set is',
+    '// `T[]`, a map with string keys is a Record, any other map a Map. Every row also has `_uuid`.',
     '',
   );
   return lines;
@@ -100,7 +108,7 @@ function rowInterface(table: TableSchema, name: string): string[] {
   if (table.indexes.length > 0) notes.push(`indexes: ${table.indexes.map((ix) => `(${ix.join(', ')})`).join(', ')}`);
   const lines = [`/** ${table.name}: ${notes.join('; ')}. */`, `export interface ${name} {`];
   lines.push('  /** Assigned by the server. */');
-  lines.push('  _uuid: string;');
+  lines.push('  _uuid: Uuid;');
   for (const column of table.columns.values()) {
     const doc = columnDoc(column);
     if (doc !== undefined) lines.push(`  /** ${doc} */`);
@@ -168,8 +176,9 @@ function atomTs(base: BaseType): string {
     case 'boolean':
       return 'boolean';
     case 'string':
-    case 'uuid':
       return 'string';
+    case 'uuid':
+      return 'Uuid';
   }
 }
 

@@ -3,7 +3,7 @@
 // compared in tests and validated against the schema before anything is sent (validate.ts).
 import { SchemaValidationError } from './errors.js';
 import { isId } from './values.js';
-import type { WireRow, WireValue } from './values.js';
+import type { WireValue } from './values.js';
 
 export type ConditionFunction = '<' | '<=' | '==' | '!=' | '>=' | '>' | 'includes' | 'excludes';
 export type Condition = [column: string, fn: ConditionFunction, value: WireValue];
@@ -11,10 +11,16 @@ export type Condition = [column: string, fn: ConditionFunction, value: WireValue
 export type Mutator = '+=' | '-=' | '*=' | '/=' | '%=' | 'insert' | 'delete';
 export type Mutation = [column: string, mutator: Mutator, value: WireValue];
 
+/**
+ * The row of an insert, update or wait. Partial because the typed builders give rows with optional
+ * columns; a column present with the value undefined is refused by validate.ts, never sent.
+ */
+export type OperationRow = Readonly<Partial<Record<string, WireValue>>>;
+
 export interface InsertOperation {
   op: 'insert';
   table: string;
-  row: WireRow;
+  row: OperationRow;
   /** Lets later operations of the same transaction refer to the new row as ["named-uuid", name]. */
   'uuid-name'?: string;
 }
@@ -30,7 +36,7 @@ export interface UpdateOperation {
   op: 'update';
   table: string;
   where: Condition[];
-  row: WireRow;
+  row: OperationRow;
 }
 
 export interface MutateOperation {
@@ -52,7 +58,7 @@ export interface WaitOperation {
   where: Condition[];
   columns: string[];
   until: '==' | '!=';
-  rows: WireRow[];
+  rows: OperationRow[];
   /** Milliseconds; 0 = check once now. Absent = wait indefinitely. */
   timeout?: number;
 }
@@ -97,17 +103,19 @@ function badOperation(reason: string, allowed?: string, table?: string): never {
   throw new SchemaValidationError('bad-operation', reason, { table, allowed });
 }
 
-export function where(column: string, fn: ConditionFunction, value: WireValue): Condition {
+// where() and mutation() keep the column name and the value's type in their result, so that the
+// typed builders (typed-operations.ts) can check them against the table's row type.
+export function where<C extends string, V extends WireValue>(column: C, fn: ConditionFunction, value: V): [C, ConditionFunction, V] {
   if (!CONDITION_FUNCTIONS.includes(fn)) badOperation(`unknown condition function ${JSON.stringify(fn)}`, CONDITION_FUNCTIONS.join(' '));
   return [column, fn, value];
 }
 
-export function mutation(column: string, mutator: Mutator, value: WireValue): Mutation {
+export function mutation<C extends string, M extends Mutator, V extends WireValue>(column: C, mutator: M, value: V): [C, M, V] {
   if (!MUTATORS.includes(mutator)) badOperation(`unknown mutator ${JSON.stringify(mutator)}`, MUTATORS.join(' '));
   return [column, mutator, value];
 }
 
-export function insert(table: string, row: WireRow, uuidName?: string): InsertOperation {
+export function insert(table: string, row: OperationRow, uuidName?: string): InsertOperation {
   if (uuidName === undefined) return { op: 'insert', table, row };
   if (!isId(uuidName)) badOperation(`uuid-name ${JSON.stringify(uuidName)} is not an identifier`, 'a letter or _ followed by letters, digits, _', table);
   return { op: 'insert', table, row, 'uuid-name': uuidName };
@@ -118,7 +126,7 @@ export function select(table: string, conditions: Condition[] = [], columns?: st
   return columns === undefined ? { op: 'select', table, where: conditions } : { op: 'select', table, where: conditions, columns };
 }
 
-export function update(table: string, conditions: Condition[], row: WireRow): UpdateOperation {
+export function update(table: string, conditions: Condition[], row: OperationRow): UpdateOperation {
   return { op: 'update', table, where: conditions, row };
 }
 
@@ -136,7 +144,7 @@ export interface WaitOptions {
   columns: string[];
   /** "==" (the default): wait until the selected rows equal `rows`; "!=": until they differ. */
   until?: '==' | '!=';
-  rows: WireRow[];
+  rows: OperationRow[];
   /** Milliseconds; 0 makes the wait a guard that fails at once ("timed out") when it does not hold. */
   timeout?: number;
 }

@@ -56,6 +56,16 @@ export interface DatabaseSchema {
   tables: ReadonlyMap<string, TableSchema>;
 }
 
+declare const rowTypes: unique symbol;
+
+/**
+ * A schema together with the row types generated from it (lib/ovsdb/codegen.ts), so the cache and
+ * the operation builders can take their types from the schema they are given. The property never
+ * exists at run time: any DatabaseSchema is assignable, the claim is made where the generated file
+ * declares its schema constant.
+ */
+export type TypedSchema<Tables extends object> = DatabaseSchema & { readonly [rowTypes]?: Tables };
+
 /** How a column's values look in JavaScript; see values.ts. */
 export type ColumnShape = 'scalar' | 'optional' | 'set' | 'map';
 

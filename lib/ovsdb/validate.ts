@@ -4,12 +4,14 @@
 import { SchemaValidationError } from './errors.js';
 import type { Condition, Mutation, Operation } from './operations.js';
 import { CONDITION_FUNCTIONS, MUTATORS } from './operations.js';
-import type { ColumnType, DatabaseSchema, TableSchema } from './schema.js';
-import { columnShape } from './schema.js';
-import { isId, lookupColumn, validateValue, writableColumn } from './values.js';
-import type { ValidationMode } from './values.js';
+import type { Atom, BaseType, ColumnSchema, ColumnType, DatabaseSchema, TableSchema } from './schema.js';
+import { columnShape, implicitColumn, maxCount } from './schema.js';
+import { describeAtomicType, describeBaseType, describeCount, describeRange, describeType, isId, isUuid, isUuidAtom, mapPairs, preview, setAtoms } from './values.js';
+import type { ValueLocation } from './values.js';
 
 const OPERATION_NAMES = ['insert', 'select', 'update', 'mutate', 'delete', 'wait', 'commit', 'abort', 'comment', 'assert'];
+const LONE_SURROGATE = /\p{Cs}/u;
+const INT64_LIMIT = 2 ** 63;
 
 /** Throws the first problem of the transaction, positioned at its operation index. */
 export function validateTransaction(schema: DatabaseSchema, operations: readonly Operation[]): void {
@@ -209,4 +211,149 @@ function mutatorsFor(type: ColumnType): string[] {
   const list = arithmetic ? (type.key.type === 'integer' ? ['+=', '-=', '*=', '/=', '%='] : ['+=', '-=', '*=', '/=']) : [];
   if (shape !== 'scalar') list.push('insert', 'delete');
   return list;
+}
+
+// ------------------------------------------------------------------------------------------------
+// One value against its column type: for the operations above, and for encode.ts.
+
+/**
+ * strict: the value must satisfy every constraint (row contents of insert and update).
+ * elements: every element must satisfy the constraints, any number of elements (the operand of a
+ * mutate "insert": its elements end up in the column, the count is checked by the server on the result).
+ * transient: types only, any number of elements (condition operands, "delete" operands, wait rows).
+ */
+export type ValidationMode = 'strict' | 'elements' | 'transient';
+
+export function validateValue(type: ColumnType, value: unknown, at: ValueLocation, mode: ValidationMode = 'strict'): void {
+  const fail = (kind: SchemaValidationError['kind'], reason: string, allowed: string, bad: unknown = value): never => {
+    throw new SchemaValidationError(kind, reason, { table: at.table, column: at.column, value: bad, allowed });
+  };
+  if (type.value !== undefined) {
+    const pairs = mapPairs(value);
+    if (pairs === undefined) fail('wrong-type', `expected ["map", [[key, value], ...]], got ${preview(value)}`, describeType(type));
+    const seen = (pairs as unknown[][]).length > 1 ? new Set<string>() : undefined;
+    for (const [k, v] of pairs as unknown[][]) {
+      checkAtom(type.key, k, at, mode, 'key ');
+      checkAtom(type.value, v, at, mode, 'value ');
+      if (!seen) continue;
+      const id = atomIdentity(k);
+      if (seen.has(id)) fail('duplicate', `duplicate map key ${preview(k)}`, 'distinct keys', k);
+      seen.add(id);
+    }
+    if (mode === 'strict') checkCount((pairs as unknown[]).length, type, fail);
+    return;
+  }
+  const atoms = setAtoms(value, type.key);
+  if (atoms === undefined) fail('wrong-type', `expected ${describeType(type)}, got ${preview(value)}`, describeType(type));
+  const seen = (atoms as unknown[]).length > 1 ? new Set<string>() : undefined;
+  for (const atom of atoms as unknown[]) {
+    checkAtom(type.key, atom, at, mode, '');
+    if (!seen) continue;
+    const id = atomIdentity(atom);
+    if (seen.has(id)) fail('duplicate', `duplicate set element ${preview(atom)}`, 'distinct elements', atom);
+    seen.add(id);
+  }
+  if (mode === 'strict') checkCount((atoms as unknown[]).length, type, fail);
+}
+
+function checkCount(
+  n: number,
+  type: ColumnType,
+  fail: (kind: SchemaValidationError['kind'], reason: string, allowed: string) => never,
+): void {
+  if (n < type.min || n > maxCount(type)) {
+    fail('set-size', `${n} element${n === 1 ? '' : 's'} where ${describeCount(type)} are allowed`, describeCount(type));
+  }
+}
+
+// Sets and maps compare atoms by value; uuid and named-uuid with the same text are different atoms.
+function atomIdentity(atom: unknown): string {
+  // On the hot path of every validated transaction: no JSON.stringify for the common atoms.
+  if (typeof atom === 'string') return `s${atom}`;
+  if (typeof atom === 'number') return `n${atom}`;
+  if (typeof atom === 'boolean') return atom ? 'T' : 'F';
+  if (Array.isArray(atom) && atom.length === 2 && typeof atom[1] === 'string') return `${String(atom[0])}:${atom[1]}`;
+  return JSON.stringify(atom);
+}
+
+function checkAtom(base: BaseType, atom: unknown, at: ValueLocation, mode: ValidationMode, role: string): void {
+  const fail = (kind: SchemaValidationError['kind'], reason: string, allowed: string): never => {
+    throw new SchemaValidationError(kind, `${role}${reason}`, { table: at.table, column: at.column, value: atom, allowed });
+  };
+  const wrongType = (): never => fail('wrong-type', `expected ${describeAtomicType(base)}, got ${preview(atom)}`, describeBaseType(base));
+  switch (base.type) {
+    case 'integer':
+      if (typeof atom !== 'number' || !Number.isInteger(atom) || Math.abs(atom) > INT64_LIMIT) wrongType();
+      break;
+    case 'real':
+      if (typeof atom !== 'number' || !Number.isFinite(atom)) wrongType();
+      break;
+    case 'boolean':
+      if (typeof atom !== 'boolean') wrongType();
+      break;
+    case 'string':
+      if (typeof atom !== 'string') wrongType();
+      if (LONE_SURROGATE.test(atom as string)) fail('wrong-type', 'string is not valid Unicode (lone surrogate)', 'valid Unicode text');
+      break;
+    case 'uuid':
+      if (!isUuidAtom(atom)) wrongType();
+      else if (atom[0] === 'uuid' ? !isUuid(atom[1]) : !isId(atom[1])) wrongType();
+      break;
+  }
+  if (mode === 'transient') return;
+  const value = atom as Atom;
+  if (base.enum !== undefined && !base.enum.includes(value)) {
+    fail('enum', `${preview(value)} is not an allowed value`, base.enum.map((e) => JSON.stringify(e)).join(', '));
+  }
+  if (typeof value === 'number') {
+    const [min, max] = base.type === 'integer' ? [base.minInteger, base.maxInteger] : [base.minReal, base.maxReal];
+    if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+      fail('range', `${value} is out of range`, describeRange(min, max));
+    }
+  }
+  if (typeof value === 'string' && (base.minLength !== undefined || base.maxLength !== undefined)) {
+    const length = codePointLength(value);
+    if ((base.minLength !== undefined && length < base.minLength) || (base.maxLength !== undefined && length > base.maxLength)) {
+      fail(
+        'length',
+        `string of ${length} characters is too ${base.minLength !== undefined && length < base.minLength ? 'short' : 'long'}`,
+        `${describeRange(base.minLength, base.maxLength)} characters`,
+      );
+    }
+  }
+}
+
+// ovsdb-server counts characters, not bytes or UTF-16 units.
+function codePointLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
+
+/** The named column, or a SchemaValidationError that lists the known ones. */
+export function lookupColumn(table: TableSchema, name: string): ColumnSchema {
+  const column = table.columns.get(name) ?? implicitColumn(name);
+  if (column === undefined) {
+    throw new SchemaValidationError('unknown-column', `no column ${JSON.stringify(name)} in table ${table.name}`, {
+      table: table.name,
+      column: name,
+      allowed: ['_uuid', '_version', ...table.columns.keys()].join(', '),
+    });
+  }
+  return column;
+}
+
+/** Like lookupColumn, refusing `_uuid`/`_version`, which the server maintains. */
+export function writableColumn(table: TableSchema, name: string): ColumnSchema {
+  const column = lookupColumn(table, name);
+  if (implicitColumn(name) !== undefined) {
+    throw new SchemaValidationError('read-only', `${name} is maintained by the server and cannot be written`, {
+      table: table.name,
+      column: name,
+    });
+  }
+  return column;
 }

@@ -164,7 +164,7 @@ describe('agent-ovn: three hvnetd on a RAFT NB, leader killed mid-way', function
     }
     assert.equal(ports, N);
     assert.equal(routes, N);
-    const allPorts = [...view.cache.table('Logical_Router_Port').values()].map((r) => r.name as string);
+    const allPorts = [...view.cache.table('Logical_Router_Port').values()].map((r) => r.name);
     assert.equal(new Set(allPorts).size, allPorts.length, 'no port name twice');
     assert.equal(view.cache.table('Logical_Router_Static_Route').size, N, 'no route twice');
 
@@ -189,7 +189,7 @@ describe('agent-ovn: three hvnetd on a RAFT NB, leader killed mid-way', function
 
 function countPeerPorts(o: OvnNetworks | undefined): number {
   if (!o) return -1;
-  return [...o.view.cache.table('Logical_Router_Port').values()].filter((r) => (r.name as string).includes('-lrp-peer-')).length;
+  return [...o.view.cache.table('Logical_Router_Port').values()].filter((r) => r.name.includes('-lrp-peer-')).length;
 }
 
 async function runAll(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {

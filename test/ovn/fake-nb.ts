@@ -8,7 +8,8 @@ import { WaitTimedOutError } from '../../lib/ovsdb/errors.js';
 import type { Condition, Operation } from '../../lib/ovsdb/operations.js';
 import { columnShape, implicitColumn } from '../../lib/ovsdb/schema.js';
 import type { Atom, ColumnType, TableSchema } from '../../lib/ovsdb/schema.js';
-import { decodeValue, encodeValue, isUuidAtom } from '../../lib/ovsdb/values.js';
+import { encodeValue } from '../../lib/ovsdb/encode.js';
+import { decodeValue, isUuidAtom } from '../../lib/ovsdb/values.js';
 import type { DecodedValue } from '../../lib/ovsdb/values.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
 import { NB_TABLES, nbMonitorOptions } from '../../lib/ovn/schema-check.js';
@@ -46,7 +47,7 @@ function canon(v: DecodedValue): string {
 }
 
 export class FakeNb {
-  readonly cache = new TableCache(ovnNorthboundSchema, NB_TABLES, nbMonitorOptions().extraIndexes);
+  readonly cache = TableCache.of(ovnNorthboundSchema, NB_TABLES, nbMonitorOptions().extraIndexes);
   readonly view = new NbView(this.cache);
   private store: Store = new Map(Object.keys(NB_TABLES).map((t): [string, Map<string, Record<string, DecodedValue>>] => [t, new Map<string, Record<string, DecodedValue>>()]));
   transactions = 0;

@@ -97,12 +97,13 @@ describe('codegen: row types generated from .ovsschema files', () => {
       '  networks: string[];',
       '  peer: string | undefined;',
       '  options: Record<string, string>;',
-      '  gateway_chassis: string[];',
+      '  gateway_chassis: Uuid[];',
       '  tag_request: number | undefined;',
       "  action: Partial<Record<'dscp', number>>;",
       "  direction: 'from-lport' | 'to-lport';",
       '  ipsec: boolean;',
-      '  _uuid: string;',
+      '  _uuid: Uuid;',
+      'export type Uuid = string & { readonly __ovsdbUuid?: true };',
       "export type OVNNorthboundTableName =",
       '  Logical_Router_Port: LogicalRouterPortRow;',
     ];
@@ -113,7 +114,7 @@ describe('codegen: row types generated from .ovsschema files', () => {
       version: '1.0.0',
       tables: { Q: { columns: { queues: { type: { key: { type: 'integer', minInteger: 0 }, value: { type: 'uuid', refTable: 'Q' }, min: 0, max: 'unlimited' } } } } },
     });
-    assert.ok(map.includes('  queues: Map<number, string>;\n'));
+    assert.ok(map.includes('  queues: Map<number, Uuid>;\n'));
     assert.ok(map.includes('/** key integer >= 0; value references Q (strong). */'));
   });
 
@@ -148,7 +149,7 @@ describe('codegen: row types generated from .ovsschema files', () => {
     assert.equal(parsed.get('ovn-nb-24.03')?.tables.get('Logical_Router_Port')?.columns.get('networks')?.type.min, 1);
     assert.equal(parsed.get('ovn-nb-26.03')?.tables.get('Logical_Router_Port')?.columns.get('networks')?.type.min, 0);
     assert.ok(parsed.get('ovn-nb-26.03')?.tables.get('Logical_Switch_Port')?.columns.has('peer'));
-    assert.ok(files['ovn-nb-26.03.ts']?.includes('  dhcp_relay: string | undefined;\n'));
+    assert.ok(files['ovn-nb-26.03.ts']?.includes('  dhcp_relay: Uuid | undefined;\n'));
     assert.ok(!files['ovn-nb-22.03.ts']?.includes('dhcp_relay'));
 
     // A consumer of the generated types: right values compile, wrong ones must not.

@@ -17,8 +17,9 @@ import {
 } from '../../lib/ovsdb/operations.js';
 import type { Operation } from '../../lib/ovsdb/operations.js';
 import { parseSchema } from '../../lib/ovsdb/schema.js';
-import { validateOperation, validateTransaction } from '../../lib/ovsdb/validate.js';
-import { encodeRow, map, namedUuid, set, uuid, validateValue } from '../../lib/ovsdb/values.js';
+import { validateOperation, validateTransaction, validateValue } from '../../lib/ovsdb/validate.js';
+import { encodeRow } from '../../lib/ovsdb/encode.js';
+import { map, namedUuid, set, uuid } from '../../lib/ovsdb/values.js';
 import { ovnNorthboundSchema as nb } from '../../lib/ovn/schema/ovn-nb.generated.js';
 
 const U1 = '2f1e4c8a-58c4-4e4b-9a4e-2f7a0b7e1c11';

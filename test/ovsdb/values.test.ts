@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { DecodeError, SchemaValidationError } from '../../lib/ovsdb/errors.js';
 import { parseSchema } from '../../lib/ovsdb/schema.js';
 import type { ColumnType, TableSchema } from '../../lib/ovsdb/schema.js';
-import { decodeRow, decodeValue, encodeRow, encodeValue, map, namedUuid, set, uuid } from '../../lib/ovsdb/values.js';
+import { encodeRow, encodeValue } from '../../lib/ovsdb/encode.js';
+import { decodeRow, decodeValue, map, namedUuid, set, uuid } from '../../lib/ovsdb/values.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
 
 const U1 = '2f1e4c8a-58c4-4e4b-9a4e-2f7a0b7e1c11';

@@ -1,32 +1,38 @@
 // Generated from ovn-ic-nb.ovsschema (OVN_IC_Northbound 1.0.0, cksum 45589876 3383) by lib/ovsdb/codegen.ts. Do not edit.
 // Regenerate: node dist/lib/ovsdb/codegen-cli.js lib/ovn/schema/ovn-ic-nb.ovsschema lib/ovn/schema/ovn-ic-nb.generated.ts
 //
-// Column values as lib/ovsdb/values.ts decodes them: uuids are strings; a column holding one
-// value is that value, an optional one (min 0, max 1) is `T | undefined`, a set is `T[]`, a map
-// with string keys is a Record, any other map a Map. Every row also has `_uuid`.
+// Column values as lib/ovsdb/values.ts decodes them: uuids are strings (typed Uuid); a column
+// holding one value is that value, an optional one (min 0, max 1) is `T | undefined`, a set is
+// `T[]`, a map with string keys is a Record, any other map a Map. Every row also has `_uuid`.
 
-import type { DatabaseSchema } from '../../ovsdb/schema.js';
+import type { TypedSchema } from '../../ovsdb/schema.js';
 import { parseSchema } from '../../ovsdb/schema.js';
 
 export const ovnICNorthboundName = 'OVN_IC_Northbound';
 export const ovnICNorthboundVersion = '1.0.0';
 
+/**
+ * A uuid: a plain string at run time. The mark is never set; it tells lib/ovsdb/row-types.ts that
+ * the typed builders take ["uuid", s] or ["named-uuid", name] for this column, not a string.
+ */
+export type Uuid = string & { readonly __ovsdbUuid?: true };
+
 /** IC_NB_Global: root table; at most 1 row. */
 export interface ICNBGlobalRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   external_ids: Record<string, string>;
   /** references Connection (strong). */
-  connections: string[];
+  connections: Uuid[];
   /** references SSL (strong). */
-  ssl: string | undefined;
+  ssl: Uuid | undefined;
   options: Record<string, string>;
 }
 
 /** Transit_Switch: root table; indexes: (name). */
 export interface TransitSwitchRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   other_config: Record<string, string>;
   external_ids: Record<string, string>;
@@ -35,7 +41,7 @@ export interface TransitSwitchRow {
 /** Connection: non-root (deleted when unreferenced); indexes: (target). */
 export interface ConnectionRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   target: string;
   /** integer >= 1000. */
   max_backoff: number | undefined;
@@ -51,7 +57,7 @@ export interface ConnectionRow {
 /** SSL: non-root (deleted when unreferenced); at most 1 row. */
 export interface SSLRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   private_key: string;
   certificate: string;
   ca_cert: string;
@@ -127,5 +133,5 @@ export const ovnICNorthboundSchemaJson = {
   },
 };
 
-/** The parsed schema, for validating operations against the same source as the types above. */
-export const ovnICNorthboundSchema: DatabaseSchema = parseSchema(ovnICNorthboundSchemaJson);
+/** The parsed schema, for validating operations against the same source as the types above, which it carries. */
+export const ovnICNorthboundSchema: TypedSchema<OVNICNorthboundTables> = parseSchema(ovnICNorthboundSchemaJson);

@@ -1,20 +1,26 @@
 // Generated from ovn-nb.ovsschema (OVN_Northbound 7.0.0, cksum 94023179 33468) by lib/ovsdb/codegen.ts. Do not edit.
 // Regenerate: node dist/lib/ovsdb/codegen-cli.js lib/ovn/schema/ovn-nb.ovsschema lib/ovn/schema/ovn-nb.generated.ts
 //
-// Column values as lib/ovsdb/values.ts decodes them: uuids are strings; a column holding one
-// value is that value, an optional one (min 0, max 1) is `T | undefined`, a set is `T[]`, a map
-// with string keys is a Record, any other map a Map. Every row also has `_uuid`.
+// Column values as lib/ovsdb/values.ts decodes them: uuids are strings (typed Uuid); a column
+// holding one value is that value, an optional one (min 0, max 1) is `T | undefined`, a set is
+// `T[]`, a map with string keys is a Record, any other map a Map. Every row also has `_uuid`.
 
-import type { DatabaseSchema } from '../../ovsdb/schema.js';
+import type { TypedSchema } from '../../ovsdb/schema.js';
 import { parseSchema } from '../../ovsdb/schema.js';
 
 export const ovnNorthboundName = 'OVN_Northbound';
 export const ovnNorthboundVersion = '7.0.0';
 
+/**
+ * A uuid: a plain string at run time. The mark is never set; it tells lib/ovsdb/row-types.ts that
+ * the typed builders take ["uuid", s] or ["named-uuid", name] for this column, not a string.
+ */
+export type Uuid = string & { readonly __ovsdbUuid?: true };
+
 /** NB_Global: root table; at most 1 row. */
 export interface NBGlobalRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   nb_cfg: number;
   nb_cfg_timestamp: number;
@@ -24,9 +30,9 @@ export interface NBGlobalRow {
   hv_cfg_timestamp: number;
   external_ids: Record<string, string>;
   /** references Connection (strong). */
-  connections: string[];
+  connections: Uuid[];
   /** references SSL (strong). */
-  ssl: string | undefined;
+  ssl: Uuid | undefined;
   options: Record<string, string>;
   ipsec: boolean;
 }
@@ -34,7 +40,7 @@ export interface NBGlobalRow {
 /** Copp: root table; indexes: (name). */
 export interface CoppRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   meters: Record<string, string>;
   external_ids: Record<string, string>;
@@ -43,32 +49,32 @@ export interface CoppRow {
 /** Logical_Switch: root table. */
 export interface LogicalSwitchRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   /** references Logical_Switch_Port (strong). */
-  ports: string[];
+  ports: Uuid[];
   /** references ACL (strong). */
-  acls: string[];
+  acls: Uuid[];
   /** references QoS (strong). */
-  qos_rules: string[];
+  qos_rules: Uuid[];
   /** references Load_Balancer (weak). */
-  load_balancer: string[];
+  load_balancer: Uuid[];
   /** references Load_Balancer_Group (strong). */
-  load_balancer_group: string[];
+  load_balancer_group: Uuid[];
   /** references DNS (weak). */
-  dns_records: string[];
+  dns_records: Uuid[];
   /** references Copp (weak). */
-  copp: string | undefined;
+  copp: Uuid | undefined;
   other_config: Record<string, string>;
   external_ids: Record<string, string>;
   /** references Forwarding_Group (strong). */
-  forwarding_groups: string[];
+  forwarding_groups: Uuid[];
 }
 
 /** Logical_Switch_Port: non-root (deleted when unreferenced); indexes: (name). */
 export interface LogicalSwitchPortRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   type: string;
   options: Record<string, string>;
@@ -83,20 +89,20 @@ export interface LogicalSwitchPortRow {
   up: boolean | undefined;
   enabled: boolean | undefined;
   /** references DHCP_Options (weak). */
-  dhcpv4_options: string | undefined;
+  dhcpv4_options: Uuid | undefined;
   /** references DHCP_Options (weak). */
-  dhcpv6_options: string | undefined;
+  dhcpv6_options: Uuid | undefined;
   /** references Mirror (weak). */
-  mirror_rules: string[];
+  mirror_rules: Uuid[];
   /** references HA_Chassis_Group (strong). */
-  ha_chassis_group: string | undefined;
+  ha_chassis_group: Uuid | undefined;
   external_ids: Record<string, string>;
 }
 
 /** Forwarding_Group: non-root (deleted when unreferenced). */
 export interface ForwardingGroupRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   vip: string;
   vmac: string;
@@ -109,7 +115,7 @@ export interface ForwardingGroupRow {
 /** Address_Set: root table; indexes: (name). */
 export interface AddressSetRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   addresses: string[];
   external_ids: Record<string, string>;
@@ -118,24 +124,24 @@ export interface AddressSetRow {
 /** Port_Group: root table; indexes: (name). */
 export interface PortGroupRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   /** references Logical_Switch_Port (weak). */
-  ports: string[];
+  ports: Uuid[];
   /** references ACL (strong). */
-  acls: string[];
+  acls: Uuid[];
   external_ids: Record<string, string>;
 }
 
 /** Load_Balancer: root table. */
 export interface LoadBalancerRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   vips: Record<string, string>;
   protocol: 'tcp' | 'udp' | 'sctp' | undefined;
   /** references Load_Balancer_Health_Check (strong). */
-  health_check: string[];
+  health_check: Uuid[];
   ip_port_mappings: Record<string, string>;
   selection_fields: ('eth_src' | 'eth_dst' | 'ip_src' | 'ip_dst' | 'tp_src' | 'tp_dst')[];
   options: Record<string, string>;
@@ -145,16 +151,16 @@ export interface LoadBalancerRow {
 /** Load_Balancer_Group: root table; indexes: (name). */
 export interface LoadBalancerGroupRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   /** references Load_Balancer (weak). */
-  load_balancer: string[];
+  load_balancer: Uuid[];
 }
 
 /** Load_Balancer_Health_Check: non-root (deleted when unreferenced). */
 export interface LoadBalancerHealthCheckRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   vip: string;
   options: Record<string, string>;
   external_ids: Record<string, string>;
@@ -163,7 +169,7 @@ export interface LoadBalancerHealthCheckRow {
 /** ACL: non-root (deleted when unreferenced). */
 export interface ACLRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   /** <= 63 characters. */
   name: string | undefined;
   /** integer 0 to 32767. */
@@ -183,7 +189,7 @@ export interface ACLRow {
 /** QoS: non-root (deleted when unreferenced). */
 export interface QoSRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   /** integer 0 to 32767. */
   priority: number;
   direction: 'from-lport' | 'to-lport';
@@ -198,7 +204,7 @@ export interface QoSRow {
 /** Mirror: root table; indexes: (name). */
 export interface MirrorRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   filter: 'from-lport' | 'to-lport';
   sink: string;
@@ -210,11 +216,11 @@ export interface MirrorRow {
 /** Meter: root table; indexes: (name). */
 export interface MeterRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   unit: 'kbps' | 'pktps';
   /** 1 to unlimited elements; references Meter_Band (strong). */
-  bands: string[];
+  bands: Uuid[];
   fair: boolean | undefined;
   external_ids: Record<string, string>;
 }
@@ -222,7 +228,7 @@ export interface MeterRow {
 /** Meter_Band: non-root (deleted when unreferenced). */
 export interface MeterBandRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   action: 'drop';
   /** integer 1 to 4294967295. */
   rate: number;
@@ -234,23 +240,23 @@ export interface MeterBandRow {
 /** Logical_Router: root table. */
 export interface LogicalRouterRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   /** references Logical_Router_Port (strong). */
-  ports: string[];
+  ports: Uuid[];
   /** references Logical_Router_Static_Route (strong). */
-  static_routes: string[];
+  static_routes: Uuid[];
   /** references Logical_Router_Policy (strong). */
-  policies: string[];
+  policies: Uuid[];
   enabled: boolean | undefined;
   /** references NAT (strong). */
-  nat: string[];
+  nat: Uuid[];
   /** references Load_Balancer (weak). */
-  load_balancer: string[];
+  load_balancer: Uuid[];
   /** references Load_Balancer_Group (strong). */
-  load_balancer_group: string[];
+  load_balancer_group: Uuid[];
   /** references Copp (weak). */
-  copp: string | undefined;
+  copp: Uuid | undefined;
   options: Record<string, string>;
   external_ids: Record<string, string>;
 }
@@ -258,12 +264,12 @@ export interface LogicalRouterRow {
 /** Logical_Router_Port: non-root (deleted when unreferenced); indexes: (name). */
 export interface LogicalRouterPortRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   /** references Gateway_Chassis (strong). */
-  gateway_chassis: string[];
+  gateway_chassis: Uuid[];
   /** references HA_Chassis_Group (strong). */
-  ha_chassis_group: string | undefined;
+  ha_chassis_group: Uuid | undefined;
   options: Record<string, string>;
   /** 1 to unlimited elements. */
   networks: string[];
@@ -278,14 +284,14 @@ export interface LogicalRouterPortRow {
 /** Logical_Router_Static_Route: non-root (deleted when unreferenced). */
 export interface LogicalRouterStaticRouteRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   route_table: string;
   ip_prefix: string;
   policy: 'src-ip' | 'dst-ip' | undefined;
   nexthop: string;
   output_port: string | undefined;
   /** references BFD (weak). */
-  bfd: string | undefined;
+  bfd: Uuid | undefined;
   options: Record<string, string>;
   external_ids: Record<string, string>;
 }
@@ -293,7 +299,7 @@ export interface LogicalRouterStaticRouteRow {
 /** Logical_Router_Policy: non-root (deleted when unreferenced). */
 export interface LogicalRouterPolicyRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   /** integer 0 to 32767. */
   priority: number;
   match: string;
@@ -307,7 +313,7 @@ export interface LogicalRouterPolicyRow {
 /** NAT: non-root (deleted when unreferenced). */
 export interface NATRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   external_ip: string;
   external_mac: string | undefined;
   external_port_range: string;
@@ -315,11 +321,11 @@ export interface NATRow {
   logical_port: string | undefined;
   type: 'dnat' | 'snat' | 'dnat_and_snat';
   /** references Address_Set (strong). */
-  allowed_ext_ips: string | undefined;
+  allowed_ext_ips: Uuid | undefined;
   /** references Address_Set (strong). */
-  exempted_ext_ips: string | undefined;
+  exempted_ext_ips: Uuid | undefined;
   /** references Logical_Router_Port (weak). */
-  gateway_port: string | undefined;
+  gateway_port: Uuid | undefined;
   options: Record<string, string>;
   external_ids: Record<string, string>;
 }
@@ -327,7 +333,7 @@ export interface NATRow {
 /** DHCP_Options: root table. */
 export interface DHCPOptionsRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   cidr: string;
   options: Record<string, string>;
   external_ids: Record<string, string>;
@@ -336,7 +342,7 @@ export interface DHCPOptionsRow {
 /** Connection: non-root (deleted when unreferenced); indexes: (target). */
 export interface ConnectionRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   target: string;
   /** integer >= 1000. */
   max_backoff: number | undefined;
@@ -352,7 +358,7 @@ export interface ConnectionRow {
 /** DNS: root table. */
 export interface DNSRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   records: Record<string, string>;
   external_ids: Record<string, string>;
 }
@@ -360,7 +366,7 @@ export interface DNSRow {
 /** SSL: non-root (deleted when unreferenced); at most 1 row. */
 export interface SSLRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   private_key: string;
   certificate: string;
   ca_cert: string;
@@ -373,7 +379,7 @@ export interface SSLRow {
 /** Gateway_Chassis: non-root (deleted when unreferenced); indexes: (name). */
 export interface GatewayChassisRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   chassis_name: string;
   /** integer 0 to 32767. */
@@ -385,7 +391,7 @@ export interface GatewayChassisRow {
 /** HA_Chassis: non-root (deleted when unreferenced). */
 export interface HAChassisRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   chassis_name: string;
   /** integer 0 to 32767. */
   priority: number;
@@ -395,17 +401,17 @@ export interface HAChassisRow {
 /** HA_Chassis_Group: root table; indexes: (name). */
 export interface HAChassisGroupRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   name: string;
   /** references HA_Chassis (strong). */
-  ha_chassis: string[];
+  ha_chassis: Uuid[];
   external_ids: Record<string, string>;
 }
 
 /** BFD: root table; indexes: (logical_port, dst_ip). */
 export interface BFDRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   logical_port: string;
   dst_ip: string;
   /** integer >= 1. */
@@ -421,7 +427,7 @@ export interface BFDRow {
 /** Static_MAC_Binding: root table; indexes: (logical_port, ip). */
 export interface StaticMACBindingRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   logical_port: string;
   ip: string;
   mac: string;
@@ -431,7 +437,7 @@ export interface StaticMACBindingRow {
 /** Chassis_Template_Var: root table; indexes: (chassis). */
 export interface ChassisTemplateVarRow {
   /** Assigned by the server. */
-  _uuid: string;
+  _uuid: Uuid;
   chassis: string;
   variables: Record<string, string>;
   external_ids: Record<string, string>;
@@ -1023,5 +1029,5 @@ export const ovnNorthboundSchemaJson = {
   },
 };
 
-/** The parsed schema, for validating operations against the same source as the types above. */
-export const ovnNorthboundSchema: DatabaseSchema = parseSchema(ovnNorthboundSchemaJson);
+/** The parsed schema, for validating operations against the same source as the types above, which it carries. */
+export const ovnNorthboundSchema: TypedSchema<OVNNorthboundTables> = parseSchema(ovnNorthboundSchemaJson);
