@@ -43,6 +43,10 @@ export const ReportingStatusSchema = Type.Object(
     pendingBytes: Type.Integer({ minimum: 0 }),
     delivered: Type.Integer({ minimum: 0, description: 'Since this daemon started.' }),
     failures: Type.Integer({ minimum: 0, description: 'Failed delivery attempts since this daemon started.' }),
+    unanswered: Type.Integer({
+      minimum: 0,
+      description: 'Of those, attempts sent but never answered (timed out, connection lost): the controller may have recorded them, so their retry may arrive twice.',
+    }),
     dropped: Type.Integer({ minimum: 0, description: 'Reports of this stream dropped so far.' }),
     lastDelivery: Type.Optional(Type.String()),
     lastError: Type.Optional(Type.String()),

@@ -91,8 +91,9 @@ describe('agent: report spool', function () {
     const expected = Array.from({ length: after.lastSequence - before.lastSequence }, (_, k) => before.lastSequence + 1 + k);
     assert.deepEqual(received, expected);
     assert.equal(after.accepted, after.history.length);
-    // Nothing was sent twice either: the controller ignores a repeat, so only its count shows one.
-    assert.equal(after.duplicates, 0, `${after.duplicates} reports were delivered more than once`);
+    // Nothing was sent twice but what an unanswered send forced: a report the controller had
+    // already acknowledged is never resent (only the controller's count would show it).
+    assert.ok(after.duplicates <= done.unanswered, `${after.duplicates} reports were delivered more than once, ${done.unanswered} sends went unanswered`);
     assert.equal(after.report.dropped, 0);
     await hv.daemon.stop();
     await ctl.daemon.stop();

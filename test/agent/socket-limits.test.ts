@@ -86,6 +86,8 @@ describe('agent: socket limits', function () {
       assert.ok(s.ms < 5_000, `root's hvnet status took ${s.ms} ms`);
     }
 
+    // A connection counts as held once it has stayed silent past the hog's threshold (3 s).
+    await waitFor('the hog holds connections', () => ((hog.tally()?.maxHeldLong ?? 0) > 0 ? true : undefined), 10_000, 50);
     const t = hog.tally();
     assert.ok(t, 'the hog reports');
     assert.ok(t.maxHeldLong > 0 && t.maxHeldLong <= 32, `the hog has held up to ${t.maxHeldLong} connections; its budget is 32`);

@@ -45,6 +45,7 @@ export class Reporter extends EventEmitter<ReporterEvents> {
   private failuresInARow = 0;
   private delivered = 0;
   private failures = 0;
+  private unanswered = 0;
   private lastDelivery: Date | undefined;
   private lastError: string | undefined;
   private pendingWrites: Promise<unknown> = Promise.resolve();
@@ -95,6 +96,7 @@ export class Reporter extends EventEmitter<ReporterEvents> {
       pendingBytes: s.pendingBytes,
       delivered: this.delivered,
       failures: this.failures,
+      unanswered: this.unanswered,
       dropped: s.dropped,
     };
     if (this.lastDelivery) out.lastDelivery = this.lastDelivery.toISOString();
@@ -200,6 +202,7 @@ export class Reporter extends EventEmitter<ReporterEvents> {
       const reason = outcome.kind === 'status' ? `HTTP ${outcome.status}: ${outcome.body.slice(0, 200)}` : outcome.message;
       this.failures += 1;
       this.failuresInARow += 1;
+      if (outcome.kind === 'error' && outcome.sent) this.unanswered += 1;
       this.lastError = reason;
       this.emit('failed', { sequence: seq, reason });
       if (this.failuresInARow === 1 || this.failuresInARow % 20 === 0) {
