@@ -8,6 +8,8 @@
 // which the daemon is granted the lock and repairs at once. No switch in the daemon is needed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { startOvn } from '../../testbed/ovn.js';
 import type { OvnHandle } from '../../testbed/ovn.js';
@@ -19,6 +21,10 @@ import type { NetworkInfoResult, PeeringShowResult } from '../../agent/api/netwo
 import { startHvnetd, writeConfig } from '../agent/harness.js';
 import type { RunningHvnetd } from '../agent/harness.js';
 import { hvOk, startNetworksHvnetd } from './helpers.js';
+import { PENDING, tracePeering } from '../../agent/daemon/features/networks/trace.js';
+import type { SbConfig } from '../../agent/daemon/features/networks/trace.js';
+import { HvnetError } from '../../agent/api/errors.js';
+import type { TraceNetwork } from '../../lib/ovn/trace-plan.js';
 
 /** Holds the NB lock `name` (taken from whoever has it) until the process is ended. */
 async function stealLock(remote: string, name: string): Promise<ChildProcess> {
@@ -101,6 +107,7 @@ describe('agent-ovn: peer show --trace', function () {
     thief = await stealLock(ovn.nb.unix, RECONCILE_LOCK);
     await ovn.nbctl(['--wait=sb', 'lrp-del', rowNames.peerPort(b, a)]);
     const r = await traced();
+    assert.equal(r.status, 'Errored', 'the NB read says the rows changed; the trace shows what that does');
     assert.ok(r.trace);
     assert.equal(r.trace.verdict, 'fail', JSON.stringify(r.trace));
     const there = r.trace.directions[0];
@@ -118,6 +125,17 @@ describe('agent-ovn: peer show --trace', function () {
     await waitFor('the repaired peering traces', async () => ((await traced()).trace?.verdict === 'pass' ? true : undefined), 15_000, 200);
   });
 
+  it('pending: fail with one reason whether the target exists or not (no discovery)', async () => {
+    await ok(['network', 'create', 'C', '--ipv4', '10.41.3.1/24']);
+    await ok(['network', 'peer', 'create', 'A', 'to-c', 'C']);
+    await ok(['network', 'peer', 'create', 'A', 'to-nowhere', 'nowhere']);
+    const show = async (name: string): Promise<PeeringShowResult['trace']> =>
+      (JSON.parse(await ok(['network', 'peer', 'show', 'A', name, '--trace', '--format', 'json'])) as PeeringShowResult).trace;
+    const expected = { verdict: 'fail', reason: PENDING, directions: [] };
+    assert.deepEqual(await show('to-c'), expected);
+    assert.deepEqual(await show('to-nowhere'), expected);
+  });
+
   it('an hvnetd without ovn.sb: unavailable, saying so', async () => {
     const other = await startNetworksHvnetd(ovn, 'hvnetd-nosb');
     try {
@@ -129,5 +147,44 @@ describe('agent-ovn: peer show --trace', function () {
     } finally {
       await other.daemon.stop();
     }
+  });
+});
+
+describe('agent-ovn: peer show --trace when ovn-trace fails', function () {
+  this.timeout(30_000);
+  const net = (id: number): TraceNetwork => ({ id, project: 'default', name: `n${id}`, mac: '02:68:76:00:00:0' + String(id), ipv4: `10.42.${id}.1/24`, ipv6: null });
+  const sb = (remotes: string, traceTimeoutMs = 10_000): SbConfig => ({ remotes, traceTimeoutMs });
+  let silent: Server | undefined;
+  after(() => silent?.close());
+
+  it('an SB that is not there: unavailable, with what ovn-trace said', async () => {
+    const t = await tracePeering(sb(`unix:${testRun.tempDir('nosb')}/sb.sock`), net(1), net(2));
+    assert.equal(t.verdict, 'unavailable');
+    assert.equal(t.code, 'HVNET_OVN_UNAVAILABLE');
+    assert.match(t.reason ?? '', /^ovn-trace failed against the SB unix:.*sb\.sock: .*database connection failed/);
+  });
+
+  it('an SB that never answers: unavailable after ovn.sb.traceTimeoutMs, HVNET_TIMEOUT', async () => {
+    silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent?.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const started = Date.now();
+    const t = await tracePeering(sb(`tcp:127.0.0.1:${port}`, 1_000), net(1), net(2));
+    assert.deepEqual([t.verdict, t.code], ['unavailable', 'HVNET_TIMEOUT'], JSON.stringify(t));
+    assert.match(t.reason ?? '', /within 1000 ms \(ovn\.sb\.traceTimeoutMs\)/);
+    assert.ok(Date.now() - started < 5_000);
+  });
+
+  it('output that is not a trace, or an error of the run: unavailable, the directions traced so far kept', async () => {
+    const t = await tracePeering(sb('unix:/unused'), net(1), net(2), () => Promise.resolve('unknown datapath "hvnet-net1-lr"\n'));
+    assert.deepEqual(t, { verdict: 'unavailable', reason: 'ovn-trace said: unknown datapath "hvnet-net1-lr"', code: 'HVNET_OVN_UNAVAILABLE', directions: [] });
+    let calls = 0;
+    const second = await tracePeering(sb('unix:/unused'), net(1), net(2), () =>
+      ++calls === 1 ? Promise.resolve('# icmp\n') : Promise.reject(new HvnetError('HVNET_TIMEOUT', 'slow')),
+    );
+    assert.equal(second.verdict, 'unavailable');
+    assert.equal(second.code, 'HVNET_TIMEOUT');
+    assert.equal(second.directions.length, 1);
+    assert.equal(second.directions[0]?.verdict, 'fail');
   });
 });

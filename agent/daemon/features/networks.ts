@@ -121,7 +121,8 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
     const doc = peeringDocument(peering);
     if (p.trace !== true) return doc;
     const local = ovn.showNetwork({ project: rc.project, name: p.network });
-    const remote = ovn.listNetworks({ project: peering.targetProject }).find((n) => n.name === peering.targetNetwork);
+    const remote =
+      peering.status !== 'pending' ? ovn.listNetworks({ project: peering.targetProject }).find((n) => n.name === peering.targetNetwork) : undefined;
     return { ...doc, trace: await tracePeering(ctx.config().ovn.sb, local, remote) };
   });
   reg(

@@ -15,6 +15,9 @@ export type SbConfig = NonNullable<Config['ovn']['sb']>;
 /** Said when ovn.sb is not configured. */
 export const NO_SB = 'no SB configured (ovn.sb.remotes): the trace needs the OVN Southbound';
 
+/** Said of a pending peering, whatever its target. */
+export const PENDING = 'the peering is pending: there are no peer ports to trace';
+
 /** ovn-trace prints every flow it matched; a few peerings' worth is far below this. */
 const MAX_OUTPUT = 16 * 1024 * 1024;
 
@@ -47,9 +50,12 @@ export function runOvnTrace(sb: SbConfig, probe: TraceProbe): Promise<string> {
 export type TraceRunner = (sb: SbConfig, probe: TraceProbe) => Promise<string>;
 
 /**
- * The trace of a peering from `local` towards `remote` (undefined: the target does not exist).
- * Never throws: a trace that could not be run is `unavailable` with the reason, so the peering's
- * document is still shown.
+ * The trace of a peering from `local` towards `remote`; `remote` undefined when the peering is
+ * pending. A pending peering has no peer rows to trace, and tracing towards its target would tell
+ * whether the target exists, which a pending peering never does: it fails with the same reason
+ * whether the target exists or not. An errored peering is mutual, so its target is no secret, and
+ * is traced: its rows may be what is wrong. Never throws: a trace that could not be run is
+ * `unavailable` with the reason, so the peering's document is still shown.
  */
 export async function tracePeering(
   sb: SbConfig | undefined,
@@ -58,7 +64,7 @@ export async function tracePeering(
   run: TraceRunner = runOvnTrace,
 ): Promise<PeeringTrace> {
   if (!sb) return { verdict: 'unavailable', reason: NO_SB, directions: [] };
-  if (!remote) return { verdict: 'fail', reason: 'the target network does not exist: there is nothing to reach', directions: [] };
+  if (!remote) return { verdict: 'fail', reason: PENDING, directions: [] };
   const directions: TraceDirection[] = [];
   // One at a time: each ovn-trace reads the whole SB, and the host has other work.
   for (const probe of planPeeringTrace(local, remote)) {
