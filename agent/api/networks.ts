@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { defineMethod, params } from './methods.js';
+import { PeeringTraceSchema } from './peer-trace.js';
 
 const strict = { additionalProperties: false } as const;
 const Text = Type.String({ maxLength: 4096 });
@@ -72,6 +73,10 @@ export const PeeringInfoSchema = Type.Object(
   strict,
 );
 export type PeeringInfoResult = Static<typeof PeeringInfoSchema>;
+
+/** `peer show`: the document, and with `trace` hvnet's trace of the peering (agent/api/peer-trace.ts). */
+export const PeeringShowSchema = Type.Object({ ...PeeringInfoSchema.properties, trace: Type.Optional(PeeringTraceSchema) }, strict);
+export type PeeringShowResult = Static<typeof PeeringShowSchema>;
 
 /** The fields of a peering's document `peer edit` may change (Incus's NetworkPeerPut). */
 export const PEERING_WRITABLE_FIELDS = ['description', 'config'] as const;
@@ -193,9 +198,11 @@ export const peerListMethod = defineMethod({
 
 export const peerShowMethod = defineMethod({
   name: 'network.peer.show',
-  summary: 'One peering.',
-  params: params(PeeringRef),
-  result: PeeringInfoSchema,
+  summary:
+    'One peering. With `trace`, also ovn-trace of an echo from each network to the other gateway and back, ' +
+    'through the SB of ovn.sb.remotes: pass or fail with the hops, or unavailable saying why.',
+  params: params({ ...PeeringRef, trace: Type.Optional(Type.Boolean({ description: 'Trace the peering through the SB (ovn-trace).' })) }),
+  result: PeeringShowSchema,
 });
 
 export const peerUpdateMethod = defineMethod({

@@ -72,6 +72,13 @@ function crossChecks(c: RawConfig): ConfigProblem[] {
   } catch (e) {
     problems.push({ path: 'ovn.nb.remotes', message: e instanceof Error ? e.message : String(e) });
   }
+  if (c.ovn.sb) {
+    try {
+      parseRemotes(c.ovn.sb.remotes, c.ovn.sb.ssl ? { ssl: c.ovn.sb.ssl } : {});
+    } catch (e) {
+      problems.push({ path: 'ovn.sb.remotes', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
   if (macNumber(c.macPool.start) > macNumber(c.macPool.end)) {
     problems.push({ path: 'macPool', message: `start ${c.macPool.start} is after end ${c.macPool.end}` });
   }

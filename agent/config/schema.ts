@@ -62,6 +62,26 @@ export const ConfigSchema = Type.Object(
           },
           { ...strict, default: {} },
         ),
+        sb: Type.Optional(
+          Type.Object(
+            {
+              remotes: Type.String({
+                minLength: 1,
+                description:
+                  'OVN Southbound remotes as OVN writes them (unix:PATH, tcp:IP:PORT, ssl:IP:PORT, comma-separated), ' +
+                  'for `hvnet network peer show --trace` (ovn-trace --db); hvnetd keeps no SB connection.',
+              }),
+              ssl: Type.Optional(SslFilesSchema),
+              traceTimeoutMs: Type.Integer({
+                minimum: 1_000,
+                maximum: 120_000,
+                default: 10_000,
+                description: 'One ovn-trace run gives up after this long (it reads the whole SB first).',
+              }),
+            },
+            { ...strict, description: 'Southbound access, used only to trace peerings; without it `peer show --trace` says the trace is unavailable.' },
+          ),
+        ),
       },
       { ...strict, default: {} },
     ),

@@ -56,12 +56,12 @@ function parseV6(text: string): bigint | undefined {
   return n;
 }
 
-function formatV4(n: bigint): string {
+export function formatV4(n: bigint): string {
   return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
 }
 
 /** RFC 5952: lowercase, no leading zeros, the longest run (>= 2) of zero groups as `::`. */
-function formatV6(n: bigint): string {
+export function formatV6(n: bigint): string {
   const g = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((s) => Number((n >> s) & 0xffffn));
   let best = -1;
   let bestLen = 1;

@@ -4,7 +4,9 @@
 #   20-peering.sh up     two networks in two projects (lab-a in default, lab-b in lab-p2), the
 #                        peering declared from lab-a (pending), then from lab-b (created), and the
 #                        proof: ovn-trace --minimal from an instance port on lab-a to one on lab-b
-#                        crossing the peer ports, and `hvnet network peer list` of both sides
+#                        crossing the peer ports, the same proof from hvnetd (`hvnet network
+#                        peer show --trace`: an echo to the other gateway and back, each way),
+#                        and `hvnet network peer list` of both sides
 #                        and, on the lab's chassis (userspace datapath), a ping from a namespace
 #                        on lab-a to one on lab-b
 #   20-peering.sh down   removes what `up` made (the instance ports go with the switches)
@@ -116,6 +118,15 @@ up() {
     printf '\n-> %s reaches %s (ip.ttl decremented by both routers), crossing the peer port:\n%s\n' "$pa" "$pb" "$crossed"
   else
     printf '\n-> the trace did NOT reach %s through a peer port\n' "$pb" >&2
+    return 1
+  fi
+
+  say "proof from hvnetd: hvnet network peer show $A to-b --trace"
+  local shown
+  shown=$(hv network peer show "$A" to-b --trace)
+  printf '%s\n' "$shown"
+  if ! grep -qx 'Trace: pass' <<<"$shown"; then
+    printf '\n-> hvnetd says the peering does NOT carry traffic\n' >&2
     return 1
   fi
   if [ -n "${HVNET_LAB_CHASSIS_NS:-}" ]; then

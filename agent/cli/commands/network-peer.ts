@@ -24,6 +24,7 @@ import {
 import type { PeeringInfoResult } from '../../api/networks.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import type { Output } from '../render.js';
+import { traceTables } from './peer-trace-output.js';
 import { PEER_COLUMNS, dryRunOutput, message, parseKeyValues, peerFields, peerRow, str } from './network-output.js';
 
 const DRY_RUN = { type: 'boolean', default: false, describe: 'print the planned OVSDB operations, change nothing' } as const;
@@ -85,9 +86,21 @@ const listCommand: CliCommand = {
 const showCommand: CliCommand = {
   command: 'show <network> <peering>',
   describe: 'show one peering',
-  builder: (y) => y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }),
+  examples: [['hvnet network peer show A to-b --trace', 'and whether ovn-trace crosses it both ways (needs ovn.sb.remotes)']],
+  builder: (y) =>
+    y
+      .positional('network', { type: 'string', demandOption: true })
+      .positional('peering', { type: 'string', demandOption: true })
+      .option('trace', {
+        type: 'boolean',
+        default: false,
+        describe: "also ovn-trace an echo from each network to the other's gateway and back: pass or fail with the hops (the exit status stays 0)",
+      }),
   async run(args, ctx) {
-    return one(await ctx.client().call(peerShowMethod, { network: str(args.network), name: str(args.peering) }));
+    const r = await ctx.client().call(peerShowMethod, { network: str(args.network), name: str(args.peering), ...(args.trace ? { trace: true } : {}) });
+    const { trace, ...doc } = r;
+    if (trace === undefined) return one(doc);
+    return { data: r, tables: [peerFields(doc), ...traceTables(trace)] };
   },
 };
 

@@ -27,9 +27,10 @@ import {
 import type { Handler } from '../registry.js';
 import type { DaemonContext, Feature } from '../feature.js';
 import { fromOvnError } from './networks/errors.js';
+import { tracePeering } from './networks/trace.js';
 import { networkDocument, networkRequest, peeringDocument, peeringEdit, projectDocument, renameAddressField } from './networks/documents.js';
 
-export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'health' | 'networks'>): Feature {
+export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'health' | 'networks' | 'config'>): Feature {
   const svc = ctx.networks;
   ctx.health.addContributor((s) => {
     if (svc.events.length > 0) s.events = [...svc.events];
@@ -114,7 +115,16 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
     },
   );
   reg(peerListMethod, (p, rc) => svc.readable().listPeerings({ project: rc.project, network: p.network }).map(peeringDocument));
-  reg(peerShowMethod, (p, rc) => peeringDocument(svc.readable().showPeering({ project: rc.project, network: p.network, name: p.name })));
+  reg(peerShowMethod, async (p, rc) => {
+    const ovn = svc.readable();
+    const peering = ovn.showPeering({ project: rc.project, network: p.network, name: p.name });
+    const doc = peeringDocument(peering);
+    if (p.trace !== true) return doc;
+    const local = ovn.showNetwork({ project: rc.project, name: p.network });
+    const remote =
+      peering.status !== 'pending' ? ovn.listNetworks({ project: peering.targetProject }).find((n) => n.name === peering.targetNetwork) : undefined;
+    return { ...doc, trace: await tracePeering(ctx.config().ovn.sb, local, remote) };
+  });
   reg(
     peerUpdateMethod,
     async (p, rc) => {
