@@ -43,17 +43,7 @@ export interface BridgeInterfaceSpec {
 }
 
 /** A BridgeInterfaceSpec that passed validation: model filled, MAC and UUID lowercase. */
-export interface NormalizedBridgeInterfaceSpec {
-  kind: 'bridge';
-  bridge: string;
-  model: NicModel;
-  mac?: string;
-  virtualport?: OpenvswitchPort;
-  targetDev?: string;
-  hostCsum?: HostCsum;
-  mtu?: number;
-  alias?: string;
-}
+export type NormalizedBridgeInterfaceSpec = Omit<BridgeInterfaceSpec, 'model'> & { model: NicModel };
 
 /** As found in XML: libvirt fills the interfaceid itself when none was given. */
 export type DomainBridgeVirtualPort = { type: 'openvswitch'; interfaceid?: string } | { type: 'other'; declaredType: string | undefined };
