@@ -3,6 +3,7 @@
 // networks service (features/networks/service.ts) on the daemon's NB connection.
 import type { TSchema } from '@sinclair/typebox';
 import type { OvnRequest, WriteOptions } from '../../../lib/ovn/networks.js';
+import type { DeletedNetwork } from '../../../lib/ovn/network-plan.js';
 import type { PeeringInfo } from '../../../lib/ovn/peering-plan.js';
 import type { ProjectInfo } from '../../../lib/ovn/project-plan.js';
 import type { MethodSpec } from '../../api/methods.js';
@@ -90,10 +91,12 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
   reg(
     networkDeleteMethod,
     async (p, rc) => {
-      const request = { project: rc.project, name: p.name };
-      if (p.dryRun) return dryRun({ op: 'deleteNetwork', request });
-      await svc.writable().deleteNetwork(request);
-      return { deleted: true as const };
+      const request = { project: rc.project, name: p.name, ...(p.force === undefined ? {} : { force: p.force }) };
+      // The dry run shows what a forced delete would take along, whether or not it is forced.
+      const doc = (r: DeletedNetwork): object => ({ project: r.project, name: r.name, foreign_ports: r.foreignPorts, force: p.force === true });
+      if (p.dryRun) return dryRun({ op: 'deleteNetwork', request: { ...request, force: true } }, doc);
+      const r = await svc.writable().deleteNetwork(request);
+      return { deleted: true as const, foreign_ports: r.foreignPorts };
     },
   );
 
