@@ -27,7 +27,6 @@ import {
 } from '../../api/networks.js';
 import type { Handler } from '../registry.js';
 import type { DaemonContext, Feature } from '../feature.js';
-import { fromOvnError } from './networks/errors.js';
 import { networkDocument, networkRequest, peeringDocument, peeringEdit, projectDocument, renameAddressField } from './networks/documents.js';
 
 export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'health' | 'networks'>): Feature {
@@ -46,13 +45,13 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
   const projectDoc = (p: ProjectInfo): ReturnType<typeof projectDocument> =>
     projectDocument(p, p.networks === 0 ? [] : svc.ovn.listNetworks({ project: p.name }).map((n) => n.name));
 
-  // Every handler's lib/ovn error becomes the daemon's (same code, the field in details).
+  // Every handler's lib/ovn error becomes the daemon's (same code, the field in details), counted by the service.
   const reg = <P extends TSchema, R extends TSchema>(spec: MethodSpec<P, R>, fn: Handler<P, R>): void =>
     ctx.methods.register(spec, async (p, rc) => {
       try {
         return await fn(p, rc);
       } catch (e) {
-        throw fromOvnError(e);
+        throw svc.failure(e);
       }
     });
 
