@@ -162,11 +162,19 @@ export const networkShowMethod = defineMethod({
   result: NetworkInfoSchema,
 });
 
+const ForeignPorts = Type.Array(Type.String(), { description: 'Ports on the switch that hvnet did not make (other tools put them there).' });
+
 export const networkDeleteMethod = defineMethod({
   name: 'network.delete',
-  summary: 'Deletes a network; peerings of other networks that target it become pending.',
-  params: params({ name: Text, dryRun: DryRun }),
-  result: Type.Union([Deleted, DryRunSchema]),
+  summary:
+    'Deletes a network; peerings of other networks that target it become pending. Refused (HVNET_OVN_NETWORK_HAS_FOREIGN_PORTS, naming them) ' +
+    'while its switch holds ports hvnet did not make, unless `force`; a dry run lists them in `result.foreign_ports`.',
+  params: params({
+    name: Text,
+    force: Type.Optional(Type.Boolean({ description: 'Delete the ports other tools put on the switch along with it.' })),
+    dryRun: DryRun,
+  }),
+  result: Type.Union([Type.Object({ deleted: Type.Literal(true), foreign_ports: ForeignPorts }, strict), DryRunSchema]),
 });
 
 // Peerings ---------------------------------------------------------------------------------------

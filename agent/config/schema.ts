@@ -190,7 +190,9 @@ export const ConfigSchema = Type.Object(
         ),
         requiredNetworks: Type.Array(Type.String({ minLength: 1 }), {
           default: [],
-          description: 'OVN networks that must exist (a Logical_Switch or Logical_Router whose external_ids:hvnet-network is the name).',
+          description:
+            'OVN networks that must exist: an hvnet network named `[project/]network` (project `default` when omitted), ' +
+            'or a Logical_Switch or Logical_Router another tool made whose external_ids:hvnet-network is the name.',
         }),
         pollIntervalMs: Type.Integer({ minimum: 50, maximum: 60_000, default: 500, description: 'How often the links are read from /sys/class/net.' }),
       },

@@ -20,6 +20,8 @@ import { Reporter } from './reports/reporter.js';
 import type { ReporterOptions } from './reports/reporter.js';
 import { instrumentHealth, instrumentNb, instrumentReports } from './metrics.js';
 import { NetworksService } from './features/networks/service.js';
+import { hvnetNetworkProvider } from './features/networks/health-provider.js';
+import { instrumentNetworks } from './features/networks/metrics.js';
 import { LibvirtLink } from './features/nics/libvirt-link.js';
 import { createNicMetrics } from './features/nics/metrics.js';
 import type { NicMetrics } from './features/nics/metrics.js';
@@ -89,6 +91,8 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   instrumentHealth(metrics, health);
 
   const networks = new NetworksService(nb, log);
+  networkChecks.add(hvnetNetworkProvider(networks.ovn.view));
+  instrumentNetworks(metrics, networks);
   const nicMetrics = createNicMetrics(metrics);
   const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall);
   const nics = new NicService(libvirt, c.stateDir, range, log);

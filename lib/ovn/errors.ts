@@ -21,6 +21,7 @@ export const OVN_ERRORS = defineErrorCodes({
   HVNET_OVN_PROJECT_NOT_EMPTY: 'conflict',
   HVNET_OVN_PROJECT_PROTECTED: 'conflict',
   HVNET_OVN_NETWORK_EXISTS: 'conflict',
+  HVNET_OVN_NETWORK_HAS_FOREIGN_PORTS: 'conflict',
   HVNET_OVN_PEERING_EXISTS: 'conflict',
   HVNET_OVN_PEERING_TARGET_TAKEN: 'conflict',
   HVNET_OVN_IDS_EXHAUSTED: 'conflict',
@@ -166,6 +167,24 @@ export class NetworkNotFoundError extends OvnError {
 export class NetworkExistsError extends OvnError {
   constructor(context: OvnErrorContext) {
     super('HVNET_OVN_NETWORK_EXISTS', `network ${JSON.stringify(context.network)} already exists in project ${JSON.stringify(context.project)}`, context);
+  }
+}
+
+/**
+ * The network's switch holds ports hvnet did not make (another tool's VMs or services): deleting
+ * the switch would take them along, which only `force` may do.
+ */
+export class NetworkHasForeignPortsError extends OvnError {
+  constructor(
+    context: OvnErrorContext,
+    readonly ports: readonly string[],
+  ) {
+    super(
+      'HVNET_OVN_NETWORK_HAS_FOREIGN_PORTS',
+      `network ${JSON.stringify(context.network)} has ports hvnet did not make on its switch (${ports.join(', ')}); ` +
+        'remove them first, or force the delete to remove them with the switch',
+      context,
+    );
   }
 }
 

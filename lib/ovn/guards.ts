@@ -10,7 +10,7 @@ import type { Operation } from '../ovsdb/operations.js';
 import { map, set, uuid } from '../ovsdb/values.js';
 import { nb } from './nb-operations.js';
 import { EXT, projectKey } from './ids.js';
-import type { GlobalRow, RouterRow } from './state.js';
+import type { GlobalRow, RouterRow, SwitchRow } from './state.js';
 
 /**
  * The router still has exactly these external_ids (network settings and peering declarations),
@@ -90,4 +90,15 @@ export function globalUnchanged(row: GlobalRow): Operation {
 /** NB_Global has no row yet (hvnet creates it when no ovn-northd or ovn-nbctl has). */
 export function globalAbsent(): Operation {
   return nb.wait('NB_Global', { where: [], columns: ['_uuid'], until: '==', rows: [], timeout: 0 });
+}
+
+/** The switch still has exactly these ports: a port added meanwhile is not deleted unseen. */
+export function switchPortsUnchanged(row: SwitchRow): Operation {
+  return nb.wait('Logical_Switch', {
+    where: [where('_uuid', '==', uuid(row._uuid))],
+    columns: ['ports'],
+    until: '==',
+    rows: [{ ports: set(row.ports.map(uuid)) }],
+    timeout: 0,
+  });
 }

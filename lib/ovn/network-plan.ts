@@ -7,14 +7,15 @@ import { where } from '../ovsdb/operations.js';
 import { map, namedUuid, set, uuid } from '../ovsdb/values.js';
 import { nb } from './nb-operations.js';
 import { parseGatewayCidr } from './cidr.js';
-import { IdsExhaustedError, NetworkExistsError, NetworkNotFoundError, ProjectNotFoundError } from './errors.js';
-import { idFree, projectPresent } from './guards.js';
+import { IdsExhaustedError, NetworkExistsError, NetworkHasForeignPortsError, NetworkNotFoundError, ProjectNotFoundError } from './errors.js';
+import { idFree, projectPresent, switchPortsUnchanged } from './guards.js';
 import { EXT, MAX_NETWORK_ID, networkMac, projectKey, rowNames } from './ids.js';
 import { DEFAULT_PROJECT, checkDescription, checkName } from './names.js';
 import { convergePeerRows } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, PlanOptions } from './plan.js';
-import type { NbView, Network } from './state.js';
+import type { NbView, Network, SwitchRow } from './state.js';
+import type { LogicalSwitchPortRow } from './schema/ovn-nb.generated.js';
 
 export interface CreateNetworkRequest {
   /** Default `default`. */
@@ -30,6 +31,18 @@ export interface CreateNetworkRequest {
 export interface NetworkRef {
   project?: string;
   name: string;
+}
+
+export interface DeleteNetworkRequest extends NetworkRef {
+  /** Delete the ports other tools put on the network's switch along with it (refused otherwise). */
+  force?: boolean;
+}
+
+export interface DeletedNetwork {
+  project: string;
+  name: string;
+  /** Ports on the switch that hvnet did not make: deleted with it (force), or the reason for a refusal. */
+  foreignPorts: string[];
 }
 
 export interface NetworkInfo {
@@ -143,24 +156,44 @@ export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts:
 }
 
 /**
+ * The switch's ports hvnet did not make: neither its router-type port nor tagged with the
+ * network's id (how hvnet marks every row it makes for a network).
+ */
+export function foreignPorts(view: NbView, id: number, ls: SwitchRow): string[] {
+  const out: string[] = [];
+  for (const u of ls.ports) {
+    const p = view.cache.get('Logical_Switch_Port', u) as Pick<LogicalSwitchPortRow, 'name' | 'external_ids'> | undefined;
+    if (!p || p.name === rowNames.switchRouterPort(id) || p.external_ids[EXT.id] === String(id)) continue;
+    out.push(p.name);
+  }
+  return out.sort();
+}
+
+/**
  * Deletes the router and switch (their ports and routes go with them), and in the same
  * transaction the peer rows other routers have towards this network. Declarations of other
- * networks that target it stay: they are pending again.
+ * networks that target it stay: they are pending again. Ports other tools put on the switch
+ * refuse the delete unless `force`.
  */
-export function planDeleteNetwork(view: NbView, ref: NetworkRef, opts: PlanOptions = {}): Plan<{ project: string; name: string }> {
+export function planDeleteNetwork(view: NbView, ref: DeleteNetworkRequest, opts: PlanOptions = {}): Plan<DeletedNetwork> {
   const { project, name } = checkNetworkRef(ref);
   const n = view.network(project, name);
   if (!n?.router) {
-    if (opts.replay) return { operations: [], result: { project, name }, changes: [] };
+    if (opts.replay) return { operations: [], result: { project, name, foreignPorts: [] }, changes: [] };
     throw new NetworkNotFoundError({ project, network: name });
   }
+  const ls = view.switchOf(n.id);
+  const foreign = ls ? foreignPorts(view, n.id, ls) : [];
+  if (foreign.length > 0 && ref.force !== true) throw new NetworkHasForeignPortsError({ project, network: name }, foreign);
   const model = new PlanModel(view);
   model.remove(n.id);
   const tx = new TxnBuilder();
   tx.guardRouter(n.router);
   tx.write(nb.deleteRows('Logical_Router', [where('_uuid', '==', uuid(n.router._uuid))]));
-  const ls = view.switchOf(n.id);
-  if (ls) tx.write(nb.deleteRows('Logical_Switch', [where('_uuid', '==', uuid(ls._uuid))]));
+  if (ls) {
+    tx.guard(`ls-ports:${ls._uuid}`, switchPortsUnchanged(ls));
+    tx.write(nb.deleteRows('Logical_Switch', [where('_uuid', '==', uuid(ls._uuid))]));
+  }
   const affected = new Map<number, Network>();
   for (const other of view.networks()) {
     if (other.id === n.id) continue;
@@ -169,5 +202,5 @@ export function planDeleteNetwork(view: NbView, ref: NetworkRef, opts: PlanOptio
   }
   for (const other of view.networksWithPeerRowsTo(n.id)) affected.set(other.id, other);
   convergePeerRows(tx, view, model, affected.values());
-  return { operations: tx.operations(), result: { project, name }, changes: tx.changes };
+  return { operations: tx.operations(), result: { project, name, foreignPorts: foreign }, changes: tx.changes };
 }

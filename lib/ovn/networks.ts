@@ -15,7 +15,7 @@ import { globalAbsent } from './guards.js';
 import { nb } from './nb-operations.js';
 import { checkName } from './names.js';
 import { checkNetworkRef, findNetwork, networkInfo, planCreateNetwork, planDeleteNetwork } from './network-plan.js';
-import type { CreateNetworkRequest, NetworkInfo, NetworkRef } from './network-plan.js';
+import type { CreateNetworkRequest, DeleteNetworkRequest, DeletedNetwork, NetworkInfo, NetworkRef } from './network-plan.js';
 import {
   getPeeringConfig,
   listPeerings,
@@ -64,7 +64,7 @@ export type OvnRequest =
   | { op: 'createProject'; request: CreateProjectRequest }
   | { op: 'deleteProject'; request: { name: string } }
   | { op: 'createNetwork'; request: CreateNetworkRequest }
-  | { op: 'deleteNetwork'; request: NetworkRef }
+  | { op: 'deleteNetwork'; request: DeleteNetworkRequest }
   | { op: 'createPeering'; request: CreatePeeringRequest }
   | { op: 'updatePeering'; request: UpdatePeeringRequest }
   | { op: 'setPeeringConfig'; request: PeeringRef & { key: string; value: string } }
@@ -230,9 +230,11 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
     return (await this.apply((v, o) => planCreateNetwork(v, req, o), { project: req.project, network: req.name }, w)).result;
   }
 
-  async deleteNetwork(ref: NetworkRef, w?: WriteOptions): Promise<void> {
-    const { project, name } = checkNetworkRef(ref);
-    await this.apply((v, o) => planDeleteNetwork(v, { project, name }, o), { project, network: name }, w);
+  /** With `force`, ports other tools put on the switch go with it; the result names them. */
+  async deleteNetwork(req: DeleteNetworkRequest, w?: WriteOptions): Promise<DeletedNetwork> {
+    const { project, name } = checkNetworkRef(req);
+    const request = { project, name, ...(req.force === undefined ? {} : { force: req.force }) };
+    return (await this.apply((v, o) => planDeleteNetwork(v, request, o), { project, network: name }, w)).result;
   }
 
   // Peerings ------------------------------------------------------------------------------------

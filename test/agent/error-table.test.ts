@@ -104,6 +104,7 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       ProjectProtectedError: new ovn.ProjectProtectedError({ project: 'default' }),
       NetworkNotFoundError: new ovn.NetworkNotFoundError({ project: 'p', network: 'a' }),
       NetworkExistsError: new ovn.NetworkExistsError({ project: 'p', network: 'a' }),
+      NetworkHasForeignPortsError: new ovn.NetworkHasForeignPortsError({ project: 'p', network: 'a' }, ['vm1']),
       PeeringNotFoundError: new ovn.PeeringNotFoundError({ network: 'a', peering: 'x' }),
       PeeringExistsError: new ovn.PeeringExistsError({ network: 'a', peering: 'x' }),
       PeeringTargetTakenError: new ovn.PeeringTargetTakenError({ network: 'a' }, 'x', 'p/b'),

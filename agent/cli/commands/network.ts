@@ -75,12 +75,27 @@ const showCommand: CliCommand = {
 
 const deleteCommand: CliCommand = {
   command: 'delete <name>',
-  describe: 'delete a network (peerings of other networks that target it become pending)',
-  builder: (y) => y.positional('name', { type: 'string', demandOption: true }).option('dry-run', DRY_RUN),
+  describe: 'delete a network (peerings of other networks that target it become pending); refused while its switch holds ports hvnet did not make',
+  examples: [['hvnet network delete A --dry-run', 'lists the ports other tools put on its switch, if any']],
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .option('force', { type: 'boolean', default: false, describe: 'also delete the ports other tools put on its switch (they are listed)' })
+      .option('dry-run', DRY_RUN),
   async run(args, ctx) {
-    const r = await ctx.client().call(networkDeleteMethod, { name: str(args.name), ...(args.dryRun ? { dryRun: true } : {}) });
-    if (isDryRun(r)) return dryRunOutput(ctx, r);
-    return message(ctx, `Network ${str(args.name)} deleted`, { name: str(args.name), deleted: true }, { columns: ['NAME', 'DELETED'], rows: [[str(args.name), true]] });
+    const name = str(args.name);
+    const r = await ctx.client().call(networkDeleteMethod, { name, ...(args.force ? { force: true } : {}), ...(args.dryRun ? { dryRun: true } : {}) });
+    if (isDryRun(r)) {
+      const ports = (r.result as { foreign_ports?: string[] } | undefined)?.foreign_ports ?? [];
+      const out = dryRunOutput(ctx, r);
+      if (ctx.format === 'table' && ports.length > 0) {
+        process.stdout.write(`Ports hvnet did not make (${args.force ? 'deleted with the switch' : 'the delete is refused without --force'}): ${ports.join(', ')}\n`);
+      }
+      return out;
+    }
+    const text = r.foreign_ports.length > 0 ? `Network ${name} deleted, with ports hvnet did not make: ${r.foreign_ports.join(', ')}` : `Network ${name} deleted`;
+    const data = { name, deleted: true, foreign_ports: r.foreign_ports };
+    return message(ctx, text, data, { columns: ['NAME', 'DELETED', 'FOREIGN PORTS'], rows: [[name, true, r.foreign_ports.join(' ')]] });
   },
 };
 

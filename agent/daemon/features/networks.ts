@@ -3,6 +3,7 @@
 // networks service (features/networks/service.ts) on the daemon's NB connection.
 import type { TSchema } from '@sinclair/typebox';
 import type { OvnRequest, WriteOptions } from '../../../lib/ovn/networks.js';
+import type { DeletedNetwork } from '../../../lib/ovn/network-plan.js';
 import type { PeeringInfo } from '../../../lib/ovn/peering-plan.js';
 import type { ProjectInfo } from '../../../lib/ovn/project-plan.js';
 import type { MethodSpec } from '../../api/methods.js';
@@ -26,7 +27,6 @@ import {
 } from '../../api/networks.js';
 import type { Handler } from '../registry.js';
 import type { DaemonContext, Feature } from '../feature.js';
-import { fromOvnError } from './networks/errors.js';
 import { tracePeering } from './networks/trace.js';
 import { networkDocument, networkRequest, peeringDocument, peeringEdit, projectDocument, renameAddressField } from './networks/documents.js';
 
@@ -46,13 +46,13 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
   const projectDoc = (p: ProjectInfo): ReturnType<typeof projectDocument> =>
     projectDocument(p, p.networks === 0 ? [] : svc.ovn.listNetworks({ project: p.name }).map((n) => n.name));
 
-  // Every handler's lib/ovn error becomes the daemon's (same code, the field in details).
+  // Every handler's lib/ovn error becomes the daemon's (same code, the field in details), counted by the service.
   const reg = <P extends TSchema, R extends TSchema>(spec: MethodSpec<P, R>, fn: Handler<P, R>): void =>
     ctx.methods.register(spec, async (p, rc) => {
       try {
         return await fn(p, rc);
       } catch (e) {
-        throw fromOvnError(e);
+        throw svc.failure(e);
       }
     });
 
@@ -91,10 +91,12 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
   reg(
     networkDeleteMethod,
     async (p, rc) => {
-      const request = { project: rc.project, name: p.name };
-      if (p.dryRun) return dryRun({ op: 'deleteNetwork', request });
-      await svc.writable().deleteNetwork(request);
-      return { deleted: true as const };
+      const request = { project: rc.project, name: p.name, ...(p.force === undefined ? {} : { force: p.force }) };
+      // The dry run shows what a forced delete would take along, whether or not it is forced.
+      const doc = (r: DeletedNetwork): object => ({ project: r.project, name: r.name, foreign_ports: r.foreignPorts, force: p.force === true });
+      if (p.dryRun) return dryRun({ op: 'deleteNetwork', request: { ...request, force: true } }, doc);
+      const r = await svc.writable().deleteNetwork(request);
+      return { deleted: true as const, foreign_ports: r.foreignPorts };
     },
   );
 

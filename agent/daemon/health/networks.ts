@@ -1,7 +1,7 @@
 // Required OVN networks. What makes a network "exist" is up to the features that define networks
-// (the peering feature will bring its own); each registers a provider, and a network is present
-// when any provider finds it. The built-in provider knows the convention every hvnet-managed OVN
-// row follows: the user-facing name lives in external_ids:hvnet-network.
+// (the networks service registers one for hvnet's own, `[project/]network`); each registers a
+// provider, and a network is present when any provider finds it. The built-in provider keeps the
+// documented convention for rows other tools make: the name in external_ids:hvnet-network.
 import type { TableCache } from '../../../lib/ovsdb/cache.js';
 import type { NetworkStatus } from '../../api/status.js';
 import type { MonitorNeeds } from '../ovn-nb.js';

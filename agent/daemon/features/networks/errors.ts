@@ -3,7 +3,7 @@
 // error's context (project, network, peering, the refused `field`, its `value`, what is `allowed`)
 // as `details`, so a script reads the field without parsing the message.
 import { OvnError } from '../../../../lib/ovn/errors.js';
-import { OvnConflictError, OvnOutcomeUnknownError, SchemaMissingError, SelfPeeringError } from '../../../../lib/ovn/errors.js';
+import { NetworkHasForeignPortsError, OvnConflictError, OvnOutcomeUnknownError, SchemaMissingError, SelfPeeringError } from '../../../../lib/ovn/errors.js';
 import { HvnetError, asHvnetError } from '../../../api/errors.js';
 
 export function fromOvnError(e: unknown): HvnetError {
@@ -13,6 +13,7 @@ export function fromOvnError(e: unknown): HvnetError {
   if (e instanceof OvnConflictError || e instanceof OvnOutcomeUnknownError) details.attempts = e.attempts;
   if (e instanceof SchemaMissingError) Object.assign(details, { table: e.table, column: e.column, serverVersion: e.serverVersion });
   if (e instanceof SelfPeeringError) details.field = 'target';
+  if (e instanceof NetworkHasForeignPortsError) details.ports = [...e.ports];
   // The field first, so the CLI's one line says which argument to fix.
   const field = typeof details.field === 'string' ? details.field : undefined;
   return new HvnetError(e.code, field === undefined || e instanceof SchemaMissingError ? e.message : `${field}: ${e.message}`, details, { cause: e });

@@ -32,6 +32,8 @@ const CLOSE_GRACE_MS = 2_000;
 interface NetworksServiceEvents {
   /** The drift events or the peering summary changed. */
   changed: [];
+  /** A request failed: the error its caller gets (for the metrics). */
+  failed: [HvnetError];
 }
 
 export class NetworksService extends EventEmitter<NetworksServiceEvents> {
@@ -116,6 +118,13 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  /** A request's failure as its caller gets it (lib/ovn's errors become the daemon's), told to the listeners. */
+  failure(e: unknown): HvnetError {
+    const err = fromOvnError(e);
+    this.emit('failed', err);
+    return err;
   }
 
   /** Reads need a cache that was in sync once; writes need the NB now. */

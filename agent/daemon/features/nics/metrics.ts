@@ -1,5 +1,5 @@
 // /metrics of the NIC feature, on the daemon's registry: libvirt call latency and errors, the
-// connection, NICs by mode, the MAC pool and the duplicates its rebuilds found.
+// connection, NICs by kind and mode, the MAC pool and the duplicates its rebuilds found.
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { CallObserver, LibvirtLink } from './libvirt-link.js';
@@ -50,12 +50,13 @@ export function createNicMetrics(registry: Registry): NicMetrics {
   });
   new Gauge({
     name: 'hvnet_nics',
-    help: 'macvtap NICs of the domains of this host, by mode and by where they are (live, config, live+config).',
-    labelNames: ['mode', 'state'],
+    help: 'NICs of the domains of this host, by kind (macvtap), mode and where they are (live, config, live+config).',
+    labelNames: ['kind', 'mode', 'state'],
     registers: [registry],
     collect() {
       this.reset();
-      for (const n of service?.nics ?? []) this.inc({ mode: n.mode, state: n.state });
+      // Every NIC hvnet manages today is a macvtap one; the label is there for the kinds to come.
+      for (const n of service?.nics ?? []) this.inc({ kind: 'macvtap', mode: n.mode, state: n.state });
     },
   });
   new Gauge({

@@ -1,0 +1,53 @@
+// /metrics of the networks service, on the daemon's registry: peerings by status, the applier's
+// retries, drift repairs and the errors callers got. lib/ovn stays free of prom-client: it tells
+// what happened through OvnNetworks' events, counted here.
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { HostStatus } from '../../../api/status.js';
+import { peeringSummary } from './documents.js';
+import type { NetworksService } from './service.js';
+
+type PeeringStatus = HostStatus['peerings'][number]['status'];
+const STATUSES: readonly PeeringStatus[] = ['Created', 'Pending', 'Errored'];
+
+export function instrumentNetworks(registry: Registry, svc: NetworksService): void {
+  new Gauge({
+    name: 'hvnet_peerings',
+    help: "Peerings of every network in the NB (each side's declaration), by status as `network peer list` shows it.",
+    labelNames: ['status'],
+    registers: [registry],
+    // On scrape, from the cache: the status summary trails NB changes by up to a second.
+    collect() {
+      const counts = new Map<PeeringStatus, number>(STATUSES.map((s) => [s, 0]));
+      for (const n of svc.ovn.listNetworks()) {
+        if (n.peerings === 0) continue;
+        for (const p of svc.ovn.listPeerings({ project: n.project, network: n.name })) {
+          const s = peeringSummary(p).status;
+          counts.set(s, (counts.get(s) ?? 0) + 1);
+        }
+      }
+      for (const [status, v] of counts) this.set({ status }, v);
+    },
+  });
+  const retries = new Counter({
+    name: 'hvnet_ovn_plan_retries_total',
+    help: 'Writes re-planned: `conflict` (a guard failed, another writer got there first), `outcome_unknown` (the connection dropped after sending).',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  for (const reason of ['conflict', 'outcome_unknown']) retries.inc({ reason }, 0);
+  const repairs = new Counter({
+    name: 'hvnet_drift_repairs_total',
+    help: 'Peer rows drift repair put back as declared (inserted, corrected or deleted), by this hvnetd.',
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'hvnet_ovn_errors_total',
+    help: 'Errors the networks service returned to API callers, by code.',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  svc.ovn.on('retry', (kind) => retries.inc({ reason: kind === 'unknown' ? 'outcome_unknown' : 'conflict' }));
+  svc.ovn.on('repaired', (changes) => repairs.inc(changes.length));
+  svc.on('failed', (e) => errors.inc({ code: e.code }));
+}
