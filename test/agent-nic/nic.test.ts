@@ -117,7 +117,7 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /\| DOMAIN +\| MAC +\| SOURCE +\| MODE +\| MODEL +\| VIRTUALPORT +\| TARGET +\| STATE +\|/);
     const csv = await cli.run(['nic', 'list', '--format', 'csv']);
-    assert.equal(csv.stdout.split('\n')[0], 'DOMAIN,MAC,SOURCE,MODE,MODEL,VIRTUALPORT,TARGET,STATE');
+    assert.equal(csv.stdout.split('\n')[0], 'DOMAIN,MAC,SOURCE,MODE,MODEL,VIRTUALPORT,TARGET,STATE,HVNET');
     const yaml = await cli.run(['nic', 'list', '--format', 'yaml']);
     assert.match(yaml.stdout, new RegExp(`mac: ${nics[0]?.mac}`));
 
@@ -259,7 +259,21 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     await waitFor('libvirt connected again', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 15_000, 100);
     const p = await pool();
     assert.ok(p.allocations.some((x) => x.mac === a.mac && x.domain === guest.name), JSON.stringify(p.allocations));
-    assert.ok(p.allocations.some((x) => x.mac === foreign && x.domain === stopped.name), JSON.stringify(p.allocations));
+    // The NIC virsh made is listed apart, never as one of hvnet's allocations.
+    assert.ok(!p.allocations.some((x) => x.mac === foreign), JSON.stringify(p.allocations));
+    assert.deepEqual(
+      p.foreign.filter((x) => x.mac === foreign),
+      [{ mac: foreign, domain: stopped.name, reason: 'not-hvnet' }],
+    );
+    const rows = await cli.json<NicRow[]>(['nic', 'list', stopped.name]);
+    assert.deepEqual(
+      rows.map((r) => [r.mac, r.managed]),
+      [[foreign, false]],
+    );
+    assert.deepEqual(
+      (await cli.json<NicRow[]>(['nic', 'list', guest.name])).filter((r) => r.mac === a.mac).map((r) => r.managed),
+      [true],
+    );
 
     for (const mac of [a.mac, foreign, foreign.toUpperCase()]) {
       const dup = await cli.run(['nic', 'attach', stopped.name, '--source', veth.a, '--mac', mac, '--format', 'json']);
@@ -273,6 +287,13 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     const next = await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a, '--dry-run']);
     assert.notEqual(next.mac, a.mac);
     assert.ok(next.mac > a.mac, `${next.mac} should come after ${a.mac} (the cursor survives)`);
+    // A dry run shows the MAC the attach will take: the same every time, then taken by the attach.
+    const again = await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a, '--dry-run']);
+    assert.equal(again.mac, next.mac);
+    assert.equal(again.alias, next.alias);
+    const real = await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a]);
+    assert.equal(real.mac, next.mac);
+    await cli.json<Detach>(['nic', 'detach', stopped.name, real.mac]);
 
     await cli.json<Detach>(['nic', 'detach', guest.name, a.mac]);
     await cli.json<Detach>(['nic', 'detach', stopped.name, foreign]);
@@ -318,6 +339,18 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     assert.equal(hv.daemon.hasExited, false);
     await waitFor('status says connected', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 10_000, 100);
     await cli.json<Detach>(['nic', 'detach', guest.name, a.mac]);
+    await veth.delete();
+  });
+
+  it('[vm] a domain undefined behind hvnetd\'s back gives its MACs back to the pool (UNDEFINED event)', async function () {
+    if (skipVm()) this.skip();
+    const veth = await vethPair();
+    const dom = await defineStoppedDomain(libvirt);
+    const a = await cli.json<Attach>(['nic', 'attach', dom.name, '--source', veth.a, '--config']);
+    assert.ok((await pool()).allocations.some((x) => x.mac === a.mac && x.domain === dom.name));
+    await libvirt.virsh(['undefine', dom.name]);
+    await waitFor('the MAC released', async () => ((await pool()).allocations.some((x) => x.mac === a.mac) ? undefined : true), 5_000, 100);
+    await dom.remove();
     await veth.delete();
   });
 });

@@ -13,7 +13,7 @@ import type { NormalizedInterfaceSpec } from '../../../../lib/domxml/types.js';
 import { MacPool } from '../../../../lib/macpool/pool.js';
 import type { Duplicate } from '../../../../lib/macpool/pool.js';
 import { openPool, savePool } from '../../../../lib/macpool/state.js';
-import { parseRange } from '../../../../lib/macpool/mac.js';
+import { parseMac, parseRange } from '../../../../lib/macpool/mac.js';
 import { hvnetAlias } from '../../../../lib/nic/alias.js';
 import { planDetach } from '../../../../lib/nic/kinds/macvtap.js';
 import { rollbackAfter } from '../../../../lib/nic/plan.js';
@@ -66,6 +66,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private refreshAgain = false;
   private stopped = false;
   private readonly cache: InventoryCache;
+  private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly link: LibvirtLink,
@@ -83,20 +84,22 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       this.pool = new MacPool(parseRange(range));
     }
     this.cache = new InventoryCache(link);
-    link.on('up', () => void this.rebuild());
+    link.on('up', () => void this.rebuild('connect'));
     // Events of a broken connection are lost: nothing cached can be trusted after it.
     link.on('down', () => this.cache.invalidateAll());
     const changed = (e: { domain: { uuid: string } }): void => {
       this.cache.invalidate(e.domain.uuid);
       this.scheduleRefresh();
     };
-    link.on('lifecycle', changed);
+    link.on('lifecycle', (e) => {
+      changed(e);
+      // An undefined domain's NICs are gone with it: so are their MACs' allocations.
+      if (e.eventName === 'undefined') this.schedulePrune();
+    });
     link.on('deviceRemoved', changed);
     link.on('deviceAdded', changed);
-    this.periodic = setInterval(() => {
-      this.cache.invalidateAll();
-      this.scheduleRefresh();
-    }, REFRESH_PERIOD_MS);
+    // Also re-reads the pool: MACs of domains undefined while hvnetd missed the event are released.
+    this.periodic = setInterval(() => void this.rebuild('reload'), REFRESH_PERIOD_MS);
     this.periodic.unref();
   }
 
@@ -126,11 +129,23 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.pruneTimer);
     clearInterval(this.periodic);
   }
 
+  /** hvnet's allocations inside the range apart from every other MAC the domains carry. */
   poolStatus(): PoolResult {
-    return { range: this.pool.rangeText, allocations: this.pool.list(), duplicates: this.pool.duplicates(), duplicatesSeen: this.pool.duplicateCount };
+    const { start, end } = this.pool.range;
+    const allocations: PoolResult['allocations'] = [];
+    const foreign: PoolResult['foreign'] = [];
+    for (const a of this.pool.list()) {
+      const v = parseMac(a.mac);
+      const inRange = v >= start && v <= end;
+      const hvnets = a.alias === hvnetAlias(a.mac);
+      if (hvnets && inRange) allocations.push(a);
+      else foreign.push({ ...a, reason: hvnets ? 'outside-range' : 'not-hvnet' });
+    }
+    return { range: this.pool.rangeText, allocations, foreign, duplicates: this.pool.duplicates(), duplicatesSeen: this.pool.duplicateCount };
   }
 
   // --- operations ------------------------------------------------------------------------------
@@ -195,6 +210,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
+    if (req.dryRun) return this.dryRun(req, plan, facts.macHolders);
     const mac = this.reserveMac(plan, facts.macHolders);
     let bound: BoundAttach<NormalizedInterfaceSpec>;
     try {
@@ -206,10 +222,6 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     const { spec, alias, xml } = bound;
     const { live, config } = plan;
     const result: AttachResult = { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
-    if (req.dryRun) {
-      this.pool.release(mac);
-      return result;
-    }
     this.save(); // before libvirt: a crash in between must not hand the MAC out twice
 
     try {
@@ -238,6 +250,31 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     return result;
   }
 
+  /**
+   * What the attach would do, changing nothing: with the MAC it would take (the client's, or the
+   * pool's next free one, the same on every dry run until an attach takes it).
+   */
+  private dryRun(req: MacvtapRequest, plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): AttachResult {
+    let mac: string;
+    if (plan.mac.from === 'request') {
+      mac = plan.mac.mac;
+      const held = this.pool.holderOf(mac);
+      if (held !== undefined) throw new NicError('duplicate-mac', `MAC ${mac} is already used by domain ${held.domain}; ${req.domain} cannot have it too`, { mac, heldBy: held.domain });
+    } else {
+      const next = this.pool.peek((m) => holders.has(m));
+      if (next === undefined) throw new NicError('mac-pool-exhausted', `no free MAC found in ${this.pool.rangeText}`, { range: this.pool.rangeText });
+      mac = next;
+    }
+    let bound: BoundAttach<NormalizedInterfaceSpec>;
+    try {
+      bound = kinds[req.kind].bind(plan, mac);
+    } catch (e) {
+      throw toNicError(e, 'nic.attach');
+    }
+    const { spec, alias, xml } = bound;
+    return { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live: plan.live, config: plan.config, dryRun: true, xml, warnings: [...plan.warnings] };
+  }
+
   /** The plan's MAC claimed in the pool, or the pool's next one no NIC of the host has. */
   private reserveMac(plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): string {
     const domain = plan.request.domain;
@@ -250,7 +287,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   private allocateFree(domain: string, holders: ReadonlyMap<string, string>): string {
     for (let i = 0; i < 4096; i++) {
-      const a = this.pool.allocate(domain);
+      const a = this.pool.allocate(domain, hvnetAlias);
       const held = holders.get(a.mac);
       if (held === undefined) return a.mac;
       // A NIC made behind hvnet's back since the last rebuild: record its real holder, try the next.
@@ -368,17 +405,31 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   // --- pool, cache -----------------------------------------------------------------------------
 
-  /** The pool from what the domains really have (at connect and at every reconnection). */
-  rebuild(): Promise<void> {
+  /**
+   * The pool from what the domains really have: at connect and every reconnection (`connect`:
+   * duplicates counted and logged), after a domain was undefined and periodically (`reload`: MACs
+   * no domain has any more are released).
+   */
+  rebuild(why: 'connect' | 'reload'): Promise<void> {
     return this.serial(async () => {
+      if (this.link.state !== 'connected') return; // the reconnection rebuilds
       this.cache.invalidateAll();
       const views = await this.cache.fresh();
-      const dups = this.pool.rebuild(macsInUse(views));
+      const dups = this.pool.rebuild(macsInUse(views), { count: why === 'connect' });
       this.save();
-      if (dups.length > 0) this.log.warn({ duplicates: dups }, 'duplicate MAC addresses on this host');
-      this.emit('rebuilt', dups);
-      this.setRows(nicRows(views), true);
-    }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'MAC pool rebuild failed; it runs again at the next connection'));
+      if (why === 'connect') {
+        if (dups.length > 0) this.log.warn({ duplicates: dups }, 'duplicate MAC addresses on this host');
+        this.emit('rebuilt', dups);
+      }
+      this.setRows(nicRows(views), why === 'connect');
+    }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'MAC pool rebuild failed; it runs again at the next connection or reload'));
+  }
+
+  private schedulePrune(): void {
+    if (this.stopped) return;
+    clearTimeout(this.pruneTimer);
+    this.pruneTimer = setTimeout(() => void this.rebuild('reload'), REFRESH_DEBOUNCE_MS);
+    this.pruneTimer.unref();
   }
 
   scheduleRefresh(): void {
@@ -445,4 +496,3 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     return persistent.some((d) => d.uuid === info.uuid);
   }
 }
-
