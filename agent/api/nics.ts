@@ -120,6 +120,7 @@ export const nicPoolMethod = defineMethod({
             mac: Type.String(),
             domain: Type.String(),
             alias: Type.Optional(Type.String()),
+            pending: Type.Optional(Type.Boolean({ description: 'Reserved by an attach whose outcome is not known yet (libvirtd went away), or held by an orphan macvtap.' })),
           },
           { additionalProperties: false, description: "hvnet's NICs with a MAC inside the range." },
         ),

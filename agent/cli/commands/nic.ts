@@ -182,8 +182,8 @@ const poolCommand: CliCommand = {
       },
       {
         title: "hvnet's allocations:",
-        columns: ['MAC', 'DOMAIN', 'ALIAS'],
-        rows: r.allocations.map((a) => [a.mac, a.domain, a.alias] as Cell[]),
+        columns: ['MAC', 'DOMAIN', 'ALIAS', 'NOTE'],
+        rows: r.allocations.map((a) => [a.mac, a.domain, a.alias, a.pending ? 'reserved: outcome of an attach unknown, or an orphan macvtap' : undefined] as Cell[]),
       },
     ];
     if (r.foreign.length > 0) {
