@@ -25,6 +25,8 @@ export const NIC_ERRORS = defineErrorCodes({
   HVNET_NIC_LIBVIRT_REFUSED: 'refused',
   // The attach failed and undoing its live part failed too: a NIC is left that needs a detach.
   HVNET_NIC_ROLLBACK_FAILED: 'internal',
+  // libvirtd went away after the attach was sent: QEMU may hold the NIC; its MAC stays reserved.
+  HVNET_NIC_OUTCOME_UNKNOWN: 'outcome-unknown',
 });
 
 export type NicErrorCode = CodeOf<typeof NIC_ERRORS>;
@@ -48,6 +50,7 @@ export const NIC_REASONS = {
   'libvirt-unavailable': 'HVNET_NIC_LIBVIRT_UNAVAILABLE',
   'libvirt-refused': 'HVNET_NIC_LIBVIRT_REFUSED',
   'rollback-failed': 'HVNET_NIC_ROLLBACK_FAILED',
+  'outcome-unknown': 'HVNET_NIC_OUTCOME_UNKNOWN',
 } as const satisfies Record<string, NicErrorCode>;
 
 export type NicErrorReason = keyof typeof NIC_REASONS;

@@ -94,6 +94,7 @@ export const NicRowSchema = Type.Object(
     target: Type.Optional(Type.String()),
     alias: Type.Optional(Type.String()),
     state: Type.Union([Type.Literal('live+config'), Type.Literal('live'), Type.Literal('config')]),
+    managed: Type.Boolean({ description: "hvnet made it (its alias is hvnet's, ua-hvnet-<MAC>); false for a NIC made another way (virsh, another tool)." }),
   },
   { additionalProperties: false },
 );
@@ -108,12 +109,36 @@ export const nicListMethod = defineMethod({
 
 export const nicPoolMethod = defineMethod({
   name: 'nic.pool',
-  summary: 'The MAC pool: range, allocations and duplicate MACs found on this host.',
+  summary: "The MAC pool: range, hvnet's allocations in it, the other MACs of this host's domains, and duplicate MACs.",
   params: params({}),
   result: Type.Object(
     {
       range: Type.String(),
-      allocations: Type.Array(Type.Object({ mac: Type.String(), domain: Type.String(), alias: Type.Optional(Type.String()) }, { additionalProperties: false })),
+      allocations: Type.Array(
+        Type.Object(
+          {
+            mac: Type.String(),
+            domain: Type.String(),
+            alias: Type.Optional(Type.String()),
+            pending: Type.Optional(Type.Boolean({ description: 'Reserved by an attach whose outcome is not known yet (libvirtd went away), or held by an orphan macvtap.' })),
+          },
+          { additionalProperties: false, description: "hvnet's NICs with a MAC inside the range." },
+        ),
+      ),
+      foreign: Type.Array(
+        Type.Object(
+          {
+            mac: Type.String(),
+            domain: Type.String(),
+            alias: Type.Optional(Type.String()),
+            reason: Type.Union([Type.Literal('not-hvnet'), Type.Literal('outside-range')], {
+              description: 'not-hvnet: a NIC hvnet did not make; outside-range: hvnet made it with a MAC outside the range (--mac).',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'MACs of the domains that are not hvnet allocations in the range: never handed out, not counted as allocations.' },
+      ),
       duplicates: Type.Array(Type.Object({ mac: Type.String(), holders: Type.Array(Type.String()) }, { additionalProperties: false })),
       duplicatesSeen: Type.Integer({ minimum: 0, description: 'Duplicates found by rebuilds since hvnetd started.' }),
     },

@@ -93,8 +93,8 @@ export class ApiServer {
         router: (method: string) =>
           new jayson.Method(
             (params: jayson.RequestParamsLike, context: object, callback: jayson.JSONRPCCallbackTypePlain) => {
-              const conn = (context as { connection?: number }).connection ?? 0;
-              this.run(method, params, conn).then(
+              const { connection: conn = 0, id } = context as { connection?: number; id?: string | number | null };
+              this.run(method, params, conn, id).then(
                 (result) => callback(null, result),
                 (e: unknown) => callback(asHvnetError(e).toRpcError()),
               );
@@ -175,9 +175,9 @@ export class ApiServer {
     await Promise.all(closing);
   }
 
-  private async run(method: string, params: unknown, connection: number): Promise<unknown> {
+  private async run(method: string, params: unknown, connection: number, id: string | number | null | undefined): Promise<unknown> {
     if (this.shuttingDown) throw new ShuttingDownError();
-    return this.registry.call(method, params, connection);
+    return this.registry.call(method, params, connection, id);
   }
 
   private accept(socket: net.Socket): void {
@@ -300,9 +300,12 @@ export class ApiServer {
     // for a notification, so it gets a stand-in id that is put back in the reply.
     const nullId = 'id' in request && (request).id === null;
     const sent = nullId ? { ...request, id: NULL_ID } : request;
+    // jayson hands a method its params only: the id travels in the context, for the logs.
+    const rawId = (request as { id?: unknown }).id;
+    const id = typeof rawId === 'string' || typeof rawId === 'number' || rawId === null ? rawId : undefined;
     return new Promise((resolve) => {
       try {
-        this.rpc.call(sent as jayson.JSONRPCRequest, { connection: c.id }, (err, response) => {
+        this.rpc.call(sent as jayson.JSONRPCRequest, { connection: c.id, ...(id === undefined ? {} : { id }) }, (err, response) => {
           const reply = err ?? response ?? undefined;
           resolve(nullId && reply ? { ...reply, id: null } : reply);
         });

@@ -16,6 +16,8 @@ export interface RequestContext {
   project: string;
   /** Which socket connection the request came on (for logs). */
   connection: number;
+  /** The JSON-RPC request's id (for logs: a client's own log names its requests by it). */
+  id?: string | number | null;
 }
 
 export type Handler<P extends TSchema, R extends TSchema> = (params: Static<P>, ctx: RequestContext) => Promise<Static<R>> | Static<R>;
@@ -60,7 +62,7 @@ export class MethodRegistry {
   }
 
   /** Validates and runs one call; always rejects with an HvnetError. */
-  async call(method: string, rawParams: unknown, connection: number): Promise<unknown> {
+  async call(method: string, rawParams: unknown, connection: number, id?: string | number | null): Promise<unknown> {
     const entry = this.entries.get(method);
     if (!entry) throw new MethodNotFoundError(method, [...this.entries.keys()].sort());
     const params = rawParams === undefined ? {} : rawParams;
@@ -79,7 +81,8 @@ export class MethodRegistry {
       throw new HvnetError('HVNET_OVN_INVALID_NAME', `project: project name ${JSON.stringify(project)} ${why} (allowed: ${NAME_RULE})`, { field: 'project', value: project, allowed: NAME_RULE });
     }
     try {
-      return await this.calls.run({ method, project, connection }, () => entry.handler(params, { project, connection }));
+      const rc: RequestContext = { project, connection, ...(id === undefined ? {} : { id }) };
+      return await this.calls.run({ method, ...rc }, () => entry.handler(params, rc));
     } catch (e) {
       throw e instanceof HvnetError ? e : asHvnetError(e);
     }

@@ -94,8 +94,8 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   networkChecks.add(hvnetNetworkProvider(networks.ovn.view));
   instrumentNetworks(metrics, networks);
   const nicMetrics = createNicMetrics(metrics);
-  const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall);
-  const nics = new NicService(libvirt, c.stateDir, range, log);
+  const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall, dropAfterAttach(log));
+  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller);
   nicMetrics.bind(libvirt, nics);
   return { nb, links, health, spool, reporter, libvirt, networks, nics, nicMetrics };
 }
@@ -133,6 +133,19 @@ export function reporterOptions(c: Config): ReporterOptions {
   if (ctl.tokenFile) o.tokenFile = ctl.tokenFile;
   if (ctl.caFile) o.caFile = ctl.caFile;
   return o;
+}
+
+/**
+ * TEST ONLY: HVNET_TEST_DROP_LIBVIRT_AFTER_ATTACH=1 makes every libvirt attach lose its answer and
+ * the connection right after it was sent, as when libvirtd goes away during an attach
+ * (docs/libvirt.md#libvirtd-lost-during-an-attach). Read once, at start; said loudly in the log.
+ */
+export const DROP_AFTER_ATTACH_ENV = 'HVNET_TEST_DROP_LIBVIRT_AFTER_ATTACH';
+
+function dropAfterAttach(log: Logger): readonly string[] {
+  if (process.env[DROP_AFTER_ATTACH_ENV] !== '1') return [];
+  log.warn({ env: DROP_AFTER_ATTACH_ENV }, 'TEST HOOK: the libvirt connection is dropped after every attach is sent');
+  return ['attachDevice'];
 }
 
 function macRange(c: Config, file: string): string {

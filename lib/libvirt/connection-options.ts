@@ -26,6 +26,13 @@ export interface OpenOptions {
    * that libvirt fires on the request worker's thread waits for the event worker (event-worker.ts).
    */
   eventLoopTickMs?: number;
+  /**
+   * TEST ONLY (docs/libvirt.md#libvirtd-lost-during-an-attach): operations whose reply is
+   * thrown away right after they are sent, as if libvirtd went away then. The call still runs in
+   * libvirt; the caller gets LibvirtDisconnectedError (sent: true) at once and the binding
+   * reconnects, so what the caller does with an unknown outcome can be tested deterministically.
+   */
+  dropAfterSend?: readonly string[];
 }
 
 export interface CallOptions {

@@ -100,10 +100,15 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     this.openTimeoutMs = opts.openTimeoutMs ?? 30_000;
     this.reconnectOpts = reconnectSettings(opts.reconnect);
     this.keepAlive = opts.keepAlive;
-    this.dispatch = new RequestDispatcher(port, ctrl, {
-      timedOut: (err) => this.emit('callTimeout', err),
-      lost: (detail) => this.lost('call', detail),
-    });
+    this.dispatch = new RequestDispatcher(
+      port,
+      ctrl,
+      {
+        timedOut: (err) => this.emit('callTimeout', err),
+        lost: (detail) => this.lost('call', detail),
+      },
+      opts.dropAfterSend,
+    );
     events.onFailure((e) => this.onWorkerFailure(e));
     requestWorker.worker.on('error', (e) => this.onWorkerFailure(new LibvirtWorkerError(`libvirt request worker failed: ${e.message}`, e)));
     void requestWorker.exited.then((code) => {

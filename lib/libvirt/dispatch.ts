@@ -61,11 +61,16 @@ export class RequestDispatcher {
   private readonly pending = new Map<number, Pending>();
   private readonly ctrl: Int32Array;
 
+  private readonly dropAfterSend: ReadonlySet<string>;
+
+  /** `dropAfterSend`: the test hook of OpenOptions.dropAfterSend (operation names). */
   constructor(
     private readonly port: MessagePort,
     ctrl: SharedArrayBuffer,
     private readonly hooks: DispatchHooks,
+    dropAfterSend: readonly string[] = [],
   ) {
+    this.dropAfterSend = new Set(dropAfterSend);
     this.ctrl = new Int32Array(ctrl);
     port.on('message', (m: WorkerReply) => this.onReply(m));
   }
@@ -87,6 +92,14 @@ export class RequestDispatcher {
       if (dom !== undefined) req.dom = { name: dom.name, uuid: dom.uuid };
       this.port.postMessage(req);
       this.bump();
+      if (this.dropAfterSend.has(op)) {
+        // The reply, when it comes, finds no pending call and is ignored: lost with the connection.
+        this.pending.delete(id);
+        clearTimeout(timer);
+        const detail = `${fn}: connection dropped after the call was sent (test hook)`;
+        this.hooks.lost(detail);
+        reject(new LibvirtDisconnectedError(fn, true, detail, { domain: dom ?? errDom }));
+      }
     });
   }
 

@@ -71,13 +71,15 @@ export class MacPool {
     return [...this.dups.entries()].map(([mac, holders]) => ({ mac, holders: [...holders] }));
   }
 
-  /** The next free MAC of the range for a new NIC of `domain`. */
-  allocate(domain: string, alias?: string): Allocation {
+  /** The next free MAC of the range for a new NIC of `domain`; `alias` may be derived from the MAC. */
+  allocate(domain: string, alias?: string | ((mac: string) => string)): Allocation {
     const span = this.size;
     let candidate = this.cursor;
     for (let i = 0n; i < span; i++) {
       if (!this.byMac.has(candidate)) {
-        const a: Allocation = { mac: formatMac(candidate), domain, ...(alias === undefined ? {} : { alias }) };
+        const mac = formatMac(candidate);
+        const named = typeof alias === 'function' ? alias(mac) : alias;
+        const a: Allocation = { mac, domain, ...(named === undefined ? {} : { alias: named }) };
         this.byMac.set(candidate, a);
         this.cursor = candidate === this.range.end ? this.range.start : candidate + 1n;
         return a;
@@ -85,6 +87,20 @@ export class MacPool {
       candidate = candidate === this.range.end ? this.range.start : candidate + 1n;
     }
     throw new PoolExhaustedError(this.rangeText);
+  }
+
+  /**
+   * The MAC allocate() would give, skipping those `taken` says are in use elsewhere, without
+   * allocating it: the same answer until something is allocated (a dry run shows what the attach
+   * will take). Undefined when none is free.
+   */
+  peek(taken: (mac: string) => boolean = () => false): string | undefined {
+    let candidate = this.cursor;
+    for (let i = 0n; i < this.size; i++) {
+      if (!this.byMac.has(candidate) && !taken(formatMac(candidate))) return formatMac(candidate);
+      candidate = candidate === this.range.end ? this.range.start : candidate + 1n;
+    }
+    return undefined;
   }
 
   /**
@@ -109,7 +125,7 @@ export class MacPool {
    * Replaces the allocations with what the domains really have. A MAC on two NICs (of one domain or
    * two) is kept once, reported in duplicates() and counted; it is never handed out again.
    */
-  rebuild(inUse: readonly InUse[]): Duplicate[] {
+  rebuild(inUse: readonly InUse[], opts: { count?: boolean } = {}): Duplicate[] {
     this.byMac.clear();
     this.dups.clear();
     const holders = new Map<bigint, string[]>();
@@ -126,7 +142,8 @@ export class MacPool {
     for (const [value, list] of holders) {
       if (list.length > 1) {
         this.dups.set(formatMac(value), list);
-        this.duplicatesSeen += 1;
+        // A periodic re-read does not count the same duplicate again.
+        if (opts.count !== false) this.duplicatesSeen += 1;
       }
     }
     return this.duplicates();

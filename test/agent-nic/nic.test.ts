@@ -117,7 +117,7 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /\| DOMAIN +\| MAC +\| SOURCE +\| MODE +\| MODEL +\| VIRTUALPORT +\| TARGET +\| STATE +\|/);
     const csv = await cli.run(['nic', 'list', '--format', 'csv']);
-    assert.equal(csv.stdout.split('\n')[0], 'DOMAIN,MAC,SOURCE,MODE,MODEL,VIRTUALPORT,TARGET,STATE');
+    assert.equal(csv.stdout.split('\n')[0], 'DOMAIN,MAC,SOURCE,MODE,MODEL,VIRTUALPORT,TARGET,STATE,HVNET');
     const yaml = await cli.run(['nic', 'list', '--format', 'yaml']);
     assert.match(yaml.stdout, new RegExp(`mac: ${nics[0]?.mac}`));
 
@@ -259,7 +259,21 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     await waitFor('libvirt connected again', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 15_000, 100);
     const p = await pool();
     assert.ok(p.allocations.some((x) => x.mac === a.mac && x.domain === guest.name), JSON.stringify(p.allocations));
-    assert.ok(p.allocations.some((x) => x.mac === foreign && x.domain === stopped.name), JSON.stringify(p.allocations));
+    // The NIC virsh made is listed apart, never as one of hvnet's allocations.
+    assert.ok(!p.allocations.some((x) => x.mac === foreign), JSON.stringify(p.allocations));
+    assert.deepEqual(
+      p.foreign.filter((x) => x.mac === foreign),
+      [{ mac: foreign, domain: stopped.name, reason: 'not-hvnet' }],
+    );
+    const rows = await cli.json<NicRow[]>(['nic', 'list', stopped.name]);
+    assert.deepEqual(
+      rows.map((r) => [r.mac, r.managed]),
+      [[foreign, false]],
+    );
+    assert.deepEqual(
+      (await cli.json<NicRow[]>(['nic', 'list', guest.name])).filter((r) => r.mac === a.mac).map((r) => r.managed),
+      [true],
+    );
 
     for (const mac of [a.mac, foreign, foreign.toUpperCase()]) {
       const dup = await cli.run(['nic', 'attach', stopped.name, '--source', veth.a, '--mac', mac, '--format', 'json']);
@@ -273,6 +287,13 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     const next = await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a, '--dry-run']);
     assert.notEqual(next.mac, a.mac);
     assert.ok(next.mac > a.mac, `${next.mac} should come after ${a.mac} (the cursor survives)`);
+    // A dry run shows the MAC the attach will take: the same every time, then taken by the attach.
+    const again = await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a, '--dry-run']);
+    assert.equal(again.mac, next.mac);
+    assert.equal(again.alias, next.alias);
+    const real = await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a]);
+    assert.equal(real.mac, next.mac);
+    await cli.json<Detach>(['nic', 'detach', stopped.name, real.mac]);
 
     await cli.json<Detach>(['nic', 'detach', guest.name, a.mac]);
     await cli.json<Detach>(['nic', 'detach', stopped.name, foreign]);
@@ -319,5 +340,111 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     await waitFor('status says connected', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 10_000, 100);
     await cli.json<Detach>(['nic', 'detach', guest.name, a.mac]);
     await veth.delete();
+  });
+
+  it('[vm] a domain undefined behind hvnetd\'s back gives its MACs back to the pool (UNDEFINED event)', async function () {
+    if (skipVm()) this.skip();
+    const veth = await vethPair();
+    const dom = await defineStoppedDomain(libvirt);
+    const a = await cli.json<Attach>(['nic', 'attach', dom.name, '--source', veth.a, '--config']);
+    assert.ok((await pool()).allocations.some((x) => x.mac === a.mac && x.domain === dom.name));
+    await libvirt.virsh(['undefine', dom.name]);
+    await waitFor('the MAC released', async () => ((await pool()).allocations.some((x) => x.mac === a.mac) ? undefined : true), 5_000, 100);
+    await dom.remove();
+    await veth.delete();
+  });
+
+  it('[vm] with libvirtd down, nic list fails at once and the status says libvirt is disconnected', async function () {
+    if (skipVm()) this.skip();
+    process.kill(libvirt.libvirtdPid, 'SIGKILL');
+    try {
+      await waitFor('status says disconnected', async () => ((await status()).libvirt.state === 'disconnected' ? true : undefined), 10_000, 100);
+      const t0 = Date.now();
+      const r = await cli.run(['nic', 'list']);
+      const ms = Date.now() - t0;
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, /libvirt \(.*\) is not connected: libvirtd went away/);
+      assert.ok(ms < 3_000, `nic list took ${ms} ms`);
+    } finally {
+      await libvirt.restart();
+    }
+    await waitFor('status says connected', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 20_000, 100);
+  });
+
+  describe('libvirtd lost during an attach (test hook)', () => {
+    const logName = 'hvnetd-drop.log';
+    let veth: VethPair;
+
+    before(async function () {
+      if (skipVm()) this.skip();
+      await hv.daemon.stop();
+      hv = await startHvnetd(setup, { logName, env: { HVNET_TEST_DROP_LIBVIRT_AFTER_ATTACH: '1' } });
+      await waitFor('libvirt connected', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 15_000, 100);
+      veth = await vethPair();
+    });
+
+    after(async () => {
+      await veth?.delete();
+      await hv?.daemon.stop();
+      hv = await startHvnetd(setup, { logName: 'hvnetd-after-drop.log' });
+    });
+
+    const events = async (code: string, mac: string): Promise<string[]> =>
+      ((await status()).events ?? []).filter((e) => e.code === code && e.message.includes(mac)).map((e) => e.message);
+
+    it('[vm] the lost answer is an unknown outcome (exit 75, says libvirtd went away); the MAC stays reserved; the check finds the NIC attached', async function () {
+      if (skipVm()) this.skip();
+      const mac = '02:68:76:bb:00:01';
+      const r = await cli.run(['nic', 'attach', guest.name, '--source', veth.a, '--mode', 'bridge', '--mac', mac, '--format', 'json']);
+      assert.equal(r.code, 75, `${r.stdout}${r.stderr}`);
+      const err = JSON.parse(r.stderr) as { code: string; message: string; details: { mac?: string } };
+      assert.equal(err.code, 'HVNET_NIC_OUTCOME_UNKNOWN');
+      assert.match(err.message, /libvirtd went away/);
+      assert.doesNotMatch(err.message, /paused|PCIe slot/);
+      assert.equal(err.details.mac, mac);
+      const found = await waitFor('the outcome event', async () => ((await events('nic-attach-outcome', mac)).at(0)), 10_000, 100);
+      assert.match(found, /it happened; the NIC is in the domain's live XML/);
+      assert.ok((await pool()).allocations.some((x) => x.mac === mac && x.domain === guest.name), 'MAC released although the NIC exists');
+      assert.ok(interfaceWithMac(await dumpxml(guest.name), mac));
+      // The failure is logged with the API request it belongs to and its cause.
+      const log = readFileSync(join(setup.dir, logName), 'utf8');
+      const line = log.split('\n').find((l) => l.includes('"NIC attach failed"') && l.includes(mac));
+      assert.ok(line, 'no log line for the failed attach');
+      const entry = JSON.parse(line) as { level: string; request?: { method?: string; id?: unknown }; code?: string; cause?: string };
+      assert.equal(entry.level, 'warn');
+      assert.equal(entry.request?.method, 'nic.attach');
+      assert.equal(typeof entry.request?.id, 'number');
+      assert.equal(entry.code, 'HVNET_NIC_OUTCOME_UNKNOWN');
+      assert.match(entry.cause ?? '', /connection dropped/);
+      const d = await cli.json<Detach>(['nic', 'detach', guest.name, mac]);
+      assert.equal(d.live, true);
+    });
+
+    it('[vm] a macvtap with the MAC that libvirt does not know of is reported as an orphan; the MAC is not handed out while it exists', async function () {
+      if (skipVm()) this.skip();
+      const mac = '02:68:76:bb:00:02';
+      const orphan = `hvorph${process.pid % 1000}`;
+      await run('ip', ['link', 'add', 'link', veth.a, 'name', orphan, 'address', mac, 'type', 'macvtap', 'mode', 'bridge']);
+      await run('ip', ['link', 'set', orphan, 'up']);
+      try {
+        const r = await cli.run(['nic', 'attach', guest.name, '--source', veth.a, '--mode', 'bridge', '--mac', mac, '--live']);
+        assert.equal(r.code, 75, `${r.stdout}${r.stderr}`);
+        const found = await waitFor('the orphan event', async () => ((await events('nic-orphan-macvtap', mac)).at(0)), 10_000, 100);
+        assert.match(found, new RegExp(`not in the domain's XML but ${orphan} on ${veth.a} carries the MAC`));
+        assert.equal(interfaceWithMac(await dumpxml(guest.name), mac), undefined);
+        const p = await pool();
+        assert.ok(p.allocations.some((x) => x.mac === mac && x.pending === true), JSON.stringify(p.allocations));
+        const again = await cli.run(['nic', 'attach', stopped.name, '--source', veth.a, '--mac', mac, '--config', '--format', 'json']);
+        assert.equal((JSON.parse(again.stderr) as { code: string }).code, 'HVNET_NIC_DUPLICATE_MAC');
+      } finally {
+        await run('ip', ['link', 'delete', orphan]).catch(() => undefined);
+      }
+      // The next re-read (here: the one an undefined domain sets off) sees the link gone and releases the MAC.
+      const dom = await defineStoppedDomain(libvirt);
+      await libvirt.virsh(['undefine', dom.name]);
+      await waitFor('the MAC released', async () => ((await pool()).allocations.some((x) => x.mac === mac) ? undefined : true), 10_000, 100);
+      assert.match((await events('nic-attach-outcome', mac)).join('\n'), /orphan macvtap .* is gone; MAC released/);
+      await dom.remove();
+    });
   });
 });

@@ -9,6 +9,7 @@ import { NotifyListener, startHvnetd, writeConfig } from '../agent/harness.js';
 import type { RunningHvnetd } from '../agent/harness.js';
 import type { HostStatus } from '../../agent/api/status.js';
 import { parseVirtualPort } from '../../agent/cli/commands/nic.js';
+import { hintFor } from '../../agent/daemon/features/nics/errors.js';
 import { NicCli } from './helpers.js';
 
 describe('agent-nic: hvnetd without libvirt', function () {
@@ -73,6 +74,19 @@ describe('agent-nic: hvnetd without libvirt', function () {
       assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, re, args.join(' '));
     }
+  });
+
+  it("libvirt's refusal hints: a PCI slot QEMU already uses is not a full bus, and no paused guest is blamed", () => {
+    const clash = [
+      "internal error: unable to execute QEMU command 'device_add': PCI: slot 0 function 0 not available for virtio-net-pci, in use by virtio-net-pci,id=(null)",
+      "internal error: unable to execute QEMU command 'netdev_add': Duplicate ID 'hostnet1' for netdev",
+    ];
+    for (const m of clash) {
+      const h = hintFor(m);
+      assert.match(h, /does not know of/, m);
+      assert.doesNotMatch(h, /no free PCIe slot|paused/, m);
+    }
+    assert.match(hintFor('XML error: No more available PCI slots'), /no free PCIe slot/);
   });
 
   it('parses --virtualport words', () => {

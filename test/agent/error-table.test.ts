@@ -197,7 +197,7 @@ describe('agent: the one error table', () => {
   it('exit 2 is the command line only; 75 outcome unknown; 78 configuration', () => {
     const withExit = (n: number): string[] => ALL_CODES.filter((c) => mappingOf(c as HvnetErrorCode).exit === n).sort();
     assert.deepEqual(withExit(EXIT.usage), ['HVNET_USAGE']);
-    assert.deepEqual(withExit(EXIT.outcomeUnknown), ['HVNET_OVN_OUTCOME_UNKNOWN', 'HVNET_OVSDB_OUTCOME_UNKNOWN']);
+    assert.deepEqual(withExit(EXIT.outcomeUnknown), ['HVNET_NIC_OUTCOME_UNKNOWN', 'HVNET_OVN_OUTCOME_UNKNOWN', 'HVNET_OVSDB_OUTCOME_UNKNOWN']);
     assert.deepEqual(withExit(EXIT.config), ['HVNET_CONFIG_INVALID', 'HVNET_CONFIG_UNREADABLE', 'HVNET_OVN_SCHEMA_MISSING']);
     for (const c of ['HVNET_INVALID_PARAMS', 'HVNET_INVALID_ARGUMENT', 'HVNET_OVN_INVALID_NAME', 'HVNET_NIC_DUPLICATE_MAC', 'HVNET_NIC_DOMAIN_NOT_RUNNING', 'HVNET_NIC_SOURCE_MISSING'] as const) {
       assert.equal(mappingOf(c).exit, EXIT.failure, c);

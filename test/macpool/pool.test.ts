@@ -25,6 +25,31 @@ describe('macpool: allocation', () => {
     assert.deepEqual(pool.holderOf('02:00:00:00:00:04'), { mac: '02:00:00:00:00:04', domain: 'vm3', alias: 'ua-hvnet-x' });
   });
 
+  it('peek names the MAC allocate would give, the same each time, skipping what is taken elsewhere', () => {
+    const pool = new MacPool(parseRange(SMALL));
+    pool.claim('02:00:00:00:00:01', 'vm1');
+    assert.equal(pool.peek(), '02:00:00:00:00:02');
+    assert.equal(pool.peek(), '02:00:00:00:00:02');
+    assert.equal(pool.peek((m) => m === '02:00:00:00:00:02'), '02:00:00:00:00:03');
+    assert.equal(pool.allocate('vm2', (m) => `ua-hvnet-${m.replaceAll(':', '')}`).alias, 'ua-hvnet-020000000002');
+    assert.equal(pool.peek(), '02:00:00:00:00:03');
+    pool.allocate('vm2');
+    pool.allocate('vm2');
+    assert.equal(pool.peek(), undefined);
+  });
+
+  it('a rebuild told not to count leaves the duplicates seen as they were', () => {
+    const pool = new MacPool(parseRange(SMALL));
+    const twice = [
+      { mac: '02:00:00:00:00:01', domain: 'vm1' },
+      { mac: '02:00:00:00:00:01', domain: 'vm2' },
+    ];
+    pool.rebuild(twice);
+    pool.rebuild(twice, { count: false });
+    assert.equal(pool.duplicateCount, 1);
+    assert.equal(pool.duplicates().length, 1);
+  });
+
   it('refuses a MAC already held by any NIC, naming the holder', () => {
     const pool = new MacPool(parseRange(SMALL));
     pool.claim('52:54:00:aa:00:04', 'vm1');

@@ -148,7 +148,7 @@ const detachCommand: CliCommand = {
 
 const listCommand: CliCommand = {
   command: 'list [domain]',
-  describe: 'list the macvtap NICs of every domain (or of one): live, persistent, or both',
+  describe: 'list the macvtap NICs of every domain (or of one): live, persistent, or both; HVNET says whether hvnet made it',
   examples: [
     ['hvnet nic list', 'every NIC of every domain'],
     ['hvnet nic list vm1 --format json', 'one domain, for a script'],
@@ -161,8 +161,8 @@ const listCommand: CliCommand = {
       data: r.nics,
       tables: [
         {
-          columns: ['DOMAIN', 'MAC', 'SOURCE', 'MODE', 'MODEL', 'VIRTUALPORT', 'TARGET', 'STATE'],
-          rows: r.nics.map((n) => [n.domain, n.mac, n.source, n.mode, n.model, n.virtualport, n.target, n.state]),
+          columns: ['DOMAIN', 'MAC', 'SOURCE', 'MODE', 'MODEL', 'VIRTUALPORT', 'TARGET', 'STATE', 'HVNET'],
+          rows: r.nics.map((n) => [n.domain, n.mac, n.source, n.mode, n.model, n.virtualport, n.target, n.state, n.managed ? 'yes' : 'no']),
         },
       ],
     };
@@ -171,14 +171,28 @@ const listCommand: CliCommand = {
 
 const poolCommand: CliCommand = {
   command: 'pool',
-  describe: 'show the MAC pool: its range, the MACs in use and duplicates found on this host',
-  examples: [['hvnet nic pool', 'range, allocations, duplicates']],
+  describe: "show the MAC pool: its range, hvnet's allocations in it, the other MACs of the domains, and duplicates found on this host",
+  examples: [['hvnet nic pool', 'range, allocations, foreign MACs, duplicates']],
   async run(_args, ctx) {
     const r = await ctx.client().call(nicPoolMethod, {});
     const tables = [
-      { columns: ['RANGE', 'IN USE', 'DUPLICATES', 'DUPLICATES SEEN'], rows: [[r.range, r.allocations.length, r.duplicates.length, r.duplicatesSeen]] as Cell[][] },
-      { title: 'In use:', columns: ['MAC', 'DOMAIN', 'ALIAS'], rows: r.allocations.map((a) => [a.mac, a.domain, a.alias] as Cell[]) },
+      {
+        columns: ['RANGE', 'ALLOCATED', 'FOREIGN', 'DUPLICATES', 'DUPLICATES SEEN'],
+        rows: [[r.range, r.allocations.length, r.foreign.length, r.duplicates.length, r.duplicatesSeen]] as Cell[][],
+      },
+      {
+        title: "hvnet's allocations:",
+        columns: ['MAC', 'DOMAIN', 'ALIAS', 'NOTE'],
+        rows: r.allocations.map((a) => [a.mac, a.domain, a.alias, a.pending ? 'reserved: outcome of an attach unknown, or an orphan macvtap' : undefined] as Cell[]),
+      },
     ];
+    if (r.foreign.length > 0) {
+      tables.push({
+        title: 'Foreign MACs (not hvnet allocations in the range; never handed out):',
+        columns: ['MAC', 'DOMAIN', 'ALIAS', 'NOTE'],
+        rows: r.foreign.map((f) => [f.mac, f.domain, f.alias, f.reason === 'outside-range' ? 'made by hvnet, outside the range' : 'not made by hvnet'] as Cell[]),
+      });
+    }
     if (r.duplicates.length > 0) tables.push({ title: 'Duplicate MACs:', columns: ['MAC', 'HOLDERS'], rows: r.duplicates.map((d) => [d.mac, d.holders.join(', ')] as Cell[]) });
     return { data: r, tables };
   },

@@ -47,7 +47,18 @@ export function hintFor(virMessage: string): string {
   }
   if (/No such device|Unable to get index/i.test(virMessage)) return 'the source device does not exist on this host';
   if (/not running/i.test(virMessage)) return 'the domain is not running: start it, or attach with --config only';
-  if (/PCI|slot|bus/i.test(virMessage)) return 'the domain has no free PCIe slot for hot-plug: give it another pcie-root-port (persistently) and restart it';
+  // QEMU names a slot or an id it already has: a device libvirt does not know of (left by an attach
+  // whose libvirtd went away), not a full bus. Said before the generic PCI case below.
+  if (/in use by|not available for|Duplicate (ID|device)|already (has|exists)/i.test(virMessage)) {
+    return (
+      "QEMU already has a device at that PCI address or with that id that libvirt does not know of (e.g. one left by an attach " +
+      "during which libvirtd went away: see 'hvnet status' events); a restart of the domain (shutdown, start) clears it"
+    );
+  }
+  if (/No more available PCI slots|no free (PCI|slot)|no (PCI|PCIe) slot/i.test(virMessage)) {
+    return 'the domain has no free PCIe slot for hot-plug: give it another pcie-root-port (persistently) and restart it';
+  }
+  if (/PCI|slot|bus/i.test(virMessage)) return "libvirt could not place the NIC on the domain's PCI bus: see libvirt's message";
   if (/Device or resource busy|already in use|File exists/i.test(virMessage)) return 'the source device is busy (another macvtap in passthrough mode, or a leftover macvtap)';
   if (/transient/i.test(virMessage)) return 'a transient domain has no persistent definition: attach with --live only';
   return "see libvirtd's log for details";

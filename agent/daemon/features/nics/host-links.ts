@@ -18,25 +18,34 @@ export function sourceExists(dev: string): boolean {
  * then reads the XML).
  */
 export function macvtapOn(source: string, mac: string): string | undefined {
-  let found: string | undefined;
+  const found = upperLinksWithMac(source, mac);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/**
+ * Every link on top of `source` that carries `mac` (a macvtap libvirt made, or one it forgot when
+ * libvirtd went away during the attach). Empty when the source does not exist.
+ */
+export function upperLinksWithMac(source: string, mac: string): string[] {
+  const found: string[] = [];
+  let entries: string[];
   try {
-    for (const e of readdirSync(`/sys/class/net/${source}`)) {
-      if (!e.startsWith('upper_')) continue;
-      const name = e.slice('upper_'.length);
-      let addr: string;
-      try {
-        addr = readFileSync(`/sys/class/net/${name}/address`, 'latin1').trim().toLowerCase();
-      } catch {
-        continue; // removed meanwhile
-      }
-      if (addr !== mac) continue;
-      if (found !== undefined) return undefined;
-      found = name;
-    }
+    entries = readdirSync(`/sys/class/net/${source}`);
   } catch {
-    return undefined;
+    return found;
   }
-  return found;
+  for (const e of entries) {
+    if (!e.startsWith('upper_')) continue;
+    const name = e.slice('upper_'.length);
+    let addr: string;
+    try {
+      addr = readFileSync(`/sys/class/net/${name}/address`, 'latin1').trim().toLowerCase();
+    } catch {
+      continue; // removed meanwhile
+    }
+    if (addr === mac) found.push(name);
+  }
+  return found.sort();
 }
 
 /** Every link of hvnetd's network namespace, as `ip -d -j link show` prints them. */

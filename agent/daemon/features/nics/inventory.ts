@@ -7,6 +7,7 @@ import { listInterfaceIdentities, parseDomainInterfaces } from '../../../../lib/
 import type { InterfaceIdentity } from '../../../../lib/domxml/parse.js';
 import type { DomainInterface, DomainVirtualPort } from '../../../../lib/domxml/types.js';
 import type { InUse } from '../../../../lib/macpool/pool.js';
+import { hvnetAlias } from '../../../../lib/nic/alias.js';
 import type { NicRow } from '../../../api/nics.js';
 import type { LibvirtLink } from './libvirt-link.js';
 
@@ -108,7 +109,9 @@ export function virtualPortText(vp: DomainVirtualPort | undefined): string | und
 }
 
 function row(domain: string, i: DomainInterface, state: NicRow['state']): NicRow {
-  const r: NicRow = { domain, mac: i.mac ?? '', source: i.source, mode: i.mode, state };
+  // hvnet names every NIC it makes after its MAC; libvirt keeps such a user alias in both copies.
+  const managed = i.mac !== undefined && i.alias === hvnetAlias(i.mac);
+  const r: NicRow = { domain, mac: i.mac ?? '', source: i.source, mode: i.mode, state, managed };
   if (i.model !== undefined) r.model = i.model;
   const vp = virtualPortText(i.virtualport);
   if (vp !== undefined) r.virtualport = vp;

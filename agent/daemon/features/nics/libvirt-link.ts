@@ -45,6 +45,8 @@ export class LibvirtLink extends EventEmitter<LinkEvents> {
     readonly uri: string,
     private readonly log: Logger,
     private readonly observe: CallObserver,
+    /** Test hook (lib/libvirt's OpenOptions.dropAfterSend): operations whose answer is lost with the connection. */
+    private readonly dropAfterSend: readonly string[] = [],
   ) {
     super();
     this.firstAttempt = new Promise((r) => (this.resolveFirst = r));
@@ -127,7 +129,11 @@ export class LibvirtLink extends EventEmitter<LinkEvents> {
     }
     let c: LibvirtConnection;
     try {
-      c = await LibvirtConnection.open(this.uri, { callTimeoutMs: 30_000, reconnect: { initialDelayMs: 100, maxDelayMs: 2_000, waitMs: 10_000 } });
+      c = await LibvirtConnection.open(this.uri, {
+        callTimeoutMs: 30_000,
+        reconnect: { initialDelayMs: 100, maxDelayMs: 2_000, waitMs: 10_000 },
+        ...(this.dropAfterSend.length > 0 ? { dropAfterSend: this.dropAfterSend } : {}),
+      });
     } catch (e) {
       this.down(`cannot connect: ${e instanceof LibvirtError && 'virMessage' in e ? String(e.virMessage) : (e as Error).message}`);
       this.scheduleRetry();
@@ -146,7 +152,9 @@ export class LibvirtLink extends EventEmitter<LinkEvents> {
       this.up();
     });
     c.on('reconnectFailed', (f) => {
-      this.lastMessage = `reconnecting (attempt ${f.attempt}): ${f.error.message}`;
+      // Why it is down stays first: the attempts' errors only say libvirtd is not back yet.
+      const lost = this.lastMessage.replace(/; reconnecting \(attempt .*$/s, '');
+      this.lastMessage = `${lost}; reconnecting (attempt ${f.attempt}): ${f.error.message}`;
     });
     c.on('callTimeout', (e) => this.log.error({ err: e.message, inFlight: e.inFlight }, 'libvirt call timed out'));
     c.on('lifecycle', (e) => this.emit('lifecycle', e));

@@ -5,15 +5,16 @@
 // libvirt is called, and when libvirt refuses, what was done is undone: the live and persistent
 // XML as before and the MAC back in the pool.
 import { EventEmitter } from 'node:events';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeviceModify, ListDomainsFlags } from '../../../../lib/libvirt/constants.js';
 import type { DomainInfo } from '../../../../lib/libvirt/connection.js';
-import { LibvirtCallError, LibvirtTimeoutError } from '../../../../lib/libvirt/errors.js';
+import { LibvirtCallError, LibvirtDisconnectedError, LibvirtTimeoutError } from '../../../../lib/libvirt/errors.js';
 import type { NormalizedInterfaceSpec } from '../../../../lib/domxml/types.js';
 import { MacPool } from '../../../../lib/macpool/pool.js';
 import type { Duplicate } from '../../../../lib/macpool/pool.js';
 import { openPool, savePool } from '../../../../lib/macpool/state.js';
-import { parseRange } from '../../../../lib/macpool/mac.js';
+import { parseMac, parseRange } from '../../../../lib/macpool/mac.js';
 import { hvnetAlias } from '../../../../lib/nic/alias.js';
 import { planDetach } from '../../../../lib/nic/kinds/macvtap.js';
 import { rollbackAfter } from '../../../../lib/nic/plan.js';
@@ -23,10 +24,11 @@ import { validateDetachRequest } from '../../../../lib/nic/request.js';
 import type { DetachRequest, MacvtapRequest } from '../../../../lib/nic/request.js';
 import type { ParamsOf, ResultOf } from '../../../api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../../api/nics.js';
+import type { HostEvent } from '../../../api/status.js';
 import type { Logger } from '../../../logger.js';
 import { NicError, toNicError } from './errors.js';
 import { hostFacts } from './host-facts.js';
-import { macvtapOn } from './host-links.js';
+import { macvtapOn, upperLinksWithMac } from './host-links.js';
 import { macsInUse, nicRows, readDomain, readInventory, side } from './inventory.js';
 import type { DomainView } from './inventory.js';
 import { InventoryCache } from './inventory-cache.js';
@@ -47,9 +49,28 @@ const REFRESH_DEBOUNCE_MS = 50;
 const REFRESH_PERIOD_MS = 30_000;
 
 export const POOL_FILE = 'macpool.json';
+/** The attaches whose outcome is unknown, so that an hvnetd restart does not hand their MACs out. */
+export const UNKNOWN_FILE = 'nic-unknown-attaches.json';
+/** Events kept for the host status (it shows at most 20 of every feature's, newest last). */
+const MAX_EVENTS = 20;
+
+/**
+ * An attach whose answer was lost with the connection to libvirtd: QEMU may hold the NIC while
+ * libvirt, restarted, may not know of it. Its MAC stays reserved until a check after the
+ * reconnection says what exists.
+ */
+interface UnknownAttach {
+  readonly domain: DomainInfo;
+  readonly mac: string;
+  readonly source: string;
+  readonly live: boolean;
+  readonly config: boolean;
+  /** Macvtap links with the MAC found outside the domain's XML: kept reserved while they exist. */
+  orphan?: string[];
+}
 
 export interface NicServiceEvents {
-  /** The NIC rows or the pool's duplicates changed (the host status must be recomputed). */
+  /** The NIC rows, the pool's duplicates or the events changed (the host status must be recomputed). */
   changed: [];
   rebuilt: [Duplicate[]];
 }
@@ -57,6 +78,7 @@ export interface NicServiceEvents {
 export class NicService extends EventEmitter<NicServiceEvents> {
   private pool: MacPool;
   private readonly poolFile: string;
+  private readonly unknownFile: string;
   private chain: Promise<unknown> = Promise.resolve();
   private rows: NicRow[] = [];
   private rowsKey = '[]';
@@ -66,15 +88,22 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private refreshAgain = false;
   private stopped = false;
   private readonly cache: InventoryCache;
+  private readonly unknown = new Map<string, UnknownAttach>();
+  private readonly eventList: HostEvent[] = [];
+  private pruneTimer: NodeJS.Timeout | undefined;
 
+  /** `caller`: the API call being served, for the log line of a failed operation. */
   constructor(
     private readonly link: LibvirtLink,
     stateDir: string,
     range: string,
     private readonly log: Logger,
+    private readonly caller: () => object | undefined = () => undefined,
   ) {
     super();
     this.poolFile = join(stateDir, POOL_FILE);
+    this.unknownFile = join(stateDir, UNKNOWN_FILE);
+    for (const u of readUnknown(this.unknownFile, log)) this.unknown.set(u.mac, u);
     try {
       this.pool = openPool(range, this.poolFile);
     } catch (e) {
@@ -83,20 +112,22 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       this.pool = new MacPool(parseRange(range));
     }
     this.cache = new InventoryCache(link);
-    link.on('up', () => void this.rebuild());
+    link.on('up', () => void this.rebuild('connect'));
     // Events of a broken connection are lost: nothing cached can be trusted after it.
     link.on('down', () => this.cache.invalidateAll());
     const changed = (e: { domain: { uuid: string } }): void => {
       this.cache.invalidate(e.domain.uuid);
       this.scheduleRefresh();
     };
-    link.on('lifecycle', changed);
+    link.on('lifecycle', (e) => {
+      changed(e);
+      // An undefined domain's NICs are gone with it: so are their MACs' allocations.
+      if (e.eventName === 'undefined') this.schedulePrune();
+    });
     link.on('deviceRemoved', changed);
     link.on('deviceAdded', changed);
-    this.periodic = setInterval(() => {
-      this.cache.invalidateAll();
-      this.scheduleRefresh();
-    }, REFRESH_PERIOD_MS);
+    // Also re-reads the pool: MACs of domains undefined while hvnetd missed the event are released.
+    this.periodic = setInterval(() => void this.rebuild('reload'), REFRESH_PERIOD_MS);
     this.periodic.unref();
   }
 
@@ -116,6 +147,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     return this.pool.list().length;
   }
 
+  /** What the NIC service found on its own (the outcome of attaches libvirtd went away during), newest last. */
+  get events(): readonly HostEvent[] {
+    return this.eventList;
+  }
+
   /** A new range (SIGHUP): the allocations stay (those NICs exist), the cursor restarts. */
   setRange(range: string): void {
     if (range === this.pool.rangeText) return;
@@ -126,33 +162,66 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.pruneTimer);
     clearInterval(this.periodic);
   }
 
+  /** hvnet's allocations inside the range apart from every other MAC the domains carry. */
   poolStatus(): PoolResult {
-    return { range: this.pool.rangeText, allocations: this.pool.list(), duplicates: this.pool.duplicates(), duplicatesSeen: this.pool.duplicateCount };
+    const { start, end } = this.pool.range;
+    const allocations: PoolResult['allocations'] = [];
+    const foreign: PoolResult['foreign'] = [];
+    for (const a of this.pool.list()) {
+      const v = parseMac(a.mac);
+      const inRange = v >= start && v <= end;
+      const pending = this.unknown.has(a.mac);
+      const hvnets = pending || a.alias === hvnetAlias(a.mac);
+      if (hvnets && inRange) allocations.push(pending ? { ...a, pending } : a);
+      else foreign.push({ ...a, reason: hvnets ? 'outside-range' : 'not-hvnet' });
+    }
+    return { range: this.pool.rangeText, allocations, foreign, duplicates: this.pool.duplicates(), duplicatesSeen: this.pool.duplicateCount };
   }
 
   // --- operations ------------------------------------------------------------------------------
 
   attach(p: AttachParams): Promise<AttachResult> {
-    // Checked before anything else: a bad spec never waits behind other work.
-    const req = this.validate(p);
+    let req: MacvtapRequest;
+    try {
+      // Checked before anything else: a bad spec never waits behind other work.
+      req = this.validate(p);
+    } catch (e) {
+      throw this.failed('attach', p.domain, e);
+    }
     return this.serial(() => this.doAttach(req)).catch((e: unknown) => {
-      throw toNicError(e, `nic.attach to ${p.domain}`);
+      throw this.failed('attach', p.domain, toNicError(e, `nic.attach to ${p.domain}`));
     });
   }
 
   detach(p: DetachParams): Promise<DetachResult> {
     return this.serial(() => this.doDetach(p)).catch((e: unknown) => {
-      throw toNicError(e, `nic.detach from ${p.domain}`);
+      throw this.failed('detach', p.domain, toNicError(e, `nic.detach from ${p.domain}`));
     });
   }
 
   list(domain?: string): Promise<NicRow[]> {
+    // Said at once: a call would wait for the reconnection (lib/libvirt's bound) before failing.
+    if (this.link.state !== 'connected') {
+      return Promise.reject(
+        new NicError('libvirt-unavailable', `nic.list: libvirt (${this.link.uri}) is not connected: ${this.link.message ?? 'disconnected'}`, { uri: this.link.uri }),
+      );
+    }
     return this.doList(domain).catch((e: unknown) => {
       throw toNicError(e, 'nic.list');
     });
+  }
+
+  /** One warning per failed change, naming the API request and the cause below the NIC error. */
+  private failed(op: 'attach' | 'detach', domain: string, e: unknown): unknown {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const code = (err as { code?: unknown }).code;
+    const cause = err.cause instanceof Error ? err.cause.message : undefined;
+    this.log.warn({ request: this.caller() ?? null, domain, code, err: err.message, ...(cause === undefined ? {} : { cause }) }, `NIC ${op} failed`);
+    return e;
   }
 
   private async doList(domain?: string): Promise<NicRow[]> {
@@ -195,6 +264,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
+    if (req.dryRun) return this.dryRun(req, plan, facts.macHolders);
     const mac = this.reserveMac(plan, facts.macHolders);
     let bound: BoundAttach<NormalizedInterfaceSpec>;
     try {
@@ -206,10 +276,6 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     const { spec, alias, xml } = bound;
     const { live, config } = plan;
     const result: AttachResult = { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
-    if (req.dryRun) {
-      this.pool.release(mac);
-      return result;
-    }
     this.save(); // before libvirt: a crash in between must not hand the MAC out twice
 
     try {
@@ -217,6 +283,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
         try {
           await this.applyStep(dom, step);
         } catch (e) {
+          if (e instanceof LibvirtDisconnectedError && e.sent) throw this.outcomeUnknown(e, dom, bound, step, live, config);
           throw await this.rollback(e, dom, bound, step);
         }
       }
@@ -238,6 +305,53 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     return result;
   }
 
+  /**
+   * What the attach would do, changing nothing: with the MAC it would take (the client's, or the
+   * pool's next free one, the same on every dry run until an attach takes it).
+   */
+  private dryRun(req: MacvtapRequest, plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): AttachResult {
+    let mac: string;
+    if (plan.mac.from === 'request') {
+      mac = plan.mac.mac;
+      const held = this.pool.holderOf(mac);
+      if (held !== undefined) throw new NicError('duplicate-mac', `MAC ${mac} is already used by domain ${held.domain}; ${req.domain} cannot have it too`, { mac, heldBy: held.domain });
+    } else {
+      const next = this.pool.peek((m) => holders.has(m));
+      if (next === undefined) throw new NicError('mac-pool-exhausted', `no free MAC found in ${this.pool.rangeText}`, { range: this.pool.rangeText });
+      mac = next;
+    }
+    let bound: BoundAttach<NormalizedInterfaceSpec>;
+    try {
+      bound = kinds[req.kind].bind(plan, mac);
+    } catch (e) {
+      throw toNicError(e, 'nic.attach');
+    }
+    const { spec, alias, xml } = bound;
+    return { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live: plan.live, config: plan.config, dryRun: true, xml, warnings: [...plan.warnings] };
+  }
+
+  /**
+   * libvirtd went away after a step was sent: QEMU may have the NIC (and a macvtap with its MAC
+   * exist) while a restarted libvirtd does not know of it. Nothing is undone (undoing needs libvirt
+   * too, and a guess could detach what is really there); the MAC stays reserved and the next
+   * rebuild after the reconnection checks what exists (resolveUnknown).
+   */
+  private outcomeUnknown(e: LibvirtDisconnectedError, dom: DomainInfo, bound: BoundAttach<NormalizedInterfaceSpec>, step: AttachStep, live: boolean, config: boolean): NicError {
+    const { mac } = bound;
+    this.unknown.set(mac, { domain: dom, mac, source: bound.spec.source, live, config });
+    this.save();
+    // Reconnected already: check now (the rebuild waits for this attach to finish: serial).
+    if (this.link.state === 'connected') void this.rebuild('reload');
+    return new NicError(
+      'outcome-unknown',
+      `nic.attach to ${dom.name}: libvirtd went away after the ${step.scope === 'live' ? 'live' : 'persistent'} attach was sent (${e.message}): ` +
+        `the NIC may or may not exist now. MAC ${mac} stays reserved; once libvirt is back hvnetd checks the domain's XML and the host's ` +
+        `macvtap links for it and reports what it found in 'hvnet status' (events) and its log. Look with 'hvnet nic list ${dom.name}' before retrying`,
+      { domain: dom.name, mac, step: step.scope },
+      { cause: e },
+    );
+  }
+
   /** The plan's MAC claimed in the pool, or the pool's next one no NIC of the host has. */
   private reserveMac(plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): string {
     const domain = plan.request.domain;
@@ -250,7 +364,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   private allocateFree(domain: string, holders: ReadonlyMap<string, string>): string {
     for (let i = 0; i < 4096; i++) {
-      const a = this.pool.allocate(domain);
+      const a = this.pool.allocate(domain, hvnetAlias);
       const held = holders.get(a.mac);
       if (held === undefined) return a.mac;
       // A NIC made behind hvnet's back since the last rebuild: record its real holder, try the next.
@@ -279,7 +393,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     const { mac } = bound;
     let released = false;
     for (const step of rollbackAfter(bound, failed, e instanceof LibvirtTimeoutError && e.inFlight)) {
-      if (step.op === 'keep-mac') continue; // reserved until the next rebuild says whether the NIC exists
+      if (step.op === 'keep-mac') {
+        // Reserved until a rebuild after libvirt answers again says whether the NIC exists.
+        this.unknown.set(mac, { domain: dom, mac, source: bound.spec.source, live: bound.steps.some((s) => s.scope === 'live'), config: bound.steps.some((s) => s.scope === 'config') });
+        continue;
+      }
       if (step.op === 'release-mac') {
         this.pool.release(step.mac);
         released = true;
@@ -368,17 +486,80 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   // --- pool, cache -----------------------------------------------------------------------------
 
-  /** The pool from what the domains really have (at connect and at every reconnection). */
-  rebuild(): Promise<void> {
+  /**
+   * The pool from what the domains really have: at connect and every reconnection (`connect`:
+   * duplicates counted and logged), after a domain was undefined and periodically (`reload`: MACs
+   * no domain has any more are released). MACs of attaches whose outcome is unknown stay reserved.
+   */
+  rebuild(why: 'connect' | 'reload'): Promise<void> {
     return this.serial(async () => {
+      if (this.link.state !== 'connected') return; // the reconnection rebuilds
       this.cache.invalidateAll();
       const views = await this.cache.fresh();
-      const dups = this.pool.rebuild(macsInUse(views));
+      this.resolveUnknown(views);
+      const dups = this.pool.rebuild(macsInUse(views), { count: why === 'connect' });
+      for (const u of this.unknown.values()) if (this.pool.holderOf(u.mac) === undefined) this.pool.claim(u.mac, u.domain.name, hvnetAlias(u.mac));
       this.save();
-      if (dups.length > 0) this.log.warn({ duplicates: dups }, 'duplicate MAC addresses on this host');
-      this.emit('rebuilt', dups);
-      this.setRows(nicRows(views), true);
-    }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'MAC pool rebuild failed; it runs again at the next connection'));
+      if (why === 'connect') {
+        if (dups.length > 0) this.log.warn({ duplicates: dups }, 'duplicate MAC addresses on this host');
+        this.emit('rebuilt', dups);
+      }
+      this.setRows(nicRows(views), why === 'connect');
+    }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'MAC pool rebuild failed; it runs again at the next connection or reload'));
+  }
+
+  /**
+   * What became of each attach libvirtd went away during: the NIC in the domain's XML (the attach
+   * happened: the MAC is the NIC's), a macvtap with its MAC on the source that libvirt does not
+   * know of (an orphan: QEMU may still hold it, so the MAC stays reserved and is never handed out
+   * while the link exists), or neither (nothing was attached: the MAC is released). An orphan is
+   * not deleted: nothing on the link says hvnet made it, and QEMU may still use its tap; the
+   * event says how to remove it. Each finding is a host status event and a log line.
+   */
+  private resolveUnknown(views: readonly DomainView[]): void {
+    for (const u of [...this.unknown.values()]) {
+      const view = views.find((v) => v.info.uuid === u.domain.uuid);
+      const inLive = view?.live?.ids.some((i) => i.mac === u.mac) === true;
+      const inConfig = view?.config?.ids.some((i) => i.mac === u.mac) === true;
+      const links = upperLinksWithMac(u.source, u.mac);
+      const what = `attach of MAC ${u.mac} to ${u.domain.name} (libvirtd went away after it was sent)`;
+      if (inLive || inConfig) {
+        const where = inLive && inConfig ? 'live and persistent XML' : inLive ? 'live XML' : 'persistent XML';
+        const asked = u.live && u.config ? 'live and persistent' : u.live ? 'live' : 'persistent';
+        this.unknown.delete(u.mac);
+        this.event('nic-attach-outcome', u.domain.name, `${what}: it happened; the NIC is in the domain's ${where} (asked: ${asked})${links.length > 0 ? `, macvtap ${links.join(', ')}` : ''}`, { mac: u.mac, found: 'attached', inLive, inConfig, links });
+      } else if (links.length > 0) {
+        if (u.orphan?.join() === links.join()) continue; // said already
+        u.orphan = links;
+        this.event(
+          'nic-orphan-macvtap',
+          u.domain.name,
+          `${what}: the NIC is not in the domain's XML but ${links.join(', ')} on ${u.source} carries the MAC: an orphan libvirt does not know of ` +
+            `(QEMU may still hold it; its PCI slot can make the next hot-plug fail). MAC ${u.mac} stays reserved while it exists; ` +
+            `restart the domain (shutdown, start) or delete the link ('ip link delete ${links[0] ?? ''}') once nothing uses it`,
+          { mac: u.mac, found: 'orphan', links },
+        );
+      } else {
+        this.unknown.delete(u.mac);
+        this.pool.release(u.mac);
+        const msg = u.orphan === undefined ? `${what}: nothing was attached; MAC released` : `${what}: the orphan macvtap ${u.orphan.join(', ')} is gone; MAC released`;
+        this.event('nic-attach-outcome', u.domain.name, msg, { mac: u.mac, found: 'nothing' });
+      }
+    }
+  }
+
+  private event(code: string, subject: string, message: string, fields: Record<string, unknown>): void {
+    this.eventList.push({ at: new Date().toISOString(), code, subject, message });
+    this.eventList.splice(0, Math.max(0, this.eventList.length - MAX_EVENTS));
+    this.log.warn({ domain: subject, ...fields }, message);
+    this.emit('changed');
+  }
+
+  private schedulePrune(): void {
+    if (this.stopped) return;
+    clearTimeout(this.pruneTimer);
+    this.pruneTimer = setTimeout(() => void this.rebuild('reload'), REFRESH_DEBOUNCE_MS);
+    this.pruneTimer.unref();
   }
 
   scheduleRefresh(): void {
@@ -421,6 +602,15 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     } catch (e) {
       this.log.error({ err: (e as Error).message, file: this.poolFile }, 'cannot save the MAC pool state');
     }
+    try {
+      if (this.unknown.size === 0) rmSync(this.unknownFile, { force: true });
+      else {
+        writeFileSync(`${this.unknownFile}.tmp`, `${JSON.stringify([...this.unknown.values()], null, 1)}\n`, { mode: 0o640 });
+        renameSync(`${this.unknownFile}.tmp`, this.unknownFile);
+      }
+    } catch (e) {
+      this.log.error({ err: (e as Error).message, file: this.unknownFile }, 'cannot save the attaches of unknown outcome');
+    }
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -446,3 +636,23 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   }
 }
 
+/** The attaches of unknown outcome an earlier hvnetd saved; an unreadable file only loses them (logged). */
+function readUnknown(file: string, log: Logger): UnknownAttach[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.error({ err: (e as Error).message, file }, 'attaches of unknown outcome unreadable; their MACs may be handed out again');
+    return [];
+  }
+  if (!Array.isArray(v)) return [];
+  return v.filter(
+    (u): u is UnknownAttach =>
+      typeof u === 'object' &&
+      u !== null &&
+      typeof (u as UnknownAttach).mac === 'string' &&
+      typeof (u as UnknownAttach).source === 'string' &&
+      typeof (u as UnknownAttach).domain?.uuid === 'string' &&
+      typeof (u as UnknownAttach).domain.name === 'string',
+  );
+}
