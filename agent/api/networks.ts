@@ -66,7 +66,9 @@ export const PeeringInfoSchema = Type.Object(
     target_network: Type.String(),
     status: PeeringStatusSchema,
     used_by: UsedBy,
-    type: Type.Literal('local', { description: 'A peering between two networks of the same OVN NB (Incus: `local`).' }),
+    type: Type.Union([Type.Literal('local'), Type.Literal('remote')], {
+      description: 'Incus\'s peer type: `local` peers two networks of the same OVN NB; `remote` (through OVN-IC) is not served by this version.',
+    }),
     target_integration: Type.Optional(Type.String({ description: 'Incus omits it when empty, as it always is for a local peering.' })),
     reason: Type.Optional(Type.String({ description: 'Why an errored peering is not active.' })),
   },
@@ -189,6 +191,7 @@ export const peerCreateMethod = defineMethod({
   params: params({
     ...PeeringRef,
     target: Text,
+    type: Type.Optional(Type.String({ maxLength: 64, description: "Incus's peer type; `local` (the default) is the one served." })),
     description: Type.Optional(Text),
     config: Type.Optional(Config),
     wait: Type.Optional(Type.Boolean({ description: 'Reply once ovn-northd has applied the change to the SB.' })),

@@ -82,7 +82,7 @@ export const PeeringSummarySchema = Type.Object(
     name: Type.String(),
     target_project: Type.String(),
     target_network: Type.String(),
-    type: Type.Literal('local'),
+    type: Type.Union([Type.Literal('local'), Type.Literal('remote')]),
     status: Type.Union([Type.Literal('Pending'), Type.Literal('Created'), Type.Literal('Errored')]),
   },
   strict,

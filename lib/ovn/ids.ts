@@ -39,7 +39,7 @@ export const EXT = {
   description: 'hvnet:description',
   ipv4: 'hvnet:ipv4',
   ipv6: 'hvnet:ipv6',
-  /** `hvnet:peering:<name>` = JSON {target, description, config} (encodeDeclaration in state.ts). */
+  /** `hvnet:peering:<name>` = JSON {type?, target, description, config} (encodeDeclaration in state.ts; no type is local). */
   peeringPrefix: 'hvnet:peering:',
   /** On peer ports and peer routes: the remote network's id. */
   peerId: 'hvnet:peer-id',

@@ -26,9 +26,20 @@ export type PeeringState =
  * declared yet all give the same `pending`.
  */
 export function peeringState(model: Pick<PlanModel, 'network'>, a: Network, d: Declaration): PeeringState {
+  switch (d.type) {
+    case 'local':
+      return localPeeringState(model, a, d);
+    case 'remote':
+      // Stored by an hvnet that has integrations: this one wants no rows for it and shows it as
+      // waiting, as it would a remote side that has not answered.
+      return { status: 'pending' };
+  }
+}
+
+function localPeeringState(model: Pick<PlanModel, 'network'>, a: Network, d: Declaration): PeeringState {
   const b = model.network(d.target.project, d.target.network);
   if (!b || b.id === a.id) return { status: 'pending' };
-  const mutual = [...b.declarations.values()].some((x) => x.target.project === a.project && x.target.network === a.name);
+  const mutual = [...b.declarations.values()].some((x) => x.type === 'local' && x.target.project === a.project && x.target.network === a.name);
   if (!mutual) return { status: 'pending' };
   const clash: string[] = [];
   if (overlaps(a.ipv4, b.ipv4)) clash.push(`${a.ipv4.subnet} and ${b.ipv4.subnet}`);

@@ -4,6 +4,8 @@
 // that completes a mutual pair also creates both sides' ports and routes in the same transaction
 // (peer-rows.ts), and the deletion of either side removes both sides' rows in the same
 // transaction, touching nothing of the networks' other peerings.
+import { checkPeeringType } from './peering-types.js';
+import type { PeeringType } from './peering-types.js';
 import { mutation, where } from '../ovsdb/operations.js';
 import type { MutateOperation } from '../ovsdb/operations.js';
 import { map, set, uuid } from '../ovsdb/values.js';
@@ -35,6 +37,7 @@ export interface PeeringInfo {
   config: Record<string, string>;
   targetProject: string;
   targetNetwork: string;
+  type: PeeringType;
   status: PeeringStatus;
   /** Why an `errored` peering is not active; absent otherwise. */
   reason?: string;
@@ -50,6 +53,8 @@ export interface PeeringRef {
 export interface CreatePeeringRequest extends PeeringRef {
   /** `network` (same project) or `project/network`. */
   target: string;
+  /** Incus's peer type; default `local`, the only one this hvnet serves. */
+  type?: string;
   description?: string;
   /** `user.*` keys only. */
   config?: Record<string, string>;
@@ -78,6 +83,7 @@ export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Decla
     config: { ...d.config },
     targetProject: d.target.project,
     targetNetwork: d.target.network,
+    type: d.type,
   };
   const s = peeringState(model, a, d);
   if (s.status === 'pending') return { ...base, status: 'pending' };
@@ -121,7 +127,8 @@ export function planCreatePeering(view: NbView, req: CreatePeeringRequest, opts:
   const ctx = ctxOf(a, name);
   const target = parseTarget(req.target, a.project, ctx);
   if (target.project === a.project && target.network === a.name) throw new SelfPeeringError(ctx);
-  const want: Declaration = { name, target, description: checkDescription(req.description, ctx), config: checkConfig(req.config, ctx) };
+  const type = checkPeeringType(req.type, ctx);
+  const want: Declaration = { name, type, target, description: checkDescription(req.description, ctx), config: checkConfig(req.config, ctx) };
   const model = new PlanModel(view);
   if (existing) {
     if (opts.replay && encodeDeclaration(existing) === encodeDeclaration(want)) {
@@ -149,7 +156,7 @@ export function planCreatePeering(view: NbView, req: CreatePeeringRequest, opts:
   return { operations: tx.operations(), result: peeringInfo(view, model, a2, want, false), changes: tx.changes };
 }
 
-const READ_ONLY = ['targetProject', 'targetNetwork', 'target', 'status', 'reason'] as const;
+const READ_ONLY = ['targetProject', 'targetNetwork', 'target', 'type', 'status', 'reason'] as const;
 
 /** An update is idempotent by nature (it sets values), so a replay needs no special case. */
 export function planUpdatePeering(view: NbView, req: UpdatePeeringRequest, _opts: PlanOptions = {}): Plan<PeeringInfo> {

@@ -6,6 +6,8 @@
 // change events, so any hvnetd sharing the NB reads the same thing. Parsed networks are memoised
 // per cache row object (the cache replaces a row object on every change, so a memo never goes
 // stale).
+import { isPeeringType } from './peering-types.js';
+import type { PeeringType } from './peering-types.js';
 import type { TableCache, CacheEvent } from '../ovsdb/cache.js';
 import type { NbTables } from './schema-check.js';
 import { parseGatewayCidr } from './cidr.js';
@@ -24,6 +26,8 @@ export type GlobalRow = NbTables['NB_Global'];
 /** One side's declaration of a peering, as stored under `hvnet:peering:<name>` on its router. */
 export interface Declaration {
   name: string;
+  /** Stored only when not `local`, so declarations made before types existed read as local. */
+  type: PeeringType;
   target: Target;
   description: string;
   config: Record<string, string>;
@@ -51,18 +55,21 @@ export interface Project {
 /** The stored form of a declaration (the external_ids value). Keys sorted: equal content, equal text. */
 export function encodeDeclaration(d: Omit<Declaration, 'name'>): string {
   const config = Object.fromEntries(Object.entries(d.config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return JSON.stringify({ target: formatTarget(d.target), description: d.description, config });
+  const type = d.type === 'local' ? {} : { type: d.type };
+  return JSON.stringify({ ...type, target: formatTarget(d.target), description: d.description, config });
 }
 
 function decodeDeclaration(name: string, text: string, project: string): Declaration | undefined {
   try {
-    const v = JSON.parse(text) as { target?: unknown; description?: unknown; config?: unknown };
+    const v = JSON.parse(text) as { type?: unknown; target?: unknown; description?: unknown; config?: unknown };
     if (typeof v.target !== 'string' || typeof v.description !== 'string') return undefined;
+    const type = v.type ?? 'local';
+    if (!isPeeringType(type)) return undefined;
     const config: Record<string, string> = {};
     if (typeof v.config === 'object' && v.config !== null) {
       for (const [k, val] of Object.entries(v.config as Record<string, unknown>)) if (typeof val === 'string') config[k] = val;
     }
-    return { name, target: parseTarget(v.target, project), description: v.description, config };
+    return { name, type, target: parseTarget(v.target, project), description: v.description, config };
   } catch {
     return undefined;
   }

@@ -283,10 +283,13 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
       s.status.events?.some((e) => e.code === 'drift-repaired' && e.message.includes(port)),
       `events: ${JSON.stringify(s.status.events)}`,
     );
-    assert.deepEqual(
-      s.status.peerings.find((p) => p.project === 'default' && p.network === 'F' && p.name === 'to-g'),
-      { project: 'default', network: 'F', name: 'to-g', target_project: 'p2', target_network: 'G', type: 'local', status: 'Created' },
-    );
+    // The status' peering summary follows NB changes after a short quiet time (at most 1 s).
+    const summary = await waitFor('the summary says Created again', async () => {
+      const now = JSON.parse(await ok(['status', '--format', 'json'])) as { status: HostStatus };
+      const p = now.status.peerings.find((x) => x.project === 'default' && x.network === 'F' && x.name === 'to-g');
+      return p?.status === 'Created' ? p : undefined;
+    }, 2_000, 50);
+    assert.deepEqual(summary, { project: 'default', network: 'F', name: 'to-g', target_project: 'p2', target_network: 'G', type: 'local', status: 'Created' });
     assert.match(await ok(['status']), /drift-repaired/);
   });
 });

@@ -10,17 +10,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { HvnetError } from '../../api/errors.js';
-import {
-  isDryRun,
-  peerCreateMethod,
-  peerDeleteMethod,
-  peerGetMethod,
-  peerListMethod,
-  peerSetMethod,
-  peerShowMethod,
-  peerUnsetMethod,
-  peerUpdateMethod,
-} from '../../api/networks.js';
+import * as api from '../../api/networks.js';
 import type { PeeringInfoResult } from '../../api/networks.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import type { Output } from '../render.js';
@@ -54,20 +44,22 @@ const createCommand: CliCommand = {
       .positional('target', { type: 'string', demandOption: true, describe: 'NETWORK (same project) or PROJECT/NETWORK' })
       .positional('config', { type: 'string', array: true, describe: 'user.KEY=VALUE …' })
       .option('description', { type: 'string', describe: 'free text' })
+      .option('type', { type: 'string', choices: ['local', 'remote'], describe: "Incus's peer type (default local; remote, through OVN-IC, is not served yet)" })
       .option('wait', { type: 'boolean', default: false, describe: 'return once ovn-northd has applied the change (as ovn-nbctl --wait=sb)' })
       .option('dry-run', DRY_RUN),
   async run(args, ctx) {
     const config = parseKeyValues(Array.isArray(args.config) ? (args.config as unknown[]) : []);
-    const r = await ctx.client().call(peerCreateMethod, {
+    const r = await ctx.client().call(api.peerCreateMethod, {
       network: str(args.network),
       name: str(args.peering),
       target: str(args.target),
+      ...(typeof args.type === 'string' ? { type: args.type } : {}),
       ...(Object.keys(config).length > 0 ? { config } : {}),
       ...(typeof args.description === 'string' ? { description: args.description } : {}),
       ...(args.wait ? { wait: true } : {}),
       ...(args.dryRun ? { dryRun: true } : {}),
     });
-    if (isDryRun(r)) return dryRunOutput(ctx, r);
+    if (api.isDryRun(r)) return dryRunOutput(ctx, r);
     return message(ctx, statusLine(r), r, { columns: PEER_COLUMNS, rows: [peerRow(r)] });
   },
 };
@@ -78,7 +70,7 @@ const listCommand: CliCommand = {
   examples: [['hvnet network peer list A --format csv', 'NAME,DESCRIPTION,PEER,STATUS']],
   builder: (y) => y.positional('network', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(peerListMethod, { network: str(args.network) });
+    const r = await ctx.client().call(api.peerListMethod, { network: str(args.network) });
     return { data: r, tables: [{ columns: PEER_COLUMNS, rows: r.map(peerRow) }] };
   },
 };
@@ -97,7 +89,7 @@ const showCommand: CliCommand = {
         describe: "also ovn-trace an echo from each network to the other's gateway and back: pass or fail with the hops (the exit status stays 0)",
       }),
   async run(args, ctx) {
-    const r = await ctx.client().call(peerShowMethod, { network: str(args.network), name: str(args.peering), ...(args.trace ? { trace: true } : {}) });
+    const r = await ctx.client().call(api.peerShowMethod, { network: str(args.network), name: str(args.peering), ...(args.trace ? { trace: true } : {}) });
     const { trace, ...doc } = r;
     if (trace === undefined) return one(doc);
     return { data: r, tables: [peerFields(doc), ...traceTables(trace)] };
@@ -142,7 +134,7 @@ const editCommand: CliCommand = {
   async run(args, ctx) {
     const ref = { network: str(args.network), name: str(args.peering) };
     const client = ctx.client();
-    const current = await client.call(peerShowMethod, ref);
+    const current = await client.call(api.peerShowMethod, ref);
     const text = await editedText(current);
     if (text === undefined) return message(ctx, 'Nothing changed', current, peerFields(current));
     let doc: unknown;
@@ -157,7 +149,7 @@ const editCommand: CliCommand = {
     // Derived fields sent back as shown are not an edit (the status may have moved meanwhile).
     const fields = { ...(doc as Record<string, unknown>) };
     for (const k of ['status', 'reason', 'used_by'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
-    const r = await client.call(peerUpdateMethod, { ...ref, fields });
+    const r = await client.call(api.peerUpdateMethod, { ...ref, fields });
     return message(ctx, `Network peer ${r.name} updated`, r, peerFields(r));
   },
 };
@@ -173,7 +165,7 @@ const setCommand: CliCommand = {
       .positional('key', { type: 'string', demandOption: true })
       .positional('value', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(peerSetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key), value: str(args.value) });
+    const r = await ctx.client().call(api.peerSetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key), value: str(args.value) });
     return message(ctx, `Network peer ${r.name}: ${str(args.key)} set`, r, peerFields(r));
   },
 };
@@ -184,7 +176,7 @@ const unsetCommand: CliCommand = {
   builder: (y) =>
     y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).positional('key', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(peerUnsetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
+    const r = await ctx.client().call(api.peerUnsetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
     return message(ctx, `Network peer ${r.name}: ${str(args.key)} unset`, r, peerFields(r));
   },
 };
@@ -195,7 +187,7 @@ const getCommand: CliCommand = {
   builder: (y) =>
     y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).positional('key', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(peerGetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
+    const r = await ctx.client().call(api.peerGetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
     return message(ctx, r.value ?? '', r, { columns: ['KEY', 'VALUE'], rows: [[r.key, r.value]] });
   },
 };
@@ -207,8 +199,8 @@ const deleteCommand: CliCommand = {
     y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).option('dry-run', DRY_RUN),
   async run(args, ctx) {
     const ref = { network: str(args.network), name: str(args.peering) };
-    const r = await ctx.client().call(peerDeleteMethod, { ...ref, ...(args.dryRun ? { dryRun: true } : {}) });
-    if (isDryRun(r)) return dryRunOutput(ctx, r);
+    const r = await ctx.client().call(api.peerDeleteMethod, { ...ref, ...(args.dryRun ? { dryRun: true } : {}) });
+    if (api.isDryRun(r)) return dryRunOutput(ctx, r);
     return message(ctx, `Network peer ${ref.name} deleted`, { ...ref, deleted: true }, { columns: ['NETWORK', 'NAME', 'DELETED'], rows: [[ref.network, ref.name, true]] });
   },
 };

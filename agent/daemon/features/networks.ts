@@ -108,6 +108,7 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
         network: p.network,
         name: p.name,
         target: p.target,
+        ...(p.type === undefined ? {} : { type: p.type }),
         ...(p.description === undefined ? {} : { description: p.description }),
         ...(p.config === undefined ? {} : { config: p.config }),
       };

@@ -58,14 +58,14 @@ export function peeringDocument(p: PeeringInfo): PeeringInfoResult {
     status: STATUS[p.status],
     // Incus lists the network ACLs that name the peer; hvnet has no ACLs.
     used_by: [],
-    type: 'local',
+    type: p.type,
     ...(p.reason === undefined ? {} : { reason: p.reason }),
   };
 }
 
 /** A peering in the host status and in version 2 reports. */
 export function peeringSummary(p: PeeringInfo): PeeringSummary {
-  return { project: p.project, network: p.network, name: p.name, target_project: p.targetProject, target_network: p.targetNetwork, type: 'local', status: STATUS[p.status] };
+  return { project: p.project, network: p.network, name: p.name, target_project: p.targetProject, target_network: p.targetNetwork, type: p.type, status: STATUS[p.status] };
 }
 
 /**
