@@ -13,7 +13,8 @@ import type { LogicalRouterRow } from './schema/ovn-nb.generated.js';
 import { hostCidr, overlaps } from './cidr.js';
 import { EXT, rowNames } from './ids.js';
 import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
-import type { Declaration, NbView, Network, RouteRow, RouterPortRow } from './state.js';
+import { declarationTo } from './state.js';
+import type { Declaration, NbView, Network, PeerRow, RouteRow, RouterPortRow } from './state.js';
 
 export type PeeringState =
   | { status: 'pending' }
@@ -28,8 +29,7 @@ export type PeeringState =
 export function peeringState(model: Pick<PlanModel, 'network'>, a: Network, d: Declaration): PeeringState {
   const b = model.network(d.target.project, d.target.network);
   if (!b || b.id === a.id) return { status: 'pending' };
-  const mutual = [...b.declarations.values()].some((x) => x.target.project === a.project && x.target.network === a.name);
-  if (!mutual) return { status: 'pending' };
+  if (!declarationTo(b, a.project, a.name)) return { status: 'pending' };
   const clash: string[] = [];
   if (overlaps(a.ipv4, b.ipv4)) clash.push(`${a.ipv4.subnet} and ${b.ipv4.subnet}`);
   if (a.ipv6 && b.ipv6 && overlaps(a.ipv6, b.ipv6)) clash.push(`${a.ipv6.subnet} and ${b.ipv6.subnet}`);
@@ -99,6 +99,16 @@ export function activePeers(model: Pick<PlanModel, 'network'>, a: Network): Map<
   return out;
 }
 
+function groupByRemote<T>(rows: PeerRow<T>[]): Map<number, PeerRow<T>[]> {
+  const out = new Map<number, PeerRow<T>[]>();
+  for (const r of rows) {
+    const list = out.get(r.remoteId);
+    if (list) list.push(r);
+    else out.set(r.remoteId, [r]);
+  }
+  return out;
+}
+
 interface RouterDiff {
   inserts: InsertOperation[];
   updates: UpdateOperation[];
@@ -130,9 +140,12 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
     return b ? { id, project: b.project, name: b.name } : { id };
   };
 
+  // Grouped once: filtering the router's rows per peer is quadratic in a hub's peerings.
+  const portsTo = groupByRemote(ports);
+  const routesTo = groupByRemote(routes);
   for (const [bId, b] of peers) {
     const want = wantPort(a, b);
-    const mine = ports.filter((p) => p.remoteId === bId);
+    const mine = portsTo.get(bId) ?? [];
     const keep = mine.find((p) => samePort(p.row, want)) ?? mine[0];
     for (const p of mine) {
       if (p === keep) continue;
@@ -162,7 +175,7 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
       change({ action: 'update', table: 'Logical_Router_Port', what: want.name, remote: remoteOf(bId) });
     }
 
-    const mineRoutes = routes.filter((r) => r.remoteId === bId);
+    const mineRoutes = routesTo.get(bId) ?? [];
     const used = new Set<string>();
     for (const [i, w] of wantRoutes(a, b).entries()) {
       const hit = mineRoutes.find((r) => !used.has(r.row._uuid) && sameRoute(r.row, w));
@@ -225,7 +238,32 @@ export function convergePeerRows(tx: TxnBuilder, view: NbView, model: PlanModel,
   }
 }
 
+/**
+ * The networks towards which a network's peer rows differ from the model, memoised per network
+ * for one read of one model: a hub's diff costs as much as all its peerings, so a read that
+ * checks every peering of a hub must compute it once, not once per peering.
+ */
+export class RowCheck {
+  private readonly drifted = new Map<number, ReadonlySet<number>>();
+
+  constructor(
+    private readonly view: NbView,
+    private readonly model: PlanModel,
+  ) {}
+
+  driftedTowards(n: Network): ReadonlySet<number> {
+    let s = this.drifted.get(n.id);
+    if (!s) this.drifted.set(n.id, (s = diffPeerRows(this.view, this.model, n).remotes));
+    return s;
+  }
+
+  /** Whether the rows of the active peering a↔b are in place on both routers. */
+  intact(a: Network, b: Network): boolean {
+    return !this.driftedTowards(a).has(b.id) && !this.driftedTowards(b).has(a.id);
+  }
+}
+
 /** Whether the rows of the active peering a↔b are in place on both routers. */
 export function peerRowsIntact(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
-  return !diffPeerRows(view, model, a).remotes.has(b.id) && !diffPeerRows(view, model, b).remotes.has(a.id);
+  return new RowCheck(view, model).intact(a, b);
 }

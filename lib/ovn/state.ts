@@ -97,6 +97,27 @@ export function parseNetwork(row: RouterRow): Network | undefined {
   return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
 }
 
+// By declarations map, not by network: planners copy a network with a new map (`{ ...a,
+// declarations }`) and never change a map once made, so a map's index never goes stale.
+const byTarget = new WeakMap<ReadonlyMap<string, Declaration>, Map<string, Declaration>>();
+
+/**
+ * The declaration of `n` targeting `project/network`, if any. Indexed: a hub's status asks this
+ * of every spoke about the hub and of the hub about every spoke, so a scan would be quadratic.
+ */
+export function declarationTo(n: Pick<Network, 'declarations'>, project: string, network: string): Declaration | undefined {
+  let index = byTarget.get(n.declarations);
+  if (!index) {
+    index = new Map();
+    for (const d of n.declarations.values()) {
+      const k = networkKey(d.target.project, d.target.network);
+      if (!index.has(k)) index.set(k, d);
+    }
+    byTarget.set(n.declarations, index);
+  }
+  return index.get(networkKey(project, network));
+}
+
 /** A peer port or route on a router, with the id of the network it leads to. */
 export interface PeerRow<T> {
   row: T;

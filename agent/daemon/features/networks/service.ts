@@ -162,13 +162,7 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   private refreshSummary(): void {
     this.summaryTimer = undefined;
     if (this.closed || !this.everSynced) return;
-    const peerings: HostStatus['peerings'] = [];
-    for (const n of this.ovn.listNetworks()) {
-      if (n.peerings === 0) continue;
-      for (const p of this.ovn.listPeerings({ project: n.project, network: n.name })) {
-        peerings.push(peeringSummary(p));
-      }
-    }
+    const peerings: HostStatus['peerings'] = this.ovn.listAllPeerings().map(peeringSummary);
     if (JSON.stringify(peerings) === JSON.stringify(this.summaryValue)) return;
     this.summaryValue = peerings;
     this.emit('changed');
