@@ -18,7 +18,6 @@ import { checkNetworkRef, findNetwork, networkInfo, planCreateNetwork, planDelet
 import type { CreateNetworkRequest, NetworkInfo, NetworkRef } from './network-plan.js';
 import {
   getPeeringConfig,
-  listAllPeerings,
   listPeerings,
   planCreatePeering,
   planDeletePeering,
@@ -240,11 +239,6 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
 
   listPeerings(ref: { project?: string; network: string }): PeeringInfo[] {
     return listPeerings(this.view, ref);
-  }
-
-  /** Every network's peerings, checked in one pass (what a host's status summarises). */
-  listAllPeerings(): PeeringInfo[] {
-    return listAllPeerings(this.view);
   }
 
   showPeering(ref: PeeringRef): PeeringInfo {

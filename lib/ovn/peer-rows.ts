@@ -13,8 +13,8 @@ import type { LogicalRouterRow } from './schema/ovn-nb.generated.js';
 import { hostCidr, overlaps } from './cidr.js';
 import { EXT, rowNames } from './ids.js';
 import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
-import { declarationTo } from './state.js';
-import type { Declaration, NbView, Network, PeerRow, RouteRow, RouterPortRow } from './state.js';
+import { declarationTo, groupByRemote } from './state.js';
+import type { Declaration, NbView, Network, RouteRow, RouterPortRow } from './state.js';
 
 export type PeeringState =
   | { status: 'pending' }
@@ -95,16 +95,6 @@ export function activePeers(model: Pick<PlanModel, 'network'>, a: Network): Map<
   for (const d of a.declarations.values()) {
     const s = peeringState(model, a, d);
     if (s.status === 'active') out.set(s.peer.id, s.peer);
-  }
-  return out;
-}
-
-function groupByRemote<T>(rows: PeerRow<T>[]): Map<number, PeerRow<T>[]> {
-  const out = new Map<number, PeerRow<T>[]>();
-  for (const r of rows) {
-    const list = out.get(r.remoteId);
-    if (list) list.push(r);
-    else out.set(r.remoteId, [r]);
   }
   return out;
 }
@@ -239,31 +229,32 @@ export function convergePeerRows(tx: TxnBuilder, view: NbView, model: PlanModel,
 }
 
 /**
- * The networks towards which a network's peer rows differ from the model, memoised per network
- * for one read of one model: a hub's diff costs as much as all its peerings, so a read that
- * checks every peering of a hub must compute it once, not once per peering.
+ * Whether network a's peer rows towards b differ from the model: what diffPeerRows would change
+ * for b, found from a's rows towards b alone (the status of one peering of a hub must not cost
+ * as much as all of the hub's).
  */
-export class RowCheck {
-  private readonly drifted = new Map<number, ReadonlySet<number>>();
-
-  constructor(
-    private readonly view: NbView,
-    private readonly model: PlanModel,
-  ) {}
-
-  driftedTowards(n: Network): ReadonlySet<number> {
-    let s = this.drifted.get(n.id);
-    if (!s) this.drifted.set(n.id, (s = diffPeerRows(this.view, this.model, n).remotes));
-    return s;
+export function rowsDriftedTowards(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
+  if (!a.router) return false;
+  const { ports, routes } = view.peerRowsByRemote(a.router);
+  const mine = ports.get(b.id) ?? [];
+  const mineRoutes = routes.get(b.id) ?? [];
+  const d = declarationTo(a, b.project, b.name);
+  const s = d && peeringState(model, a, d);
+  if (!s || s.status !== 'active' || s.peer.id !== b.id) return mine.length + mineRoutes.length > 0;
+  const first = mine[0];
+  if (mine.length !== 1 || !first || !samePort(first.row, wantPort(a, b))) return true;
+  const want = wantRoutes(a, b);
+  if (mineRoutes.length !== want.length) return true;
+  const used = new Set<string>();
+  for (const w of want) {
+    const hit = mineRoutes.find((r) => !used.has(r.row._uuid) && sameRoute(r.row, w));
+    if (!hit) return true;
+    used.add(hit.row._uuid);
   }
-
-  /** Whether the rows of the active peering a↔b are in place on both routers. */
-  intact(a: Network, b: Network): boolean {
-    return !this.driftedTowards(a).has(b.id) && !this.driftedTowards(b).has(a.id);
-  }
+  return false;
 }
 
 /** Whether the rows of the active peering a↔b are in place on both routers. */
 export function peerRowsIntact(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
-  return new RowCheck(view, model).intact(a, b);
+  return !rowsDriftedTowards(view, model, a, b) && !rowsDriftedTowards(view, model, b, a);
 }

@@ -18,7 +18,7 @@ import { peeringKey } from './ids.js';
 import { checkConfig, checkConfigKey, checkConfigValue, checkDescription, checkName, formatTarget, parseTarget } from './names.js';
 import { nb } from './nb-operations.js';
 import { findNetwork } from './network-plan.js';
-import { RowCheck, convergePeerRows, peeringState } from './peer-rows.js';
+import { convergePeerRows, peerRowsIntact, peeringState } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, PlanOptions } from './plan.js';
 import { declarationTo, encodeDeclaration } from './state.js';
@@ -69,7 +69,7 @@ const ROWS_CHANGED = 'the OVN rows of the peering are missing or were changed; t
  * The status of a declaration. `checkRows`: a mutual, valid pair is `created` only when its rows
  * are intact (read paths); plans pass false because their own transaction makes the rows.
  */
-export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Declaration, checkRows: boolean | RowCheck = true): PeeringInfo {
+export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Declaration, checkRows = true): PeeringInfo {
   const base = {
     project: a.project,
     network: a.name,
@@ -82,8 +82,7 @@ export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Decla
   const s = peeringState(model, a, d);
   if (s.status === 'pending') return { ...base, status: 'pending' };
   if (s.status === 'errored') return { ...base, status: 'errored', reason: s.reason };
-  const rows = checkRows === true ? new RowCheck(view, model) : checkRows;
-  if (rows && !rows.intact(a, s.peer)) return { ...base, status: 'errored', reason: ROWS_CHANGED };
+  if (checkRows && !peerRowsIntact(view, model, a, s.peer)) return { ...base, status: 'errored', reason: ROWS_CHANGED };
   return { ...base, status: 'created' };
 }
 
@@ -101,20 +100,7 @@ function declarationOf(view: NbView, ref: PeeringRef): { a: Network & { router: 
 export function listPeerings(view: NbView, ref: { project?: string; network: string }): PeeringInfo[] {
   const a = findNetwork(view, { project: ref.project, name: ref.network });
   const model = new PlanModel(view);
-  const rows = new RowCheck(view, model);
-  return [...a.declarations.values()].sort((x, y) => (x.name < y.name ? -1 : 1)).map((d) => peeringInfo(view, model, a, d, rows));
-}
-
-/** Every network's peerings (those of networks that declare any), with one row check for all. */
-export function listAllPeerings(view: NbView): PeeringInfo[] {
-  const model = new PlanModel(view);
-  const rows = new RowCheck(view, model);
-  const out: PeeringInfo[] = [];
-  for (const a of view.networks()) {
-    if (a.declarations.size === 0) continue;
-    for (const d of [...a.declarations.values()].sort((x, y) => (x.name < y.name ? -1 : 1))) out.push(peeringInfo(view, model, a, d, rows));
-  }
-  return out;
+  return [...a.declarations.values()].sort((x, y) => (x.name < y.name ? -1 : 1)).map((d) => peeringInfo(view, model, a, d));
 }
 
 export function showPeering(view: NbView, ref: PeeringRef): PeeringInfo {
