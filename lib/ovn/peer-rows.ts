@@ -108,14 +108,31 @@ interface RouterDiff {
   remotes: Set<number>;
 }
 
-/** What must change on network `a`'s router so its peer rows match the model. */
-export function diffPeerRows(view: NbView, model: PlanModel, a: Network): RouterDiff {
+/** The active peers of `a` among the networks `ids` (what activePeers gives, restricted). */
+function activePeersAmong(model: Pick<PlanModel, 'network' | 'networkById'>, a: Network, ids: ReadonlySet<number>): Map<number, Network> {
+  const out = new Map<number, Network>();
+  for (const id of ids) {
+    const b = model.networkById(id);
+    const d = b && declarationTo(a, b.project, b.name);
+    const s = d && peeringState(model, a, d);
+    if (s?.status === 'active' && s.peer.id === id) out.set(id, s.peer);
+  }
+  return out;
+}
+
+/**
+ * What must change on network `a`'s router so its peer rows match the model; with `towards`,
+ * only its rows towards those networks (a request about one peering of a hub must not cost, nor
+ * change, what concerns the hub's other peerings).
+ */
+export function diffPeerRows(view: NbView, model: PlanModel, a: Network, towards?: ReadonlySet<number>): RouterDiff {
   const diff: RouterDiff = { inserts: [], updates: [], mutations: [], changes: [], remotes: new Set() };
   const router = a.router;
   if (!router) return diff;
-  const peers = activePeers(model, a);
-  const ports = view.peerPorts(router);
-  const routes = view.peerRoutes(router);
+  const peers = towards ? activePeersAmong(model, a, towards) : activePeers(model, a);
+  const g = towards && view.peerRowsByRemote(router);
+  const ports = g ? [...towards].flatMap((id) => g.ports.get(id) ?? []) : view.peerPorts(router);
+  const routes = g ? [...towards].flatMap((id) => g.routes.get(id) ?? []) : view.peerRoutes(router);
   const delPorts: string[] = [];
   const delRoutes: string[] = [];
   const addPorts: string[] = [];
@@ -213,12 +230,18 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
  * Adds to the transaction what it takes to make the peer rows of `networks` match the model,
  * with guards on every router whose state the changes were computed from.
  */
-export function convergePeerRows(tx: TxnBuilder, view: NbView, model: PlanModel, networks: Iterable<Network>): void {
+export function convergePeerRows(
+  tx: TxnBuilder,
+  view: NbView,
+  model: PlanModel,
+  networks: Iterable<Network>,
+  towards?: (a: Network) => ReadonlySet<number> | undefined,
+): void {
   const seen = new Set<number>();
   for (const a of networks) {
     if (seen.has(a.id) || model.isRemoved(a.id) || !a.router) continue;
     seen.add(a.id);
-    const diff = diffPeerRows(view, model, a);
+    const diff = diffPeerRows(view, model, a, towards?.(a));
     if (diff.changes.length === 0) continue;
     tx.guardRouter(a.router);
     for (const id of diff.remotes) tx.guardRouter(view.networkById(id)?.router);

@@ -142,8 +142,16 @@ export function planCreatePeering(view: NbView, req: CreatePeeringRequest, opts:
   if (b) tx.guardRouter(b.router);
   else tx.guardAbsent(target.project, target.network);
   tx.write(setDeclaration(a.router, name, encodeDeclaration(want)));
-  convergePeerRows(tx, view, model, b ? [a2, b] : [a2]);
+  convergePeerRows(tx, view, model, b ? [a2, b] : [a2], pairOnly(a2, b));
   return { operations: tx.operations(), result: peeringInfo(view, model, a2, want, false), changes: tx.changes };
+}
+
+/**
+ * A peering's request changes the rows between its two networks only: the other peerings of a
+ * hub are not diffed on each of its requests (their drift is the reconciler's).
+ */
+function pairOnly(a: Network, b: Network | undefined): (n: Network) => ReadonlySet<number> {
+  return (n) => new Set(n.id === a.id ? (b ? [b.id] : []) : [a.id]);
 }
 
 const READ_ONLY = ['targetProject', 'targetNetwork', 'target', 'status', 'reason'] as const;
@@ -249,6 +257,6 @@ export function planDeletePeering(view: NbView, req: PeeringRef, opts: PlanOptio
   const b = view.network(d.target.project, d.target.network);
   if (b) tx.guardRouter(b.router);
   tx.write(setDeclaration(a.router, name, undefined));
-  convergePeerRows(tx, view, model, b ? [a2, b] : [a2]);
+  convergePeerRows(tx, view, model, b ? [a2, b] : [a2], pairOnly(a2, b));
   return { operations: tx.operations(), result, changes: tx.changes };
 }

@@ -22,38 +22,41 @@ import type { NbView, Network } from './state.js';
 
 export const RECONCILE_LOCK = 'hvnet_reconcile';
 
+/** Networks, each with the networks towards which its peer rows are to be looked at. */
+export type Touched = Map<number, Set<number>>;
+
 /**
  * Every repair the NB needs now (pure); with `only`, the repairs of those networks' peer rows
- * (the ones an NB change can have put out of step, see networksTouched).
+ * towards those networks (the ones an NB change can have put out of step, see networksTouched).
  */
-export function planReconcile(view: NbView, only?: ReadonlySet<number>): Plan<RowChange[]> {
+export function planReconcile(view: NbView, only?: ReadonlyMap<number, ReadonlySet<number>>): Plan<RowChange[]> {
   const tx = new TxnBuilder();
   let networks: Network[];
   if (only === undefined) networks = view.networks();
   else {
     networks = [];
-    for (const id of only) {
+    for (const id of only.keys()) {
       const n = view.networkById(id);
       if (n) networks.push(n);
     }
   }
-  convergePeerRows(tx, view, new PlanModel(view), networks);
+  convergePeerRows(tx, view, new PlanModel(view), networks, only && ((a) => only.get(a.id)));
   return { operations: tx.operations(), result: tx.changes, changes: tx.changes };
 }
 
 /**
- * The networks whose peer rows an NB batch can have put out of step, or `all`. A network's
- * desired rows depend on its own declarations and settings and on its targets' declarations
- * and settings; its actual rows are tagged with its id. So: the router that changed, and the
- * targets of the declarations that changed on it; the owner of a tagged port or route that
- * changed. A router created or deleted, or a network's settings changed, can matter to any
+ * The pairs of networks whose peer rows an NB batch can have put out of step, or `all`. The rows
+ * between a and b depend on both sides' declarations towards each other and on their settings,
+ * and are tagged with both ids. So: a declaration changed on a router touches the router's
+ * network and its old and new target; a peer row changed touches its owner and the network it
+ * leads to. A router created or deleted, or a network's settings changed, can matter to any
  * network (rows towards it, declarations waiting for it): everything. Switches hold no peer rows.
  */
-export function networksTouched(view: NbView, events: readonly CacheEvent[]): Set<number> | 'all' {
-  const out = new Set<number>();
-  const owner = (ext: Record<string, string> | undefined): void => {
-    const id = parseId(ext?.[EXT.id]);
-    if (id !== undefined) out.add(id);
+export function networksTouched(view: NbView, events: readonly CacheEvent[]): Touched | 'all' {
+  const out: Touched = new Map();
+  const pair = (a: number, b: number): void => {
+    addTouched(out, a, b);
+    addTouched(out, b, a);
   };
   const extOf = (r: unknown): Record<string, string> | undefined => (r as { external_ids?: Record<string, string> } | undefined)?.external_ids;
   for (const e of events) {
@@ -61,24 +64,32 @@ export function networksTouched(view: NbView, events: readonly CacheEvent[]): Se
       if (e.kind !== 'update') return 'all';
       const now = extOf(e.row) ?? {};
       const before = extOf(e.old) ?? {};
-      owner(now);
-      owner(before);
+      const id = parseId(now[EXT.id]);
       const project = now[EXT.project];
       for (const k of new Set([...Object.keys(now), ...Object.keys(before)])) {
         if (now[k] === before[k]) continue;
-        if (!k.startsWith(EXT.peeringPrefix) || project === undefined || before[EXT.project] !== project) return 'all';
+        if (!k.startsWith(EXT.peeringPrefix) || id === undefined || project === undefined) return 'all';
         for (const text of [now[k], before[k]]) {
           const target = declarationTarget(text, project);
-          const id = target && view.network(target.project, target.network)?.id;
-          if (id !== undefined) out.add(id);
+          const other = target && view.network(target.project, target.network)?.id;
+          if (other !== undefined) pair(id, other);
         }
       }
     } else if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
-      if (e.kind !== 'insert') owner(extOf(e.old));
-      if (e.kind !== 'delete') owner(extOf(e.row));
+      for (const ext of [e.kind === 'insert' ? undefined : extOf(e.old), e.kind === 'delete' ? undefined : extOf(e.row)]) {
+        const owner = parseId(ext?.[EXT.id]);
+        const remote = parseId(ext?.[EXT.peerId]);
+        if (owner !== undefined && remote !== undefined) pair(owner, remote);
+      }
     }
   }
   return out;
+}
+
+export function addTouched(m: Touched, a: number, b: number): void {
+  let s = m.get(a);
+  if (!s) m.set(a, (s = new Set()));
+  s.add(b);
 }
 
 export interface ReconcilerOptions {
@@ -105,12 +116,12 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   private again = false;
   private stopped = false;
   /** What the next repair looks at: the networks NB changes touched since the last one, or all. */
-  private dirty: Set<number> | 'all' = 'all';
+  private dirty: Touched | 'all' = 'all';
   private readonly onBatch = (events: CacheEvent[]): void => {
     const touched = networksTouched(this.view, events);
     if (touched === 'all') this.dirty = 'all';
     else if (touched.size === 0) return;
-    else if (this.dirty !== 'all') for (const id of touched) this.dirty.add(id);
+    else if (this.dirty !== 'all') for (const [a, bs] of touched) for (const b of bs) addTouched(this.dirty, a, b);
     this.schedule();
   };
 
@@ -184,7 +195,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   async runOnce(): Promise<RowChange[]> {
     if (this.stopped) return [];
     const only = this.dirty === 'all' ? undefined : this.dirty;
-    this.dirty = new Set();
+    this.dirty = new Map();
     try {
       const applied = await applyPlan(this.transactor, this.view, (v) => planReconcile(v, only), this.lock.held ? { lock: this.lock.name } : {});
       if (applied.attempts > 0 && applied.changes.length > 0) this.emit('repaired', applied.changes);

@@ -8,7 +8,8 @@ import { planCreateNetwork, planDeleteNetwork } from '../../lib/ovn/network-plan
 import { PeeringIndex } from '../../lib/ovn/peering-index.js';
 import { listPeerings, planCreatePeering, planDeletePeering } from '../../lib/ovn/peering-plan.js';
 import type { PeeringInfo } from '../../lib/ovn/peering-plan.js';
-import { networksTouched, planReconcile } from '../../lib/ovn/reconcile.js';
+import { addTouched, networksTouched, planReconcile } from '../../lib/ovn/reconcile.js';
+import type { Touched } from '../../lib/ovn/reconcile.js';
 import { FakeNb } from './fake-nb.js';
 
 function everyList(nb: FakeNb): PeeringInfo[] {
@@ -24,12 +25,12 @@ describe('incremental peering status and repair (in-memory NB)', () => {
   it('the index equals a full recount after every change; a repair of the touched networks equals the full one', () => {
     const nb = new FakeNb();
     const index = new PeeringIndex(nb.view);
-    let touched: Set<number> | 'all' = new Set();
+    let touched: Touched | 'all' = new Map();
     nb.cache.on('batch', (events: CacheEvent[]) => {
       index.note(events);
       const t = networksTouched(nb.view, events);
       if (t === 'all' || touched === 'all') touched = 'all';
-      else for (const id of t) touched.add(id);
+      else for (const [a, bs] of t) for (const b of bs) addTouched(touched, a, b);
     });
     const step = (what: string): void => {
       index.update();
@@ -37,7 +38,7 @@ describe('incremental peering status and repair (in-memory NB)', () => {
       const full = planReconcile(nb.view);
       if (touched !== 'all') assert.deepEqual(sorted(planReconcile(nb.view, touched)), sorted(full), `${what}: repair`);
       // As the reconciler: what it has not repaired yet stays to be looked at.
-      if (full.operations.length === 0) touched = new Set();
+      if (full.operations.length === 0) touched = new Map();
     };
     const tx = (ops: Parameters<FakeNb['transact']>[0], what: string): void => {
       nb.transact(ops);
