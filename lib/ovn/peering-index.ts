@@ -29,6 +29,9 @@ export class PeeringIndex {
   private readonly names = new Map<number, Set<string>>();
   /** Network pairs whose declarations towards each other are to be recomputed. */
   private readonly pairs = new Map<number, Set<number>>();
+  /** A network's peerings sorted by name, until they change; the networks in order, until one comes or goes. */
+  private readonly sorted = new Map<number, PeeringInfo[]>();
+  private order: number[] | undefined;
 
   constructor(private readonly view: NbView) {}
 
@@ -76,6 +79,8 @@ export class PeeringIndex {
     if (this.all) {
       this.all = false;
       this.byNetwork.clear();
+      this.sorted.clear();
+      this.order = undefined;
       for (const a of this.view.networks()) {
         if (a.declarations.size === 0) continue;
         const m = new Map<string, PeeringInfo>();
@@ -93,7 +98,11 @@ export class PeeringIndex {
       if (!d) {
         if (before) {
           m?.delete(name);
-          if (m?.size === 0) this.byNetwork.delete(a.id);
+          if (m?.size === 0) {
+            this.byNetwork.delete(a.id);
+            this.order = undefined;
+          }
+          this.sorted.delete(a.id);
           changed = true;
         }
         return;
@@ -101,7 +110,11 @@ export class PeeringIndex {
       const info = peeringInfo(this.view, model, a, d);
       if (before && JSON.stringify(before) === JSON.stringify(info)) return;
       if (m) m.set(name, info);
-      else this.byNetwork.set(a.id, new Map([[name, info]]));
+      else {
+        this.byNetwork.set(a.id, new Map([[name, info]]));
+        this.order = undefined;
+      }
+      this.sorted.delete(a.id);
       changed = true;
     };
     for (const [id, names] of this.names) {
@@ -122,17 +135,33 @@ export class PeeringIndex {
     return changed;
   }
 
-  /** Every network's peerings, by network (project, name) then peering name. */
+  /**
+   * Every network's peerings, by network (project, name) then peering name. Only the networks
+   * whose peerings changed are sorted again.
+   */
   list(): PeeringInfo[] {
-    const nets: PeeringInfo[][] = [];
-    for (const m of this.byNetwork.values()) nets.push([...m.values()].sort((x, y) => (x.name < y.name ? -1 : 1)));
-    const key = (p: PeeringInfo): string => `${p.project}\u0000${p.network}`;
-    nets.sort((x, y) => {
-      const a = x[0] ? key(x[0]) : '';
-      const b = y[0] ? key(y[0]) : '';
-      return a < b ? -1 : a > b ? 1 : 0;
-    });
-    return nets.flat();
+    if (!this.order) {
+      const key = (id: number): string => {
+        const first = this.byNetwork.get(id)?.values().next().value;
+        return first ? `${first.project}\u0000${first.network}` : '';
+      };
+      const keys = new Map([...this.byNetwork.keys()].map((id) => [id, key(id)]));
+      this.order = [...keys.keys()].sort((x, y) => {
+        const a = keys.get(x) ?? '';
+        const b = keys.get(y) ?? '';
+        return a < b ? -1 : a > b ? 1 : 0;
+      });
+    }
+    const out: PeeringInfo[] = [];
+    for (const id of this.order) {
+      let list = this.sorted.get(id);
+      if (!list) {
+        list = [...(this.byNetwork.get(id)?.values() ?? [])].sort((x, y) => (x.name < y.name ? -1 : 1));
+        this.sorted.set(id, list);
+      }
+      for (const p of list) out.push(p);
+    }
+    return out;
   }
 
   /** Both directions: a peering's status rests on both sides' rows towards each other. */

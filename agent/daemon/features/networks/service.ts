@@ -14,6 +14,7 @@ import { ovnNorthboundSchema } from '../../../../lib/ovn/schema/ovn-nb.generated
 import { NB_TABLES, checkServerSchema } from '../../../../lib/ovn/schema-check.js';
 import { OvnNetworks } from '../../../../lib/ovn/networks.js';
 import { PeeringIndex } from '../../../../lib/ovn/peering-index.js';
+import type { PeeringInfo } from '../../../../lib/ovn/peering-plan.js';
 import type { RowChange } from '../../../../lib/ovn/plan.js';
 import { HvnetError } from '../../../api/errors.js';
 import type { HostEvent, HostStatus } from '../../../api/status.js';
@@ -155,6 +156,8 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
    * one update, and an update recomputes only the peerings the NB changes can have touched.
    */
   private summaryValue: HostStatus['peerings'] = [];
+  /** The index keeps a peering's info object until it changes: its summary is made once. */
+  private readonly summaries = new WeakMap<PeeringInfo, HostStatus['peerings'][number]>();
   private summaryTimer: NodeJS.Timeout | undefined;
   private summaryDue = 0;
 
@@ -170,7 +173,11 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
     this.summaryTimer = undefined;
     if (this.closed || !this.everSynced) return;
     if (!this.index.update()) return;
-    this.summaryValue = this.index.list().map(peeringSummary);
+    this.summaryValue = this.index.list().map((p) => {
+      let s = this.summaries.get(p);
+      if (!s) this.summaries.set(p, (s = peeringSummary(p)));
+      return s;
+    });
     this.emit('changed');
   }
 }
