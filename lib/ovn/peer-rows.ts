@@ -13,6 +13,7 @@ import type { LogicalRouterRow } from './schema/ovn-nb.generated.js';
 import { hostCidr, overlaps } from './cidr.js';
 import { EXT, rowNames } from './ids.js';
 import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
+import { declarationTo, groupByRemote } from './state.js';
 import type { Declaration, NbView, Network, RouteRow, RouterPortRow } from './state.js';
 
 export type PeeringState =
@@ -39,8 +40,8 @@ export function peeringState(model: Pick<PlanModel, 'network'>, a: Network, d: D
 function localPeeringState(model: Pick<PlanModel, 'network'>, a: Network, d: Declaration): PeeringState {
   const b = model.network(d.target.project, d.target.network);
   if (!b || b.id === a.id) return { status: 'pending' };
-  const mutual = [...b.declarations.values()].some((x) => x.type === 'local' && x.target.project === a.project && x.target.network === a.name);
-  if (!mutual) return { status: 'pending' };
+  // Only a local declaration back completes a local pair.
+  if (declarationTo(b, a.project, a.name)?.type !== 'local') return { status: 'pending' };
   const clash: string[] = [];
   if (overlaps(a.ipv4, b.ipv4)) clash.push(`${a.ipv4.subnet} and ${b.ipv4.subnet}`);
   if (a.ipv6 && b.ipv6 && overlaps(a.ipv6, b.ipv6)) clash.push(`${a.ipv6.subnet} and ${b.ipv6.subnet}`);
@@ -119,14 +120,31 @@ interface RouterDiff {
   remotes: Set<number>;
 }
 
-/** What must change on network `a`'s router so its peer rows match the model. */
-export function diffPeerRows(view: NbView, model: PlanModel, a: Network): RouterDiff {
+/** The active peers of `a` among the networks `ids` (what activePeers gives, restricted). */
+function activePeersAmong(model: Pick<PlanModel, 'network' | 'networkById'>, a: Network, ids: ReadonlySet<number>): Map<number, Network> {
+  const out = new Map<number, Network>();
+  for (const id of ids) {
+    const b = model.networkById(id);
+    const d = b && declarationTo(a, b.project, b.name);
+    const s = d && peeringState(model, a, d);
+    if (s?.status === 'active' && s.peer.id === id) out.set(id, s.peer);
+  }
+  return out;
+}
+
+/**
+ * What must change on network `a`'s router so its peer rows match the model; with `towards`,
+ * only its rows towards those networks (a request about one peering of a hub must not cost, nor
+ * change, what concerns the hub's other peerings).
+ */
+export function diffPeerRows(view: NbView, model: PlanModel, a: Network, towards?: ReadonlySet<number>): RouterDiff {
   const diff: RouterDiff = { inserts: [], updates: [], mutations: [], changes: [], remotes: new Set() };
   const router = a.router;
   if (!router) return diff;
-  const peers = activePeers(model, a);
-  const ports = view.peerPorts(router);
-  const routes = view.peerRoutes(router);
+  const peers = towards ? activePeersAmong(model, a, towards) : activePeers(model, a);
+  const g = towards && view.peerRowsByRemote(router);
+  const ports = g ? [...towards].flatMap((id) => g.ports.get(id) ?? []) : view.peerPorts(router);
+  const routes = g ? [...towards].flatMap((id) => g.routes.get(id) ?? []) : view.peerRoutes(router);
   const delPorts: string[] = [];
   const delRoutes: string[] = [];
   const addPorts: string[] = [];
@@ -141,9 +159,12 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
     return b ? { id, project: b.project, name: b.name } : { id };
   };
 
+  // Grouped once: filtering the router's rows per peer is quadratic in a hub's peerings.
+  const portsTo = groupByRemote(ports);
+  const routesTo = groupByRemote(routes);
   for (const [bId, b] of peers) {
     const want = wantPort(a, b);
-    const mine = ports.filter((p) => p.remoteId === bId);
+    const mine = portsTo.get(bId) ?? [];
     const keep = mine.find((p) => samePort(p.row, want)) ?? mine[0];
     for (const p of mine) {
       if (p === keep) continue;
@@ -173,7 +194,7 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
       change({ action: 'update', table: 'Logical_Router_Port', what: want.name, remote: remoteOf(bId) });
     }
 
-    const mineRoutes = routes.filter((r) => r.remoteId === bId);
+    const mineRoutes = routesTo.get(bId) ?? [];
     const used = new Set<string>();
     for (const [i, w] of wantRoutes(a, b).entries()) {
       const hit = mineRoutes.find((r) => !used.has(r.row._uuid) && sameRoute(r.row, w));
@@ -221,12 +242,18 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network): Router
  * Adds to the transaction what it takes to make the peer rows of `networks` match the model,
  * with guards on every router whose state the changes were computed from.
  */
-export function convergePeerRows(tx: TxnBuilder, view: NbView, model: PlanModel, networks: Iterable<Network>): void {
+export function convergePeerRows(
+  tx: TxnBuilder,
+  view: NbView,
+  model: PlanModel,
+  networks: Iterable<Network>,
+  towards?: (a: Network) => ReadonlySet<number> | undefined,
+): void {
   const seen = new Set<number>();
   for (const a of networks) {
     if (seen.has(a.id) || model.isRemoved(a.id) || !a.router) continue;
     seen.add(a.id);
-    const diff = diffPeerRows(view, model, a);
+    const diff = diffPeerRows(view, model, a, towards?.(a));
     if (diff.changes.length === 0) continue;
     tx.guardRouter(a.router);
     for (const id of diff.remotes) tx.guardRouter(view.networkById(id)?.router);
@@ -236,7 +263,33 @@ export function convergePeerRows(tx: TxnBuilder, view: NbView, model: PlanModel,
   }
 }
 
+/**
+ * Whether network a's peer rows towards b differ from the model: what diffPeerRows would change
+ * for b, found from a's rows towards b alone (the status of one peering of a hub must not cost
+ * as much as all of the hub's).
+ */
+export function rowsDriftedTowards(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
+  if (!a.router) return false;
+  const { ports, routes } = view.peerRowsByRemote(a.router);
+  const mine = ports.get(b.id) ?? [];
+  const mineRoutes = routes.get(b.id) ?? [];
+  const d = declarationTo(a, b.project, b.name);
+  const s = d && peeringState(model, a, d);
+  if (!s || s.status !== 'active' || s.peer.id !== b.id) return mine.length + mineRoutes.length > 0;
+  const first = mine[0];
+  if (mine.length !== 1 || !first || !samePort(first.row, wantPort(a, b))) return true;
+  const want = wantRoutes(a, b);
+  if (mineRoutes.length !== want.length) return true;
+  const used = new Set<string>();
+  for (const w of want) {
+    const hit = mineRoutes.find((r) => !used.has(r.row._uuid) && sameRoute(r.row, w));
+    if (!hit) return true;
+    used.add(hit.row._uuid);
+  }
+  return false;
+}
+
 /** Whether the rows of the active peering a↔b are in place on both routers. */
 export function peerRowsIntact(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
-  return !diffPeerRows(view, model, a).remotes.has(b.id) && !diffPeerRows(view, model, b).remotes.has(a.id);
+  return !rowsDriftedTowards(view, model, a, b) && !rowsDriftedTowards(view, model, b, a);
 }

@@ -23,7 +23,7 @@ import { findNetwork } from './network-plan.js';
 import { convergePeerRows, peerRowsIntact, peeringState } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, PlanOptions } from './plan.js';
-import { encodeDeclaration } from './state.js';
+import { declarationTo, encodeDeclaration } from './state.js';
 import type { Declaration, NbView, Network, RouterRow } from './state.js';
 
 export type PeeringStatus = 'pending' | 'created' | 'errored';
@@ -136,11 +136,8 @@ export function planCreatePeering(view: NbView, req: CreatePeeringRequest, opts:
     }
     throw new PeeringExistsError(ctx);
   }
-  for (const other of a.declarations.values()) {
-    if (other.target.project === target.project && other.target.network === target.network) {
-      throw new PeeringTargetTakenError(ctx, other.name, formatTarget(target));
-    }
-  }
+  const other = declarationTo(a, target.project, target.network);
+  if (other) throw new PeeringTargetTakenError(ctx, other.name, formatTarget(target));
   const declarations = new Map(a.declarations).set(name, want);
   const a2: Network = { ...a, declarations };
   model.put(a2);
@@ -152,8 +149,16 @@ export function planCreatePeering(view: NbView, req: CreatePeeringRequest, opts:
   if (b) tx.guardRouter(b.router);
   else tx.guardAbsent(target.project, target.network);
   tx.write(setDeclaration(a.router, name, encodeDeclaration(want)));
-  convergePeerRows(tx, view, model, b ? [a2, b] : [a2]);
+  convergePeerRows(tx, view, model, b ? [a2, b] : [a2], pairOnly(a2, b));
   return { operations: tx.operations(), result: peeringInfo(view, model, a2, want, false), changes: tx.changes };
+}
+
+/**
+ * A peering's request changes the rows between its two networks only: the other peerings of a
+ * hub are not diffed on each of its requests (their drift is the reconciler's).
+ */
+function pairOnly(a: Network, b: Network | undefined): (n: Network) => ReadonlySet<number> {
+  return (n) => new Set(n.id === a.id ? (b ? [b.id] : []) : [a.id]);
 }
 
 const READ_ONLY = ['targetProject', 'targetNetwork', 'target', 'type', 'status', 'reason'] as const;
@@ -259,6 +264,6 @@ export function planDeletePeering(view: NbView, req: PeeringRef, opts: PlanOptio
   const b = view.network(d.target.project, d.target.network);
   if (b) tx.guardRouter(b.router);
   tx.write(setDeclaration(a.router, name, undefined));
-  convergePeerRows(tx, view, model, b ? [a2, b] : [a2]);
+  convergePeerRows(tx, view, model, b ? [a2, b] : [a2], pairOnly(a2, b));
   return { operations: tx.operations(), result, changes: tx.changes };
 }

@@ -16,17 +16,80 @@ import type { Transactor } from './apply.js';
 import { convergePeerRows } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, RowChange } from './plan.js';
-import type { NbView } from './state.js';
+import { EXT, parseId } from './ids.js';
+import { declarationTarget } from './state.js';
+import type { NbView, Network } from './state.js';
 
 export const RECONCILE_LOCK = 'hvnet_reconcile';
 
-const WATCHED = new Set(['Logical_Router', 'Logical_Router_Port', 'Logical_Router_Static_Route', 'Logical_Switch', 'Logical_Switch_Port']);
+/** Networks, each with the networks towards which its peer rows are to be looked at. */
+export type Touched = Map<number, Set<number>>;
 
-/** Every repair the NB needs now (pure). */
-export function planReconcile(view: NbView): Plan<RowChange[]> {
+/**
+ * Every repair the NB needs now (pure); with `only`, the repairs of those networks' peer rows
+ * towards those networks (the ones an NB change can have put out of step, see networksTouched).
+ */
+export function planReconcile(view: NbView, only?: ReadonlyMap<number, ReadonlySet<number>>): Plan<RowChange[]> {
   const tx = new TxnBuilder();
-  convergePeerRows(tx, view, new PlanModel(view), view.networks());
+  let networks: Network[];
+  if (only === undefined) networks = view.networks();
+  else {
+    networks = [];
+    for (const id of only.keys()) {
+      const n = view.networkById(id);
+      if (n) networks.push(n);
+    }
+  }
+  convergePeerRows(tx, view, new PlanModel(view), networks, only && ((a) => only.get(a.id)));
   return { operations: tx.operations(), result: tx.changes, changes: tx.changes };
+}
+
+/**
+ * The pairs of networks whose peer rows an NB batch can have put out of step, or `all`. The rows
+ * between a and b depend on both sides' declarations towards each other and on their settings,
+ * and are tagged with both ids. So: a declaration changed on a router touches the router's
+ * network and its old and new target; a peer row changed touches its owner and the network it
+ * leads to. A router created or deleted, or a network's settings changed, can matter to any
+ * network (rows towards it, declarations waiting for it): everything. Switches hold no peer rows.
+ */
+export function networksTouched(view: NbView, events: readonly CacheEvent[]): Touched | 'all' {
+  const out: Touched = new Map();
+  const pair = (a: number, b: number): void => {
+    addTouched(out, a, b);
+    addTouched(out, b, a);
+  };
+  const extOf = (r: unknown): Record<string, string> | undefined => (r as { external_ids?: Record<string, string> } | undefined)?.external_ids;
+  for (const e of events) {
+    if (e.table === 'Logical_Router') {
+      if (e.kind !== 'update') return 'all';
+      const now = extOf(e.row) ?? {};
+      const before = extOf(e.old) ?? {};
+      const id = parseId(now[EXT.id]);
+      const project = now[EXT.project];
+      for (const k of new Set([...Object.keys(now), ...Object.keys(before)])) {
+        if (now[k] === before[k]) continue;
+        if (!k.startsWith(EXT.peeringPrefix) || id === undefined || project === undefined) return 'all';
+        for (const text of [now[k], before[k]]) {
+          const target = declarationTarget(text, project);
+          const other = target && view.network(target.project, target.network)?.id;
+          if (other !== undefined) pair(id, other);
+        }
+      }
+    } else if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
+      for (const ext of [e.kind === 'insert' ? undefined : extOf(e.old), e.kind === 'delete' ? undefined : extOf(e.row)]) {
+        const owner = parseId(ext?.[EXT.id]);
+        const remote = parseId(ext?.[EXT.peerId]);
+        if (owner !== undefined && remote !== undefined) pair(owner, remote);
+      }
+    }
+  }
+  return out;
+}
+
+export function addTouched(m: Touched, a: number, b: number): void {
+  let s = m.get(a);
+  if (!s) m.set(a, (s = new Set()));
+  s.add(b);
 }
 
 export interface ReconcilerOptions {
@@ -52,8 +115,14 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** What the next repair looks at: the networks NB changes touched since the last one, or all. */
+  private dirty: Touched | 'all' = 'all';
   private readonly onBatch = (events: CacheEvent[]): void => {
-    if (events.some((e) => WATCHED.has(e.table))) this.schedule();
+    const touched = networksTouched(this.view, events);
+    if (touched === 'all') this.dirty = 'all';
+    else if (touched.size === 0) return;
+    else if (this.dirty !== 'all') for (const [a, bs] of touched) for (const b of bs) addTouched(this.dirty, a, b);
+    this.schedule();
   };
 
   constructor(
@@ -66,6 +135,8 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     this.transactor = { transact: opts.transact ?? ((ops) => client.transact(ops)), session: client.session };
     this.lock = new OvsdbLock(client.session, opts.lockName ?? RECONCILE_LOCK);
     this.lock.on('acquired', () => {
+      // Whatever happened while another instance held the lock is not in `dirty`.
+      this.dirty = 'all';
       this.emit('active', true);
       this.schedule(0);
     });
@@ -115,11 +186,23 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     await this.running;
   }
 
-  /** Repairs now (whoever holds the lock); resolves with what was repaired. */
+  /**
+   * Repairs now (whoever holds the lock); resolves with what was repaired. Only the networks NB
+   * changes touched since the last repair are looked at (all of them the first time, after the
+   * lock changed hands and after a failed repair): a full pass per NB change cost every peering
+   * of the NB on each write.
+   */
   async runOnce(): Promise<RowChange[]> {
     if (this.stopped) return [];
-    const applied = await applyPlan(this.transactor, this.view, (v) => planReconcile(v), this.lock.held ? { lock: this.lock.name } : {});
-    if (applied.attempts > 0 && applied.changes.length > 0) this.emit('repaired', applied.changes);
-    return applied.attempts > 0 ? applied.changes : [];
+    const only = this.dirty === 'all' ? undefined : this.dirty;
+    this.dirty = new Map();
+    try {
+      const applied = await applyPlan(this.transactor, this.view, (v) => planReconcile(v, only), this.lock.held ? { lock: this.lock.name } : {});
+      if (applied.attempts > 0 && applied.changes.length > 0) this.emit('repaired', applied.changes);
+      return applied.attempts > 0 ? applied.changes : [];
+    } catch (e) {
+      this.dirty = 'all';
+      throw e;
+    }
   }
 }

@@ -75,6 +75,17 @@ function decodeDeclaration(name: string, text: string, project: string): Declara
   }
 }
 
+/** The target of a stored declaration, without the rest of it; undefined when it does not parse. */
+export function declarationTarget(text: string | undefined, project: string): Target | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(text) as { target?: unknown };
+    return typeof v.target === 'string' ? parseTarget(v.target, project) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function encodeProject(p: Omit<Project, 'name'>): string {
   return JSON.stringify({ description: p.description });
 }
@@ -104,10 +115,46 @@ export function parseNetwork(row: RouterRow): Network | undefined {
   return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
 }
 
+// By declarations map, not by network: planners copy a network with a new map (`{ ...a,
+// declarations }`) and never change a map once made, so a map's index never goes stale.
+const byTarget = new WeakMap<ReadonlyMap<string, Declaration>, Map<string, Declaration>>();
+
+/**
+ * The declaration of `n` targeting `project/network`, if any. Indexed: a hub's status asks this
+ * of every spoke about the hub and of the hub about every spoke, so a scan would be quadratic.
+ */
+export function declarationTo(n: Pick<Network, 'declarations'>, project: string, network: string): Declaration | undefined {
+  let index = byTarget.get(n.declarations);
+  if (!index) {
+    index = new Map();
+    for (const d of n.declarations.values()) {
+      const k = networkKey(d.target.project, d.target.network);
+      if (!index.has(k)) index.set(k, d);
+    }
+    byTarget.set(n.declarations, index);
+  }
+  return index.get(networkKey(project, network));
+}
+
 /** A peer port or route on a router, with the id of the network it leads to. */
 export interface PeerRow<T> {
   row: T;
   remoteId: number;
+}
+
+export interface PeerRowsByRemote {
+  ports: ReadonlyMap<number, readonly PeerRow<RouterPortRow>[]>;
+  routes: ReadonlyMap<number, readonly PeerRow<RouteRow>[]>;
+}
+
+export function groupByRemote<T>(rows: PeerRow<T>[]): Map<number, PeerRow<T>[]> {
+  const out = new Map<number, PeerRow<T>[]>();
+  for (const r of rows) {
+    const list = out.get(r.remoteId);
+    if (list) list.push(r);
+    else out.set(r.remoteId, [r]);
+  }
+  return out;
 }
 
 function networkKey(project: string, name: string): string {
@@ -122,7 +169,11 @@ export class NbView {
   private readonly byKey = new Map<string, Set<string>>();
   private readonly byId = new Map<number, Set<string>>();
   private readonly parsed = new WeakMap<object, Network | null>();
+  /** Bumped on every peer port or route change: a grouping made before is stale. */
+  private rowsVersion = 0;
+  private readonly grouped = new WeakMap<RouterRow, PeerRowsByRemote & { version: number }>();
   private readonly onChange = (e: CacheEvent<NbTables>): void => {
+    if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') this.rowsVersion++;
     if (e.table !== 'Logical_Router') return;
     if (e.kind !== 'insert') this.unindex(e.old);
     if (e.kind !== 'delete') this.index(e.row);
@@ -266,6 +317,18 @@ export class NbView {
       if (r && remoteId !== undefined) out.push({ row: r, remoteId });
     }
     return out;
+  }
+
+  /**
+   * The router's peer ports and routes by the network they lead to, kept until the router or any
+   * peer row changes: checking one peering of a hub must not walk all of the hub's rows.
+   */
+  peerRowsByRemote(router: RouterRow): PeerRowsByRemote {
+    const hit = this.grouped.get(router);
+    if (hit && hit.version === this.rowsVersion) return hit;
+    const g = { version: this.rowsVersion, ports: groupByRemote(this.peerPorts(router)), routes: groupByRemote(this.peerRoutes(router)) };
+    this.grouped.set(router, g);
+    return g;
   }
 
   switchOf(id: number): SwitchRow | undefined {

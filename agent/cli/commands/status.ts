@@ -1,7 +1,10 @@
 // hvnet status: the host's verdict and everything it rests on.
+import type { Static } from '@sinclair/typebox';
 import { statusMethod } from '../../api/methods.js';
 import type { CliCommand } from '../command.js';
 import type { Table } from '../render.js';
+
+type StatusResult = Static<typeof statusMethod.result>;
 
 export const statusCommand: CliCommand = {
   command: 'status',
@@ -12,47 +15,71 @@ export const statusCommand: CliCommand = {
   ],
   async run(_args, ctx) {
     const r = await ctx.client().call(statusMethod, {});
-    const s = r.status;
-    const nb = s.ovn.nb;
-    const rep = r.reporting;
-    const summary: Table = {
-      columns: ['FIELD', 'VALUE'],
-      rows: [
-        ['host', s.host.id],
-        ['state', s.state],
-        ['since', s.since],
-        ['ovn nb', `${nb.state}${nb.remote ? ` (${nb.remote})` : ''}`],
-        ...(nb.lastError ? [['ovn nb error', nb.lastError]] : []),
-        ['libvirt', `${s.libvirt.state} (${s.libvirt.uri})`],
-        [
-          'reports',
-          rep.enabled
-            ? `sequence ${rep.lastSequence}, ${rep.pending} pending, ${rep.dropped} dropped${rep.lastError ? `, last error: ${rep.lastError}` : ''}`
-            : 'off (no controller configured)',
-        ],
-        ['hvnetd', `${r.daemon.version}, pid ${r.daemon.pid}, up since ${r.daemon.startedAt}`],
-      ],
-    };
-    const tables: Table[] = [summary];
-    if (s.reasons.length > 0) tables.push({ title: 'Why not operational:', columns: ['CODE', 'SUBJECT', 'MESSAGE'], rows: s.reasons.map((x) => [x.code, x.subject, x.message]) });
-    if (s.links.length > 0) {
-      tables.push({
-        title: 'Required links:',
-        columns: ['NAME', 'PRESENT', 'UP', 'OPERSTATE', 'MTU', 'MIN MTU', 'OK'],
-        rows: s.links.map((l) => [l.name, l.present, l.up, l.operstate, l.mtu, l.minMtu, l.ok]),
-      });
-    }
-    if (s.networks.length > 0) {
-      tables.push({ title: 'Required networks:', columns: ['NAME', 'PRESENT', 'KIND', 'OK'], rows: s.networks.map((n) => [n.name, n.present, n.kind, n.ok]) });
-    }
-    if (s.peerings.length > 0) {
-      tables.push({ title: 'Peerings:', columns: ['PROJECT', 'NETWORK', 'NAME', 'PEER', 'STATUS'], rows: s.peerings.map((p) => [p.project, p.network, p.name, `${p.target_project}/${p.target_network}`, p.status]) });
-    }
-    if (s.events && s.events.length > 0) tables.push({ title: 'Recent events:', columns: ['AT', 'CODE', 'SUBJECT', 'MESSAGE'], rows: s.events.map((e) => [e.at, e.code, e.subject, e.message]) });
-    if (s.libvirt.message !== undefined) tables.push({ title: 'libvirt:', columns: ['MESSAGE'], rows: [[s.libvirt.message]] });
-    if (s.nics.length > 0) {
-      tables.push({ title: 'NICs:', columns: ['DOMAIN', 'MAC', 'SOURCE', 'MODE', 'STATE', 'DUPLICATE'], rows: s.nics.map((n) => [n.vm, n.mac, n.link, n.mode, n.state, n.duplicate === true]) });
-    }
-    return { data: r, tables };
+    return { data: r, tables: statusTables(r) };
   },
 };
+
+/** At most this many problem peerings in the table; the rest are counted (all are in --format json). */
+export const MAX_PROBLEM_ROWS = 20;
+
+/**
+ * The table form: the host and what it rests on, peerings as counts by status and the errored
+ * ones (a hub has thousands; the list stays behind `network peer list` and `--format json`).
+ */
+export function statusTables(r: StatusResult): Table[] {
+  const s = r.status;
+  const nb = s.ovn.nb;
+  const rep = r.reporting;
+  const summary: Table = {
+    columns: ['FIELD', 'VALUE'],
+    rows: [
+      ['host', s.host.id],
+      ['state', s.state],
+      ['since', s.since],
+      ['ovn nb', `${nb.state}${nb.remote ? ` (${nb.remote})` : ''}`],
+      ...(nb.lastError ? [['ovn nb error', nb.lastError]] : []),
+      ['libvirt', `${s.libvirt.state} (${s.libvirt.uri})`],
+      [
+        'reports',
+        rep.enabled
+          ? `sequence ${rep.lastSequence}, ${rep.pending} pending, ${rep.dropped} dropped${rep.lastError ? `, last error: ${rep.lastError}` : ''}`
+          : 'off (no controller configured)',
+      ],
+      ['hvnetd', `${r.daemon.version}, pid ${r.daemon.pid}, up since ${r.daemon.startedAt}`],
+    ],
+  };
+  const tables: Table[] = [summary];
+  if (s.reasons.length > 0) tables.push({ title: 'Why not operational:', columns: ['CODE', 'SUBJECT', 'MESSAGE'], rows: s.reasons.map((x) => [x.code, x.subject, x.message]) });
+  if (s.links.length > 0) {
+    tables.push({
+      title: 'Required links:',
+      columns: ['NAME', 'PRESENT', 'UP', 'OPERSTATE', 'MTU', 'MIN MTU', 'OK'],
+      rows: s.links.map((l) => [l.name, l.present, l.up, l.operstate, l.mtu, l.minMtu, l.ok]),
+    });
+  }
+  if (s.networks.length > 0) {
+    tables.push({ title: 'Required networks:', columns: ['NAME', 'PRESENT', 'KIND', 'OK'], rows: s.networks.map((n) => [n.name, n.present, n.kind, n.ok]) });
+  }
+  if (s.peerings.length > 0) {
+    const count = { Created: 0, Pending: 0, Errored: 0 };
+    for (const p of s.peerings) count[p.status]++;
+    const networks = new Set(s.peerings.map((p) => `${p.project}/${p.network}`)).size;
+    tables.push({
+      title: 'Peerings (the list: hvnet network peer list NETWORK, or --format json):',
+      columns: ['TOTAL', 'CREATED', 'PENDING', 'ERRORED', 'NETWORKS'],
+      rows: [[s.peerings.length, count.Created, count.Pending, count.Errored, networks]],
+    });
+    const errored = s.peerings.filter((p) => p.status === 'Errored');
+    if (errored.length > 0) {
+      const rows: Table['rows'] = errored.slice(0, MAX_PROBLEM_ROWS).map((p) => [p.project, p.network, p.name, `${p.target_project}/${p.target_network}`, p.status]);
+      if (errored.length > MAX_PROBLEM_ROWS) rows.push([`… ${errored.length - MAX_PROBLEM_ROWS} more`, '', '', '', '']);
+      tables.push({ title: 'Errored peerings (why: hvnet network peer show NETWORK NAME):', columns: ['PROJECT', 'NETWORK', 'NAME', 'PEER', 'STATUS'], rows });
+    }
+  }
+  if (s.events && s.events.length > 0) tables.push({ title: 'Recent events:', columns: ['AT', 'CODE', 'SUBJECT', 'MESSAGE'], rows: s.events.map((e) => [e.at, e.code, e.subject, e.message]) });
+  if (s.libvirt.message !== undefined) tables.push({ title: 'libvirt:', columns: ['MESSAGE'], rows: [[s.libvirt.message]] });
+  if (s.nics.length > 0) {
+    tables.push({ title: 'NICs:', columns: ['DOMAIN', 'MAC', 'SOURCE', 'MODE', 'STATE', 'DUPLICATE'], rows: s.nics.map((n) => [n.vm, n.mac, n.link, n.mode, n.state, n.duplicate === true]) });
+  }
+  return tables;
+}

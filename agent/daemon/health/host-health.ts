@@ -72,9 +72,15 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
       agent: { version: s.version, startedAt: s.startedAt.toISOString() },
     };
     for (const c of this.contributors) c(next);
-    const key = JSON.stringify(next);
+    // The peering summary is a new array only when its content changed, so it is compared by
+    // identity: stringifying a hub's thousands of peerings on every NB batch made the work per
+    // NB change grow with them.
+    const key = JSON.stringify({ ...next, peerings: [] });
+    const before = this.current?.peerings;
+    const samePeerings = next.peerings === before || (next.peerings.length === 0 && before?.length === 0);
+    const changed = key !== this.key || !samePeerings;
     this.current = next;
-    if (key !== this.key) {
+    if (changed) {
       this.key = key;
       this.emit('change', next);
     }

@@ -13,6 +13,8 @@ import { OvsdbClient } from '../../../../lib/ovsdb/client.js';
 import { ovnNorthboundSchema } from '../../../../lib/ovn/schema/ovn-nb.generated.js';
 import { NB_TABLES, checkServerSchema } from '../../../../lib/ovn/schema-check.js';
 import { OvnNetworks } from '../../../../lib/ovn/networks.js';
+import { PeeringIndex } from '../../../../lib/ovn/peering-index.js';
+import type { PeeringInfo } from '../../../../lib/ovn/peering-plan.js';
 import type { RowChange } from '../../../../lib/ovn/plan.js';
 import { HvnetError } from '../../../api/errors.js';
 import type { HostEvent, HostStatus } from '../../../api/status.js';
@@ -41,6 +43,8 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   static readonly nbNeeds: MonitorNeeds = NB_TABLES;
 
   readonly ovn: OvnNetworks;
+  /** The peerings of the status, updated from NB changes peering by peering. */
+  private readonly index: PeeringIndex;
   private readonly eventList: HostEvent[] = [];
   private started: Promise<void> | undefined;
   private everSynced = false;
@@ -54,9 +58,11 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
     this.ovn = new OvnNetworks(nb.client, { checkSchema: false, reconcile: { debounceMs: 100 }, transact: (ops) => nb.transact(ops) });
     this.ovn.on('repaired', (changes) => this.onRepaired(changes));
     this.ovn.on('error', (e) => log.warn({ err: e.message }, 'drift repair failed; retried on the next NB change'));
+    this.index = new PeeringIndex(this.ovn.view);
     nb.on('state', (s) => {
       if (s.state !== 'connected' || this.closed) return;
       this.everSynced = true;
+      this.index.invalidate();
       this.scheduleSummary();
       // Once: NB_Global made if missing, then the reconciler (its lock follows reconnects by itself).
       this.started ??= this.ovn.start().catch((e: unknown) => {
@@ -65,7 +71,9 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
       });
     });
     nb.cache.on('batch', (events) => {
-      if (events.some((e) => e.table.startsWith('Logical_Router'))) this.scheduleSummary();
+      if (!events.some((e) => e.table.startsWith('Logical_Router'))) return;
+      this.index.note(events);
+      this.scheduleSummary();
     });
   }
 
@@ -153,10 +161,12 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
 
   /**
    * The status is re-evaluated on every NB cache batch; the peering summary (every network's
-   * peerings) is not recomputed each time but after a quiet moment (bounded), so a burst of
-   * thousands of writes costs one summary, not one per write.
+   * peerings) follows after a quiet moment (bounded), so a burst of thousands of writes costs
+   * one update, and an update recomputes only the peerings the NB changes can have touched.
    */
   private summaryValue: HostStatus['peerings'] = [];
+  /** The index keeps a peering's info object until it changes: its summary is made once. */
+  private readonly summaries = new WeakMap<PeeringInfo, HostStatus['peerings'][number]>();
   private summaryTimer: NodeJS.Timeout | undefined;
   private summaryDue = 0;
 
@@ -171,15 +181,12 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   private refreshSummary(): void {
     this.summaryTimer = undefined;
     if (this.closed || !this.everSynced) return;
-    const peerings: HostStatus['peerings'] = [];
-    for (const n of this.ovn.listNetworks()) {
-      if (n.peerings === 0) continue;
-      for (const p of this.ovn.listPeerings({ project: n.project, network: n.name })) {
-        peerings.push(peeringSummary(p));
-      }
-    }
-    if (JSON.stringify(peerings) === JSON.stringify(this.summaryValue)) return;
-    this.summaryValue = peerings;
+    if (!this.index.update()) return;
+    this.summaryValue = this.index.list().map((p) => {
+      let s = this.summaries.get(p);
+      if (!s) this.summaries.set(p, (s = peeringSummary(p)));
+      return s;
+    });
     this.emit('changed');
   }
 }

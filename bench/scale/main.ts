@@ -1,0 +1,238 @@
+// bench/scale: one hub network peered both ways with N spokes, as a new user would use it (one
+// socket call at a time to an hvnetd on a fresh standalone NB), growing N step by step on the
+// same hub. The question is whose cost grows with the number of peerings of one network: at each
+// size it prints the hub-side `peer create` (the declaration that completes a pair) end to end
+// beside the CPU it cost hvnetd and ovsdb-server, `network.peer.list` of the hub, `status`,
+// hvnetd's RSS and the longest event-loop block inside hvnetd (prom-client's
+// monitorEventLoopDelay gauge, scraped from /metrics; it resets on each scrape).
+//
+// Set-up is not timed and does not go through the socket: spokes are made by the bench's own
+// lib/ovn client, both sides' declarations written in bulk, and the peer rows made by one
+// reconcile, so a 5,000-spoke hub is ready in seconds. Only the last few spokes of each size are
+// left for the measured hub-side creates.
+//
+//   node dist/bench/scale/main.js [--sizes 10,100,500,1000,2000,5000] [--creates 5]
+//   HVNET_BENCH_SMOKE=1: sizes 10 and 50, to prove it still works.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { mutation, where } from '../../lib/ovsdb/operations.js';
+import { map, uuid } from '../../lib/ovsdb/values.js';
+import { peeringKey } from '../../lib/ovn/ids.js';
+import { nb } from '../../lib/ovn/nb-operations.js';
+import { OvnNetworks } from '../../lib/ovn/networks.js';
+import { encodeDeclaration } from '../../lib/ovn/state.js';
+import { DaemonClient } from '../../agent/cli/client.js';
+import { statusMethod } from '../../agent/api/methods.js';
+import { peerCreateMethod, peerListMethod } from '../../agent/api/networks.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const peers = join(repo, 'bench/peers');
+const smoke = process.env.HVNET_BENCH_SMOKE === '1';
+const HVNETD = join(repo, 'dist/agent/bin/hvnetd.js');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const sizes = (arg('sizes') ?? (smoke ? '10,50' : '10,100,500,1000,2000,5000')).split(',').map(Number);
+if (sizes.some((s) => !Number.isInteger(s) || s < 2) || sizes.some((s, i) => i > 0 && s <= (sizes[i - 1] as number))) {
+  throw new Error('--sizes: increasing whole numbers >= 2');
+}
+const creates = Number(arg('creates') ?? (smoke ? 2 : 8));
+const repeats = smoke ? 2 : 3;
+/** After each create: long enough for hvnetd's debounced work (reconciler, status summary) to run. */
+const SETTLE_MS = Number(arg('settle') ?? 400);
+
+function startNb(): { remote: string; dir: string; pid: number } {
+  const text = execFileSync('bash', [join(peers, 'setup-nb.sh'), 'start', '--networks', '2'], { encoding: 'utf8' });
+  const vars = Object.fromEntries(
+    text
+      .split('\n')
+      .map((l) => /^([A-Z_]+)=(\S+)$/.exec(l.trim()))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  ) as Record<string, string>;
+  if (!vars.NB_UNIX || !vars.BENCH_DIR || !vars.NB_PID) throw new Error(`setup-nb.sh printed no NB_UNIX/BENCH_DIR/NB_PID:\n${text}`);
+  return { remote: vars.NB_UNIX, dir: vars.BENCH_DIR, pid: Number(vars.NB_PID) };
+}
+
+/** user+system CPU seconds of a process so far. */
+function cpuOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function scrape(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/metrics', timeout: 120_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The longest event-loop delay (ms) hvnetd saw since the previous scrape. */
+async function loopMaxMs(port: number): Promise<number> {
+  const m = /^hvnetd_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await scrape(port));
+  return m ? Number(m[1]) * 1000 : NaN;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function runAll(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
+}
+
+const spoke = (i: number): string => `s${i}`;
+const spokeCidr = (i: number): string => `10.${1 + (i >> 8)}.${i & 255}.1/24`;
+
+const nbs = startNb();
+const socket = join(nbs.dir, 'hvnet.sock');
+const metricsPort = 20_000 + Math.floor(Math.random() * 20_000);
+const config = join(nbs.dir, 'hvnet.yaml');
+writeFileSync(
+  config,
+  `host: { id: bench }\nlogLevel: warn\novn: { nb: { remotes: "${nbs.remote}" } }\nlibvirt: { uri: "test:///default" }\n` +
+    `api: { socket: ${socket} }\nstateDir: ${join(nbs.dir, 'state')}\nmetrics: { listen: "127.0.0.1:${metricsPort}" }\n`,
+);
+const child = spawn(process.execPath, [...(process.env.HVNET_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HVNET_BENCH_PROF}`] : []), HVNETD, '--config', config], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '' },
+});
+const pid = child.pid;
+if (pid === undefined) throw new Error('bench/scale: hvnetd did not start');
+const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+let lib: OvnNetworks | undefined;
+let failed = false;
+try {
+  const c = new DaemonClient({ socket, timeoutMs: 300_000 });
+  const deadline = Date.now() + 30_000;
+  while (!(await c.raw('network.list', {}).then(() => true, () => false))) {
+    if (Date.now() > deadline) throw new Error('bench/scale: hvnetd did not answer');
+    await sleep(50);
+  }
+  lib = await OvnNetworks.open({ remotes: nbs.remote }, { reconcile: false, checkSchema: false });
+  const o = lib;
+  await o.createNetwork({ name: 'hub', ipv4: '172.16.0.1/24' });
+  const hubRouter = (): string => {
+    const r = o.view.network('default', 'hub')?.router;
+    if (!r) throw new Error('bench/scale: no hub router');
+    return r._uuid;
+  };
+
+  console.log(`# bench/scale: one hub, N spokes peered both ways, one socket call at a time${smoke ? ' (smoke)' : ''}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(
+    '| spokes | hub-side peer create (median) | hvnetd CPU / create (idle taken off) | ovsdb-server CPU / create | peer list of hub | status | hvnetd RSS | max event-loop block (measured calls) | max block (set-up) |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  let made = 0;
+  for (const size of sizes) {
+    const tSetup = performance.now();
+    await loopMaxMs(metricsPort);
+    // Spokes made, each declaring the hub; the hub declares all but the last `creates`.
+    // One at a time: concurrent creates contend for the next free id and, past a few thousand
+    // networks, ran out of re-plans.
+    await runAll(size - made, 1, async (k) => {
+      const i = made + k;
+      await o.createNetwork({ name: spoke(i), ipv4: spokeCidr(i) });
+    });
+    const spokeDecl = encodeDeclaration({ type: 'local', target: { project: 'default', network: 'hub' }, description: '', config: {} });
+    const ops = [];
+    const hubDecls: Record<string, string> = {};
+    for (let i = made; i < size; i++) {
+      const r = o.view.network('default', spoke(i))?.router;
+      if (!r) throw new Error(`bench/scale: spoke ${i} not in the cache`);
+      ops.push(nb.mutate('Logical_Router', [where('_uuid', '==', uuid(r._uuid))], [mutation('external_ids', 'insert', map({ [peeringKey('to-hub')]: spokeDecl }))]));
+      if (i < size - creates) hubDecls[peeringKey(spoke(i))] = encodeDeclaration({ type: 'local', target: { project: 'default', network: spoke(i) }, description: '', config: {} });
+    }
+    // The spokes held back at the previous size are the hub's now too.
+    for (let i = Math.max(0, made - creates); i < made; i++) {
+      if (!o.view.network('default', 'hub')?.declarations.has(spoke(i))) hubDecls[peeringKey(spoke(i))] = encodeDeclaration({ type: 'local', target: { project: 'default', network: spoke(i) }, description: '', config: {} });
+    }
+    ops.push(nb.mutate('Logical_Router', [where('_uuid', '==', uuid(hubRouter()))], [mutation('external_ids', 'insert', map(hubDecls))]));
+    await o.client.transact(ops);
+    await o.reconcile();
+    made = size;
+    await sleep(1_500);
+    const setupBlock = await loopMaxMs(metricsPort);
+    const setupS = (performance.now() - tSetup) / 1000;
+
+    // hvnetd's CPU with nothing asked of it over the same window (timers, link polls), taken off
+    // each create's figure so the CPU per create is the create's and what it set off.
+    const idle0 = cpuOf(pid);
+    await sleep(SETTLE_MS * creates);
+    const idle = (cpuOf(pid) - idle0) / creates;
+    // Measured: the hub's declarations completing the last pairs, one at a time.
+    const lat: number[] = [];
+    const dCpu: number[] = [];
+    const sCpu: number[] = [];
+    for (let i = size - creates; i < size; i++) {
+      const d0 = cpuOf(pid);
+      const s0 = cpuOf(nbs.pid);
+      const t = performance.now();
+      const r = await c.call(peerCreateMethod, { network: 'hub', name: spoke(i), target: spoke(i) });
+      lat.push(performance.now() - t);
+      await sleep(SETTLE_MS);
+      dCpu.push(cpuOf(pid) - d0 - idle);
+      sCpu.push(cpuOf(nbs.pid) - s0);
+      if (!('status' in r) || r.status !== 'Created') throw new Error(`bench/scale: hub -> ${spoke(i)} is not Created`);
+    }
+    const listMs: number[] = [];
+    const statusMs: number[] = [];
+    let listed = 0;
+    let statusBytes = 0;
+    for (let k = 0; k < repeats; k++) {
+      let t = performance.now();
+      const list = await c.call(peerListMethod, { network: 'hub' });
+      listMs.push(performance.now() - t);
+      listed = list.filter((p) => p.status === 'Created').length;
+      t = performance.now();
+      const st = await c.call(statusMethod, {});
+      statusMs.push(performance.now() - t);
+      statusBytes = JSON.stringify(st).length;
+    }
+    const block = await loopMaxMs(metricsPort);
+    if (listed !== size) {
+      failed = true;
+      console.error(`bench/scale: ${listed} of the hub's ${size} peerings are Created`);
+    }
+    // CPU per create over the create and its settle time (the debounced work it causes).
+    const ms = (s: number): string => `${(s * 1000).toFixed(1)} ms`;
+    console.log(
+      `| ${size} | ${median(lat).toFixed(1)} ms | ${ms(dCpu.reduce((a, b) => a + b, 0) / creates)} | ${ms(sCpu.reduce((a, b) => a + b, 0) / creates)} | ` +
+        `${median(listMs).toFixed(1)} ms | ${median(statusMs).toFixed(1)} ms (${(statusBytes / 1024).toFixed(0)} KiB) | ${rssMb(pid).toFixed(0)} MB | ${block.toFixed(0)} ms | ${setupBlock.toFixed(0)} ms (set-up ${setupS.toFixed(1)} s) |`,
+    );
+  }
+  console.log(`load after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+} finally {
+  await lib?.close();
+  process.kill(pid, 'SIGTERM');
+  const t = setTimeout(() => process.kill(pid, 'SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+  execFileSync('bash', [join(peers, 'setup-nb.sh'), 'stop', nbs.dir], { stdio: 'inherit' });
+}
+if (failed) process.exitCode = 1;

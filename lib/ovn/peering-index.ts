@@ -1,0 +1,178 @@
+// Every network's peerings with their status, kept current from the cache's batches peering by
+// peering (what a host's status summarises). Recomputing all of them after each NB change made
+// the work per change grow with the number of peerings; a peering's status rests only on its two
+// routers' declarations towards each other, their settings and their rows towards each other, so
+// a batch names the peerings it can have changed:
+// - a declaration added, changed or removed on a router: that declaration, and the declarations
+//   of its old and new target towards the router;
+// - a peer port or route changed: the declarations between its owner and the network it leads to;
+// - a router created or deleted, or a network's settings changed: everything (rare).
+import type { CacheEvent } from '../ovsdb/cache.js';
+import { EXT, parseId } from './ids.js';
+import { peeringInfo } from './peering-plan.js';
+import type { PeeringInfo } from './peering-plan.js';
+import { PlanModel } from './plan.js';
+import { declarationTarget, declarationTo } from './state.js';
+import type { NbView, Network } from './state.js';
+
+type Ext = Record<string, string>;
+
+function extOf(row: unknown): Ext | undefined {
+  return (row as { external_ids?: Ext } | undefined)?.external_ids;
+}
+
+export class PeeringIndex {
+  /** By network id, then peering name. */
+  private readonly byNetwork = new Map<number, Map<string, PeeringInfo>>();
+  private all = true;
+  /** Declarations to recompute: network id → peering names. */
+  private readonly names = new Map<number, Set<string>>();
+  /** Network pairs whose declarations towards each other are to be recomputed. */
+  private readonly pairs = new Map<number, Set<number>>();
+  /** A network's peerings sorted by name, until they change; the networks in order, until one comes or goes. */
+  private readonly sorted = new Map<number, PeeringInfo[]>();
+  private order: number[] | undefined;
+
+  constructor(private readonly view: NbView) {}
+
+  /** Notes what a batch can have changed; nothing is computed until `update`. */
+  note(events: readonly CacheEvent[]): void {
+    if (this.all) return;
+    for (const e of events) {
+      if (e.table === 'Logical_Router') {
+        if (e.kind !== 'update') return this.invalidate();
+        const now = extOf(e.row) ?? {};
+        const before = extOf(e.old) ?? {};
+        const id = parseId(now[EXT.id]);
+        const project = now[EXT.project];
+        if (id === undefined || project === undefined) continue;
+        for (const k of new Set([...Object.keys(now), ...Object.keys(before)])) {
+          if (now[k] === before[k]) continue;
+          if (!k.startsWith(EXT.peeringPrefix)) return this.invalidate();
+          add(this.names, id, k.slice(EXT.peeringPrefix.length));
+          for (const text of [now[k], before[k]]) {
+            const t = declarationTarget(text, project);
+            const other = t && this.view.network(t.project, t.network);
+            if (other) this.pair(id, other.id);
+          }
+        }
+      } else if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
+        for (const ext of [e.kind === 'insert' ? undefined : extOf(e.old), e.kind === 'delete' ? undefined : extOf(e.row)]) {
+          const owner = parseId(ext?.[EXT.id]);
+          const remote = parseId(ext?.[EXT.peerId]);
+          if (owner !== undefined && remote !== undefined) this.pair(owner, remote);
+        }
+      }
+    }
+  }
+
+  /** Everything is recomputed on the next update (start, reconnect, a change of unknown reach). */
+  invalidate(): void {
+    this.all = true;
+    this.names.clear();
+    this.pairs.clear();
+  }
+
+  /** Brings the index up to date; true when a peering's info changed. */
+  update(): boolean {
+    const model = new PlanModel(this.view);
+    if (this.all) {
+      this.all = false;
+      this.byNetwork.clear();
+      this.sorted.clear();
+      this.order = undefined;
+      for (const a of this.view.networks()) {
+        if (a.declarations.size === 0) continue;
+        const m = new Map<string, PeeringInfo>();
+        for (const d of a.declarations.values()) m.set(d.name, peeringInfo(this.view, model, a, d));
+        this.byNetwork.set(a.id, m);
+      }
+      return true;
+    }
+    let changed = false;
+    const redo = (a: Network | undefined, name: string): void => {
+      if (!a) return;
+      const d = a.declarations.get(name);
+      const m = this.byNetwork.get(a.id);
+      const before = m?.get(name);
+      if (!d) {
+        if (before) {
+          m?.delete(name);
+          if (m?.size === 0) {
+            this.byNetwork.delete(a.id);
+            this.order = undefined;
+          }
+          this.sorted.delete(a.id);
+          changed = true;
+        }
+        return;
+      }
+      const info = peeringInfo(this.view, model, a, d);
+      if (before && JSON.stringify(before) === JSON.stringify(info)) return;
+      if (m) m.set(name, info);
+      else {
+        this.byNetwork.set(a.id, new Map([[name, info]]));
+        this.order = undefined;
+      }
+      this.sorted.delete(a.id);
+      changed = true;
+    };
+    for (const [id, names] of this.names) {
+      const a = this.view.networkById(id);
+      for (const name of names) redo(a, name);
+    }
+    for (const [x, ys] of this.pairs) {
+      const a = this.view.networkById(x);
+      for (const y of ys) {
+        const b = this.view.networkById(y);
+        if (!a || !b) continue;
+        const d = declarationTo(a, b.project, b.name);
+        if (d) redo(a, d.name);
+      }
+    }
+    this.names.clear();
+    this.pairs.clear();
+    return changed;
+  }
+
+  /**
+   * Every network's peerings, by network (project, name) then peering name. Only the networks
+   * whose peerings changed are sorted again.
+   */
+  list(): PeeringInfo[] {
+    if (!this.order) {
+      const key = (id: number): string => {
+        const first = this.byNetwork.get(id)?.values().next().value;
+        return first ? `${first.project}\u0000${first.network}` : '';
+      };
+      const keys = new Map([...this.byNetwork.keys()].map((id) => [id, key(id)]));
+      this.order = [...keys.keys()].sort((x, y) => {
+        const a = keys.get(x) ?? '';
+        const b = keys.get(y) ?? '';
+        return a < b ? -1 : a > b ? 1 : 0;
+      });
+    }
+    const out: PeeringInfo[] = [];
+    for (const id of this.order) {
+      let list = this.sorted.get(id);
+      if (!list) {
+        list = [...(this.byNetwork.get(id)?.values() ?? [])].sort((x, y) => (x.name < y.name ? -1 : 1));
+        this.sorted.set(id, list);
+      }
+      for (const p of list) out.push(p);
+    }
+    return out;
+  }
+
+  /** Both directions: a peering's status rests on both sides' rows towards each other. */
+  private pair(a: number, b: number): void {
+    add(this.pairs, a, b);
+    add(this.pairs, b, a);
+  }
+}
+
+function add<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
