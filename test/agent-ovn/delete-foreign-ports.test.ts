@@ -2,54 +2,39 @@
 // them with the NB untouched, listed by --dry-run, and deleted and listed with --force; through
 // the real CLI and hvnetd on a real NB.
 import assert from 'node:assert/strict';
-import { startOvn } from '../../testbed/ovn.js';
-import type { OvnHandle } from '../../testbed/ovn.js';
 import { nbDump } from '../ovn/helpers.js';
-import type { RunningHvnetd } from '../agent/harness.js';
-import { hv, hvOk, startNetworksHvnetd } from './helpers.js';
+import { hv, hvOk, NetworksHvnetdFixture } from './helpers.js';
 
 describe('agent-ovn: network delete with ports other tools made', function () {
   this.timeout(60_000);
-  let ovn: OvnHandle;
-  let d: RunningHvnetd;
-  let sock: string;
-
-  before(async () => {
-    ovn = await startOvn({ northd: false });
-    d = await startNetworksHvnetd(ovn);
-    sock = d.setup.socket;
-  });
-  after(async () => {
-    await d?.daemon.stop();
-    await ovn?.stop();
-  });
+  const f = NetworksHvnetdFixture.forSuite();
 
   it('refused naming the ports; --dry-run lists them; --force deletes and lists them', async () => {
-    const net = JSON.parse(await hvOk(sock, ['network', 'create', 'fp', '--ipv4', '10.82.1.1/24', '--format', 'json'])) as { switch: string };
-    await ovn.nbctl(['lsp-add', net.switch, 'vm-foreign-1']);
-    await ovn.nbctl(['lsp-add', net.switch, 'vm-foreign-2']);
-    const before = await nbDump(ovn);
+    const net = JSON.parse(await hvOk(f.sock, ['network', 'create', 'fp', '--ipv4', '10.82.1.1/24', '--format', 'json'])) as { switch: string };
+    await f.ovn.nbctl(['lsp-add', net.switch, 'vm-foreign-1']);
+    await f.ovn.nbctl(['lsp-add', net.switch, 'vm-foreign-2']);
+    const before = await nbDump(f.ovn);
 
-    const refused = await hv(sock, ['network', 'delete', 'fp']);
+    const refused = await hv(f.sock, ['network', 'delete', 'fp']);
     assert.equal(refused.code, 1, refused.stderr);
     assert.match(refused.stderr, /network "fp" has ports hvnet did not make on its switch \(vm-foreign-1, vm-foreign-2\)/);
-    assert.equal(await nbDump(ovn), before);
+    assert.equal(await nbDump(f.ovn), before);
 
-    const dry = await hvOk(sock, ['network', 'delete', 'fp', '--dry-run']);
+    const dry = await hvOk(f.sock, ['network', 'delete', 'fp', '--dry-run']);
     assert.match(dry, /^Ports hvnet did not make \(the delete is refused without --force\): vm-foreign-1, vm-foreign-2$/m);
-    const dryJson = JSON.parse(await hvOk(sock, ['network', 'delete', 'fp', '--dry-run', '--format', 'json'])) as { result: { foreign_ports: string[] } };
+    const dryJson = JSON.parse(await hvOk(f.sock, ['network', 'delete', 'fp', '--dry-run', '--format', 'json'])) as { result: { foreign_ports: string[] } };
     assert.deepEqual(dryJson.result.foreign_ports, ['vm-foreign-1', 'vm-foreign-2']);
-    assert.equal(await nbDump(ovn), before);
+    assert.equal(await nbDump(f.ovn), before);
 
-    const forced = await hvOk(sock, ['network', 'delete', 'fp', '--force']);
+    const forced = await hvOk(f.sock, ['network', 'delete', 'fp', '--force']);
     assert.equal(forced, 'Network fp deleted, with ports hvnet did not make: vm-foreign-1, vm-foreign-2\n');
-    assert.equal((await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch'])).trim(), '');
-    assert.equal((await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port'])).trim(), '');
+    assert.equal((await f.ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch'])).trim(), '');
+    assert.equal((await f.ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port'])).trim(), '');
   });
 
   it('a switch with only hvnet\'s ports is deleted without --force', async () => {
-    await hvOk(sock, ['network', 'create', 'plain', '--ipv4', '10.82.2.1/24']);
-    const r = JSON.parse(await hvOk(sock, ['network', 'delete', 'plain', '--format', 'json'])) as { foreign_ports: string[] };
+    await hvOk(f.sock, ['network', 'create', 'plain', '--ipv4', '10.82.2.1/24']);
+    const r = JSON.parse(await hvOk(f.sock, ['network', 'delete', 'plain', '--format', 'json'])) as { foreign_ports: string[] };
     assert.deepEqual(r, { name: 'plain', deleted: true, foreign_ports: [] });
   });
 });

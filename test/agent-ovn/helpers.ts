@@ -2,6 +2,7 @@
 // libvirt's built-in test driver so no libvirtd is touched), and the real hvnet CLI with stdin.
 import { spawn } from 'node:child_process';
 import { testRun } from '../../testbed/test-run.js';
+import { startOvn } from '../../testbed/ovn.js';
 import type { OvnHandle } from '../../testbed/ovn.js';
 import { HVNET, startHvnetd, writeConfig } from '../agent/harness.js';
 import type { CliResult, RunningHvnetd } from '../agent/harness.js';
@@ -10,6 +11,29 @@ export async function startNetworksHvnetd(ovn: OvnHandle, name = 'hvnetd', remot
   const dir = testRun.tempDir(name);
   const setup = writeConfig(dir, remotes, { libvirt: { uri: 'test:///default' }, ovn: { nb: { readyTimeoutSeconds: 20 } } });
   return startHvnetd(setup);
+}
+
+/** A standalone NB (no northd) and one hvnetd on it, for a describe block: up before its tests, down after. */
+export class NetworksHvnetdFixture {
+  ovn!: OvnHandle;
+  d!: RunningHvnetd;
+
+  get sock(): string {
+    return this.d.setup.socket;
+  }
+
+  static forSuite(): NetworksHvnetdFixture {
+    const f = new NetworksHvnetdFixture();
+    before(async () => {
+      f.ovn = await startOvn({ northd: false });
+      f.d = await startNetworksHvnetd(f.ovn);
+    });
+    after(async () => {
+      await f.d?.daemon.stop();
+      await f.ovn?.stop();
+    });
+    return f;
+  }
 }
 
 /** The real CLI as a child process, on `socket`, optionally fed `input` on stdin (a pipe, never a TTY). */
