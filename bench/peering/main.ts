@@ -17,6 +17,7 @@
 //
 //   node dist/bench/peering/main.js [--rounds 3] [--peerings 1000] [--clients 3] [--window 16] [--shell 30]
 //   HVNET_BENCH_SMOKE=1: one round of 20 peerings and 3 shell runs, to prove it still works.
+import { startBenchNb, stopBenchNb } from '../common/setup-nb.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,20 +58,11 @@ interface Result {
 }
 
 function startNb(args: string[]): { remote: string; dir: string } {
-  const text = execFileSync('bash', [join(peers, 'setup-nb.sh'), 'start', ...args], { encoding: 'utf8' });
-  const vars = Object.fromEntries(
-    text
-      .split('\n')
-      .map((l) => /^([A-Z_]+)=(\S+)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2]]),
-  ) as Record<string, string>;
-  if (!vars.NB_UNIX || !vars.BENCH_DIR) throw new Error(`setup-nb.sh printed no NB_UNIX/BENCH_DIR:\n${text}`);
-  return { remote: vars.NB_UNIX, dir: vars.BENCH_DIR };
+  return startBenchNb(args);
 }
 
 function stopNb(dir: string): void {
-  execFileSync('bash', [join(peers, 'setup-nb.sh'), 'stop', dir], { stdio: 'inherit' });
+  stopBenchNb(dir);
 }
 
 function jsonLine(text: string): Record<string, unknown> {

@@ -13,6 +13,7 @@
 //
 //   node dist/bench/scale/main.js [--sizes 10,100,500,1000,2000,5000] [--creates 5]
 //   HVNET_BENCH_SMOKE=1: sizes 10 and 50, to prove it still works.
+import { startBenchNb } from '../common/setup-nb.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -48,16 +49,9 @@ const repeats = smoke ? 2 : 3;
 const SETTLE_MS = Number(arg('settle') ?? 400);
 
 function startNb(): { remote: string; dir: string; pid: number } {
-  const text = execFileSync('bash', [join(peers, 'setup-nb.sh'), 'start', '--networks', '2'], { encoding: 'utf8' });
-  const vars = Object.fromEntries(
-    text
-      .split('\n')
-      .map((l) => /^([A-Z_]+)=(\S+)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2]]),
-  ) as Record<string, string>;
-  if (!vars.NB_UNIX || !vars.BENCH_DIR || !vars.NB_PID) throw new Error(`setup-nb.sh printed no NB_UNIX/BENCH_DIR/NB_PID:\n${text}`);
-  return { remote: vars.NB_UNIX, dir: vars.BENCH_DIR, pid: Number(vars.NB_PID) };
+  const nb = startBenchNb(['--networks', '2']);
+  if (nb.pid === undefined) throw new Error('setup-nb.sh printed no NB_PID');
+  return { remote: nb.remote, dir: nb.dir, pid: nb.pid };
 }
 
 /** user+system CPU seconds of a process so far. */
