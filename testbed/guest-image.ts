@@ -199,3 +199,43 @@ export async function buildTinyGuest(cacheRoot: string = GUEST_CACHE_ROOT): Prom
   }
   return image;
 }
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
+}
+
+/**
+ * The guest as a libvirt domain: q35 under TCG, direct kernel boot, `rootPorts` spare PCIe root
+ * ports (one per NIC to hot-plug), no disk, the serial console logged to `consoleLog`.
+ */
+export function tinyGuestDomainXml(o: { name: string; image: Pick<TinyGuestImage, 'kernel' | 'initrd'>; memoryMiB: number; rootPorts: number; consoleLog: string }): string {
+  const ports = Array.from({ length: o.rootPorts }, () => "    <controller type='pci' model='pcie-root-port'/>").join('\n');
+  return `<domain type='qemu'>
+  <name>${o.name}</name>
+  <memory unit='MiB'>${o.memoryMiB}</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>${xmlEscape(o.image.kernel)}</kernel>
+    <initrd>${xmlEscape(o.image.initrd)}</initrd>
+    <cmdline>console=ttyS0 panic=-1 quiet</cmdline>
+  </os>
+  <features><acpi/><apic/></features>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>destroy</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='pci' model='pcie-root'/>
+${ports}
+    <controller type='usb' model='none'/>
+    <serial type='pty'>
+      <log file='${xmlEscape(o.consoleLog)}' append='off'/>
+      <target port='0'/>
+    </serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+`;
+}

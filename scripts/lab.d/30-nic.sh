@@ -40,41 +40,6 @@ wait_console() {  # wait_console FILE TEXT SECONDS
   done
 }
 
-domain_xml() {  # domain_xml KERNEL INITRD CONSOLE_LOG
-  cat <<XML
-<domain type='qemu'>
-  <name>$VM</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-    <kernel>$1</kernel>
-    <initrd>$2</initrd>
-    <cmdline>console=ttyS0 panic=-1 quiet</cmdline>
-  </os>
-  <features><acpi/><apic/></features>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>destroy</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <controller type='pci' model='pcie-root'/>
-    <controller type='pci' model='pcie-root-port'/>
-    <controller type='pci' model='pcie-root-port'/>
-    <controller type='pci' model='pcie-root-port'/>
-    <controller type='pci' model='pcie-root-port'/>
-    <controller type='usb' model='none'/>
-    <serial type='pty'>
-      <log file='$3' append='off'/>
-      <target port='0'/>
-    </serial>
-    <console type='pty'><target type='serial' port='0'/></console>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-XML
-}
-
 up() {
   mkdir -p "$D"
   chmod 0711 "$HVNET_LAB_DIR" "$D" # QEMU runs as libvirt-qemu and must reach the kernel and the console log
@@ -88,12 +53,9 @@ up() {
   ip -br link show "$VETH_A"
 
   say "tiny VM $VM (TCG)"
-  local paths kernel initrd
-  paths=$(node "$HERE/tiny-guest.mjs" "$D/guest")
-  kernel=$(sed -n 1p <<<"$paths")
-  initrd=$(sed -n 2p <<<"$paths")
   if ! domain_defined "$VM"; then
-    domain_xml "$kernel" "$initrd" "$D/console.log" >"$D/domain.xml"
+    # The tests' guest and domain (testbed/guest-image.ts), with 4 spare PCIe root ports.
+    node "$HERE/tiny-guest.mjs" "$D/guest" --domain "$VM" "$D/console.log" 4 >"$D/domain.xml"
     virsh_ define "$D/domain.xml" >/dev/null
   fi
   if ! domain_running "$VM"; then

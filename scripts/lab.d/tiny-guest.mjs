@@ -4,16 +4,23 @@
 // plus a busybox-static initramfs that loads the virtio NIC modules and prints
 // `HVNET-NETS up=<t> <ifnames>` on the serial console whenever its NIC list changes.
 //
-//   node scripts/lab.d/tiny-guest.mjs DIR     writes DIR/<key>/vmlinuz and DIR/<key>/initramfs.cpio.gz
-//                                             (kept while the key matches) and prints both paths
+//   node scripts/lab.d/tiny-guest.mjs DIR
+//       writes DIR/<key>/vmlinuz and DIR/<key>/initramfs.cpio.gz (kept while the key matches) and
+//       prints both paths
+//   node scripts/lab.d/tiny-guest.mjs DIR --domain NAME CONSOLE_LOG [ROOT_PORTS]
+//       the same image, then prints the libvirt domain XML the tests use for it
 import { fileURLToPath } from 'node:url';
 
-const dir = process.argv[2];
-if (!dir) {
-  process.stderr.write('usage: tiny-guest.mjs DIR\n');
+const [dir, flag, name, consoleLog, rootPorts] = process.argv.slice(2);
+if (!dir || (flag !== undefined && (flag !== '--domain' || !name || !consoleLog))) {
+  process.stderr.write('usage: tiny-guest.mjs DIR [--domain NAME CONSOLE_LOG [ROOT_PORTS]]\n');
   process.exit(2);
 }
 const builder = fileURLToPath(new URL('../../dist/testbed/guest-image.js', import.meta.url));
-const { buildTinyGuest } = await import(builder);
+const { buildTinyGuest, tinyGuestDomainXml } = await import(builder);
 const image = await buildTinyGuest(dir);
-process.stdout.write(`${image.kernel}\n${image.initrd}\n`);
+if (flag === undefined) {
+  process.stdout.write(`${image.kernel}\n${image.initrd}\n`);
+} else {
+  process.stdout.write(tinyGuestDomainXml({ name, image, memoryMiB: 256, rootPorts: Number(rootPorts ?? 4), consoleLog }));
+}
