@@ -8,6 +8,7 @@
 //
 //   node dist/bench/ovsdb-peering/main.js [--rounds 3] [--peerings 2000] [--nbctl-n 200] [--cache-fill 1000]
 //   HVNET_BENCH_SMOKE=1: one round at a small size, to prove it still works.
+import { startBenchNb, stopBenchNb } from '../common/setup-nb.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,19 +86,7 @@ try {
 }
 
 function cacheFillRound(round: number): void {
-  const started = execFileSync('bash', [join(peers, 'setup-nb.sh'), 'start', '--networks', String(cacheFillNetworks), '--full'], {
-    encoding: 'utf8',
-  });
-  const vars = Object.fromEntries(
-    started
-      .split('\n')
-      .map((l) => /^([A-Z_]+)=(\S+)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2]]),
-  ) as Record<string, string>;
-  const remote = vars.NB_UNIX;
-  const benchDir = vars.BENCH_DIR;
-  if (!remote || !benchDir) throw new Error(`setup-nb.sh printed no NB_UNIX/BENCH_DIR:\n${started}`);
+  const { remote, dir: benchDir } = startBenchNb(['--networks', String(cacheFillNetworks), '--full']);
   try {
     const tools: [string, string, string[]][] = [
       ['ovsdbapp', PY, [join(peers, 'ovsdbapp-each.py'), 'cache-fill', '--remote', remote]],
@@ -116,7 +105,7 @@ function cacheFillRound(round: number): void {
       console.log(`round ${round} cache-fill: ${json}`);
     }
   } finally {
-    execFileSync('bash', [join(peers, 'setup-nb.sh'), 'stop', benchDir], { stdio: 'inherit' });
+    stopBenchNb(benchDir);
   }
 }
 
