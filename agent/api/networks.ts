@@ -30,7 +30,7 @@ export const ProjectInfoSchema = Type.Object(
 );
 export type ProjectInfoResult = Static<typeof ProjectInfoSchema>;
 
-/** Incus's network config keys hvnet stores: the gateway addresses (`none`: no IPv6). */
+/** Incus's network config keys hvnet stores: the gateway addresses (`none`: not that family; at least one is set). */
 export const NETWORK_CONFIG_KEYS = ['ipv4.address', 'ipv6.address'] as const;
 
 export const NetworkInfoSchema = Type.Object(
@@ -139,7 +139,8 @@ export const projectDeleteMethod = defineMethod({
 export const networkCreateMethod = defineMethod({
   name: 'network.create',
   summary:
-    'Creates an OVN network (router, switch, gateway addresses) in the project. As Incus: `config` holds ipv4.address (required) and ipv6.address (optional, `none`: no IPv6).',
+    'Creates an OVN network (router, switch, gateway addresses) in the project. As Incus: `config` holds ipv4.address and/or ipv6.address; ' +
+    'one of them may be left out or `none` (a network of one family), not both.',
   params: params({
     name: Text,
     type: Type.Optional(Type.Literal('ovn')),

@@ -126,3 +126,15 @@ export function overlaps(a: GatewayCidr, b: GatewayCidr): boolean {
 export function hostCidr(g: GatewayCidr): string {
   return `${g.address}/${g.family === 4 ? 32 : 128}`;
 }
+
+/** Incus's spelling of "this network has no address of that family" (`ipv4.address=none`). */
+export const NO_ADDRESS = 'none';
+
+/**
+ * A gateway CIDR that may be absent: undefined when not given, empty or `none`; otherwise parsed
+ * as parseGatewayCidr does (a malformed value is an error, never "absent").
+ */
+export function parseOptionalGatewayCidr(field: string, family: Family, value: unknown, context: OvnErrorContext = {}): GatewayCidr | undefined {
+  if (value === undefined || value === '' || value === NO_ADDRESS) return undefined;
+  return parseGatewayCidr(field, family, value, context);
+}

@@ -6,8 +6,8 @@
 import { where } from '../ovsdb/operations.js';
 import { map, namedUuid, set, uuid } from '../ovsdb/values.js';
 import { nb } from './nb-operations.js';
-import { parseGatewayCidr } from './cidr.js';
-import { IdsExhaustedError, NetworkExistsError, NetworkHasForeignPortsError, NetworkNotFoundError, ProjectNotFoundError } from './errors.js';
+import { IPV4_RULE, IPV6_RULE, NO_ADDRESS, parseOptionalGatewayCidr } from './cidr.js';
+import { InvalidCidrError, IdsExhaustedError, NetworkExistsError, NetworkHasForeignPortsError, NetworkNotFoundError, ProjectNotFoundError } from './errors.js';
 import { idFree, projectPresent, switchPortsUnchanged } from './guards.js';
 import { EXT, MAX_NETWORK_ID, networkMac, projectKey, rowNames } from './ids.js';
 import { DEFAULT_PROJECT, checkDescription, checkName } from './names.js';
@@ -21,9 +21,12 @@ export interface CreateNetworkRequest {
   /** Default `default`. */
   project?: string;
   name: string;
-  /** Gateway address with prefix, e.g. 10.10.1.1/24 (required). */
-  ipv4: string;
-  /** Gateway address with prefix, e.g. fd42:1::1/64. */
+  /**
+   * Gateway address with prefix, e.g. 10.10.1.1/24; absent, empty or `none` (Incus's spelling):
+   * no IPv4. At least one of ipv4 and ipv6 is required.
+   */
+  ipv4?: string;
+  /** Gateway address with prefix, e.g. fd42:1::1/64; absent, empty or `none`: no IPv6. */
   ipv6?: string;
   description?: string;
 }
@@ -49,7 +52,8 @@ export interface NetworkInfo {
   project: string;
   name: string;
   description: string;
-  ipv4: string;
+  /** null: the network has no IPv4 (at least one of ipv4 and ipv6 is set). */
+  ipv4: string | null;
   ipv6: string | null;
   /** hvnet's id of the network; its OVN rows are named from it. */
   id: number;
@@ -64,7 +68,7 @@ export function networkInfo(n: Network): NetworkInfo {
     project: n.project,
     name: n.name,
     description: n.description,
-    ipv4: n.ipv4.cidr,
+    ipv4: n.ipv4?.cidr ?? null,
     ipv6: n.ipv6?.cidr ?? null,
     id: n.id,
     mac: n.mac,
@@ -91,15 +95,16 @@ export function findNetwork(view: NbView, ref: NetworkRef): Network {
 export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts: PlanOptions = {}): Plan<NetworkInfo> {
   const { project, name } = checkNetworkRef(req);
   const ctx = { project, network: name };
-  const ipv4 = parseGatewayCidr('ipv4', 4, req.ipv4, ctx);
-  const ipv6 = req.ipv6 === undefined || req.ipv6 === '' ? undefined : parseGatewayCidr('ipv6', 6, req.ipv6, ctx);
+  const ipv4 = parseOptionalGatewayCidr('ipv4', 4, req.ipv4, ctx);
+  const ipv6 = parseOptionalGatewayCidr('ipv6', 6, req.ipv6, ctx);
+  if (!ipv4 && !ipv6) throw noAddressError(req, ctx);
   const description = checkDescription(req.description, ctx);
   const storedProject = project === DEFAULT_PROJECT ? undefined : view.project(project);
   if (project !== DEFAULT_PROJECT && !storedProject) throw new ProjectNotFoundError({ project });
 
   const existing = view.network(project, name);
   if (existing) {
-    const same = existing.ipv4.cidr === ipv4.cidr && existing.ipv6?.cidr === ipv6?.cidr && existing.description === description;
+    const same = existing.ipv4?.cidr === ipv4?.cidr && existing.ipv6?.cidr === ipv6?.cidr && existing.description === description;
     if (opts.replay && same) return { operations: [], result: networkInfo(existing), changes: [] };
     throw new NetworkExistsError(ctx);
   }
@@ -117,13 +122,15 @@ export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts:
   }
   const mac = networkMac(id);
   const tag = { [EXT.id]: String(id) };
-  const routerExt: Record<string, string> = { ...tag, [EXT.project]: project, [EXT.network]: name, [EXT.ipv4]: ipv4.cidr };
+  const routerExt: Record<string, string> = { ...tag, [EXT.project]: project, [EXT.network]: name };
+  // A family the network lacks has no key at all (not `none`): what is stored is what exists.
+  if (ipv4) routerExt[EXT.ipv4] = ipv4.cidr;
   if (ipv6) routerExt[EXT.ipv6] = ipv6.cidr;
   if (description !== '') routerExt[EXT.description] = description;
   tx.write(
     nb.insert(
       'Logical_Router_Port',
-      { name: rowNames.routerPort(id), mac, networks: set([ipv4.cidr, ...(ipv6 ? [ipv6.cidr] : [])]), external_ids: map(tag) },
+      { name: rowNames.routerPort(id), mac, networks: set([ipv4, ipv6].flatMap((g) => (g ? [g.cidr] : []))), external_ids: map(tag) },
       'lrp',
     ),
     nb.insert('Logical_Router', { name: rowNames.router(id), ports: set([namedUuid('lrp')]), external_ids: map(routerExt) }),
@@ -144,7 +151,7 @@ export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts:
     project,
     name,
     description,
-    ipv4: ipv4.cidr,
+    ipv4: ipv4?.cidr ?? null,
     ipv6: ipv6?.cidr ?? null,
     id,
     mac,
@@ -153,6 +160,17 @@ export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts:
     peerings: 0,
   };
   return { operations: tx.operations(), result, changes: [] };
+}
+
+/** Neither family given (or both `none`): the error names both fields and what each accepts. */
+function noAddressError(req: CreateNetworkRequest, ctx: { project: string; network: string }): InvalidCidrError {
+  const said = (v: unknown): string => (v === NO_ADDRESS ? NO_ADDRESS : 'not given');
+  return new InvalidCidrError(`ipv4 is ${said(req.ipv4)} and ipv6 is ${said(req.ipv6)}: a network needs at least one gateway address`, {
+    ...ctx,
+    field: 'ipv4',
+    value: req.ipv4 ?? null,
+    allowed: `ipv4 ${IPV4_RULE}, and/or ipv6 ${IPV6_RULE}; ${NO_ADDRESS} for at most one of them`,
+  });
 }
 
 /**

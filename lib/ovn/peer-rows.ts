@@ -1,8 +1,9 @@
 // The OVN rows of active peerings, as a function of the declarations: for a mutual pair A↔B
 // whose subnets do not overlap, A's router has a port facing B (A's MAC, A's gateway addresses as
 // /32 and /128, `peer` = B's port) and a static route per address family to B's subnet via B's
-// gateway out of that port — and the same on B. Everything else hvnet tagged as a peer row is
-// removed. Planners call `convergePeerRows` for the networks a request touches; the reconciler
+// gateway out of that port — and the same on B. Only the families both networks have get an
+// address and a route (families.ts); a pair with none in common is errored and has no rows.
+// Everything else hvnet tagged as a peer row is removed. Planners call `convergePeerRows` for the networks a request touches; the reconciler
 // calls it for all of them. The same diff tells whether a peering's rows are intact (status).
 import { mutation, where } from '../ovsdb/operations.js';
 import type { InsertOperation, UpdateOperation } from '../ovsdb/operations.js';
@@ -11,6 +12,7 @@ import { map, namedUuid, set, uuid } from '../ovsdb/values.js';
 import { nb } from './nb-operations.js';
 import type { LogicalRouterRow } from './schema/ovn-nb.generated.js';
 import { hostCidr, overlaps } from './cidr.js';
+import { noSharedFamilyReason, sharedGateways } from './families.js';
 import { EXT, rowNames } from './ids.js';
 import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
 import { declarationTo, groupByRemote } from './state.js';
@@ -42,9 +44,9 @@ function localPeeringState(model: Pick<PlanModel, 'network'>, a: Network, d: Dec
   if (!b || b.id === a.id) return { status: 'pending' };
   // Only a local declaration back completes a local pair.
   if (declarationTo(b, a.project, a.name)?.type !== 'local') return { status: 'pending' };
-  const clash: string[] = [];
-  if (overlaps(a.ipv4, b.ipv4)) clash.push(`${a.ipv4.subnet} and ${b.ipv4.subnet}`);
-  if (a.ipv6 && b.ipv6 && overlaps(a.ipv6, b.ipv6)) clash.push(`${a.ipv6.subnet} and ${b.ipv6.subnet}`);
+  const shared = sharedGateways(a, b);
+  if (shared.length === 0) return { status: 'errored', reason: noSharedFamilyReason(a, b), peer: b };
+  const clash = shared.filter((s) => overlaps(s.a, s.b)).map((s) => `${s.a.subnet} and ${s.b.subnet}`);
   if (clash.length > 0) {
     return { status: 'errored', reason: `the subnets of the two networks overlap (${clash.join('; ')}); the peering is not activated`, peer: b };
   }
@@ -65,16 +67,14 @@ interface WantRoute {
 }
 
 function wantPort(a: Network, b: Network): WantPort {
-  const networks = [hostCidr(a.ipv4), ...(a.ipv6 ? [hostCidr(a.ipv6)] : [])];
+  const networks = sharedGateways(a, b).map((s) => hostCidr(s.a));
   return { name: rowNames.peerPort(a.id, b.id), mac: a.mac, networks, peer: rowNames.peerPort(b.id, a.id) };
 }
 
 function wantRoutes(a: Network, b: Network): WantRoute[] {
   const out = rowNames.peerPort(a.id, b.id);
-  const routes: WantRoute[] = [{ ip_prefix: b.ipv4.subnet, nexthop: b.ipv4.address, output_port: out }];
-  // An IPv6 route only when both ends have IPv6: the nexthop must be reachable on the peer port.
-  if (a.ipv6 && b.ipv6) routes.push({ ip_prefix: b.ipv6.subnet, nexthop: b.ipv6.address, output_port: out });
-  return routes;
+  // A route per family both ends have: the nexthop must be reachable on the peer port.
+  return sharedGateways(a, b).map((s) => ({ ip_prefix: s.b.subnet, nexthop: s.b.address, output_port: out }));
 }
 
 function samePort(row: RouterPortRow, want: WantPort): boolean {

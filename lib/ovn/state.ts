@@ -38,7 +38,8 @@ export interface Network {
   project: string;
   name: string;
   description: string;
-  ipv4: GatewayCidr;
+  /** At least one of the two is set (families.ts). */
+  ipv4: GatewayCidr | undefined;
   ipv6: GatewayCidr | undefined;
   mac: string;
   /** Peering declarations by peering name. */
@@ -97,14 +98,16 @@ export function parseNetwork(row: RouterRow): Network | undefined {
   const project = ext[EXT.project];
   const name = ext[EXT.network];
   if (id === undefined || !isValidName(project) || !isValidName(name) || row.name !== rowNames.router(id)) return undefined;
-  let ipv4: GatewayCidr;
+  let ipv4: GatewayCidr | undefined;
   let ipv6: GatewayCidr | undefined;
   try {
-    ipv4 = parseGatewayCidr('ipv4', 4, ext[EXT.ipv4]);
+    ipv4 = ext[EXT.ipv4] === undefined ? undefined : parseGatewayCidr('ipv4', 4, ext[EXT.ipv4]);
     ipv6 = ext[EXT.ipv6] === undefined ? undefined : parseGatewayCidr('ipv6', 6, ext[EXT.ipv6]);
   } catch {
     return undefined;
   }
+  // An IPv6-only network has no hvnet:ipv4 key; a router with neither key is not a network.
+  if (!ipv4 && !ipv6) return undefined;
   const declarations = new Map<string, Declaration>();
   for (const [k, v] of Object.entries(ext)) {
     if (!k.startsWith(EXT.peeringPrefix)) continue;

@@ -18,7 +18,8 @@ export interface TraceNetwork {
   project: string;
   name: string;
   mac: string;
-  ipv4: string;
+  /** null: the network lacks the family (at least one is set). */
+  ipv4: string | null;
   ipv6: string | null;
 }
 
@@ -60,8 +61,7 @@ export function sourceAddress(g: GatewayCidr): string {
 }
 
 function probe(family: Family, local: TraceNetwork, remote: TraceNetwork): TraceProbe {
-  const gw = (n: TraceNetwork): GatewayCidr =>
-    family === 4 ? parseGatewayCidr('ipv4', 4, n.ipv4) : parseGatewayCidr('ipv6', 6, n.ipv6 ?? '');
+  const gw = (n: TraceNetwork): GatewayCidr => (family === 4 ? parseGatewayCidr('ipv4', 4, n.ipv4) : parseGatewayCidr('ipv6', 6, n.ipv6));
   const src = sourceAddress(gw(local));
   const dst = gw(remote).address;
   const l3 =
@@ -93,11 +93,22 @@ function probe(family: Family, local: TraceNetwork, remote: TraceNetwork): Trace
   };
 }
 
+/** The families both networks have, IPv4 first: the ones a peering carries (families.ts). */
+export function traceFamilies(local: TraceNetwork, remote: TraceNetwork): Family[] {
+  return ([4, 6] as const).filter((f) => (f === 4 ? local.ipv4 !== null && remote.ipv4 !== null : local.ipv6 !== null && remote.ipv6 !== null));
+}
+
 /**
- * The probes of a peering from `local` to `remote`: each way, IPv4 and, when both networks have
- * it, IPv6. Each way checks that side's route and peer port; the reply checks the other's.
+ * The probes of a peering from `local` to `remote`: each way, for each family both networks have
+ * (none when they share none: such a peering is errored and has no rows). Each way checks that
+ * side's route and peer port; the reply checks the other's.
  */
 export function planPeeringTrace(local: TraceNetwork, remote: TraceNetwork): TraceProbe[] {
-  const families: Family[] = local.ipv6 !== null && remote.ipv6 !== null ? [4, 6] : [4];
-  return families.flatMap((f) => [probe(f, local, remote), probe(f, remote, local)]);
+  return traceFamilies(local, remote).flatMap((f) => [probe(f, local, remote), probe(f, remote, local)]);
+}
+
+/** Said of a trace between two networks that have no family in common: there is nothing to trace. */
+export function noSharedFamilyTrace(local: TraceNetwork, remote: TraceNetwork): string {
+  const has = (n: TraceNetwork): string => (n.ipv4 !== null ? (n.ipv6 !== null ? 'IPv4 and IPv6' : 'IPv4 only') : 'IPv6 only');
+  return `${label(local)} (${has(local)}) and ${label(remote)} (${has(remote)}) have no address family in common: there is nothing to trace`;
 }

@@ -155,8 +155,8 @@ describe('agent-ovn: three hvnetd on a RAFT NB, leader killed mid-way', function
         const rr = view.peerRoutes(x.router);
         assert.equal(rr.length, 1, `${x.name}: routes ${JSON.stringify(rr.map((r) => r.row.ip_prefix))}`);
         const route = rr[0]?.row;
-        assert.equal(route?.ip_prefix, y.ipv4.cidr.replace(/\.1\/24$/, '.0/24'));
-        assert.equal(route?.nexthop, y.ipv4.cidr.split('/')[0]);
+        assert.equal(route?.ip_prefix, y.ipv4?.cidr.replace(/\.1\/24$/, '.0/24'));
+        assert.equal(route?.nexthop, y.ipv4?.cidr.split('/')[0]);
         assert.equal(route?.output_port, port?.name);
         ports += pp.length;
         routes += rr.length;

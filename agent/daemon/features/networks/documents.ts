@@ -3,6 +3,7 @@
 // network.peer.update becomes lib/ovn's requests. lib/ovn keeps its own camelCase views: it
 // knows nothing of Incus's wire names, only of its semantics.
 import { isDeepStrictEqual } from 'node:util';
+import { IPV4_RULE, IPV6_RULE, NO_ADDRESS } from '../../../../lib/ovn/cidr.js';
 import { InvalidCidrError, InvalidConfigError, OvnError, ReadOnlyFieldError } from '../../../../lib/ovn/errors.js';
 import type { CreateNetworkRequest, NetworkInfo } from '../../../../lib/ovn/network-plan.js';
 import type { PeeringInfo, PeeringStatus } from '../../../../lib/ovn/peering-plan.js';
@@ -29,7 +30,7 @@ export function projectDocument(p: ProjectInfo, networks: readonly string[]): Pr
 
 export function networkDocument(n: NetworkInfo): NetworkInfoResult {
   return {
-    config: { 'ipv4.address': n.ipv4, 'ipv6.address': n.ipv6 ?? 'none' },
+    config: { 'ipv4.address': n.ipv4 ?? NO_ADDRESS, 'ipv6.address': n.ipv6 ?? NO_ADDRESS },
     description: n.description,
     name: n.name,
     type: 'ovn',
@@ -85,15 +86,25 @@ export function networkRequest(p: { name: string; description?: string; config: 
     }
   }
   const ipv4 = p.config['ipv4.address'];
-  if (ipv4 === undefined) {
-    throw new InvalidCidrError('ipv4.address is required: an hvnet network has an IPv4 gateway', { ...ctx, field: 'config.ipv4.address', allowed: 'ADDRESS/PREFIX, e.g. 10.10.1.1/24' });
-  }
   const ipv6 = p.config['ipv6.address'];
+  const absent = (v: string | undefined): boolean => v === undefined || v === NO_ADDRESS;
+  if (absent(ipv4) && absent(ipv6)) {
+    // Incus would pick addresses itself; hvnet allocates none, so one family must be given.
+    const said = (v: string | undefined): string => (v === undefined ? 'not set' : NO_ADDRESS);
+    const why =
+      ipv4 === undefined && ipv6 === undefined ? 'ipv4.address is required when ipv6.address is not set' : `ipv4.address is ${said(ipv4)} and ipv6.address is ${said(ipv6)}`;
+    throw new InvalidCidrError(`${why}: a network needs at least one gateway address`, {
+      ...ctx,
+      field: 'config.ipv4.address',
+      ...(ipv4 === undefined ? {} : { value: ipv4 }),
+      allowed: `ipv4.address ${IPV4_RULE}, and/or ipv6.address ${IPV6_RULE}; ${NO_ADDRESS} for at most one of them`,
+    });
+  }
   return {
     project,
     name: p.name,
-    ipv4,
-    ...(ipv6 === undefined || ipv6 === 'none' ? {} : { ipv6 }),
+    ...(absent(ipv4) ? {} : { ipv4 }),
+    ...(absent(ipv6) ? {} : { ipv6 }),
     ...(p.description === undefined ? {} : { description: p.description }),
   };
 }

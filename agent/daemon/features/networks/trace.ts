@@ -4,7 +4,7 @@
 // a trace is asked for rarely.
 import { execFile } from 'node:child_process';
 import { NotATraceError, judgeTrace, parseTraceHops } from '../../../../lib/ovn/trace-parse.js';
-import { planPeeringTrace } from '../../../../lib/ovn/trace-plan.js';
+import { noSharedFamilyTrace, planPeeringTrace } from '../../../../lib/ovn/trace-plan.js';
 import type { TraceNetwork, TraceProbe } from '../../../../lib/ovn/trace-plan.js';
 import { HvnetError } from '../../../api/errors.js';
 import type { PeeringTrace, TraceDirection } from '../../../api/peer-trace.js';
@@ -65,9 +65,11 @@ export async function tracePeering(
 ): Promise<PeeringTrace> {
   if (!sb) return { verdict: 'unavailable', reason: NO_SB, directions: [] };
   if (!remote) return { verdict: 'fail', reason: PENDING, directions: [] };
+  const probes = planPeeringTrace(local, remote);
+  if (probes.length === 0) return { verdict: 'fail', reason: noSharedFamilyTrace(local, remote), directions: [] };
   const directions: TraceDirection[] = [];
   // One at a time: each ovn-trace reads the whole SB, and the host has other work.
-  for (const probe of planPeeringTrace(local, remote)) {
+  for (const probe of probes) {
     let hops;
     try {
       hops = parseTraceHops(await run(sb, probe));
