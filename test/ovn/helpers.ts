@@ -35,7 +35,7 @@ function hostOf(cidr: string, last: string, family: 4 | 6): string {
 export async function addInstance(ovn: OvnHandle, net: NetworkInfo, tag = 'i'): Promise<Instance> {
   const hex = (v: number): string => (v & 255).toString(16).padStart(2, '0');
   const mac = `0a:00:00:${hex(net.id >> 8)}:${hex(net.id)}:10`;
-  // The suites' instances have IPv4 (networks of one family: families-helpers.ts).
+  // The suites' instances have IPv4 (families.test.ts makes its own for IPv6-only networks).
   if (net.ipv4 === null) throw new Error(`addInstance: network ${net.name} has no IPv4`);
   const ipv4 = hostOf(net.ipv4, '10', 4);
   const ipv6 = net.ipv6 === null ? undefined : hostOf(net.ipv6, '10', 6);

@@ -24,17 +24,20 @@ function createConfig(args: Record<string, unknown>): Record<string, string> {
 
 const createCommand: CliCommand = {
   command: 'create <name> [config..]',
-  describe: 'create an OVN network: a logical router and switch with the gateway addresses (config ipv4.address, ipv6.address as in Incus)',
+  describe:
+    'create an OVN network: a logical router and switch with the gateway addresses (config ipv4.address, ipv6.address as in Incus; ' +
+    'one of them may be none or left out, not both)',
   examples: [
     ['hvnet network create A --ipv4 10.10.1.1/24', 'in the default project'],
     ['hvnet network create B --project p2 ipv4.address=10.20.1.1/24 ipv6.address=fd42:2::1/64', 'dual stack, in project p2, as incus spells it'],
+    ['hvnet network create C --ipv6 fd42:3::1/64 --ipv4 none', 'IPv6 only (leaving --ipv4 out is the same)'],
   ],
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true })
-      .positional('config', { type: 'string', array: true, describe: 'ipv4.address=ADDRESS/PREFIX ipv6.address=ADDRESS/PREFIX|none' })
-      .option('ipv4', { type: 'string', describe: 'config ipv4.address: gateway address with prefix, e.g. 10.10.1.1/24' })
-      .option('ipv6', { type: 'string', describe: 'config ipv6.address: gateway address with prefix, e.g. fd42:1::1/64' })
+      .positional('config', { type: 'string', array: true, describe: 'ipv4.address=ADDRESS/PREFIX|none ipv6.address=ADDRESS/PREFIX|none (at least one address)' })
+      .option('ipv4', { type: 'string', describe: 'config ipv4.address: gateway address with prefix, e.g. 10.10.1.1/24, or none' })
+      .option('ipv6', { type: 'string', describe: 'config ipv6.address: gateway address with prefix, e.g. fd42:1::1/64, or none' })
       .option('type', { type: 'string', choices: ['ovn'], describe: 'the network type (hvnet makes OVN networks only)' })
       .option('description', { type: 'string', describe: 'free text' })
       .option('dry-run', DRY_RUN),
