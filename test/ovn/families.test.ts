@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { startOvn } from '../../testbed/ovn.js';
 import type { OvnHandle } from '../../testbed/ovn.js';
 import { startChassis } from '../../testbed/chassis.js';
+import { waitFor } from '../../testbed/exec.js';
 import type { ChassisHandle, Workload } from '../../testbed/chassis.js';
 import { InvalidCidrError } from '../../lib/ovn/errors.js';
 import { EXT, rowNames } from '../../lib/ovn/ids.js';
@@ -34,11 +35,13 @@ async function listJson(ovn: OvnHandle, table: string, columns: string[]): Promi
 async function rowsOf(ovn: OvnHandle, net: NetworkInfo): Promise<{ ports: { name: string; networks: string[] }[]; routes: { prefix: string; nexthop: string }[]; ext: string[] }> {
   const ports = (await listJson(ovn, 'Logical_Router_Port', ['name', 'networks']))
     .map(([name, networks]) => ({ name: name?.[0] ?? '', networks: networks ?? [] }))
-    .filter((p) => p.name.startsWith(`${net.router}-`));
+    .filter((p) => p.name.startsWith(`${net.router}-`))
+    .sort((x, y) => (x.name < y.name ? -1 : 1));
   const routes = (await listJson(ovn, 'Logical_Router_Static_Route', ['ip_prefix', 'nexthop', 'external_ids']))
     // external_ids flattened as key, value, key, value…
     .filter(([, , ext = []]) => ext.includes(EXT.id) && ext[ext.indexOf(EXT.id) + 1] === String(net.id))
-    .map(([prefix, nexthop]) => ({ prefix: prefix?.[0] ?? '', nexthop: nexthop?.[0] ?? '' }));
+    .map(([prefix, nexthop]) => ({ prefix: prefix?.[0] ?? '', nexthop: nexthop?.[0] ?? '' }))
+    .sort((x, y) => (x.prefix < y.prefix ? -1 : 1));
   const router = (await listJson(ovn, 'Logical_Router', ['name', 'external_ids'])).find(([name]) => name?.[0] === net.router);
   return { ports, routes, ext: router?.[1] ?? [] };
 }
@@ -177,6 +180,15 @@ describe('ovn: networks of one family', function () {
         assert.ok(addrs.length >= 4, addrs.join(' '));
         assert.deepEqual(addrs.filter((x) => !isV6(x)), [], `${n.name}: no IPv4 address or route`);
       }
+    });
+
+    it('drift: the peer port and route deleted by hand come back with IPv6 only, and ping6 works again', async () => {
+      const before = await rowsOf(ovn, a);
+      await ovn.nbctl(['lrp-del', rowNames.peerPort(a.id, b.id), '--', 'lr-route-del', a.router, 'fd42:92:2::/64']);
+      await waitFor('repaired', async () => (JSON.stringify(await rowsOf(ovn, a)) === JSON.stringify(before) ? true : undefined), 5_000, 20);
+      await ovn.nbctl(['--wait=hv', 'sync']);
+      assert.ok(await ia.w.ping(ib.i.ipv6 ?? '', { count: 3 }), 'a6 → b6');
+      assert.deepEqual((await addressesOf(ovn, a)).filter((x) => !isV6(x)), []);
     });
   });
 
