@@ -44,6 +44,7 @@ describe('provision: scripts into a temporary root', () => {
     // What needs a live machine is named, not done.
     assert.match(r.stdout, new RegExp(`^skipped \\(--root ${root}\\): apt-get install ovn-host openvswitch-switch .*libvirt-daemon-system`, 'm'));
     assert.doesNotMatch(r.stdout, /apt-get install .*ovn-central/);
+    assert.doesNotMatch(r.stdout, /apt-get install .*vagrant/, 'the test-only packages stay off a hypervisor');
     assert.match(r.stdout, /^skipped .*: ovs-vsctl set Open_vSwitch \. external_ids:system-id=hv1 external_ids:ovn-remote=tcp:192\.168\.57\.10:6642 external_ids:ovn-encap-type=geneve external_ids:ovn-encap-ip=192\.168\.57\.11$/m);
     assert.match(r.stdout, /^skipped .*: systemctl restart hvnetd\.service$/m);
   });
