@@ -56,7 +56,7 @@ mkdir -p "$PV_STAGE/etc/default"
 # unix sockets; northd keeps using the unix sockets.
 cat >"$PV_STAGE/etc/default/ovn-central" <<EOF
 # Written by scripts/provision/control.sh: NB and SB listen on the underlay (ovn-ctl --help).
-OVN_CTL_OPTS="--db-nb-addr=$listen_ip --db-nb-create-insecure-remote=yes --db-sb-addr=$listen_ip --db-sb-create-insecure-remote=yes"
+OVN_CTL_OPTS="--db-nb-addr=$listen --db-nb-create-insecure-remote=yes --db-sb-addr=$listen --db-sb-create-insecure-remote=yes"
 EOF
 opts=
 [ "$open_reads" = 0 ] || opts=--open-reads

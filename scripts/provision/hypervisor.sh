@@ -9,9 +9,12 @@
 #   --sb REMOTES          OVN Southbound remotes (ovn-controller's ovn-remote, and hvnet's peer traces)
 #   --controller URL      hvnet-controller base URL the status reports go to (needs --token-file)
 #   --token-file FILE     the controller's bearer token; copied to /etc/hvnet/controller.token (0600)
+#   --token-at PATH       instead of --token-file: the config names the token file PATH, which is
+#                         not copied (a lab host whose token is already in place)
 #   --report-interval S   report heartbeat in seconds (default: the daemon's, 30)
 #   --encap-ip IP         tunnel (geneve) address of this chassis; without it the chassis is left as it is
 #   --libvirt-uri URI     libvirt connection URI (default qemu:///system)
+#   --required-network N  an OVN network the host needs to be operational ([project/]network; repeatable)
 #   --no-libvirt          a network-only node: no libvirt or QEMU packages
 #   --socket PATH         hvnetd's socket (default /run/hvnet/hvnet.sock, the unit's RuntimeDirectory)
 #   --state-dir DIR       hvnetd's state directory (default /var/lib/hvnet, the unit's StateDirectory)
@@ -29,8 +32,9 @@ PV_NAME=hypervisor.sh
 # shellcheck source=scripts/provision/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-OPTIONS='--host-id, --nb, --sb, --controller, --token-file, --report-interval, --encap-ip, --libvirt-uri, --no-libvirt, --socket, --state-dir, --root, --app, --build, --help'
-host_id= nb= sb= controller= token_file= interval= encap_ip= libvirt_uri=qemu:///system no_libvirt=0 socket= state_dir= build=0
+OPTIONS='--host-id, --nb, --sb, --controller, --token-file, --token-at, --report-interval, --encap-ip, --libvirt-uri, --required-network, --no-libvirt, --socket, --state-dir, --root, --app, --build, --help'
+host_id= nb= sb= controller= token_file= token_at= interval= encap_ip= libvirt_uri=qemu:///system no_libvirt=0 socket= state_dir= build=0
+required_networks=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --host-id) pv_need_value "$1" $#; pv_check_host_id "$2"; host_id=$2; shift ;;
@@ -38,6 +42,8 @@ while [ $# -gt 0 ]; do
     --sb) pv_need_value "$1" $#; pv_check_remotes "$1" "$2"; sb=$2; shift ;;
     --controller) pv_need_value "$1" $#; pv_check_url "$2"; controller=$2; shift ;;
     --token-file) pv_need_value "$1" $#; pv_check_readable_file "$1" "$2"; token_file=$2; shift ;;
+    --token-at) pv_need_value "$1" $#; pv_check_abs_path "$1" "$2"; token_at=$2; shift ;;
+    --required-network) pv_need_value "$1" $#; pv_check_network "$2"; required_networks+=("$2"); shift ;;
     --report-interval) pv_need_value "$1" $#; pv_check_int "$1" "$2" 1 86400; interval=$2; shift ;;
     --encap-ip) pv_need_value "$1" $#; pv_check_ip "$1" "$2"; encap_ip=$2; shift ;;
     --libvirt-uri) pv_need_value "$1" $#; pv_check_libvirt_uri "$2"; libvirt_uri=$2; shift ;;
@@ -55,8 +61,9 @@ done
 [ -n "$host_id" ] || pv_die "--host-id is required"
 [ -n "$nb" ] || pv_die "--nb is required"
 [ -n "$sb" ] || pv_die "--sb is required"
-[ -z "$controller" ] || [ -n "$token_file" ] || pv_die "--controller needs --token-file (hvnet-controller refuses reports without its token)"
-[ -z "$token_file" ] || [ -n "$controller" ] || pv_die "--token-file is only used with --controller"
+[ -z "$token_file" ] || [ -z "$token_at" ] || pv_die "--token-file and --token-at exclude each other (copy a token, or name one in place)"
+[ -z "$controller" ] || [ -n "$token_file$token_at" ] || pv_die "--controller needs --token-file or --token-at (hvnet-controller refuses reports without its token)"
+[ -z "$token_file$token_at" ] || [ -n "$controller" ] || pv_die "--token-file and --token-at are only used with --controller"
 [ -z "$interval" ] || [ -n "$controller" ] || pv_die "--report-interval is only used with --controller"
 PV_ROOT=${PV_ROOT%/}
 PV_ROOT=${PV_ROOT:-/}
@@ -79,8 +86,12 @@ mkdir -p "$PV_STAGE/etc/hvnet"
   [ -z "$socket" ] || printf 'api:\n  socket: "%s"\n' "$socket"
   [ -z "$state_dir" ] || printf 'stateDir: "%s"\n' "$state_dir"
   if [ -n "$controller" ]; then
-    printf 'controller:\n  url: "%s"\n  tokenFile: "/etc/hvnet/controller.token"\n' "$controller"
+    printf 'controller:\n  url: "%s"\n  tokenFile: "%s"\n' "$controller" "${token_at:-/etc/hvnet/controller.token}"
     [ -z "$interval" ] || printf '  intervalSeconds: %s\n' "$interval"
+  fi
+  if [ ${#required_networks[@]} -gt 0 ]; then
+    printf 'health:\n  requiredNetworks:\n'
+    printf '    - "%s"\n' "${required_networks[@]}"
   fi
 } >"$PV_STAGE/etc/hvnet/hvnet.yaml"
 chmod 0644 "$PV_STAGE/etc/hvnet/hvnet.yaml"

@@ -64,6 +64,38 @@ describe('provision: scripts into a temporary root', () => {
     assert.doesNotMatch(r.stdout, /ovs-vsctl/, 'without --encap-ip the chassis is left alone');
   });
 
+  it('a lab-shaped host: token named in place, required networks, test driver; a second run changes nothing', async () => {
+    const root = testRun.tempDir('root-lab');
+    const args = [HYPERVISOR, '--root', root, ...HV_ARGS, '--controller', 'http://127.0.0.1:8740', '--token-at', '/run/hvnet-lab/controller/token',
+      '--required-network', 'blue/net-a', '--required-network', 'net-b', '--libvirt-uri', 'test:///run/hvnet-lab/hv2/libvirt.xml',
+      '--socket', '/run/hvnet-lab/hv2/hvnet.sock'];
+    assert.equal((await outcome('bash', args)).code, 0);
+    const first = tree(root);
+    assert.ok(!first.some((e) => e.includes('controller.token')), '--token-at copies nothing');
+    const config = parse(readFileSync(join(root, 'etc/hvnet/hvnet.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+    assert.equal(config.controller?.tokenFile, '/run/hvnet-lab/controller/token');
+    assert.deepEqual(config.health, { requiredNetworks: ['blue/net-a', 'net-b'] });
+    assert.deepEqual(config.libvirt, { uri: 'test:///run/hvnet-lab/hv2/libvirt.xml' });
+    const again = await outcome('bash', args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(tree(root), first);
+  });
+
+  it('the installed wrappers run hvnet from --app', async () => {
+    const root = testRun.tempDir('root-wrappers');
+    assert.equal((await outcome('bash', [HYPERVISOR, '--root', root, ...HV_ARGS])).code, 0);
+    assert.equal((await outcome('bash', [CONTROL, '--root', root, '--listen-ip', '::1', '--token-file', tokenFile()])).code, 0);
+    const version = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const bin of ['hvnetd', 'hvnet-controller']) {
+      const r = await outcome(join(root, 'usr/bin', bin), ['--version']);
+      assert.equal(r.stdout.trim(), version, `${bin}: ${r.stderr}`);
+    }
+    const check = await outcome(join(root, 'usr/bin/hvnet'), ['config', 'check', join(root, 'etc/hvnet/hvnet.yaml'), '--format', 'json']);
+    assert.equal(check.code, 0, check.stderr);
+    assert.equal((JSON.parse(check.stdout) as { host: { id: string } }).host.id, 'hv1');
+    assert.match(readFileSync(join(root, 'etc/default/hvnet-controller'), 'utf8'), /^HVNET_CONTROLLER_LISTEN=\[::1\]:8740$/m);
+  });
+
   it('control.sh writes ovn-central options, the controller unit, its listen address, token and enable link', async () => {
     const root = testRun.tempDir('root-control');
     const r = await outcome('bash', [CONTROL, '--root', root, '--listen-ip', '192.168.57.10', '--token-file', tokenFile(), '--open-reads']);

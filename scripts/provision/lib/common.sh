@@ -77,6 +77,11 @@ pv_check_int() {  # pv_check_int FLAG VALUE MIN MAX
   [[ $2 =~ ^[0-9]{1,6}$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || pv_die "$1 '$2': expected an integer from $3 to $4"
 }
 
+pv_check_network() {
+  [[ $1 =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62})?$ ]] ||
+    pv_die "--required-network '$1': expected [PROJECT/]NETWORK, each 1 to 63 of A-Z a-z 0-9 . _ - starting with a letter or digit"
+}
+
 pv_check_libvirt_uri() {
   [[ $1 =~ ^[a-z][a-z0-9+]*://[A-Za-z0-9._@:/+-]*$ ]] || pv_die "--libvirt-uri '$1': expected a libvirt URI such as qemu:///system"
 }
