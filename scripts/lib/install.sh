@@ -21,7 +21,7 @@ hv_ensure_packages() {  # hv_ensure_packages [LIST]
   local missing
   missing=$(hv_missing_packages "$@" | tr '\n' ' ')
   if [ -z "${missing// /}" ]; then
-    hv_log "packages: all present"
+    hv_log "packages${1:+ of $(basename "$1")}: all present"
     return 0
   fi
   if [ "$(id -u)" != 0 ]; then

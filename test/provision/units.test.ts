@@ -22,7 +22,7 @@ function verifyOver(trees: readonly string[], units: readonly string[]): ReturnT
 }
 
 describe('provision: installed units', () => {
-  it('hvnetd.service and hvnet-controller.service as installed pass systemd-analyze verify; sysusers entry parses', async () => {
+  it('hvnetd.service and hvnet-controller.service as installed pass systemd-analyze verify; the controller exposure stays low; sysusers entry parses', async () => {
     const token = join(testRun.tempDir('token'), 'token');
     writeFileSync(token, 't\n', { mode: 0o600 });
     const hv = testRun.tempDir('root-hv');
@@ -37,6 +37,11 @@ describe('provision: installed units', () => {
     const bare = await verifyOver([], units);
     assert.notEqual(bare.code, 0);
     assert.match(bare.stderr, /Command \/usr\/bin\/hvnetd is not executable/);
+
+    // hvnetd.service's score is held by test/agent/systemd-unit.test.ts; the controller's is held here.
+    const security = await outcome('systemd-analyze', ['security', '--offline=true', units[1] ?? '']);
+    const score = Number(/Overall exposure level for hvnet-controller\.service: ([\d.]+)/.exec(security.stdout)?.[1]);
+    assert.ok(score <= 2.0, `hvnet-controller.service exposure ${score}`);
 
     const sysusers = await outcome('systemd-sysusers', ['--root', hv, '--dry-run']);
     assert.equal(sysusers.code, 0, sysusers.stderr);
