@@ -5,7 +5,7 @@ HV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 hv_log() { printf '[hvnet] %s\n' "$*" >&2; }
 
-# Packages of scripts/packages.txt that dpkg does not report as installed.
+# Packages of a list (scripts/packages.txt unless another is given) that dpkg does not report as installed.
 hv_missing_packages() {
   local pkg status
   while read -r pkg; do
@@ -14,14 +14,14 @@ hv_missing_packages() {
     [ -n "$pkg" ] || continue
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
     [ "$status" = "install ok installed" ] || printf '%s\n' "$pkg"
-  done <"$HV_ROOT/scripts/packages.txt"
+  done <"${1:-$HV_ROOT/scripts/packages.txt}"
 }
 
-hv_ensure_packages() {
+hv_ensure_packages() {  # hv_ensure_packages [LIST]
   local missing
-  missing=$(hv_missing_packages | tr '\n' ' ')
+  missing=$(hv_missing_packages "$@" | tr '\n' ' ')
   if [ -z "${missing// /}" ]; then
-    hv_log "packages: all present"
+    hv_log "packages${1:+ of $(basename "$1")}: all present"
     return 0
   fi
   if [ "$(id -u)" != 0 ]; then
@@ -49,11 +49,17 @@ hv_ensure_packages() {
     hv_log "apt-get failed (exit $rc); full log in ${TMPDIR:-/tmp}/hvnet-apt.log"
     return 1
   fi
-  missing=$(hv_missing_packages | tr '\n' ' ')
+  missing=$(hv_missing_packages "$@" | tr '\n' ' ')
   if [ -n "${missing// /}" ]; then
     hv_log "still missing after install: $missing"
     return 1
   fi
+}
+
+# The packages only the tests need (scripts/packages-test.txt); scripts/lab and a provisioned
+# host never install them.
+hv_ensure_test_packages() {
+  hv_ensure_packages "$HV_ROOT/scripts/packages-test.txt"
 }
 
 # npm ci only when node_modules does not match package-lock.json.
