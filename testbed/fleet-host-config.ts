@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 /** hv1 uses the machine's libvirtd; a network-only node has none; a test host may use libvirt's test driver. */
-export type FleetLibvirt = { kind: 'system' } | { kind: 'none' } | { kind: 'test'; file: string };
+export type FleetLibvirt = { kind: 'system' } | { kind: 'none' } | { kind: 'test'; file: string } | { kind: 'uri'; uri: string };
 
 export interface FleetHostConfigSpec {
   /** Host id, hv1..hvN. */
@@ -26,12 +26,15 @@ export function fleetHostSocket(dir: string): string {
 }
 
 export function fleetHostConfig(h: FleetHostConfigSpec): Record<string, unknown> {
+  const l = h.libvirt;
   const libvirt =
-    h.libvirt.kind === 'system'
+    l.kind === 'system'
       ? { uri: 'qemu:///system', enabled: true }
-      : h.libvirt.kind === 'test'
-        ? { uri: `test://${h.libvirt.file}`, enabled: true }
-        : { enabled: false };
+      : l.kind === 'test'
+        ? { uri: `test://${l.file}`, enabled: true }
+        : l.kind === 'uri'
+          ? { uri: l.uri, enabled: true }
+          : { enabled: false };
   return {
     host: { id: h.id },
     ovn: {

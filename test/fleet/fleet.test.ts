@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import type { HostStatus } from '../../agent/api/status.js';
 import { startFleet, waitForReports, type Fleet, type FleetHost, type ControllerHosts } from '../../testbed/fleet.js';
 import { writeTestDriverFile } from '../../testbed/fleet-test-driver.js';
+import { fleetHostConfigYaml, fleetHostSocket } from '../../testbed/fleet-host-config.js';
+import { hvnetCli, startFleetHvnetd } from '../../testbed/fleet-agents.js';
 import { startLibvirt, type Libvirt } from '../../testbed/libvirt.js';
 import { waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
@@ -111,6 +113,27 @@ describe('fleet: three hosts on one OVN', function () {
     const s1 = await hv1.status();
     assert.equal(s1.libvirt.state, 'connected');
     assert.equal(s1.state, 'operational', JSON.stringify(s1.reasons));
+  });
+
+  it('a host configured with libvirt whose libvirt cannot be reached is non-operational, saying so', async () => {
+    const dir = testRun.tempDir('fleet-nolibvirt');
+    const configFile = join(dir, 'hvnet.yaml');
+    writeFileSync(configFile, fleetHostConfigYaml({
+      id: 'hv-nolibvirt',
+      dir,
+      nbRemotes: fleet.central.nb.tcpRemotes,
+      // A socket nobody listens on: libvirt is configured, and down.
+      libvirt: { kind: 'uri', uri: `qemu+unix:///system?socket=${dir}/no-libvirtd.sock` },
+    }));
+    const d = await startFleetHvnetd({ id: 'hv-nolibvirt', dir, configFile, socket: fleetHostSocket(dir) });
+    try {
+      const r = await hvnetCli(fleetHostSocket(dir), ['--format', 'json', 'status']);
+      const s = (JSON.parse(r.stdout) as { status: HostStatus }).status;
+      assert.equal(s.state, 'non-operational');
+      assert.ok(s.reasons.some((x) => x.code === 'libvirt-disconnected' && /no-libvirtd\.sock/.test(x.message)), JSON.stringify(s.reasons));
+    } finally {
+      await d.stop();
+    }
   });
 
   it('a peering declared through hv1 is shown by hv2 and hv3 with the same JSON', async () => {
