@@ -29,15 +29,15 @@ export function rootVswitchds(procRoot = '/proc'): { pid: number; ours: boolean 
   const found: { pid: number; ours: boolean }[] = [];
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
-    let comm = '';
-    let stat = '';
-    try {
-      comm = readFileSync(join(procRoot, entry, 'comm'), 'utf8').trim();
-      stat = readFileSync(join(procRoot, entry, 'stat'), 'utf8');
-    } catch {
-      continue;
-    }
-    if (comm !== 'ovs-vswitchd') continue;
+    const read = (f: string): string | undefined => {
+      try {
+        return readFileSync(join(procRoot, entry, f), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    if (read('comm')?.trim() !== 'ovs-vswitchd') continue;
+    const stat = read('stat') ?? '';
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (state === 'Z' || state === 'X') continue;
     if (netnsOf(entry) !== mine) continue;
