@@ -15,17 +15,20 @@ export const ROOT_NETNS: Netns = {
   delete: () => Promise.resolve(),
 };
 
-function netnsOf(pid: string): string | undefined {
+function netnsOf(procRoot: string, pid: string): string | undefined {
   try {
-    return readlinkSync(`/proc/${pid}/ns/net`);
+    return readlinkSync(join(procRoot, pid, 'ns', 'net'));
   } catch {
     return undefined;
   }
 }
 
-/** Live ovs-vswitchd processes in this process's network namespace: pid → whether this run started it. */
+/**
+ * Live ovs-vswitchd processes in this process's network namespace: pid → whether this run started
+ * it. `procRoot` lets a test feed a /proc-like tree instead of starting a second real one.
+ */
 export function rootVswitchds(procRoot = '/proc'): { pid: number; ours: boolean }[] {
-  const mine = netnsOf('self');
+  const mine = netnsOf('/proc', 'self');
   const found: { pid: number; ours: boolean }[] = [];
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
@@ -40,23 +43,24 @@ export function rootVswitchds(procRoot = '/proc'): { pid: number; ours: boolean 
     const stat = read('stat') ?? '';
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (state === 'Z' || state === 'X') continue;
-    if (netnsOf(entry) !== mine) continue;
+    if (netnsOf(procRoot, entry) !== mine) continue;
     found.push({ pid: Number(entry), ours: testRun.ownsPid(Number(entry)) });
   }
   return found;
 }
 
 /** Throws, touching nothing, when an ovs-vswitchd this run did not start runs in the root namespace. */
-export async function assertNoForeignRootVswitchd(): Promise<void> {
-  const foreign = rootVswitchds().filter((p) => !p.ours);
+export async function assertNoForeignRootVswitchd(procRoot = '/proc'): Promise<void> {
+  const foreign = rootVswitchds(procRoot).filter((p) => !p.ours);
   if (foreign.length > 0) {
     throw new Error(
       `an ovs-vswitchd not started by this run is in the root network namespace (pid ${foreign.map((p) => p.pid).join(', ')}); ` +
         'a netdev ovs-vswitchd there takes fixed names (ovs-netdev), so only one fits: stop it first (`scripts/lab down` stops the lab\'s)',
     );
   }
-  // A tap left by one that was killed: safe to remove once no ovs-vswitchd is in this namespace.
-  await removeLeftOvsNetdev();
+  // A tap left by one that was killed: safe to remove once no ovs-vswitchd is in this namespace
+  // (the real one; a test's /proc-like tree says nothing about the machine's links).
+  if (procRoot === '/proc') await removeLeftOvsNetdev();
 }
 
 /** Deletes `ovs-netdev` in the root namespace when no ovs-vswitchd lives there any more. */
