@@ -87,7 +87,19 @@ export const ConfigSchema = Type.Object(
     ),
     libvirt: Type.Object(
       {
-        uri: Type.String({ minLength: 1, default: 'qemu:///system', description: 'libvirt connection URI.' }),
+        uri: Type.String({
+          minLength: 1,
+          default: 'qemu:///system',
+          description:
+            'libvirt connection URI. test:///FILE (libvirt\'s test driver: the domains of an XML file, no VMs run) is for fleet tests; ' +
+            'the status says when it is in use.',
+        }),
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'false: a network-only node (no VMs here). hvnetd does not connect to libvirt, the nic methods say so, and the host is ' +
+            'operational without it. true: libvirt is required; while it cannot be reached the host is non-operational.',
+        }),
       },
       { ...strict, default: {} },
     ),

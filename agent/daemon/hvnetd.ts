@@ -20,6 +20,7 @@ import { FEATURES } from './features/index.js';
 import type { DaemonContext, DaemonInfo, Feature } from './feature.js';
 import { createServices, preflightServices, reporterOptions, stopServices } from './services.js';
 import type { Services } from './services.js';
+import { libvirtUse } from './health/libvirt-use.js';
 
 /** The spool may take this long to hand its last reports to the controller on SIGTERM. */
 const SHUTDOWN_FLUSH_MS = 2_000;
@@ -78,6 +79,8 @@ export class Hvnetd {
       debug: this.env[DEBUG_METHODS_ENV] === '1',
     };
     this.features = FEATURES.map((make) => make(ctx));
+    // After the features: it has the last word on what the status says about libvirt.
+    services.health.addContributor(libvirtUse(c.libvirt, services.libvirt));
     services.libvirt.start();
 
     this.api = new ApiServer(

@@ -26,6 +26,7 @@ import { LibvirtLink } from './features/nics/libvirt-link.js';
 import { createNicMetrics } from './features/nics/metrics.js';
 import type { NicMetrics } from './features/nics/metrics.js';
 import { NicService } from './features/nics/service.js';
+import { NETWORK_ONLY_MESSAGE } from './health/libvirt-use.js';
 
 export interface Services {
   readonly nb: NbConnection;
@@ -95,6 +96,7 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   instrumentNetworks(metrics, networks);
   const nicMetrics = createNicMetrics(metrics);
   const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall, dropAfterAttach(log));
+  if (!c.libvirt.enabled) libvirt.markUnused(NETWORK_ONLY_MESSAGE);
   const nics = new NicService(libvirt, c.stateDir, range, log, o.caller);
   nicMetrics.bind(libvirt, nics);
   return { nb, links, health, spool, reporter, libvirt, networks, nics, nicMetrics };

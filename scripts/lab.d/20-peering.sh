@@ -156,8 +156,9 @@ down() {
   fi
   exists network peer show "$A" to-b && hv network peer delete "$A" to-b
   exists network peer show "$B" to-a --project "$P2" && hv network peer delete "$B" to-a --project "$P2"
-  exists network show "$A" && hv network delete "$A"
-  exists network show "$B" --project "$P2" && hv network delete "$B" --project "$P2"
+  # --force: the demo's instance ports (made with ovn-nbctl, not by hvnet) go with the switches.
+  exists network show "$A" && hv network delete "$A" --force
+  exists network show "$B" --project "$P2" && hv network delete "$B" --project "$P2" --force
   if hv project list --format csv 2>/dev/null | grep -q "^$P2,"; then hv project delete "$P2"; fi
   return 0
 }

@@ -51,6 +51,9 @@ export function writeConfig(dir: string, nbRemotes: string, patch: Plain = {}): 
       ovn: { nb: { remotes: nbRemotes, inactivityProbeMs: 1_000, readyTimeoutSeconds: 10 } },
       api: { socket },
       stateDir: join(dir, 'state'),
+      // A hypervisor whose libvirt is down is non-operational: without a libvirt of the test's
+      // own, these daemons are network-only nodes.
+      ...(patch.libvirt === undefined ? { libvirt: { enabled: false } } : {}),
     },
     patch,
   );

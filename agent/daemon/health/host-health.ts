@@ -72,6 +72,9 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
       agent: { version: s.version, startedAt: s.startedAt.toISOString() },
     };
     for (const c of this.contributors) c(next);
+    // A contributor may have added a reason (libvirt-use.ts): the verdict and its time follow.
+    if (next.reasons.length > 0) next.state = 'non-operational';
+    if (next.state !== state) next.since = this.current?.state === next.state ? this.current.since : new Date().toISOString();
     // The peering summary is a new array only when its content changed, so it is compared by
     // identity: stringifying a hub's thousands of peerings on every NB batch made the work per
     // NB change grow with them.

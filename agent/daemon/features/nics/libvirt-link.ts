@@ -61,7 +61,22 @@ export class LibvirtLink extends EventEmitter<LinkEvents> {
   }
 
   start(): void {
+    if (this.unused) return;
     this.attempt();
+  }
+
+  /** True on a network-only node (libvirt.enabled: false): never connects. */
+  get unused(): boolean {
+    return this.unusedBecause !== undefined;
+  }
+
+  private unusedBecause: string | undefined;
+
+  /** Before start(): this host has no libvirt; calls fail saying why instead of waiting for a libvirtd. */
+  markUnused(why: string): void {
+    this.unusedBecause = why;
+    this.lastMessage = why;
+    this.resolveFirst();
   }
 
   /** Resolves once the first attempt to connect has succeeded or failed (at most `ms`). */
