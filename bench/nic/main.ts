@@ -6,6 +6,9 @@
 //   python    python3-libvirt attachDeviceFlags / detachDeviceFlags + waiting for DEVICE_REMOVED
 //             from libvirt's event loop on a thread (one long-lived process)
 // then the binding's raw round trip against python3-libvirt (binding-roundtrip.ts).
+// This process never loads the FFI: its own checks use virsh, and the round trip runs as a child
+// process. Whatever happens to the binding there (a signal included), the finally below stops by
+// PID what this process started: libvirtd, virtlogd, the guest, hvnetd.
 //
 //   node dist/bench/nic/main.js [--cycles 30]
 // It needs a libvirtd: the lab's (`scripts/lab up`) or any that runs. HVNET_BENCH_SMOKE=1 (what
@@ -26,8 +29,7 @@ import { testRun } from '../../testbed/test-run.js';
 import { DaemonClient } from '../../agent/cli/client.js';
 import { statusMethod } from '../../agent/api/methods.js';
 import { nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
-import { LibvirtConnection } from '../../lib/libvirt/connection.js';
-import { bindingRoundTrip } from './binding-roundtrip.js';
+import { formatRatio, ratioSpread } from './ratio.js';
 import { fileURLToPath } from 'node:url';
 
 const smoke = process.env.HVNET_BENCH_SMOKE === '1';
@@ -238,8 +240,6 @@ async function main(): Promise<void> {
   const xmlFile = join(dir, 'nic.xml');
   writeFileSync(xmlFile, dry.xml);
   const python = await PythonTool.start(name, xmlFile, dry.alias);
-  const conn = await LibvirtConnection.open(URI);
-  const dom = await conn.lookupDomainByName(name);
 
   type Tool = 'hvnet' | 'virsh' | 'python';
   const tools: Tool[] = ['hvnet', 'virsh', 'python'];
@@ -266,7 +266,7 @@ async function main(): Promise<void> {
     if (!r.live) throw new Error(`hvnet detach: ${JSON.stringify(r)}`);
     return ms;
   };
-  const present = async (): Promise<boolean> => (await conn.getDomainXml(dom, 0)).includes(MAC);
+  const present = async (): Promise<boolean> => (await run('virsh', ['-q', '-c', URI, 'dumpxml', name])).includes(MAC);
 
   try {
     console.log(`NIC hot-plug on ${name} (TCG, q35), bridge-mode macvtap on ${veth.a}, ${CYCLES} cycles, tools alternated, ${PAUSE_MS} ms pauses`);
@@ -283,7 +283,6 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await conn.close();
     await python.stop();
   }
 
@@ -301,9 +300,24 @@ async function main(): Promise<void> {
   console.log('ratios:');
   console.log(ratio(m('hvnet', 'attach'), m('virsh', 'attach'), 0.5, 'hvnet attach / virsh attach-device'));
   console.log(ratio(m('hvnet', 'attach'), m('python', 'attach'), 1.2, 'hvnet attach / python attachDeviceFlags'));
-  console.log(ratio(m('hvnet', 'detach'), m('python', 'detach'), 1.05, 'hvnet confirmed detach / python confirmed'));
+  console.log(
+    `  ${'hvnet confirmed detach / python confirmed'.padEnd(44)} ${formatRatio(ratioSpread(times.hvnet.detach, times.python.detach), 1.05)} over ${CYCLES} cycles`,
+  );
 
-  await bindingRoundTrip(URI, smoke ? 200 : 10_000, smoke ? 1 : 3);
+  await roundTripChild(smoke ? 200 : 10_000, smoke ? 1 : 3);
+}
+
+/** binding-roundtrip.js in its own process (see the top of this file); says how it ended. */
+async function roundTripChild(calls: number, rounds: number): Promise<void> {
+  const script = fileURLToPath(new URL('./binding-roundtrip.js', import.meta.url));
+  const child = spawn(process.execPath, [script, '--uri', URI, String(calls), String(rounds)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  testRun.trackPid(child.pid ?? 0);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c, sig) => resolve([c, sig]));
+  });
+  if (signal !== null) throw new Error(`the binding round trip (node ${script}, pid ${child.pid}) died by ${signal}`);
+  if (code !== 0) throw new Error(`the binding round trip (node ${script}, pid ${child.pid}) exited with code ${code}`);
 }
 
 // Whatever happens to our output (a closed pipe) or to us (Ctrl-C), what we started is stopped.
