@@ -10,7 +10,7 @@
 // process. Whatever happens to the binding there (a signal included), the finally below stops by
 // PID what this process started: libvirtd, virtlogd, the guest, hvnetd.
 //
-//   node dist/bench/nic/main.js [--cycles 30]
+//   node dist/bench/nic/main.js [--cycles 30] [--calls 10000] [--rounds 3]   (round trip: calls per tool and round)
 // It needs a libvirtd: the lab's (`scripts/lab up`) or any that runs. HVNET_BENCH_SMOKE=1 (what
 // scripts/test runs, when no libvirtd runs) starts its own libvirtd + virtlogd and stops them.
 import { spawn, execFile } from 'node:child_process';
@@ -45,6 +45,8 @@ function option(name: string, full: number, small: number): number {
   return v;
 }
 const CYCLES = option('cycles', 30, 3);
+const CALLS = option('calls', 10_000, 200);
+const ROUNDS = option('rounds', 3, 1);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (xs: readonly number[]): number => {
@@ -304,7 +306,7 @@ async function main(): Promise<void> {
     `  ${'hvnet confirmed detach / python confirmed'.padEnd(44)} ${formatRatio(ratioSpread(times.hvnet.detach, times.python.detach), 1.05)} over ${CYCLES} cycles`,
   );
 
-  await roundTripChild(smoke ? 200 : 10_000, smoke ? 1 : 3);
+  await roundTripChild(CALLS, ROUNDS);
 }
 
 /** binding-roundtrip.js in its own process (see the top of this file); says how it ended. */
