@@ -28,7 +28,7 @@ import { vethPair } from '../../testbed/netns.js';
 import { testRun } from '../../testbed/test-run.js';
 import { DaemonClient } from '../../agent/cli/client.js';
 import { statusMethod } from '../../agent/api/methods.js';
-import { nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
+import { nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../agent/api/nics.js';
 import { formatRatio, ratioSpread } from './ratio.js';
 import { fileURLToPath } from 'node:url';
 
@@ -281,6 +281,10 @@ async function main(): Promise<void> {
         times[t].detach.push(await detach(t));
         // virsh's and python's detach return when libvirt saw DEVICE_REMOVED; the XML must agree.
         await waitFor(`${t}: NIC gone from the live XML`, async () => ((await present()) ? undefined : true), 10_000, 20);
+        // hvnetd learns of another tool's detach from DEVICE_REMOVED and refreshes its MAC pool
+        // after it; under load that can come after the XML changed, and its next attach would be
+        // refused as a duplicate MAC. Untimed.
+        await waitFor(`${t}: hvnetd sees the MAC free`, async () => (JSON.stringify(await client.call(nicPoolMethod, {})).includes(MAC) ? undefined : true), 10_000, 20);
         await sleep(PAUSE_MS);
       }
     }
