@@ -284,7 +284,15 @@ async function main(): Promise<void> {
         // hvnetd learns of another tool's detach from DEVICE_REMOVED and refreshes its MAC pool
         // after it; under load that can come after the XML changed, and its next attach would be
         // refused as a duplicate MAC. Untimed.
-        await waitFor(`${t}: hvnetd sees the MAC free`, async () => (JSON.stringify(await client.call(nicPoolMethod, {})).includes(MAC) ? undefined : true), 10_000, 20);
+        let pool = '';
+        await waitFor(
+          `${t}: hvnetd sees the MAC free`,
+          async () => ((pool = JSON.stringify(await client.call(nicPoolMethod, {}))).includes(MAC) ? undefined : true),
+          10_000,
+          20,
+        ).catch((e: unknown) => {
+          throw new Error(`${(e as Error).message}; hvnetd's nic.pool: ${pool}`);
+        });
         await sleep(PAUSE_MS);
       }
     }
