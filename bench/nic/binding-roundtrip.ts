@@ -1,17 +1,21 @@
 // Round trip of virConnectGetLibVersion (one RPC to libvirtd): the binding (main → request worker
-// → libvirt → back) against python3-libvirt, same daemon, same machine, alternating runs.
-// Python is measured twice: a bare loop, and with libvirt's event loop running on a thread, the
-// shape of a daemon that receives events (each RPC then also wakes the event-loop thread).
-//   node dist/bench/nic/binding-roundtrip.js [CALLS]      (uses the test fixture's libvirtd)
-// bench/nic/main.ts runs it too (bindingRoundTrip), against the libvirtd it uses.
+// → libvirt → back) against python3-libvirt, same daemon, same machine. Python is measured twice:
+// a bare loop, and with libvirt's event loop running on a thread, the shape of a daemon that
+// receives events (each RPC then also wakes the event-loop thread; the binding always has one).
+// Each round runs the three tools in a rotated order; each tool does the same WARMUP calls right
+// before its timed calls in every round (the binding's connection is opened once, each python
+// round is a new process: neither start is timed).
+//   node dist/bench/nic/binding-roundtrip.js [--uri URI] [CALLS] [ROUNDS]
+// Without --uri it starts the test fixture's libvirtd. bench/nic/main.ts runs it as a child
+// process with --uri, so that whatever happens to the FFI cannot skip the bench's cleanup.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startLibvirt } from '../../testbed/libvirt.js';
 import { testRun } from '../../testbed/test-run.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
+import { formatRatio, ratioSpread } from './ratio.js';
 
 const WARMUP = 1_000;
-const ROUNDS = 3;
 
 interface Stats {
   median: number;
@@ -67,15 +71,22 @@ export interface RoundTripResult {
   pyEv: Stats;
 }
 
+type Tool = 'binding' | 'pyBare' | 'pyEv';
+const TOOLS: readonly Tool[] = ['binding', 'pyBare', 'pyEv'];
+
 /** Measures and prints the round trips against `uri`; CALLS calls per tool and round. */
 export async function bindingRoundTrip(uri: string, CALLS: number, ROUNDS = 3): Promise<RoundTripResult> {
   const conn = await LibvirtConnection.open(uri);
-  const all = { binding: [] as number[], pyBare: [] as number[], pyEv: [] as number[] };
+  const all: Record<Tool, number[]> = { binding: [], pyBare: [], pyEv: [] };
+  const perRound: Record<Tool, number[]> = { binding: [], pyBare: [], pyEv: [] };
   try {
     for (let r = 0; r < ROUNDS; r++) {
-      all.pyBare.push(...(await python(uri, 'bare', CALLS)));
-      all.binding.push(...(await binding(conn, CALLS)));
-      all.pyEv.push(...(await python(uri, 'ev', CALLS)));
+      for (let k = 0; k < TOOLS.length; k++) {
+        const t = TOOLS[(r + k) % TOOLS.length] as Tool;
+        const us = t === 'binding' ? await binding(conn, CALLS) : await python(uri, t === 'pyBare' ? 'bare' : 'ev', CALLS);
+        all[t].push(...us);
+        perRound[t].push(stats(us).median);
+      }
     }
   } finally {
     await conn.close();
@@ -83,16 +94,27 @@ export async function bindingRoundTrip(uri: string, CALLS: number, ROUNDS = 3): 
   const b = stats(all.binding);
   const p = stats(all.pyBare);
   const pe = stats(all.pyEv);
-  console.log(`virConnectGetLibVersion round trip, ${ROUNDS} × ${CALLS} calls each (after ${WARMUP} warm-up):`);
+  const rounds = perRound.binding.map((x, i) => (x / (perRound.pyBare[i] ?? NaN)).toFixed(2)).join(', ');
+  console.log(`virConnectGetLibVersion round trip, ${ROUNDS} rounds × ${CALLS} calls per tool, order rotated each round, ${WARMUP} warm-up calls per tool and round:`);
   console.log(`  hvnet binding (worker, Atomics channel): ${fmt(b)}`);
   console.log(`  python3-libvirt, bare loop:              ${fmt(p)}`);
   console.log(`  python3-libvirt, event loop thread:      ${fmt(pe)}`);
-  console.log(`  ratio binding / python bare: ${(b.median / p.median).toFixed(2)}×; / python with event loop: ${(b.median / pe.median).toFixed(2)}×`);
+  console.log(`  binding / python bare:            ${formatRatio(ratioSpread(all.binding, all.pyBare), 1.5)}; per round ${rounds}`);
+  console.log(`  binding / python with event loop: ${formatRatio(ratioSpread(all.binding, all.pyEv), 1.5)}`);
   return { binding: b, pyBare: p, pyEv: pe };
 }
 
 async function main(): Promise<void> {
-  const CALLS = Number(process.argv[2] ?? 10_000);
+  const args = process.argv.slice(2);
+  const u = args.indexOf('--uri');
+  const given = u >= 0 ? args.splice(u, 2)[1] : undefined;
+  const CALLS = Number(args[0] ?? 10_000);
+  const ROUNDS = Number(args[1] ?? 3);
+  if (!Number.isInteger(CALLS) || CALLS < 1 || !Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('CALLS and ROUNDS must be whole numbers >= 1');
+  if (given !== undefined) {
+    await bindingRoundTrip(given, CALLS, ROUNDS);
+    return;
+  }
   const libvirt = await startLibvirt();
   try {
     await bindingRoundTrip(libvirt.uri, CALLS, ROUNDS);

@@ -33,6 +33,11 @@ export interface OpenOptions {
    * reconnects, so what the caller does with an unknown outcome can be tested deterministically.
    */
   dropAfterSend?: readonly string[];
+  /**
+   * TEST ONLY (docs/libvirt.md#clean-shutdown): how long the request worker waits before it adds
+   * the timer that wakes libvirt's loop at close, as a thread descheduled there on a loaded machine.
+   */
+  delayEventLoopWakeMs?: number;
 }
 
 export interface CallOptions {

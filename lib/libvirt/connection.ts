@@ -85,6 +85,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   private readonly openTimeoutMs: number;
   private readonly reconnectOpts: Required<ReconnectOptions>;
   private readonly keepAlive: OpenOptions['keepAlive'];
+  private readonly wakeDelayMs: number;
 
   private constructor(
     uri: string,
@@ -100,6 +101,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     this.openTimeoutMs = opts.openTimeoutMs ?? 30_000;
     this.reconnectOpts = reconnectSettings(opts.reconnect);
     this.keepAlive = opts.keepAlive;
+    this.wakeDelayMs = opts.delayEventLoopWakeMs ?? 0;
     this.dispatch = new RequestDispatcher(
       port,
       ctrl,
@@ -259,7 +261,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     this.connState = this.connState === 'closed' ? 'closed' : 'closing';
     // The last connection of the process stops the shared event loop; its wake-up timer is added
     // from this connection's request worker, which is still running.
-    await this.events.release(() => this.dispatch.send('wakeEventLoop', [], undefined, 5_000));
+    await this.events.release(() => this.dispatch.send('wakeEventLoop', [this.wakeDelayMs], undefined, 5_000));
     this.dispatch.shutdown();
     await within(this.requestWorker.exited, 5_000);
     this.dispatch.close();
@@ -356,7 +358,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     if (!wasClosing) {
       this.emit('workerFailed', err);
       void this.requestWorker.worker.terminate();
-      void this.events.release(() => Promise.resolve());
+      void this.events.release();
       this.dispatch.close();
       this.emit('closed');
     }

@@ -11,12 +11,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { callbacks, domainIdentity, silenceLibvirtStderr, v } from './ffi.js';
 import type { Ptr } from './ffi.js';
+import { STOP_AFTER_WAKE, STOP_NOW } from './protocol.js';
 import type { CallbackPointers, EventWorkerData, EventWorkerMessage } from './protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('lib/libvirt/event-worker.js runs as a worker thread only');
 const data = workerData as EventWorkerData;
 const stop = new Int32Array(data.stop);
+/**
+ * Set when the wake timer that stops the loop has fired. The loop must not end before: that timer
+ * stays in libvirt's process-wide loop, and the next event worker of the process would fire it
+ * through a koffi trampoline this worker unregistered (and koffi may have handed to another
+ * callback, of another signature, by then) — docs/libvirt.md#clean-shutdown.
+ */
+let stopWakeFired = false;
 
 function post(m: EventWorkerMessage): void {
   port?.postMessage(m);
@@ -68,6 +76,9 @@ const pointers: CallbackPointers = {
   wake: keep(
     callbacks.timeout((timer) => {
       v.virEventRemoveTimeout(timer);
+      if (Atomics.load(stop, 0) === STOP_AFTER_WAKE) stopWakeFired = true;
+      // No wake is asked for while the loop runs: this one was left by an earlier loop of the process.
+      else post({ type: 'strayWake' });
     }),
   ),
 };
@@ -88,9 +99,15 @@ function finish(): void {
   port?.close();
 }
 
+/** STOP_NOW: at once (no wake is coming); STOP_AFTER_WAKE: once the wake timer has fired. */
+function stopping(): boolean {
+  const s = Atomics.load(stop, 0);
+  return s === STOP_NOW || (s === STOP_AFTER_WAKE && stopWakeFired);
+}
+
 function run(): void {
   const turnUntil = performance.now() + TURN_MS;
-  while (Atomics.load(stop, 0) === 0) {
+  while (!stopping()) {
     if (v.virEventRunDefaultImpl() !== 0) {
       // Only fails when no implementation is registered; nothing sensible to retry.
       throw new Error('virEventRunDefaultImpl failed');

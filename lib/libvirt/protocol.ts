@@ -42,8 +42,8 @@ export interface ConnectArgs {
 export interface Ops {
   connect: { args: [ConnectArgs]; result: null };
   disconnect: { args: []; result: null };
-  /** Adds the wake-up timer so the event worker's loop sees its stop flag. */
-  wakeEventLoop: { args: []; result: null };
+  /** Adds the wake-up timer so the event worker's loop sees its stop flag (after delayMs: test hook). */
+  wakeEventLoop: { args: [delayMs: number]; result: null };
   getLibVersion: { args: []; result: number };
   getVersion: { args: []; result: number };
   isAlive: { args: []; result: boolean };
@@ -115,8 +115,15 @@ export interface RequestWorkerData {
   callbacks: CallbackPointers;
 }
 
+/** Values of EventWorkerData.stop[0]. */
+export const STOP_NO = 0;
+/** Stop once the wake timer (asked for after this was set) has fired. */
+export const STOP_AFTER_WAKE = 1;
+/** Stop at the next turn of the loop: no wake timer is coming. */
+export const STOP_NOW = 2;
+
 export interface EventWorkerData {
-  /** Int32Array[1]: 1 = stop the loop. */
+  /** Int32Array[1]: STOP_NO, STOP_AFTER_WAKE or STOP_NOW. */
   stop: SharedArrayBuffer;
   /** Period of the loop's safety timer, ms (bounds how long a callback relayed from another thread waits). */
   tickMs: number;
@@ -129,4 +136,6 @@ export type EventWorkerMessage =
   | { type: 'deviceAdded'; gen: number; name: string; uuid: string; alias: string }
   | { type: 'deviceRemovalFailed'; gen: number; name: string; uuid: string; alias: string }
   | { type: 'connectionClosed'; gen: number; reason: number }
+  /** A wake timer fired while nobody was stopping the loop (left by an earlier loop). */
+  | { type: 'strayWake' }
   | { type: 'stopped' };

@@ -166,7 +166,9 @@ const handlers: Handlers = {
     teardown();
     return null;
   },
-  wakeEventLoop: () => {
+  wakeEventLoop: (_d, delayMs) => {
+    // OpenOptions.delayEventLoopWakeMs: a request worker descheduled here, on a loaded machine.
+    if (delayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delayMs);
     check('virEventAddTimeout', v.virEventAddTimeout(0, cb.wake, null, null));
     return null;
   },
@@ -249,8 +251,25 @@ function execute(req: WorkerRequest): WorkerReply {
 /** Set by a 'shutdown' message: leave the loop once the queue is drained. */
 let exiting = false;
 
+/**
+ * After a reply, how long the worker watches for the next request before it sleeps in
+ * Atomics.wait. A caller that awaits one call and makes the next finds the worker awake, which
+ * saves a futex wake-up and a reschedule of this thread per call (bench/RESULTS.md, the FFI round
+ * trip); when no call follows, it costs this much CPU once.
+ */
+const LINGER_MS = 0.05;
+
+/** True when a request was posted before `until` (performance.now()). */
+function requestWithin(seen: number, until: number): boolean {
+  while (performance.now() < until) {
+    if (Atomics.load(ctrl, CTRL_REQ_SEQ) !== seen) return true;
+  }
+  return false;
+}
+
 for (;;) {
   const seen = Atomics.load(ctrl, CTRL_REQ_SEQ);
+  let served = false;
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
     const req = m.message as WorkerRequest | { shutdown: true };
     if ('shutdown' in req) {
@@ -261,8 +280,10 @@ for (;;) {
     const reply = execute(req);
     Atomics.store(ctrl, CTRL_CURRENT, 0);
     port.postMessage(reply);
+    served = true;
   }
   if (exiting) break;
+  if (served && requestWithin(seen, performance.now() + LINGER_MS)) continue;
   Atomics.wait(ctrl, CTRL_REQ_SEQ, seen);
 }
 

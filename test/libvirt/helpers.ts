@@ -13,11 +13,11 @@ export interface ChildResult {
   ms: number;
 }
 
-/** Runs child.js in a fresh Node; kills it (and fails) after timeoutMs. */
-export function runChild(args: readonly string[], opts: { nodeArgs?: readonly string[]; timeoutMs?: number } = {}): Promise<ChildResult> {
+/** Runs child.js (or `opts.script`) in a fresh Node; kills it (and fails) after timeoutMs. */
+export function runChild(args: readonly string[], opts: { nodeArgs?: readonly string[]; timeoutMs?: number; script?: string } = {}): Promise<ChildResult> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script ?? CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
