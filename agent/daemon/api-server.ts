@@ -320,9 +320,10 @@ export class ApiServer {
 
   private write(c: ConnectionState, message: unknown): void {
     if (c.socket.destroyed || !c.socket.writable) return;
-    // Replies finished in the same turn of the event loop (one NB reply completes many requests
-    // of a client that pipelines) leave in one write.
-    if (!c.corked) {
+    // A client that pipelines: replies finished in the same turn of the event loop (one NB
+    // reply completes many of its requests) leave in one write. A lone request's reply leaves
+    // at once.
+    if (!c.corked && c.inFlight > 1) {
       c.corked = true;
       c.socket.cork();
       setImmediate(() => {
