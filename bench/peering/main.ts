@@ -26,13 +26,14 @@
 // rows, alternated, median wall time of each.
 //
 //   node dist/bench/peering/main.js [--rounds 3] [--peerings 1000] [--connections 4] [--window 16]
-//                                   [--raw-window 64] [--shell 30]
+//                                   [--raw-window 64] [--shell 30] [--order sides|shuffled]
 //   HVNET_BENCH_SMOKE=1: one round of 20 peerings and 3 shell runs, to prove it still works.
 //   HVNET_BENCH_TOOLS=hvnet,raw-monitor,...: only these; HVNET_BENCH_HVNETD_NODE_ARGS: node flags
 //   for hvnetd (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it during the run).
 import { startBenchNb, stopBenchNb } from '../common/setup-nb.js';
 import { PipelinedClient } from '../common/socket-client.js';
 import { execFileSync, spawn } from 'node:child_process';
+import net from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,9 @@ const connections = option('connections', 4, 2);
 const window = option('window', 16, 4);
 const rawWindow = option('raw-window', 64, 8);
 const shellRuns = option('shell', 30, 3);
+const orderAt = process.argv.indexOf('--order');
+const order = orderAt >= 0 ? process.argv[orderAt + 1] : 'sides';
+if (order !== 'sides' && order !== 'shuffled') throw new Error('--order is sides or shuffled');
 const HVNETD = join(repo, 'dist/agent/bin/hvnetd.js');
 // The CLI as installed: the package's bundled `hvnet` bin.
 const HVNET = join(repo, 'dist/agent/hvnet-cli.cjs');
@@ -116,7 +120,7 @@ const ovsdbapp: Tool = {
   name: 'ovsdbapp',
   inFlight: 1,
   how: 'one transaction per peering, committed synchronously (its API waits for each commit)',
-  run: async (round) => anchor('ovsdbapp', PY, (remote) => [join(peers, 'ovsdbapp-each.py'), 'peer', '--remote', remote, '--n', String(N)], round),
+  run: (round) => Promise.resolve(anchor('ovsdbapp', PY, (remote) => [join(peers, 'ovsdbapp-each.py'), 'peer', '--remote', remote, '--n', String(N)], round)),
 };
 
 function rawMonitor(w: number): Tool {
@@ -125,12 +129,14 @@ function rawMonitor(w: number): Tool {
     name,
     inFlight: w,
     how: `one transaction per peering, ${w} in flight, routers by _uuid from its cache`,
-    run: async (round) =>
-      anchor(
-        name,
-        process.execPath,
-        (remote) => [join(peers, 'raw-limit.mjs'), 'monitor', '--remote', remote, '--n', String(N), '--window', String(w), '--tool', name],
-        round,
+    run: (round) =>
+      Promise.resolve(
+        anchor(
+          name,
+          process.execPath,
+          (remote) => [join(peers, 'raw-limit.mjs'), 'monitor', '--remote', remote, '--n', String(N), '--window', String(w), '--tool', name],
+          round,
+        ),
       ),
   };
 }
@@ -138,6 +144,8 @@ function rawMonitor(w: number): Tool {
 interface Hvnetd {
   pid: number;
   socket: string;
+  /** Writes hvnetd re-planned because a guard failed (another write got there first), so far. */
+  conflicts(): Promise<number>;
   /** user+system CPU seconds of the daemon so far (from /proc). */
   cpu(): number;
   stop(): Promise<void>;
@@ -147,9 +155,11 @@ interface Hvnetd {
 async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
   const socket = join(dir, 'hvnet.sock');
   const config = join(dir, 'hvnet.yaml');
+  const metricsPort = await freePort();
   writeFileSync(
     config,
-    `host: { id: bench }\nlogLevel: warn\novn: { nb: { remotes: "${nbRemote}" } }\nlibvirt: { uri: "test:///default" }\napi: { socket: ${socket} }\nstateDir: ${join(dir, 'state')}\n`,
+    `host: { id: bench }\nlogLevel: warn\novn: { nb: { remotes: "${nbRemote}" } }\nlibvirt: { uri: "test:///default" }\napi: { socket: ${socket} }\n` +
+      `metrics: { listen: "127.0.0.1:${metricsPort}" }\nstateDir: ${join(dir, 'state')}\n`,
   );
   const nodeArgs = (process.env.HVNET_BENCH_HVNETD_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const child = spawn(process.execPath, [...nodeArgs, HVNETD, '--config', config], {
@@ -163,6 +173,11 @@ async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
   const d: Hvnetd = {
     pid,
     socket,
+    conflicts: async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const m = /^hvnet_ovn_plan_retries_total\{reason="conflict"\} (\d+)/m.exec(text);
+      return m ? Number(m[1]) : NaN;
+    },
     cpu: () => {
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
@@ -192,6 +207,26 @@ const subnet = (i: number): { cidr: string; gw: string; prefix: string } => {
 };
 
 /**
+ * Both declarations of every peering. `sides`: every pair's first side (in random order), then
+ * every second side, as a client peering networks one side after the other would; two requests
+ * in flight never touch the same pair. `shuffled`: both sides mixed at random, so the two sides
+ * of a pair may race, one guard fails and that side is re-planned.
+ */
+function declarations(): { network: string; name: string; target: string }[] {
+  const decl = (x: number, y: number): { network: string; name: string; target: string } => ({ network: netName(x), name: `to-${netName(y)}`, target: netName(y) });
+  const shuffle = <T>(a: T[]): T[] => {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [a[i], a[j]] = [a[j] as T, a[i] as T];
+    }
+    return a;
+  };
+  const first = Array.from({ length: N }, (_, p) => decl(2 * p, 2 * p + 1));
+  const second = Array.from({ length: N }, (_, p) => decl(2 * p + 1, 2 * p));
+  return order === 'sides' ? [...shuffle(first), ...shuffle(second)] : shuffle([...first, ...second]);
+}
+
+/**
  * hvnet with `conns` kept connections and `perConn` requests in flight on each. The 2N networks
  * (pair p joins 2p and 2p+1) are made by the bench through lib/ovn before hvnetd starts, so the
  * daemon is as cold as the anchors' processes when the clock starts.
@@ -201,7 +236,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
   return {
     name,
     inFlight: conns * perConn,
-    how: `two socket calls per peering (one per side), ${conns} kept connection(s) x ${perConn} in flight`,
+    how: `two socket calls per peering (one per side, order: ${order}), ${conns} kept connection(s) x ${perConn} in flight`,
     run: async (round) => {
       const nb = startBenchNb(['--networks', '2']);
       let daemon: Hvnetd | undefined;
@@ -219,16 +254,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
         daemon = await startHvnetd(nb.remote, nb.dir);
         for (let c = 0; c < conns; c++) clients.push(await PipelinedClient.connect(daemon.socket));
 
-        // Both declarations of every peering, shuffled.
-        const decls = Array.from({ length: 2 * N }, (_, k) => {
-          const p = k >> 1;
-          const [x, y] = k % 2 === 0 ? [2 * p, 2 * p + 1] : [2 * p + 1, 2 * p];
-          return { network: netName(x), name: `to-${netName(y)}`, target: netName(y) };
-        });
-        for (let i = decls.length - 1; i > 0; i--) {
-          const j = Math.floor(Math.random() * (i + 1));
-          [decls[i], decls[j]] = [decls[j] as (typeof decls)[number], decls[i] as (typeof decls)[number]];
-        }
+        const decls = declarations();
         let errors = 0;
         let firstError = '';
         let next = 0;
@@ -241,6 +267,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
             });
           }
         };
+        const conflicts0 = await daemon.conflicts();
         const cpu0 = process.cpuUsage();
         const dcpu0 = daemon.cpu();
         const t1 = performance.now();
@@ -248,6 +275,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
         const elapsed = (performance.now() - t1) / 1000;
         const cpu = process.cpuUsage(cpu0);
         const daemonCpu = daemon.cpu() - dcpu0;
+        const replans = (await daemon.conflicts()) - conflicts0;
         for (const c of clients) c.close();
         const bad = await checkHvnetRows(nb.remote);
         const ok = errors === 0 && bad.length === 0;
@@ -258,7 +286,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
           client_cpu_s: (cpu.user + cpu.system) / 1e6,
           daemon_cpu_s: daemonCpu,
           ok,
-          note: ok ? 'rows ok' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`,
+          note: `${replans} re-planned after a failed guard; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
         };
       } finally {
         for (const c of clients) c.close();
@@ -401,6 +429,17 @@ async function shell(): Promise<{ hvnet: number; nbctl: number; ok: boolean }> {
     await daemon?.stop();
     stopBenchNb(nb.dir);
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 async function runAll(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
