@@ -64,6 +64,8 @@ interface ConnectionState {
   readEnded: boolean;
   closing: boolean;
   idleTimer: NodeJS.Timeout | undefined;
+  /** Replies are being gathered for one write at the end of this turn of the event loop. */
+  corked: boolean;
 }
 
 export class ApiServer {
@@ -191,6 +193,7 @@ export class ApiServer {
       readEnded: false,
       closing: false,
       idleTimer: undefined,
+      corked: false,
     };
     socket.on('error', (e) => this.log.debug({ conn: c.id, uid, err: e.message }, 'API connection error'));
     const refusal = this.overBudget(uid);
@@ -317,6 +320,17 @@ export class ApiServer {
 
   private write(c: ConnectionState, message: unknown): void {
     if (c.socket.destroyed || !c.socket.writable) return;
+    // A client that pipelines: replies finished in the same turn of the event loop (one NB
+    // reply completes many of its requests) leave in one write. A lone request's reply leaves
+    // at once.
+    if (!c.corked && c.inFlight > 1) {
+      c.corked = true;
+      c.socket.cork();
+      setImmediate(() => {
+        c.corked = false;
+        c.socket.uncork();
+      });
+    }
     c.socket.write(`${JSON.stringify(message)}\n`);
     if (c.socket.writableLength > (this.options.maxPendingOutputBytes ?? 8 * 1024 * 1024)) {
       this.log.warn({ conn: c.id, pending: c.socket.writableLength }, 'API client does not read its replies: dropped');

@@ -27,6 +27,7 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   private current: HostStatus | undefined;
   private key = '';
   private nbEverSynced = false;
+  private batchPending = false;
   private readonly contributors: StatusContributor[] = [];
 
   constructor(private sources: HealthSources) {
@@ -36,7 +37,15 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
       if (s.state === 'connected') this.nbEverSynced = true;
       this.update();
     });
-    sources.nb.client.monitor?.cache.on('batch', () => this.update());
+    // Once per turn of the event loop, however many NB batches it read: a burst of writes
+    // (a client pipelining requests) would otherwise re-evaluate the status per transaction.
+    sources.nb.client.monitor?.cache.on('batch', () => {
+      if (this.batchPending) return;
+      this.batchPending = true;
+      setImmediate(() => {
+        if (this.batchPending) this.update();
+      });
+    });
   }
 
   addContributor(c: StatusContributor): void {
@@ -49,10 +58,11 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   }
 
   get status(): HostStatus {
-    return this.current ?? this.update();
+    return this.current === undefined || this.batchPending ? this.update() : this.current;
   }
 
   update(): HostStatus {
+    this.batchPending = false;
     const s = this.sources;
     const nb = s.nb.status();
     const links: LinkStatus[] = s.links.links;

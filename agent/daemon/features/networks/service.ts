@@ -170,11 +170,26 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   private summaryTimer: NodeJS.Timeout | undefined;
   private summaryDue = 0;
 
+  /** When the NB last changed: the armed timer re-arms itself until it has been quiet long enough. */
+  private summaryLastChange = 0;
+
   private scheduleSummary(): void {
     const now = Date.now();
-    if (this.summaryTimer === undefined) this.summaryDue = now + SUMMARY_MAX_DELAY_MS;
-    clearTimeout(this.summaryTimer);
-    this.summaryTimer = setTimeout(() => this.refreshSummary(), Math.max(0, Math.min(SUMMARY_QUIET_MS, this.summaryDue - now)));
+    this.summaryLastChange = now;
+    // One timer per burst, not one per NB batch: at thousands of writes a second, re-arming a
+    // timer on each cost more than the summary.
+    if (this.summaryTimer !== undefined) return;
+    this.summaryDue = now + SUMMARY_MAX_DELAY_MS;
+    this.armSummary(Math.min(SUMMARY_QUIET_MS, SUMMARY_MAX_DELAY_MS));
+  }
+
+  private armSummary(ms: number): void {
+    this.summaryTimer = setTimeout(() => {
+      const now = Date.now();
+      const quietAt = this.summaryLastChange + SUMMARY_QUIET_MS;
+      if (quietAt > now && this.summaryDue > now) this.armSummary(Math.min(quietAt, this.summaryDue) - now);
+      else this.refreshSummary();
+    }, Math.max(0, ms));
     this.summaryTimer.unref();
   }
 
