@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { startOvn } from '../../testbed/ovn.js';
 import type { OvnHandle } from '../../testbed/ovn.js';
 import { testRun } from '../../testbed/test-run.js';
+import { waitFor } from '../../testbed/exec.js';
 import { startHvnetd, writeConfig } from './harness.js';
 import { HvnetError } from '../../agent/api/errors.js';
 import { debugSleepMethod } from '../../agent/api/debug.js';
@@ -25,13 +26,22 @@ describe('agent: SIGTERM during a burst', function () {
     const hv = await startHvnetd(writeConfig(dir, ovn.nb.unix), { env: { HVNET_DEBUG_METHODS: '1' } });
     const outcomes: string[] = [];
     const calls: Promise<void>[] = [];
+    let earlyStatuses = 0;
     for (let i = 0; i < 200; i++) {
       if (i === 100) {
-        // The first 100 are in: statuses answered, 300 ms sleeps still running when SIGTERM lands.
-        await new Promise((r) => setTimeout(r, 100));
+        // The first 100 are in once their 50 statuses are answered (one connection, read in
+        // order), while the 2 s sleeps still run when SIGTERM lands. Waiting for the replies
+        // rather than a fixed delay keeps this true on a loaded machine.
+        await waitFor('the first 50 statuses answered', async () => (earlyStatuses === 50 ? true : undefined), 20_000, 5);
         hv.daemon.signal('SIGTERM');
       }
-      const call = i % 2 === 0 ? hv.client.call(debugSleepMethod, { ms: 300 }) : hv.client.call(statusMethod, {});
+      const call =
+        i % 2 === 0
+          ? hv.client.call(debugSleepMethod, { ms: 2_000 })
+          : hv.client.call(statusMethod, {}).then((r) => {
+              if (i < 100) earlyStatuses++;
+              return r;
+            });
       calls.push(
         call.then(
           () => void outcomes.push('reply'),
