@@ -5,21 +5,21 @@ HV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 hv_log() { printf '[hvnet] %s\n' "$*" >&2; }
 
-# Packages of scripts/packages.txt that dpkg does not report as installed.
+# Packages of a list (default scripts/packages.txt) that dpkg does not report as installed.
 hv_missing_packages() {
-  local pkg status
+  local pkg status list=${1:-$HV_ROOT/scripts/packages.txt}
   while read -r pkg; do
     pkg=${pkg%%#*}
     pkg=${pkg//[[:space:]]/}
     [ -n "$pkg" ] || continue
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
     [ "$status" = "install ok installed" ] || printf '%s\n' "$pkg"
-  done <"$HV_ROOT/scripts/packages.txt"
+  done <"$list"
 }
 
 hv_ensure_packages() {
-  local missing
-  missing=$(hv_missing_packages | tr '\n' ' ')
+  local missing list=${1:-$HV_ROOT/scripts/packages.txt}
+  missing=$(hv_missing_packages "$list" | tr '\n' ' ')
   if [ -z "${missing// /}" ]; then
     hv_log "packages: all present"
     return 0
@@ -49,11 +49,17 @@ hv_ensure_packages() {
     hv_log "apt-get failed (exit $rc); full log in ${TMPDIR:-/tmp}/hvnet-apt.log"
     return 1
   fi
-  missing=$(hv_missing_packages | tr '\n' ' ')
+  missing=$(hv_missing_packages "$list" | tr '\n' ' ')
   if [ -n "${missing// /}" ]; then
     hv_log "still missing after install: $missing"
     return 1
   fi
+}
+
+# What only the tests need (scripts/packages-test.txt, e.g. the browser the controller page is
+# tested in): scripts/test installs it, scripts/lab up does not.
+hv_ensure_test_packages() {
+  hv_ensure_packages "$HV_ROOT/scripts/packages-test.txt"
 }
 
 # npm ci only when node_modules does not match package-lock.json.
