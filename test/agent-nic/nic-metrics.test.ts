@@ -50,7 +50,7 @@ describe('agent-nic: NIC metrics by kind', function () {
     veth = await vethPair();
     const listen = `127.0.0.1:${await freePort()}`;
     url = `http://${listen}/metrics`;
-    hv = await startHvnetd(writeConfig(testRun.tempDir('nic-metrics'), ovn.nb.unix, { metrics: { listen } }));
+    hv = await startHvnetd(writeConfig(testRun.tempDir('nic-metrics'), ovn.nb.unix, { metrics: { listen }, libvirt: { uri: 'qemu:///system' } }));
     cli = new NicCli(hv.setup.socket);
     await waitFor('hvnetd connected to libvirt', async () => ((await cli.json<{ status: HostStatus }>(['status'])).status.libvirt.state === 'connected' ? true : undefined), 15_000, 100);
   });

@@ -58,7 +58,7 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     libvirt = await startLibvirt();
     guest = await startTinyGuest(libvirt);
     stopped = await defineStoppedDomain(libvirt);
-    setup = writeConfig(testRun.tempDir('agent-nic'), ovn.nb.unix);
+    setup = writeConfig(testRun.tempDir('agent-nic'), ovn.nb.unix, { libvirt: { uri: 'qemu:///system' } });
     notify = await NotifyListener.start(setup.dir);
     t0 = Date.now();
     hv = await startHvnetd(setup, { env: { NOTIFY_SOCKET: notify.path } });
