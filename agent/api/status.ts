@@ -39,7 +39,6 @@ export const LibvirtStatusSchema = Type.Object(
   {
     state: Type.Union([Type.Literal('not yet managed'), Type.Literal('connected'), Type.Literal('disconnected')]),
     uri: Type.String(),
-    required: Type.Optional(Type.Boolean({ description: 'false: the host runs without libvirt, so libvirt being down is no reason.' })),
     message: Type.Optional(Type.String()),
   },
   strict,

@@ -58,7 +58,7 @@ export function hostView(r: HostRecord, now: number): HostView {
     lastReportReason: r.report.reason,
     intervalSeconds: interval,
     nb: s.ovn.nb.state,
-    libvirt: s.libvirt.required === false ? 'not used' : s.libvirt.state,
+    libvirt: s.libvirt.state === 'not yet managed' ? 'not used' : s.libvirt.state,
     version: s.agent.version,
     peerings: { total: p.total, created: p.created, pending: p.pending, errored: p.errored, stale: r.peeringsStale },
     nics: s.nics.length,

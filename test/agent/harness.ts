@@ -41,11 +41,7 @@ export interface HvnetdSetup {
   hostId: string;
 }
 
-/**
- * Writes a config for a test hvnetd: its socket and state in `dir`, the given NB, quick probes, and
- * libvirt's built-in test driver (a host that cannot reach its libvirt is non-operational, and
- * these tests are not about libvirt; the NIC suites give their libvirtd's URI).
- */
+/** Writes a config for a test hvnetd: its socket and state in `dir`, the given NB, quick probes. */
 export function writeConfig(dir: string, nbRemotes: string, patch: Plain = {}): HvnetdSetup {
   const socket = join(dir, 'hvnet.sock');
   const hostId = `h-${testRun.nextName()}`;
@@ -53,9 +49,10 @@ export function writeConfig(dir: string, nbRemotes: string, patch: Plain = {}): 
     {
       host: { id: hostId },
       ovn: { nb: { remotes: nbRemotes, inactivityProbeMs: 1_000, readyTimeoutSeconds: 10 } },
-      libvirt: { uri: 'test:///default' },
       api: { socket },
       stateDir: join(dir, 'state'),
+      // A hypervisor whose libvirt is down is non-operational: these daemons get the test driver.
+      libvirt: { uri: 'test:///default' },
     },
     patch,
   );

@@ -88,8 +88,12 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
       agent: { version: s.version, startedAt: s.startedAt.toISOString() },
     };
     for (const c of this.contributors) c(next);
-    // After the contributors: the libvirt connection is the NIC feature's to fill.
-    const { state, reasons } = evaluateHealth({ nb, links, networks, libvirt: next.libvirt });
+    // After the contributors: the libvirt connection is the NIC feature's to fill. A reason a
+    // contributor gave itself stays, once (the same code and subject are one reason).
+    const verdict = evaluateHealth({ nb, links, networks, libvirt: next.libvirt });
+    const seen = new Set(verdict.reasons.map((r) => `${r.code}\0${r.subject}`));
+    const reasons = [...verdict.reasons, ...next.reasons.filter((r) => !seen.has(`${r.code}\0${r.subject}`))];
+    const state = reasons.length === 0 ? verdict.state : 'non-operational';
     next.state = state;
     next.reasons = reasons;
     next.since = this.current && this.current.state === state ? this.current.since : new Date().toISOString();

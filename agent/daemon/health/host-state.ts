@@ -20,9 +20,9 @@ export function evaluateHealth(f: HealthFacts): { state: HostState; reasons: Hea
       message: `OVN Northbound ${f.nb.state}${f.nb.lastError ? `: ${f.nb.lastError}` : ''}`,
     });
   }
-  // A host that cannot reach its libvirt cannot attach or list NICs: not operational, unless it
-  // was configured to run without libvirt (required: false).
-  if (f.libvirt && f.libvirt.state === 'disconnected' && f.libvirt.required !== false) {
+  // A host that cannot reach its libvirt cannot attach or list NICs: not operational. A host that
+  // does not use libvirt at all says 'not yet managed', which is no reason.
+  if (f.libvirt && f.libvirt.state === 'disconnected') {
     reasons.push({
       code: 'libvirt-disconnected',
       subject: 'libvirt',
