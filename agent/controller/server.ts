@@ -10,7 +10,7 @@ import { REPORT_VERSION, ReportSchema, ReportV1Schema, ReportV2Schema, reportFro
 import type { FullReport, Report, ReportAck } from '../api/report.js';
 import type { HostStore } from './store.js';
 import { fleet, hostView, pageOf } from './fleet.js';
-import { PAGE_SIZE, fleetPage } from './html.js';
+import { fleetPage } from './html.js';
 import { tokenEquals } from './tokens.js';
 import type { TokensFile } from './tokens.js';
 import type { Logger } from '../logger.js';

@@ -18,7 +18,7 @@ import { networkCreateMethod, peerCreateMethod, peerListMethod } from '../../age
 import type { HostView } from '../../agent/controller/fleet.js';
 import type { HostRecord } from '../../agent/controller/store.js';
 import { REFRESH_MS } from '../../agent/controller/html.js';
-import { SimulatedHost, launchChromium, peering, screenshot, startFleetController } from './helpers.js';
+import { SimulatedHost, inPage, launchChromium, peering, screenshot, startFleetController } from './helpers.js';
 import type { FleetController } from './helpers.js';
 
 const INTERVAL_S = 1;
@@ -101,8 +101,7 @@ describe('controller: the fleet page in Chromium', function () {
 
     const response = await page.goto(`${ctl.url}/`);
     assert.equal(response?.status(), 200);
-    const hostRows = page.locator('#hosts tbody tr');
-    assert.deepEqual(await hostRows.evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-host')}=${r.getAttribute('data-state')}`)), [
+    assert.deepEqual(await inPage<string[]>(page, `[...document.querySelectorAll('#hosts tbody tr')].map((r) => r.dataset.host + '=' + r.dataset.state)`), [
       'hv1=operational',
       'hv2=non-operational',
       'hv3=operational',
@@ -116,7 +115,10 @@ describe('controller: the fleet page in Chromium', function () {
     assert.match((await page.locator('#hosts tr[data-host="hv4"] li[data-code="link-down"]').textContent()) ?? '', /eth1 is down/);
 
     // Each peering once, with both ends and every host's view of each.
-    const pairs = await page.locator('#peerings tbody tr').evaluateAll((rows) => rows.map((r) => ({ key: r.getAttribute('data-pair'), status: r.getAttribute('data-status'), text: r.textContent ?? '' })));
+    const pairs = await inPage<{ key: string; status: string; text: string }[]>(
+      page,
+      `[...document.querySelectorAll('#peerings tbody tr')].map((r) => ({ key: r.dataset.pair, status: r.dataset.status, text: r.textContent }))`,
+    );
     assert.deepEqual(pairs.map((p) => p.key).sort(), ['default/A ↔ default/B', 'default/C ↔ default/D', 'default/X ↔ default/Y']);
     const ab = pairs.find((p) => p.key === 'default/A ↔ default/B');
     assert.equal(ab?.status, 'Created');
@@ -129,7 +131,7 @@ describe('controller: the fleet page in Chromium', function () {
     assert.match(xy?.text ?? '', /hv3: Created.*hv3: Pending.*ends disagree/s);
 
     // NICs: domain, kind, source or network, mode, state, host.
-    const nics = await page.locator('#nics tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '').slice(0, 6).join('|')));
+    const nics = await inPage<string[]>(page, `[...document.querySelectorAll('#nics tbody tr')].map((r) => [...r.querySelectorAll('td')].slice(0, 6).map((td) => td.textContent).join('|'))`);
     assert.deepEqual(nics.sort(), ['hv3|web1|direct|eth0|bridge|live+config', 'hv4|db1|direct|eth1|vepa|live', 'hv4|db1|network|default||config'].sort());
 
     // Relative times, plurals, links to the JSON API.
@@ -167,7 +169,7 @@ describe('controller: the fleet page in Chromium', function () {
   it('a MAC address on two hosts is flagged on the page', async () => {
     await page.goto(`${ctl.url}/`);
     assert.match((await page.locator('#mac-conflicts').textContent()) ?? '', new RegExp(`1 MAC address on more than one host:.*${DUP_MAC}: hv3, hv4`, 's'));
-    const dup = await page.locator('#nics tbody tr.dup').evaluateAll((rows) => rows.map((r) => `${r.querySelector('td')?.textContent ?? ''} ${r.querySelector('td.mac')?.textContent ?? ''}`));
+    const dup = await inPage<string[]>(page, `[...document.querySelectorAll('#nics tbody tr.dup')].map((r) => r.querySelector('td').textContent + ' ' + r.querySelector('td.mac').textContent)`);
     assert.deepEqual(dup.sort(), [`hv3 ${DUP_MAC} duplicate`, `hv4 ${DUP_MAC.toUpperCase()} duplicate`]);
     assert.equal(await page.locator('#nics tbody tr:not(.dup)').count(), 1);
   });

@@ -195,6 +195,14 @@ export async function launchChromium(): Promise<BrowserContext> {
   return browser;
 }
 
+/**
+ * What a JavaScript expression gives in the page (JSON-able). A string, so the page's DOM code is
+ * not type-checked against node's types, which have no DOM.
+ */
+export function inPage<T>(page: Page, expression: string): Promise<T> {
+  return page.evaluate<T>(expression);
+}
+
 /** A screenshot of the whole page beside the test output; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
