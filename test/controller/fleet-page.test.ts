@@ -108,7 +108,7 @@ describe('controller: the fleet page in Chromium', function () {
       'hv4=non-operational',
     ]);
     const hv2Row = page.locator('#hosts tr[data-host="hv2"]');
-    assert.match((await hv2Row.locator('li[data-code="libvirt-disconnected"]').textContent()) ?? '', /libvirt \(qemu\+unix.*\) disconnected/);
+    assert.match((await hv2Row.locator('li[data-code="libvirt-disconnected"]').textContent()) ?? '', /libvirt \(qemu\+unix.*\) is not connected/);
     assert.equal(await hv2Row.locator('td.libvirt').textContent(), 'disconnected');
     assert.equal(await page.locator('#hosts tr[data-host="hv1"] td.libvirt').textContent(), 'connected');
     assert.equal(await page.locator('#hosts tr[data-host="hv1"] td.nb').textContent(), 'connected');

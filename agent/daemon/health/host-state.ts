@@ -26,7 +26,7 @@ export function evaluateHealth(f: HealthFacts): { state: HostState; reasons: Hea
     reasons.push({
       code: 'libvirt-disconnected',
       subject: 'libvirt',
-      message: `libvirt (${f.libvirt.uri}) disconnected${f.libvirt.message ? `: ${f.libvirt.message}` : ''}`,
+      message: `libvirt (${f.libvirt.uri}) is not connected${f.libvirt.message ? `: ${f.libvirt.message}` : ''}`,
     });
   }
   for (const l of f.links) {
