@@ -18,7 +18,7 @@ export interface HostView {
   /** What the host said in its last report (an unreachable host's last word). */
   reportedState: string;
   reasons: HealthReason[];
-  lastReportAt: string;
+  receivedAt: string;
   lastReportReason: string;
   intervalSeconds: number;
   nb: string;
@@ -54,7 +54,7 @@ export function hostView(r: HostRecord, now: number): HostView {
     state,
     reportedState: s.state,
     reasons,
-    lastReportAt: r.receivedAt,
+    receivedAt: r.receivedAt,
     lastReportReason: r.report.reason,
     intervalSeconds: interval,
     nb: s.ovn.nb.state,

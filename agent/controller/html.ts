@@ -47,7 +47,7 @@ function hostRow(h: HostView, now: number): string {
 <td class="${cls(h.libvirt)} libvirt">${esc(h.libvirt)}</td>
 <td>${plural(p.total, 'peering')}${p.errored + p.pending > 0 ? `<br><small class="bad">${p.errored} errored, ${p.pending} pending</small>` : ''}${p.stale ? '<br><small class="bad">being resent</small>' : ''}</td>
 <td>${plural(h.nics, 'NIC')}</td>
-<td class="last-report">${time(h.lastReportAt, now)}<br><small>${esc(h.lastReportReason)}, every ${plural(h.intervalSeconds, 'second')}, ${plural(h.missed, 'report')} missed</small></td>
+<td class="last-report">${time(h.receivedAt, now)}<br><small>${esc(h.lastReportReason)}, every ${plural(h.intervalSeconds, 'second')}, ${plural(h.missed, 'report')} missed</small></td>
 </tr>`;
 }
 
