@@ -3,22 +3,27 @@
 // written in another language can validate what it receives.
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { HostStatusSchema, PeeringSummaryV1Schema } from './status.js';
+import { HostStatusSchema, PeeringSummarySchema, PeeringSummaryV1Schema } from './status.js';
 import type { PeeringSummary, PeeringSummaryV1 } from './status.js';
+import { peeringCounts } from './peering-counts.js';
+import { PeeringDigest } from './peering-digest.js';
 
 /**
  * Bumped on any change a controller must know about; controllers refuse versions they do not know.
  * 2: peerings with Incus's names and values (target_project, target_network, type, status Created…).
- * Upgrade controllers first: one that knows only version 1 refuses version 2 for good (422), and
- * hvnetd drops a report refused for good.
+ * 3: the status carries peering counts; the peerings travel beside it as the full set or as the
+ *    change since the previous report, with a digest of the whole set; the heartbeat interval.
+ * Upgrade controllers first: one that knows only older versions refuses a newer one for good
+ * (422), and hvnetd drops a report refused for good.
  */
-export const REPORT_VERSION = 2;
+export const REPORT_VERSION = 3;
 
 export const ReportReasonSchema = Type.Union([
   Type.Literal('start'),
   Type.Literal('change'),
   Type.Literal('heartbeat'),
   Type.Literal('shutdown'),
+  Type.Literal('resync'),
 ]);
 export type ReportReason = Static<typeof ReportReasonSchema>;
 
@@ -38,11 +43,66 @@ const reportFields = {
   dropped: Type.Integer({ minimum: 0, description: 'Reports this stream dropped so far (spool full or refused by the controller); their sequence numbers are missing.' }),
 };
 
+const strict = { additionalProperties: false } as const;
+const Digest = Type.String({ pattern: '^[0-9a-f]{32}$', description: 'agent/api/peering-digest.ts: XOR of a hash per peering, over the whole set.' });
+
+export const PeeringKeySchema = Type.Object({ project: Type.String(), network: Type.String(), name: Type.String() }, strict);
+export type PeeringKey = Static<typeof PeeringKeySchema>;
+
+/** Every peering of the host: on start, and when the controller asked for it (resync). */
+export const PeeringsFullSchema = Type.Object(
+  { kind: Type.Literal('full'), digest: Digest, items: Type.Array(PeeringSummarySchema) },
+  strict,
+);
+
+/**
+ * What changed since the report of sequence `base` (the previous one of the stream): the peerings
+ * added or changed, and the keys of those removed. It applies only on top of `base`; a controller
+ * that does not hold `base` (a report was dropped) or whose digest then differs answers
+ * `resync: true`, and the host sends the full set next.
+ */
+export const PeeringsDeltaSchema = Type.Object(
+  {
+    kind: Type.Literal('delta'),
+    digest: Digest,
+    base: Type.Integer({ minimum: 1 }),
+    changed: Type.Array(PeeringSummarySchema),
+    removed: Type.Array(PeeringKeySchema),
+  },
+  strict,
+);
+
+export const ReportPeeringsSchema = Type.Union([PeeringsFullSchema, PeeringsDeltaSchema]);
+export type ReportPeerings = Static<typeof ReportPeeringsSchema>;
+
 export const ReportSchema = Type.Object(
-  { version: Type.Literal(REPORT_VERSION), ...reportFields, status: HostStatusSchema },
+  {
+    version: Type.Literal(REPORT_VERSION),
+    ...reportFields,
+    intervalSeconds: Type.Integer({ minimum: 1, description: 'The heartbeat interval: the controller calls the host unreachable after 3 of them without a report.' }),
+    status: HostStatusSchema,
+    peerings: ReportPeeringsSchema,
+  },
   { additionalProperties: false, $id: 'https://hvnet.invalid/schema/report.json', title: 'hvnet controller report' },
 );
 export type Report = Static<typeof ReportSchema>;
+
+/** A report as the controller keeps it: the full peering set (deltas applied or converted). */
+export type FullReport = Report & { peerings: Static<typeof PeeringsFullSchema> };
+
+/** The heartbeat interval assumed for versions that did not carry it (hvnetd's default). */
+export const DEFAULT_INTERVAL_SECONDS = 30;
+
+/** Version 2: the whole status, with every peering in it, in every report. */
+export const ReportV2Schema = Type.Object(
+  {
+    version: Type.Literal(2),
+    ...reportFields,
+    status: Type.Object({ ...HostStatusSchema.properties, peerings: Type.Array(PeeringSummarySchema) }, strict),
+  },
+  { additionalProperties: false, $id: 'https://hvnet.invalid/schema/report-v2.json', title: 'hvnet controller report, version 2' },
+);
+export type ReportV2 = Static<typeof ReportV2Schema>;
 
 /**
  * A version 1 report, which hosts not yet upgraded send and spools made before the upgrade hold:
@@ -80,14 +140,27 @@ function peeringFromV1(p: PeeringSummaryV1 & { status: keyof typeof V1_STATUS })
   return { project: p.project, network: p.network, name: p.name, target_project: targetProject, target_network: targetNetwork, type: 'local', status: V1_STATUS[p.status] };
 }
 
-/** The current version's form of a version 1 report (the peerings are all that changed). */
-export function reportFromV1(r: ReportV1): Report {
-  return { ...r, version: REPORT_VERSION, status: { ...r.status, peerings: r.status.peerings.map(peeringFromV1) } };
+/** The current version's form of a version 2 report: its peerings become the full set. */
+export function reportFromV2(r: ReportV2): FullReport {
+  const items = r.status.peerings;
+  return {
+    ...r,
+    version: REPORT_VERSION,
+    intervalSeconds: DEFAULT_INTERVAL_SECONDS,
+    status: { ...r.status, peerings: peeringCounts(items) },
+    peerings: { kind: 'full', digest: PeeringDigest.of(items).hex, items },
+  };
+}
+
+/** The current version's form of a version 1 report (through version 2: the peerings are all that changed). */
+export function reportFromV1(r: ReportV1): FullReport {
+  return reportFromV2({ ...r, version: 2, status: { ...r.status, peerings: r.status.peerings.map(peeringFromV1) } });
 }
 
 /** What the controller answers to a report. */
 export const ReportAckSchema = Type.Object({
   accepted: Type.Boolean(),
   duplicate: Type.Boolean(),
+  resync: Type.Optional(Type.Boolean({ description: 'The controller could not apply the peering delta: send the full set next.' })),
 });
 export type ReportAck = Static<typeof ReportAckSchema>;

@@ -3,7 +3,7 @@
 // rewrites them; test/agent/schema-files.test.ts fails when one is stale.
 import { stringify as yamlScalar } from 'yaml';
 import type { TSchema } from '@sinclair/typebox';
-import { ReportSchema, ReportV1Schema } from './report.js';
+import { ReportSchema, ReportV1Schema, ReportV2Schema } from './report.js';
 import { ConfigSchema } from '../config/schema.js';
 
 const DRAFT = 'http://json-schema.org/draft-07/schema#';
@@ -72,6 +72,7 @@ export function schemaFiles(): Map<string, string> {
     ['agent/api/report.schema.json', jsonSchema(ReportSchema)],
     // Controllers accept version 1 while hosts are upgraded; this is what they check it against.
     ['agent/api/report-v1.schema.json', jsonSchema(ReportV1Schema)],
+    ['agent/api/report-v2.schema.json', jsonSchema(ReportV2Schema)],
     ['agent/config/hvnet.schema.json', jsonSchema(ConfigSchema)],
     ['agent/config/hvnet.example.yaml', exampleConfig()],
   ]);

@@ -37,7 +37,8 @@ export type NbStatus = Static<typeof NbStatusSchema>;
 
 export const LibvirtStatusSchema = Type.Object(
   {
-    state: Type.Union([Type.Literal('not yet managed'), Type.Literal('connected'), Type.Literal('disconnected')]),
+    // 'none': configured without libvirt (a network-only node, libvirt.enabled false).
+    state: Type.Union([Type.Literal('not yet managed'), Type.Literal('none'), Type.Literal('connected'), Type.Literal('disconnected')]),
     uri: Type.String(),
     message: Type.Optional(Type.String()),
   },
@@ -119,13 +120,38 @@ export const NicSummarySchema = Type.Object(
   {
     vm: Type.String(),
     mac: Type.String(),
-    link: Type.Optional(Type.String()),
+    kind: Type.Optional(Type.String({ description: 'How the NIC reaches the wire: direct (macvtap on a host device), network (a libvirt network), …; absent: direct.' })),
+    link: Type.Optional(Type.String({ description: 'The host device of a direct NIC.' })),
+    network: Type.Optional(Type.String({ description: 'The libvirt network of a network NIC.' })),
     mode: Type.Optional(Type.String()),
     state: Type.Optional(Type.String()),
     duplicate: Type.Optional(Type.Boolean({ description: 'The MAC is on another NIC of this host too.' })),
   },
   strict,
 );
+
+/** At most this many problem peerings travel in the status; the rest are counted. */
+export const MAX_PROBLEM_PEERINGS = 20;
+
+/**
+ * The peerings of the status: counts and the problems, never the whole list, so `status` costs the
+ * same at 10 peerings and at 5,000 (the list: `network.peer.list`; the controller gets it through
+ * report deltas, agent/api/report.ts).
+ */
+export const PeeringCountsSchema = Type.Object(
+  {
+    total: Type.Integer({ minimum: 0 }),
+    created: Type.Integer({ minimum: 0 }),
+    pending: Type.Integer({ minimum: 0 }),
+    errored: Type.Integer({ minimum: 0 }),
+    networks: Type.Integer({ minimum: 0, description: 'Networks with at least one peering.' }),
+    problems: Type.Array(PeeringSummarySchema, { maxItems: MAX_PROBLEM_PEERINGS, description: `Errored peerings first, then Pending ones; at most ${MAX_PROBLEM_PEERINGS}.` }),
+  },
+  strict,
+);
+export type PeeringCounts = Static<typeof PeeringCountsSchema>;
+
+export const NO_PEERINGS: PeeringCounts = { total: 0, created: 0, pending: 0, errored: 0, networks: 0, problems: [] };
 
 export const HostStateSchema = Type.Union([Type.Literal('operational'), Type.Literal('non-operational')]);
 export type HostState = Static<typeof HostStateSchema>;
@@ -140,7 +166,7 @@ export const HostStatusSchema = Type.Object(
     libvirt: LibvirtStatusSchema,
     links: Type.Array(LinkStatusSchema),
     networks: Type.Array(NetworkStatusSchema),
-    peerings: Type.Array(PeeringSummarySchema),
+    peerings: PeeringCountsSchema,
     nics: Type.Array(NicSummarySchema),
     events: Type.Optional(Type.Array(HostEventSchema, { description: 'Recent events, newest last (at most 20).' })),
     agent: Type.Object({ version: Type.String(), startedAt: Timestamp }, strict),

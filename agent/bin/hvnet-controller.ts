@@ -5,15 +5,21 @@ import { readFile } from 'node:fs/promises';
 import { VERSION } from '../version.js';
 import { HostStore } from '../controller/store.js';
 import { createControllerServer } from '../controller/server.js';
+import { TokensFile } from '../controller/tokens.js';
 import { createLogger } from '../logger.js';
 import { EXIT } from '../api/errors.js';
 
-const USAGE = `usage: hvnet-controller --listen ADDRESS:PORT --state-dir DIR --token-file FILE [--tls-cert FILE --tls-key FILE] [--open-reads]
+const USAGE = `usage: hvnet-controller --listen ADDRESS:PORT --state-dir DIR (--tokens-file FILE | --token-file FILE)
+                        [--tls-cert FILE --tls-key FILE] [--open-reads]
 
 Receives hvnetd status reports (POST /v1/hosts/<id>/status), keeps the latest per host in DIR,
-serves GET /v1/hosts, GET /v1/hosts/<id> and the fleet page at /. Every request needs
-'Authorization: Bearer <token>' with the token of FILE, except GETs with --open-reads (for a lab
-on loopback, so a browser can show the page).
+serves GET /v1/hosts, /v1/hosts/<id>, /v1/peerings, /v1/nics and the fleet page at /.
+Every request needs 'Authorization: Bearer <token>':
+  --tokens-file FILE  one "HOST TOKEN" per line: a host reports only as itself with its token;
+                      any of them reads. Read again when the file changes (no restart).
+  --token-file FILE   one shared token: reports as any host, and reads (for a lab).
+  --open-reads        GETs need no token (a lab on loopback, so a browser can show the page).
+A host is unreachable after 3 of its heartbeat intervals without a report.
 `;
 
 async function main(): Promise<number> {
@@ -24,6 +30,7 @@ async function main(): Promise<number> {
         listen: { type: 'string' },
         'state-dir': { type: 'string' },
         'token-file': { type: 'string' },
+        'tokens-file': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'open-reads': { type: 'boolean' },
@@ -43,7 +50,8 @@ async function main(): Promise<number> {
   const listen = values.listen;
   const stateDir = values['state-dir'];
   const tokenFile = values['token-file'];
-  if (values.help || !listen || !stateDir || !tokenFile || Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+  const tokensFile = values['tokens-file'];
+  if (values.help || !listen || !stateDir || (!tokenFile && !tokensFile) || Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
     (values.help ? process.stdout : process.stderr).write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
   }
@@ -55,15 +63,22 @@ async function main(): Promise<number> {
     return EXIT.usage;
   }
   const log = createLogger('info');
-  const token = (await readFile(tokenFile, 'utf8')).trim();
+  const token = tokenFile === undefined ? undefined : (await readFile(tokenFile, 'utf8')).trim();
   if (token === '') {
     process.stderr.write(`hvnet-controller: ${tokenFile} is empty\n`);
+    return EXIT.config;
+  }
+  const tokens = tokensFile === undefined ? undefined : new TokensFile(tokensFile, log);
+  try {
+    tokens?.load();
+  } catch (e) {
+    process.stderr.write(`hvnet-controller: --tokens-file: ${(e as Error).message}\n`);
     return EXIT.config;
   }
   const store = new HostStore(stateDir);
   await store.open();
   const tls = values['tls-cert'] && values['tls-key'] ? { cert: await readFile(values['tls-cert']), key: await readFile(values['tls-key']) } : undefined;
-  const server = createControllerServer(store, { token, openReads: values['open-reads'] === true, ...(tls ? { tls } : {}) }, log);
+  const server = createControllerServer(store, { ...(token ? { token } : {}), ...(tokens ? { tokens } : {}), openReads: values['open-reads'] === true, ...(tls ? { tls } : {}) }, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

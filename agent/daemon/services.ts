@@ -85,7 +85,7 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   if (c.controller) {
     spool = new Spool(c.stateDir, c.controller.spool, log);
     await spool.open();
-    reporter = new Reporter(reporterOptions(c), spool, () => health.status, log);
+    reporter = new Reporter(reporterOptions(c), spool, () => health.status, log, () => health.peerings);
     instrumentReports(metrics, reporter, spool);
   }
   instrumentNb(metrics, nb);

@@ -1,6 +1,7 @@
 // hvnet-controller on its own: token auth, schema check, dedupe by (host, stream, sequence), a
-// MAC seen on two hosts, the fleet page, and version 1 reports accepted next to version 2 (the
-// peerings converted to Incus's names on receipt, also those a restarted controller reads back).
+// MAC seen on two hosts, the fleet page, and version 1 and 2 reports accepted next to version 3
+// (converted on receipt, also those a restarted controller reads back), peering deltas applied
+// and a resync asked for when one cannot be.
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,13 +11,30 @@ import { testCerts } from '../../testbed/certs.js';
 import { testRun } from '../../testbed/test-run.js';
 import { startController } from './harness.js';
 import { REPORT_VERSION } from '../../agent/api/report.js';
-import type { Report, ReportV1 } from '../../agent/api/report.js';
+import type { Report, ReportV1, ReportV2 } from '../../agent/api/report.js';
+import { PeeringDigest } from '../../agent/api/peering-digest.js';
+import { peeringCounts } from '../../agent/api/peering-counts.js';
+import type { PeeringSummary } from '../../agent/api/status.js';
 import type { HostRecord } from '../../agent/controller/store.js';
 
-function report(host: string, sequence: number, mac: string): Report {
+const P1: PeeringSummary = { project: 'default', network: 'a', name: 'p1', target_project: 'default', target_network: 'b', type: 'local', status: 'Created' };
+
+function report(host: string, sequence: number, mac: string, items: PeeringSummary[] = [P1]): Report {
+  const v2 = reportV2(host, sequence, mac, items);
+  return {
+    ...v2,
+    version: REPORT_VERSION,
+    intervalSeconds: 30,
+    status: { ...v2.status, peerings: peeringCounts(items) },
+    peerings: { kind: 'full', digest: PeeringDigest.of(items).hex, items },
+  };
+}
+
+/** The same report as hvnetd sent it before version 3. */
+function reportV2(host: string, sequence: number, mac: string, items: PeeringSummary[] = [P1]): ReportV2 {
   const now = new Date().toISOString();
   return {
-    version: REPORT_VERSION,
+    version: 2,
     host,
     stream: 'stream-1',
     sequence,
@@ -32,7 +50,7 @@ function report(host: string, sequence: number, mac: string): Report {
       libvirt: { state: 'not yet managed', uri: 'qemu:///system' },
       links: [],
       networks: [],
-      peerings: [{ project: 'default', network: 'a', name: 'p1', target_project: 'default', target_network: 'b', type: 'local', status: 'Created' }],
+      peerings: items,
       nics: [{ vm: `vm-${host}`, mac }],
       agent: { version: '0.1.0', startedAt: now },
     },
@@ -41,7 +59,7 @@ function report(host: string, sequence: number, mac: string): Report {
 
 /** The same report as hvnetd sent it before version 2. */
 function reportV1(host: string, sequence: number, mac: string, stream = 'stream-1'): ReportV1 {
-  const r = report(host, sequence, mac);
+  const r = reportV2(host, sequence, mac);
   return {
     ...r,
     version: 1,
@@ -72,13 +90,13 @@ describe('agent: hvnet-controller', function () {
       });
 
     assert.equal((await post('/v1/hosts/a/status', report('a', 1, '02:68:76:00:00:01'), 'wrong')).status, 401);
-    assert.equal(REPORT_VERSION, 2);
-    for (const version of [1, 3, '2', undefined]) {
+    assert.equal(REPORT_VERSION, 3);
+    for (const version of [4, '3', undefined]) {
       const r = await post('/v1/hosts/a/status', { ...report('a', 1, '02:68:76:00:00:01'), version });
       assert.equal(r.status, 422, `version ${String(version)}: ${r.body}`);
     }
     // A version 2 peering in a version 1 report (and the reverse) is not that version's report.
-    const mixed = await post('/v1/hosts/a/status', { ...reportV1('a', 1, '02:68:76:00:00:01'), status: report('a', 1, '02:68:76:00:00:01').status });
+    const mixed = await post('/v1/hosts/a/status', { ...reportV1('a', 1, '02:68:76:00:00:01'), status: reportV2('a', 1, '02:68:76:00:00:01').status });
     assert.equal(mixed.status, 422);
     assert.match(mixed.body, /not a version 1 report: \/status\/peerings\/0/);
     assert.equal((await post('/v1/hosts/b/status', report('a', 1, '02:68:76:00:00:01'))).status, 400);
@@ -88,7 +106,7 @@ describe('agent: hvnet-controller', function () {
     assert.deepEqual(JSON.parse(again.body), { accepted: false, duplicate: true });
     assert.equal((await post('/v1/hosts/b/status', report('b', 1, '02:68:76:00:00:01'))).status, 200);
 
-    const a = (await ctl.get('/v1/hosts/a')).body as HostRecord;
+    const a = ((await ctl.get('/v1/hosts/a')).body as HostRecord);
     assert.equal(a.accepted, 1);
     assert.equal(a.duplicates, 1);
     assert.deepEqual(a.history, [1]);
@@ -96,13 +114,33 @@ describe('agent: hvnet-controller', function () {
     assert.deepEqual(list.hosts.map((h) => h.host), ['a', 'b']);
     assert.deepEqual(list.macConflicts, [{ mac: '02:68:76:00:00:01', hosts: ['a', 'b'] }]);
     const page = (await ctl.get('/')).body as string;
-    assert.match(page, /MAC addresses on more than one host/);
+    assert.match(page, /1 MAC address on more than one host/);
     assert.match(page, /vm-a/);
-    assert.match(page, /default\/a ↔ default\/b \(Created\)/);
+    assert.match(page, /<tr data-pair="default\/a ↔ default\/b" data-status="one-sided">/);
+
+    // Deltas: applied on top of their base; a missing base or a digest that differs asks for the full set.
+    const P2: PeeringSummary = { ...P1, network: 'b', name: 'p2', target_network: 'a' };
+    const delta = (sequence: number, base: number, changed: PeeringSummary[], removed: PeeringSummary[], whole: PeeringSummary[]): Report => ({
+      ...report('a', sequence, '02:68:76:00:00:01', whole),
+      peerings: { kind: 'delta', base, digest: PeeringDigest.of(whole).hex, changed, removed: removed.map((x) => ({ project: x.project, network: x.network, name: x.name })) },
+    });
+    assert.deepEqual(JSON.parse((await post('/v1/hosts/a/status', delta(2, 1, [P2], [], [P1, P2]))).body), { accepted: true, duplicate: false });
+    assert.match((await ctl.get('/')).body as string, /data-pair="default\/a ↔ default\/b" data-status="Created"/);
+    assert.deepEqual(JSON.parse((await post('/v1/hosts/a/status', delta(3, 2, [], [P1], [P2]))).body), { accepted: true, duplicate: false });
+    assert.deepEqual(((await ctl.get('/v1/hosts/a')).body as HostRecord).report.peerings.items, [P2]);
+    // Sequence 4 never arrived (dropped by the host's spool): 5 cannot be applied.
+    assert.deepEqual(JSON.parse((await post('/v1/hosts/a/status', delta(5, 4, [P1], [], [P1, P2]))).body), { accepted: true, duplicate: false, resync: true });
+    // A base that is there but a digest that differs: the controller's copy is not the host's.
+    assert.deepEqual(JSON.parse((await post('/v1/hosts/a/status', { ...delta(6, 5, [], [], [P1]) })).body), { accepted: true, duplicate: false, resync: true });
+    assert.deepEqual(JSON.parse((await post('/v1/hosts/a/status', { ...report('a', 7, '02:68:76:00:00:01', [P1, P2]), reason: 'resync' })).body), { accepted: true, duplicate: false });
+    const after = ((await ctl.get('/v1/hosts/a')).body as HostRecord);
+    assert.equal(after.peeringsStale, false);
+    assert.equal(after.resyncs, 2);
+    assert.equal(after.report.peerings.items.length, 2);
     await ctl.daemon.stop();
   });
 
-  it('accepts version 1 and version 2 reports; a version 1 report is stored and shown in version 2 form', async () => {
+  it('accepts version 1, 2 and 3 reports; older ones are stored and shown in version 3 form', async () => {
     const dir = testRun.tempDir('controller-v1');
     const certs = await testCerts();
     const tokenFile = join(dir, 'token');
@@ -127,26 +165,31 @@ describe('agent: hvnet-controller', function () {
     const v1 = await post('/v1/hosts/old/status', reportV1('old', 1, '02:68:76:00:00:11'));
     assert.equal(v1.status, 200, v1.body);
     assert.deepEqual(JSON.parse(v1.body), { accepted: true, duplicate: false });
-    let rec = (await ctl.get('/v1/hosts/old')).body as HostRecord;
-    assert.equal(rec.report.version, 2);
-    assert.deepEqual(rec.report.status.peerings, [converted]);
-    assert.match((await ctl.get('/')).body as string, /default\/a ↔ p2\/b \(Pending\)/);
+    const recOf = async (): Promise<HostRecord> => ((await ctl.get('/v1/hosts/old')).body as HostRecord);
+    let rec = await recOf();
+    assert.equal(rec.report.version, 3);
+    assert.deepEqual(rec.report.peerings.items, [converted]);
+    assert.equal(rec.report.status.peerings.pending, 1);
+    assert.match((await ctl.get('/')).body as string, /data-pair="default\/a ↔ p2\/b" data-status="one-sided"/);
     assert.deepEqual(JSON.parse((await post('/v1/hosts/old/status', reportV1('old', 1, '02:68:76:00:00:11'))).body), { accepted: false, duplicate: true });
-    const v2 = await post('/v1/hosts/old/status', report('old', 2, '02:68:76:00:00:11'));
+    const v2 = await post('/v1/hosts/old/status', reportV2('old', 2, '02:68:76:00:00:11'));
     assert.deepEqual(JSON.parse(v2.body), { accepted: true, duplicate: false });
-    rec = (await ctl.get('/v1/hosts/old')).body as HostRecord;
+    rec = await recOf();
     assert.deepEqual(rec.history, [1, 2]);
-    assert.equal(rec.report.status.peerings[0]?.status, 'Created');
+    assert.equal(rec.report.peerings.items[0]?.status, 'Created');
+    const v3 = await post('/v1/hosts/old/status', report('old', 3, '02:68:76:00:00:11'));
+    assert.deepEqual(JSON.parse(v3.body), { accepted: true, duplicate: false });
+    assert.deepEqual((await recOf()).history, [1, 2, 3]);
 
-    // A record a controller of before version 2 saved is read back in version 2 form.
+    // A record a controller of before version 2 saved is read back in version 3 form.
     await ctl.daemon.stop();
     const saved = JSON.parse(readFileSync(join(dir, 'controller', 'hosts', 'old.json'), 'utf8')) as HostRecord;
     writeFileSync(join(dir, 'controller', 'hosts', 'old.json'), JSON.stringify({ ...saved, report: reportV1('old', 2, '02:68:76:00:00:11') }));
     ctl = await start();
-    rec = (await ctl.get('/v1/hosts/old')).body as HostRecord;
-    assert.equal(rec.report.version, 2);
-    assert.deepEqual(rec.report.status.peerings, [converted]);
-    assert.match((await ctl.get('/')).body as string, /default\/a ↔ p2\/b \(Pending\)/);
+    rec = await recOf();
+    assert.equal(rec.report.version, 3);
+    assert.deepEqual(rec.report.peerings.items, [converted]);
+    assert.match((await ctl.get('/')).body as string, /data-pair="default\/a ↔ p2\/b" data-status="one-sided"/);
     await ctl.daemon.stop();
   });
 });

@@ -16,7 +16,7 @@ function status(): HostStatus {
     libvirt: { state: 'disconnected', uri: 'qemu:///system', message: 'not connected yet' },
     links: [],
     networks: [],
-    peerings: [],
+    peerings: { total: 0, created: 0, pending: 0, errored: 0, networks: 0, problems: [] },
     nics: [],
     agent: { version: '0', startedAt: at },
   };
@@ -28,7 +28,7 @@ describe('fleet: libvirt in the host verdict', () => {
     libvirtUse({ enabled: false, uri: 'qemu:///system' }, { state: 'disconnected', message: 'x' })(s);
     assert.equal(s.state, 'operational');
     assert.deepEqual(s.reasons, []);
-    assert.deepEqual(s.libvirt, { state: 'not yet managed', uri: 'none', message: NETWORK_ONLY_MESSAGE });
+    assert.deepEqual(s.libvirt, { state: 'none', uri: 'none', message: NETWORK_ONLY_MESSAGE });
   });
 
   it('a hypervisor whose libvirt is down is non-operational with the reason libvirt-disconnected', () => {

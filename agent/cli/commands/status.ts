@@ -19,12 +19,10 @@ export const statusCommand: CliCommand = {
   },
 };
 
-/** At most this many problem peerings in the table; the rest are counted (all are in --format json). */
-export const MAX_PROBLEM_ROWS = 20;
-
 /**
- * The table form: the host and what it rests on, peerings as counts by status and the errored
- * ones (a hub has thousands; the list stays behind `network peer list` and `--format json`).
+ * The table form: the host and what it rests on, peerings as counts by status and the first
+ * problems (the status itself carries no more: a hub has thousands; the list stays behind
+ * `network peer list`).
  */
 export function statusTables(r: StatusResult): Table[] {
   const s = r.status;
@@ -60,20 +58,18 @@ export function statusTables(r: StatusResult): Table[] {
   if (s.networks.length > 0) {
     tables.push({ title: 'Required networks:', columns: ['NAME', 'PRESENT', 'KIND', 'OK'], rows: s.networks.map((n) => [n.name, n.present, n.kind, n.ok]) });
   }
-  if (s.peerings.length > 0) {
-    const count = { Created: 0, Pending: 0, Errored: 0 };
-    for (const p of s.peerings) count[p.status]++;
-    const networks = new Set(s.peerings.map((p) => `${p.project}/${p.network}`)).size;
+  const p = s.peerings;
+  if (p.total > 0) {
     tables.push({
-      title: 'Peerings (the list: hvnet network peer list NETWORK, or --format json):',
+      title: 'Peerings (the list: hvnet network peer list NETWORK, or --format json of it):',
       columns: ['TOTAL', 'CREATED', 'PENDING', 'ERRORED', 'NETWORKS'],
-      rows: [[s.peerings.length, count.Created, count.Pending, count.Errored, networks]],
+      rows: [[p.total, p.created, p.pending, p.errored, p.networks]],
     });
-    const errored = s.peerings.filter((p) => p.status === 'Errored');
-    if (errored.length > 0) {
-      const rows: Table['rows'] = errored.slice(0, MAX_PROBLEM_ROWS).map((p) => [p.project, p.network, p.name, `${p.target_project}/${p.target_network}`, p.status]);
-      if (errored.length > MAX_PROBLEM_ROWS) rows.push([`… ${errored.length - MAX_PROBLEM_ROWS} more`, '', '', '', '']);
-      tables.push({ title: 'Errored peerings (why: hvnet network peer show NETWORK NAME):', columns: ['PROJECT', 'NETWORK', 'NAME', 'PEER', 'STATUS'], rows });
+    if (p.problems.length > 0) {
+      const rows: Table['rows'] = p.problems.map((x) => [x.project, x.network, x.name, `${x.target_project}/${x.target_network}`, x.status]);
+      const more = p.errored + p.pending - p.problems.length;
+      if (more > 0) rows.push([`… ${more} more`, '', '', '', '']);
+      tables.push({ title: 'Peerings not Created (why: hvnet network peer show NETWORK NAME):', columns: ['PROJECT', 'NETWORK', 'NAME', 'PEER', 'STATUS'], rows });
     }
   }
   if (s.events && s.events.length > 0) tables.push({ title: 'Recent events:', columns: ['AT', 'CODE', 'SUBJECT', 'MESSAGE'], rows: s.events.map((e) => [e.at, e.code, e.subject, e.message]) });

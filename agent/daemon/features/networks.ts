@@ -28,14 +28,16 @@ import {
 import type { Handler } from '../registry.js';
 import type { DaemonContext, Feature } from '../feature.js';
 import { tracePeering } from './networks/trace.js';
+import { peeringCounts } from '../../api/peering-counts.js';
 import { networkDocument, networkRequest, peeringDocument, peeringEdit, projectDocument, renameAddressField } from './networks/documents.js';
 
 export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'health' | 'networks' | 'config'>): Feature {
   const svc = ctx.networks;
   ctx.health.addContributor((s) => {
     if (svc.events.length > 0) s.events = [...svc.events];
-    s.peerings = svc.summary;
+    s.peerings = peeringCounts(svc.summary);
   });
+  ctx.health.setPeeringSource(() => svc.summary);
   svc.on('changed', () => ctx.health.update());
 
   /** `document`: the API's form of what the request would return (lib/ovn plans return its views). */

@@ -3,7 +3,8 @@
 // moved, which is what drives controller reports.
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import type { HostStatus, LinkStatus } from '../../api/status.js';
+import { NO_PEERINGS } from '../../api/status.js';
+import type { HostStatus, LinkStatus, PeeringSummary } from '../../api/status.js';
 import type { NbConnection } from '../ovn-nb.js';
 import type { LinkWatcher } from './links.js';
 import type { NetworkChecks } from './networks.js';
@@ -20,15 +21,21 @@ export interface HealthSources {
   requiredNetworks: readonly string[];
 }
 
-/** A feature's contribution to the status (the peering feature fills `peerings`, the NIC feature `nics`). */
+/** A feature's contribution to the status (the peering feature fills `peerings`, the NIC feature `nics` and `libvirt`). */
 export type StatusContributor = (status: HostStatus) => void;
+
+/** Every peering of the host, for reports (the status itself carries counts only). Same array while nothing changed. */
+export type PeeringSource = () => readonly PeeringSummary[];
+
+const NONE: readonly PeeringSummary[] = [];
 
 export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   private current: HostStatus | undefined;
   private key = '';
   private nbEverSynced = false;
-  private batchPending = false;
   private readonly contributors: StatusContributor[] = [];
+  private peeringSource: PeeringSource = () => NONE;
+  private peeringList: readonly PeeringSummary[] = NONE;
 
   constructor(private sources: HealthSources) {
     super();
@@ -37,19 +44,20 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
       if (s.state === 'connected') this.nbEverSynced = true;
       this.update();
     });
-    // Once per turn of the event loop, however many NB batches it read: a burst of writes
-    // (a client pipelining requests) would otherwise re-evaluate the status per transaction.
-    sources.nb.client.monitor?.cache.on('batch', () => {
-      if (this.batchPending) return;
-      this.batchPending = true;
-      setImmediate(() => {
-        if (this.batchPending) this.update();
-      });
-    });
+    sources.nb.client.monitor?.cache.on('batch', () => this.update());
   }
 
   addContributor(c: StatusContributor): void {
     this.contributors.push(c);
+  }
+
+  setPeeringSource(source: PeeringSource): void {
+    this.peeringSource = source;
+  }
+
+  /** The peerings as of the last update: what reports send deltas of. */
+  get peerings(): readonly PeeringSummary[] {
+    return this.peeringList;
   }
 
   setRequiredNetworks(names: readonly string[]): void {
@@ -58,41 +66,45 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   }
 
   get status(): HostStatus {
-    return this.current === undefined || this.batchPending ? this.update() : this.current;
+    return this.current ?? this.update();
   }
 
   update(): HostStatus {
-    this.batchPending = false;
     const s = this.sources;
     const nb = s.nb.status();
     const links: LinkStatus[] = s.links.links;
     const networks = s.networks.check(s.requiredNetworks, this.nbEverSynced ? s.nb.cache : undefined);
-    const { state, reasons } = evaluateHealth({ nb, links, networks });
     const next: HostStatus = {
       host: { id: s.hostId, hostname: hostname() },
-      state,
-      since: this.current && this.current.state === state ? this.current.since : new Date().toISOString(),
-      reasons,
+      state: 'operational',
+      since: '',
+      reasons: [],
       ovn: { nb },
       libvirt: { state: 'not yet managed', uri: s.libvirtUri, message: 'the libvirt binding is not part of this version' },
       links,
       networks,
-      peerings: [],
+      peerings: NO_PEERINGS,
       nics: [],
       agent: { version: s.version, startedAt: s.startedAt.toISOString() },
     };
     for (const c of this.contributors) c(next);
-    // A contributor may have added a reason (libvirt-use.ts): the verdict and its time follow.
-    if (next.reasons.length > 0) next.state = 'non-operational';
-    if (next.state !== state) next.since = this.current?.state === next.state ? this.current.since : new Date().toISOString();
-    // The peering summary is a new array only when its content changed, so it is compared by
-    // identity: stringifying a hub's thousands of peerings on every NB batch made the work per
-    // NB change grow with them.
-    const key = JSON.stringify({ ...next, peerings: [] });
-    const before = this.current?.peerings;
-    const samePeerings = next.peerings === before || (next.peerings.length === 0 && before?.length === 0);
-    const changed = key !== this.key || !samePeerings;
+    // After the contributors: the libvirt connection is the NIC feature's to fill. A reason a
+    // contributor gave itself stays, once (the same code and subject are one reason).
+    const verdict = evaluateHealth({ nb, links, networks, libvirt: next.libvirt });
+    const seen = new Set(verdict.reasons.map((r) => `${r.code}\0${r.subject}`));
+    const reasons = [...verdict.reasons, ...next.reasons.filter((r) => !seen.has(`${r.code}\0${r.subject}`))];
+    const state = reasons.length === 0 ? verdict.state : 'non-operational';
+    next.state = state;
+    next.reasons = reasons;
+    next.since = this.current && this.current.state === state ? this.current.since : new Date().toISOString();
+    // The status holds counts and at most a few problem peerings, so comparing it costs the same
+    // at any size; the full list is compared by identity (the source makes a new array only when
+    // its content changed).
+    const key = JSON.stringify(next);
+    const list = this.peeringSource();
+    const changed = key !== this.key || list !== this.peeringList;
     this.current = next;
+    this.peeringList = list;
     if (changed) {
       this.key = key;
       this.emit('change', next);

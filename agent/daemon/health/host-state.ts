@@ -1,11 +1,14 @@
 // The verdict: a host is operational only when everything it was told to require is there.
 // Pure, so the rules are tested without links or an NB.
 import type { HealthReason, HostState, LinkStatus, NbStatus, NetworkStatus } from '../../api/status.js';
+import type { HostStatus } from '../../api/status.js';
 
 export interface HealthFacts {
   nb: NbStatus;
   links: readonly LinkStatus[];
   networks: readonly NetworkStatus[];
+  /** Absent: no libvirt facts (a unit test of the other rules). */
+  libvirt?: HostStatus['libvirt'];
 }
 
 export function evaluateHealth(f: HealthFacts): { state: HostState; reasons: HealthReason[] } {
@@ -15,6 +18,15 @@ export function evaluateHealth(f: HealthFacts): { state: HostState; reasons: Hea
       code: 'nb-disconnected',
       subject: 'ovn-nb',
       message: `OVN Northbound ${f.nb.state}${f.nb.lastError ? `: ${f.nb.lastError}` : ''}`,
+    });
+  }
+  // A host that cannot reach its libvirt cannot attach or list NICs: not operational. A host that
+  // does not use libvirt at all says 'not yet managed', which is no reason.
+  if (f.libvirt && f.libvirt.state === 'disconnected') {
+    reasons.push({
+      code: 'libvirt-disconnected',
+      subject: 'libvirt',
+      message: `libvirt (${f.libvirt.uri}) is not connected${f.libvirt.message ? `: ${f.libvirt.message}` : ''}`,
     });
   }
   for (const l of f.links) {

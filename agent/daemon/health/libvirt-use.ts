@@ -26,8 +26,7 @@ export function isTestDriver(uri: string): boolean {
 export function libvirtUse(c: LibvirtUseConfig, link: LibvirtState): StatusContributor {
   return (status: HostStatus) => {
     if (!c.enabled) {
-      // 'not yet managed' is the status schema's word for "hvnetd does not manage libvirt here".
-      status.libvirt = { state: 'not yet managed', uri: 'none', message: NETWORK_ONLY_MESSAGE };
+      status.libvirt = { state: 'none', uri: 'none', message: NETWORK_ONLY_MESSAGE };
       return;
     }
     if (isTestDriver(c.uri)) {

@@ -1,16 +1,18 @@
 // Status reports to the controller: one on start, one per change (debounced: at most one a
 // second, the latest status wins), a heartbeat when nothing changed for a while, one on shutdown.
-// Each goes through the spool and is delivered in sequence order by one loop that backs off with
+// Peerings travel as the change since the previous report (reports/peering-delta.ts), the full
+// set only on start and when the controller answers `resync`. Each goes through the spool and is delivered in sequence order by one loop that backs off with
 // jitter while the controller is unreachable. None of it is awaited by the API.
 import { EventEmitter } from 'node:events';
 import { REPORT_VERSION } from '../../api/report.js';
-import type { Report, ReportReason } from '../../api/report.js';
-import type { HostStatus } from '../../api/status.js';
+import type { Report, ReportAck, ReportReason } from '../../api/report.js';
+import type { HostStatus, PeeringSummary } from '../../api/status.js';
 import type { ReportingStatus } from '../../api/methods.js';
 import type { Logger } from '../../logger.js';
 import type { Spool } from './spool.js';
 import { postJson } from './post.js';
 import type { PostTarget } from './post.js';
+import { PeeringDeltas } from './peering-delta.js';
 
 export interface ReporterOptions {
   url: string;
@@ -49,12 +51,16 @@ export class Reporter extends EventEmitter<ReporterEvents> {
   private lastDelivery: Date | undefined;
   private lastError: string | undefined;
   private pendingWrites: Promise<unknown> = Promise.resolve();
+  private readonly deltas = new PeeringDeltas();
+  /** The sequence of the last full-set report made: a resync asked for by an older report is already answered. */
+  private lastFull = 0;
 
   constructor(
     private options: ReporterOptions,
     private readonly spool: Spool,
     private readonly currentStatus: () => HostStatus,
     private readonly log: Logger,
+    private readonly currentPeerings: () => readonly PeeringSummary[] = () => [],
   ) {
     super();
   }
@@ -134,8 +140,12 @@ export class Reporter extends EventEmitter<ReporterEvents> {
     this.lastEnqueuedAt = Date.now();
     this.armHeartbeat();
     const status = this.currentStatus();
+    const list = this.currentPeerings();
     const write = this.spool
       .add((sequence, dropped, stream) => {
+        // Made in sequence order (the spool runs one add at a time), so each delta's base is the report before it.
+        const peerings = this.deltas.next(sequence, list);
+        if (peerings.kind === 'full') this.lastFull = sequence;
         const report: Report = {
           version: REPORT_VERSION,
           host: this.options.hostId,
@@ -144,7 +154,9 @@ export class Reporter extends EventEmitter<ReporterEvents> {
           createdAt: new Date().toISOString(),
           reason,
           dropped,
+          intervalSeconds: Math.max(1, Math.ceil(this.options.intervalMs / 1_000)),
           status,
+          peerings,
         };
         return JSON.stringify(report);
       })
@@ -189,6 +201,11 @@ export class Reporter extends EventEmitter<ReporterEvents> {
         this.lastDelivery = new Date();
         this.lastError = undefined;
         this.emit('delivered', { sequence: seq, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+        if (wantsResync(outcome.body) && seq >= this.lastFull && !this.stopped) {
+          this.log.info({ sequence: seq }, 'controller asked for the full peering set');
+          this.deltas.resync();
+          this.enqueue('resync');
+        }
         continue;
       }
       if (outcome.kind === 'status' && PERMANENT.has(outcome.status)) {
@@ -233,5 +250,13 @@ export class Reporter extends EventEmitter<ReporterEvents> {
         resolve();
       };
     });
+  }
+}
+
+function wantsResync(body: string): boolean {
+  try {
+    return (JSON.parse(body) as Partial<ReportAck>).resync === true;
+  } catch {
+    return false;
   }
 }

@@ -3,11 +3,11 @@
 // what happened through OvnNetworks' events, counted here.
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import type { HostStatus } from '../../../api/status.js';
+import type { PeeringSummary } from '../../../api/status.js';
 import { peeringSummary } from './documents.js';
 import type { NetworksService } from './service.js';
 
-type PeeringStatus = HostStatus['peerings'][number]['status'];
+type PeeringStatus = PeeringSummary['status'];
 const STATUSES: readonly PeeringStatus[] = ['Created', 'Pending', 'Errored'];
 
 export function instrumentNetworks(registry: Registry, svc: NetworksService): void {

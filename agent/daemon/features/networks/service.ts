@@ -17,7 +17,7 @@ import { PeeringIndex } from '../../../../lib/ovn/peering-index.js';
 import type { PeeringInfo } from '../../../../lib/ovn/peering-plan.js';
 import type { RowChange } from '../../../../lib/ovn/plan.js';
 import { HvnetError } from '../../../api/errors.js';
-import type { HostEvent, HostStatus } from '../../../api/status.js';
+import type { HostEvent, PeeringSummary } from '../../../api/status.js';
 import type { Config } from '../../../config/schema.js';
 import type { Logger } from '../../../logger.js';
 import type { MonitorNeeds, NbConnection } from '../../ovn-nb.js';
@@ -83,7 +83,7 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   }
 
   /** Every network's peerings, as of the last quiet moment of the NB. */
-  get summary(): HostStatus['peerings'] {
+  get summary(): PeeringSummary[] {
     return this.summaryValue;
   }
 
@@ -164,9 +164,9 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
    * peerings) follows after a quiet moment (bounded), so a burst of thousands of writes costs
    * one update, and an update recomputes only the peerings the NB changes can have touched.
    */
-  private summaryValue: HostStatus['peerings'] = [];
+  private summaryValue: PeeringSummary[] = [];
   /** The index keeps a peering's info object until it changes: its summary is made once. */
-  private readonly summaries = new WeakMap<PeeringInfo, HostStatus['peerings'][number]>();
+  private readonly summaries = new WeakMap<PeeringInfo, PeeringSummary>();
   private summaryTimer: NodeJS.Timeout | undefined;
   private summaryDue = 0;
 
