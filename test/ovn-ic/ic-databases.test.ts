@@ -49,7 +49,7 @@ describe('ovn-ic: the IC-NB and IC-SB clients', function () {
     await c.monitor?.synced();
     await c.transact([icnb.insert('Transit_Switch', { name: 'ts-a', external_ids: ['map', [['hvnet:test', '1']]] })]);
     const cache = icNbCache(c);
-    await waitFor('ts-a in the cache', async () => (cache.lookupOne('Transit_Switch', 'name', 'ts-a') ? true : undefined), 5_000, 10);
+    await waitFor('ts-a in the cache', () => Promise.resolve(cache.lookupOne('Transit_Switch', 'name', 'ts-a') ? true : undefined), 5_000, 10);
     assert.equal(cache.lookupOne('Transit_Switch', 'name', 'ts-a')?.external_ids['hvnet:test'], '1');
   });
 
@@ -64,7 +64,7 @@ describe('ovn-ic: the IC-NB and IC-SB clients', function () {
     assert.ok(m, `connected to ${String(used)}, one of ${remotes}`);
     assert.equal((await serverDbRow(m.server.unix, 'OVN_IC_Northbound')).leader, true, 'the member used is the leader');
     await c.transact([icnb.insert('Transit_Switch', { name: 'ts-raft' })]);
-    await waitFor('ts-raft in the cache', async () => (icNbCache(c).lookupOne('Transit_Switch', 'name', 'ts-raft') ? true : undefined), 5_000, 10);
+    await waitFor('ts-raft in the cache', () => Promise.resolve(icNbCache(c).lookupOne('Transit_Switch', 'name', 'ts-raft') ? true : undefined), 5_000, 10);
   });
 
   it('IC-SB: availability zones, their gateways and the routes on a transit switch, by AZ name', async () => {
@@ -87,13 +87,13 @@ describe('ovn-ic: the IC-NB and IC-SB clients', function () {
     await c.session.start().ready(10_000);
     await c.monitor?.synced();
     const view = IcSbView.of(c);
-    await waitFor('3 routes', async () => (view.cache.table('Route').size === 3 ? true : undefined), 5_000, 10);
+    await waitFor('3 routes', () => Promise.resolve(view.cache.table('Route').size === 3 ? true : undefined), 5_000, 10);
     assert.deepEqual(view.availabilityZones(), ['az1', 'az2']);
     assert.deepEqual(view.gateways('az2'), ['gw2']);
     assert.deepEqual(view.routes('ts-a', 'az2').map((r) => r.prefix), ['10.2.0.1/24']);
     assert.deepEqual(view.routes('ts-a').map((r) => `${r.az} ${r.prefix}`), ['az1 10.1.0.1/24', 'az2 10.2.0.1/24']);
     await writer.transact([sb.deleteRows('Route', [where('transit_switch', '==', 'ts-a')])]);
-    await waitFor('ts-a routes gone', async () => (view.routes('ts-a').length === 0 ? true : undefined), 5_000, 10);
+    await waitFor('ts-a routes gone', () => Promise.resolve(view.routes('ts-a').length === 0 ? true : undefined), 5_000, 10);
     assert.deepEqual(view.routes('ts-b').map((r) => r.origin), ['static']);
   });
 });
