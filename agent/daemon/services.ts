@@ -26,6 +26,7 @@ import { LibvirtLink } from './features/nics/libvirt-link.js';
 import { createNicMetrics } from './features/nics/metrics.js';
 import type { NicMetrics } from './features/nics/metrics.js';
 import { NicService } from './features/nics/service.js';
+import { REMOTE_NB_TABLES } from '../../lib/ovn/remote/nb-rows.js';
 
 export interface Services {
   readonly nb: NbConnection;
@@ -62,7 +63,7 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
       ...(c.ovn.nb.ssl ? { ssl: c.ovn.nb.ssl } : {}),
       inactivityProbeMs: c.ovn.nb.inactivityProbeMs,
       connectTimeoutMs: c.ovn.nb.connectTimeoutMs,
-      tables: mergeNeeds(...networkChecks.needs, NetworksService.nbNeeds),
+      tables: mergeNeeds(...networkChecks.needs, NetworksService.nbNeeds, REMOTE_NB_TABLES),
       caller: o.caller,
     },
     log,

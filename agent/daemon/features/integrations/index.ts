@@ -35,9 +35,19 @@ import type { DaemonContext, Feature } from '../../feature.js';
 import type { Handler } from '../../registry.js';
 import { integrationDocument } from './documents.js';
 import { fromRemoteError } from './errors.js';
+import { RemotePeerings } from './remote-service.js';
 
-export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | 'networks' | 'nb'>): Feature {
+export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | 'networks' | 'nb' | 'log' | 'health'>): Feature {
   const svc = ctx.networks;
+  const remote = new RemotePeerings(ctx.nb, svc, ctx.log);
+  remote.start();
+  // Until the peering documents carry them, remote peering warnings are events of the host status.
+  ctx.health.addContributor((s) => {
+    const at = new Date().toISOString();
+    const events = [...remote.warnings].map(([subject, message]) => ({ at, code: 'remote-peering-warning', subject, message }));
+    if (events.length > 0) s.events = [...(s.events ?? []), ...events];
+  });
+  remote.on('warnings', () => ctx.health.update());
   const view = () => svc.readable().view;
   const apply = async <R>(planner: Planner<R>, _integration: string): Promise<R> => {
     svc.writable();
@@ -87,5 +97,11 @@ export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | '
     await apply((v, o) => planDeleteIntegration(v, { name: p.name }, o), p.name);
     return { deleted: true as const };
   });
-  return { name: 'integrations' };
+  return {
+    name: 'integrations',
+    stop: () => {
+      remote.close();
+      return Promise.resolve();
+    },
+  };
 }
