@@ -271,7 +271,11 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
     // Route options for the whole AZ.
     if (global && this.capability) {
       const remoteNets = [...new Map(wanted.map((w) => [w.network.id, w.network])).values()];
-      const block = remoteNets.flatMap((n) => (n.router ? view.peerRoutes(n.router).map((r) => r.row.ip_prefix) : []));
+      // A local peering puts on the router a static route to the peer's subnet and a port whose
+      // /32 and /128 are connected routes: ovn-ic would advertise all of them.
+      const block = remoteNets.flatMap((n) =>
+        n.router ? [...view.peerRoutes(n.router).map((r) => r.row.ip_prefix), ...view.peerPorts(n.router).flatMap((p) => p.row.networks)] : [],
+      );
       const own = remoteNets.flatMap(subnetsOf);
       const opts = planRouteOptions({ capability: this.capability, global, active: wanted.length > 0, block, own });
       for (const w of wanted) {
