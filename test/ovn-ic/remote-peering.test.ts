@@ -198,7 +198,7 @@ describe('ovn-ic: remote peering across two availability zones', function () {
     await s1.d.daemon.stop();
     const killed = await hvnetdFor(s1.az, { [KILL_ENV]: '1' });
     await hvOk(killed.setup.socket, ['network', 'peer', 'create', 'web', 'again', 'ic', '--type=remote']);
-    await waitFor('hvnetd killed by the test hook', async () => (killed.daemon.hasExited ? true : undefined), 20_000, 100);
+    await waitFor('hvnetd killed by the test hook', () => Promise.resolve(killed.daemon.hasExited ? true : undefined), 20_000, 100);
     assert.match(await two.icNbctl(['--bare', '--columns=external_ids', 'list', 'Transit_Switch']), /incus-allocation-az1/, 'the IC-NB write happened');
     assert.ok(!(await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Router_Port'])).includes('ts-incus'), 'the NB write did not');
     await killed.daemon.stop();

@@ -21,11 +21,35 @@ import { TxnBuilder } from '../plan.js';
 import type { Plan, PlanOptions } from '../plan.js';
 import { encodeDeclaration } from '../state.js';
 import type { Declaration, NbView, Network } from '../state.js';
-import type { CreatePeeringRequest, PeeringInfo } from '../peering-plan.js';
+import type { PeeringType } from '../peering-types.js';
 import { RemoteError } from './errors.js';
 import { checkIntegrationName, integrationKey, readIntegration, transitPattern } from './integration.js';
 import { LEARNED_TAG, learnedOver } from './side-plan.js';
 import { renderTransitName } from './transit-name.js';
+
+// peering-plan.ts dispatches here, so its types are restated rather than imported (no cycle).
+interface CreatePeeringRequest {
+  project?: string;
+  network: string;
+  name: string;
+  target: string;
+  description?: string;
+  config?: Record<string, string>;
+}
+
+export interface PeeringInfo {
+  project: string;
+  network: string;
+  name: string;
+  description: string;
+  config: Record<string, string>;
+  targetProject: string;
+  targetNetwork: string;
+  type: PeeringType;
+  integration?: string;
+  status: 'pending' | 'created' | 'errored';
+  reason?: string;
+}
 
 /** The transit switch a remote declaration meets on; undefined when its integration is gone. */
 export function transitNameOf(view: NbView, a: Pick<Network, 'project' | 'name'>, d: Declaration): string | undefined {

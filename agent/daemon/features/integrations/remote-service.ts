@@ -17,7 +17,7 @@
 // TEST ONLY: with HVNET_TEST_KILL_BETWEEN_IC_AND_NB=1 hvnetd kills itself (SIGKILL) right after an
 // IC-NB write of a pass and before the NB write that follows it (docs/ovn-ic.md).
 import { EventEmitter } from 'node:events';
-import { OvsdbClient } from '../../../../lib/ovsdb/client.js';
+import type { OvsdbClient } from '../../../../lib/ovsdb/client.js';
 import { withRowTypes } from '../../../../lib/ovsdb/cache.js';
 import type { Operation } from '../../../../lib/ovsdb/operations.js';
 import { WaitTimedOutError } from '../../../../lib/ovsdb/errors.js';
