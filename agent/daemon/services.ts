@@ -27,6 +27,7 @@ import { createNicMetrics } from './features/nics/metrics.js';
 import type { NicMetrics } from './features/nics/metrics.js';
 import { NicService } from './features/nics/service.js';
 import { REMOTE_NB_TABLES } from '../../lib/ovn/remote/nb-rows.js';
+import { RemotePeerings } from './features/integrations/remote-service.js';
 
 export interface Services {
   readonly nb: NbConnection;
@@ -37,6 +38,8 @@ export interface Services {
   readonly reporter: Reporter | undefined;
   readonly libvirt: LibvirtLink;
   readonly networks: NetworksService;
+  /** Remote peerings' reconciler (IC-NB, this AZ's rows) and their warnings, shown with the peerings. */
+  readonly remotePeerings: RemotePeerings;
   readonly nics: NicService;
   readonly nicMetrics: NicMetrics;
 }
@@ -98,7 +101,8 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall, dropAfterAttach(log));
   const nics = new NicService(libvirt, c.stateDir, range, log, o.caller);
   nicMetrics.bind(libvirt, nics);
-  return { nb, links, health, spool, reporter, libvirt, networks, nics, nicMetrics };
+  const remotePeerings = new RemotePeerings(nb, networks, log);
+  return { nb, links, health, spool, reporter, libvirt, networks, remotePeerings, nics, nicMetrics };
 }
 
 /**
@@ -113,6 +117,7 @@ export async function preflightServices(s: Services, c: Config, log: Logger): Pr
 
 /** After the features; the reporter has been flushed by then. */
 export async function stopServices(s: Services): Promise<void> {
+  s.remotePeerings.close();
   await s.networks.close();
   s.nics.stop();
   await s.libvirt.stop();

@@ -160,10 +160,16 @@ describe('ovn-ic: remote peering across two availability zones', function () {
     assert.match(r.stderr, /used by remote peerings: default\/web\/to-az2/);
   });
 
-  it('IC-SB stopped then started, and AZ1\'s ovn-ic stopped then started: ping goes on; the IC-SB outage is a warning that clears by itself', async () => {
+  it("IC-SB stopped then started, and AZ1's ovn-ic stopped then started: ping goes on; the peering stays created and shows the IC-SB outage as a warning that clears by itself", async () => {
+    /** The peering's own warning and the host status event say the same. */
     const warned = async (): Promise<boolean> => {
       const st = JSON.parse(await hvOk(s1.sock, ['status', '--format', 'json'])) as { status: { events?: { code: string; subject: string }[] } };
-      return (st.status.events ?? []).some((e) => e.code === 'remote-peering-warning' && e.subject === 'default/web/to-az2');
+      const event = (st.status.events ?? []).some((e) => e.code === 'remote-peering-warning' && e.subject === 'default/web/to-az2');
+      const peer = JSON.parse(await hvOk(s1.sock, ['network', 'peer', 'show', 'web', 'to-az2', '--format', 'json'])) as { status: string; warning?: string };
+      assert.equal(peer.status, 'Created', 'traffic goes on: the peering stays created');
+      assert.equal(peer.warning !== undefined, event, `warning ${peer.warning ?? '(none)'} and the status event agree`);
+      if (peer.warning !== undefined) assert.match(peer.warning, /IC-SB of integration ic is not reachable/);
+      return event;
     };
     await two.stopIcSb();
     await waitFor('warning shown', async () => ((await warned()) ? true : undefined), 20_000, 200);

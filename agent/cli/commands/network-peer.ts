@@ -150,7 +150,7 @@ const editCommand: CliCommand = {
     }
     // Derived fields sent back as shown are not an edit (the status may have moved meanwhile).
     const fields = { ...(doc as Record<string, unknown>) };
-    for (const k of ['status', 'reason', 'used_by'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
+    for (const k of ['status', 'reason', 'used_by', 'warning'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
     const r = await client.call(api.peerUpdateMethod, { ...ref, fields });
     return message(ctx, `Network peer ${r.name} updated`, r, peerFields(r));
   },

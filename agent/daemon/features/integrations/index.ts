@@ -35,13 +35,12 @@ import type { DaemonContext, Feature } from '../../feature.js';
 import type { Handler } from '../../registry.js';
 import { integrationDocument } from './documents.js';
 import { fromRemoteError } from './errors.js';
-import { RemotePeerings } from './remote-service.js';
 
-export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | 'networks' | 'nb' | 'log' | 'health'>): Feature {
+export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | 'networks' | 'nb' | 'health' | 'remotePeerings'>): Feature {
   const svc = ctx.networks;
-  const remote = new RemotePeerings(ctx.nb, svc, ctx.log);
+  const remote = ctx.remotePeerings;
   remote.start();
-  // Until the peering documents carry them, remote peering warnings are events of the host status.
+  // Shown with each peering (its `warning`) and as events of the host status.
   ctx.health.addContributor((s) => {
     const at = new Date().toISOString();
     const events = [...remote.warnings].map(([subject, message]) => ({ at, code: 'remote-peering-warning', subject, message }));
@@ -97,11 +96,5 @@ export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | '
     await apply((v, o) => planDeleteIntegration(v, { name: p.name }, o), p.name);
     return { deleted: true as const };
   });
-  return {
-    name: 'integrations',
-    stop: () => {
-      remote.close();
-      return Promise.resolve();
-    },
-  };
+  return { name: 'integrations' };
 }

@@ -287,6 +287,12 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
     this.setWarnings(warnings);
   }
 
+  /** A peering's document with the warning of its remote side, if any. */
+  document<D extends object>(doc: D, p: { project: string; network: string; name: string }): D & { warning?: string } {
+    const warning = this.warnings.get(`${p.project}/${p.network}/${p.name}`);
+    return warning === undefined ? doc : { ...doc, warning };
+  }
+
   private setWarnings(next: Map<string, string>): void {
     const same = next.size === this.warnings.size && [...next].every(([k, v]) => this.warnings.get(k) === v);
     if (same) return;
