@@ -88,20 +88,17 @@ export async function startTwoAz(): Promise<TwoAz> {
       track(`ovn-ic ${name}`, () => az.ic.stop());
       const end = index === 1 ? underlay.a : underlay.b;
       const ip = `192.168.78.${index}`;
-      const chassis = await startChassis({
-        sb: ovn.sb.unix,
-        systemId: `${testRun.prefix}-${name}-gw`,
-        encapIp: ip,
-        interconn: true,
-        prepare: async ({ netns, vsctl }) => {
-          await run('ip', ['link', 'set', end, 'netns', netns.name]);
-          await vsctl(['add-br', 'br-phy', '--', 'set', 'Bridge', 'br-phy', 'datapath_type=netdev', '--', 'add-port', 'br-phy', end, '--', 'set', 'Interface', 'br-phy', 'mtu_request=9000']);
-          await run('ip', ['-n', netns.name, 'addr', 'add', `${ip}/24`, 'dev', 'br-phy']);
-          await run('ip', ['-n', netns.name, 'link', 'set', 'br-phy', 'up']);
-          await run('ip', ['-n', netns.name, 'link', 'set', end, 'up']);
-        },
-      });
+      const chassis = await startChassis({ sb: ovn.sb.unix, systemId: `${testRun.prefix}-${name}-gw`, encapIp: ip });
       track(`chassis ${name}`, () => chassis.stop());
+      // The underlay after the start: ovn-controller sets up the tunnel once the encap IP routes,
+      // and picks up ovn-is-interconn (the AZ's IC gateway) whenever it is set.
+      const ns = chassis.netns.name;
+      await run('ip', ['link', 'set', end, 'netns', ns]);
+      await chassis.vsctl(['add-br', 'br-phy', '--', 'set', 'Bridge', 'br-phy', 'datapath_type=netdev', '--', 'add-port', 'br-phy', end, '--', 'set', 'Interface', 'br-phy', 'mtu_request=9000']);
+      await run('ip', ['-n', ns, 'addr', 'add', `${ip}/24`, 'dev', 'br-phy']);
+      await run('ip', ['-n', ns, 'link', 'set', 'br-phy', 'up']);
+      await run('ip', ['-n', ns, 'link', 'set', end, 'up']);
+      await chassis.vsctl(['set', 'Open_vSwitch', '.', 'external_ids:ovn-is-interconn=true']);
       (az as { chassis: ChassisHandle }).chassis = chassis;
       azs.push(az);
     }

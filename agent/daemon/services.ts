@@ -20,14 +20,14 @@ import { Reporter } from './reports/reporter.js';
 import type { ReporterOptions } from './reports/reporter.js';
 import { instrumentHealth, instrumentNb, instrumentReports } from './metrics.js';
 import { NetworksService } from './features/networks/service.js';
+import { RemotePeerings } from './features/integrations/remote-service.js';
+import { REMOTE_NB_TABLES } from '../../lib/ovn/remote/nb-rows.js';
 import { hvnetNetworkProvider } from './features/networks/health-provider.js';
 import { instrumentNetworks } from './features/networks/metrics.js';
 import { LibvirtLink } from './features/nics/libvirt-link.js';
 import { createNicMetrics } from './features/nics/metrics.js';
 import type { NicMetrics } from './features/nics/metrics.js';
 import { NicService } from './features/nics/service.js';
-import { REMOTE_NB_TABLES } from '../../lib/ovn/remote/nb-rows.js';
-import { RemotePeerings } from './features/integrations/remote-service.js';
 
 export interface Services {
   readonly nb: NbConnection;
@@ -95,13 +95,13 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   instrumentHealth(metrics, health);
 
   const networks = new NetworksService(nb, log);
+  const remotePeerings = new RemotePeerings(nb, networks, log);
   networkChecks.add(hvnetNetworkProvider(networks.ovn.view));
   instrumentNetworks(metrics, networks);
   const nicMetrics = createNicMetrics(metrics);
   const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall, dropAfterAttach(log));
   const nics = new NicService(libvirt, c.stateDir, range, log, o.caller);
   nicMetrics.bind(libvirt, nics);
-  const remotePeerings = new RemotePeerings(nb, networks, log);
   return { nb, links, health, spool, reporter, libvirt, networks, remotePeerings, nics, nicMetrics };
 }
 
