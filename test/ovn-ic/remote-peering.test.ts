@@ -221,4 +221,18 @@ describe('ovn-ic: remote peering across two availability zones', function () {
     assert.equal(await nbDump(s1.az), nbBefore, 'AZ1 NB dump as before');
     assert.equal(await icDump(), icBefore, 'IC-NB dump as before');
   });
+  it("the other AZ's side deleted first: traffic stops too; then this side: nothing left", async () => {
+    await hvOk(s1.sock, ['network', 'peer', 'create', 'web', 'to-az2', 'ic', '--type=remote']);
+    await hvOk(s2.sock, ['network', 'peer', 'create', 'web', 'to-az1', 'ic', '--type=remote']);
+    await waitFor('created', async () => ((await status(s1.sock, 'web', 'to-az2')).status === 'Created' ? true : undefined), 60_000, 200);
+    await pingUntil(s1, 'fd42:32::10', true);
+    await hvOk(s2.sock, ['network', 'peer', 'delete', 'web', 'to-az1']);
+    await pingUntil(s1, 'fd42:32::10', false);
+    await pingUntil(s2, '10.31.0.10', false);
+    await hvOk(s1.sock, ['network', 'peer', 'delete', 'web', 'to-az2']);
+    await waitFor('transit switch gone', async () => ((await two.icNbctl(['--bare', '--columns=name', 'list', 'Transit_Switch'])).trim() === '' ? true : undefined), 30_000, 200);
+    for (const s of [s1, s2]) {
+      await waitFor(`${s.az.name} clean`, async () => ((await s.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group'])).trim() === '' && (await learned(s.az)).length === 0 ? true : undefined), 30_000, 200);
+    }
+  });
 });
