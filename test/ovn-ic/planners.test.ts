@@ -125,6 +125,9 @@ describe('ovn-ic: remote peering planners (planner output)', () => {
     const text = JSON.stringify(first);
     assert.ok(text.includes('66666666') && text.includes('77777777') && !text.includes('88888888'), text);
     assert.equal(ops(planSideRemoveGroup(rows)), 'delete HA_Chassis_Group');
+    // The network deleted (its router and router port gone): the switch port alone.
+    const orphan = planSideRemovePorts({ ...base, network: { id: 1, routerUuid: '' }, rows: { ...rows, lrp: undefined, learned: [] } });
+    assert.equal(ops(orphan), 'mutate Logical_Switch');
   });
 
   it('route options, 23.03 (AZ-wide): sets adv/learn when unset, adds its blacklist entries beside the operator\'s, reports contradictions, takes back only its own', () => {

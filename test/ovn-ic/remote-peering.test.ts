@@ -235,4 +235,24 @@ describe('ovn-ic: remote peering across two availability zones', function () {
       await waitFor(`${s.az.name} clean`, async () => ((await s.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group'])).trim() === '' && (await learned(s.az)).length === 0 ? true : undefined), 30_000, 200);
     }
   });
+  it('a network deleted with its remote peering: its transit rows, chassis group and IC-NB switch go too', async () => {
+    await hvOk(s1.sock, ['network', 'create', 'solo', '--ipv4', '10.41.0.1/24']);
+    await hvOk(s1.sock, ['network', 'peer', 'create', 'solo', 'out', 'ic', '--type=remote']);
+    const ts = 'ts-incus-ic-default-solo';
+    await waitFor('side made', async () => ((await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group'])).includes(ts) ? true : undefined), 30_000, 200);
+    assert.equal((await status(s1.sock, 'solo', 'out')).status, 'Pending', 'no other side: pending');
+    await hvOk(s1.sock, ['network', 'delete', 'solo']);
+    await waitFor('nothing left of the side', async () => {
+      const groups = await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group']);
+      const lsps = await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port']);
+      const sw = await two.icNbctl(['--bare', '--columns=name', 'list', 'Transit_Switch']);
+      return !groups.includes(ts) && !lsps.includes(ts) && sw.trim() === '' ? true : undefined;
+    }, 30_000, 200).catch(async (e: unknown) => {
+      const groups = await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group']);
+      const lsps = await s1.az.ovn.nbctl(['--bare', '--columns=name,external_ids', 'list', 'Logical_Switch_Port']);
+      const sw = await two.icNbctl(['--bare', '--columns=name,external_ids', 'list', 'Transit_Switch']);
+      const log = s1.d.daemon.log().slice(-3000);
+      throw new Error(`${(e as Error).message}\ngroups: ${groups}\nlsps: ${lsps}\nts: ${sw}\nlog: ${log}`);
+    });
+  });
 });

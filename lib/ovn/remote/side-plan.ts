@@ -142,13 +142,13 @@ export function learnedOver(route: { nexthop: string }, subnet4: string, subnet6
 export function planSideRemovePorts(i: Pick<SideInput, 'network' | 'rows' | 'subnet4' | 'subnet6'>): Operation[] {
   const { rows } = i;
   const ops: Operation[] = [];
-  const router = [where('_uuid', '==', uuid(i.network.routerUuid))];
   const routes = rows.learned.filter((r) => learnedOver(r, i.subnet4, i.subnet6)).map((r) => uuid(r._uuid));
   const muts = [
     ...(rows.lrp ? [mutation('ports', 'delete', set([uuid(rows.lrp._uuid)]))] : []),
     ...(routes.length > 0 ? [mutation('static_routes', 'delete', set(routes))] : []),
   ];
-  if (muts.length > 0) ops.push(nb.mutate('Logical_Router', router, muts));
+  // No router (the network was deleted with its router port): only the switch port is left.
+  if (muts.length > 0) ops.push(nb.mutate('Logical_Router', [where('_uuid', '==', uuid(i.network.routerUuid))], muts));
   if (rows.lsp && rows.switchUuid) ops.push(nb.mutate('Logical_Switch', [where('_uuid', '==', uuid(rows.switchUuid))], [mutation('ports', 'delete', set([uuid(rows.lsp._uuid)]))]));
   return ops;
 }

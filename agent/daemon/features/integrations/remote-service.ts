@@ -194,63 +194,68 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
     }
     // Create and converge, declaration by declaration: IC-NB first, then this NB.
     for (const w of wanted) {
-      const ref = `${w.network.project}/${w.network.name}/${w.peering}`;
-      const l = this.link(w.integration);
-      if (!RemotePeerings.synced(l.icnb)) {
-        warnings.set(ref, `the IC-NB of integration ${w.integration.name} (${w.integration.config['ovn.northbound_connection'] ?? 'no ovn.northbound_connection'}) is not reachable; traffic of a created peering goes on`);
-        continue;
-      }
-      if (!RemotePeerings.synced(l.icsb)) warnings.set(ref, `the IC-SB of integration ${w.integration.name} is not reachable; traffic of a created peering goes on`);
-      const ic = icNbCache(l.icnb);
-      const existing = ic.lookupOne('Transit_Switch', 'name', w.ts);
-      const join = planTransitJoin({ name: w.ts, az, families: familiesOf(w.network), existing, all: [...ic.table('Transit_Switch').values()] });
-      if (join.operations.length > 0) {
-        try {
-          await l.icnb.transact(join.operations);
-        } catch (e) {
-          if (!(e instanceof WaitTimedOutError)) throw e;
+      await this.step(`side ${w.ts}`, async () => {
+        const ref = `${w.network.project}/${w.network.name}/${w.peering}`;
+        const l = this.link(w.integration);
+        if (!RemotePeerings.synced(l.icnb)) {
+          warnings.set(ref, `the IC-NB of integration ${w.integration.name} (${w.integration.config['ovn.northbound_connection'] ?? 'no ovn.northbound_connection'}) is not reachable; traffic of a created peering goes on`);
+          return;
         }
-        if (process.env[KILL_BETWEEN_ENV] === '1') {
-          this.log.warn({ env: KILL_BETWEEN_ENV, ts: w.ts }, 'TEST HOOK: killing hvnetd between the IC-NB write and the NB write');
-          process.kill(process.pid, 'SIGKILL');
+        if (!RemotePeerings.synced(l.icsb)) warnings.set(ref, `the IC-SB of integration ${w.integration.name} is not reachable; traffic of a created peering goes on`);
+        const ic = icNbCache(l.icnb);
+        const existing = ic.lookupOne('Transit_Switch', 'name', w.ts);
+        const join = planTransitJoin({ name: w.ts, az, families: familiesOf(w.network), existing, all: [...ic.table('Transit_Switch').values()] });
+        if (join.operations.length > 0) {
+          try {
+            await l.icnb.transact(join.operations);
+          } catch (e) {
+            if (!(e instanceof WaitTimedOutError)) throw e;
+          }
+          if (process.env[KILL_BETWEEN_ENV] === '1') {
+            this.log.warn({ env: KILL_BETWEEN_ENV, ts: w.ts }, 'TEST HOOK: killing hvnetd between the IC-NB write and the NB write');
+            process.kill(process.pid, 'SIGKILL');
+          }
+          return; // the NB rows on a later pass, from the IC-NB as the cache then holds it
         }
-        continue; // the NB rows on a later pass, from the IC-NB as the cache then holds it
-      }
-      const rows = sideRows(cache, w.network.router?._uuid, w.ts, az);
-      const gateways = RemotePeerings.synced(l.icsb) ? IcSbView.of(l.icsb).gateways(az) : (rows.group?.chassis.map((c) => c.name) ?? []);
-      const side = planSideRows({
-        ts: w.ts,
-        az,
-        peering: w.peering,
-        network: { id: w.network.id, routerUuid: w.network.router?._uuid ?? '' },
-        allocation: join.allocation,
-        subnet4: join.subnet4,
-        subnet6: join.subnet6,
-        gateways,
-        ...(this.capability === 'per-port' ? { lrpOptions: perPortFilter(subnetsOf(w.network)) } : {}),
-        rows,
+        const rows = sideRows(cache, w.network.router?._uuid, w.ts, az);
+        const gateways = RemotePeerings.synced(l.icsb) ? IcSbView.of(l.icsb).gateways(az) : (rows.group?.chassis.map((c) => c.name) ?? []);
+        const side = planSideRows({
+          ts: w.ts,
+          az,
+          peering: w.peering,
+          network: { id: w.network.id, routerUuid: w.network.router?._uuid ?? '' },
+          allocation: join.allocation,
+          subnet4: join.subnet4,
+          subnet6: join.subnet6,
+          gateways,
+          ...(this.capability === 'per-port' ? { lrpOptions: perPortFilter(subnetsOf(w.network)) } : {}),
+          rows,
+        });
+        if (side.waiting !== undefined && !warnings.has(ref)) warnings.set(ref, side.waiting);
+        await this.nbTransact(side.operations);
       });
-      if (side.waiting !== undefined && !warnings.has(ref)) warnings.set(ref, side.waiting);
-      await this.nbTransact(side.operations);
     }
     // Sides whose declaration is gone: NB rows first (ports and learned routes, then the group).
     const live = new Set(wanted.map((w) => `${w.network.id}/${w.peering}/${w.ts}`));
     for (const t of taggedSides(cache)) {
       if (live.has(`${t.networkId}/${t.peering}/${t.ts}`)) continue;
-      const n = view.networkById(t.networkId);
-      const rows = sideRows(cache, n?.router?._uuid, t.ts, az);
-      const lrpNets = rows.lrp?.networks ?? [];
-      const subnet4 = lrpNets.find((x) => x.includes('.')) ?? '0.0.0.0/32';
-      const subnet6 = lrpNets.find((x) => x.includes(':')) ?? '';
-      const v4 = subnet4.split('/')[0]?.split('.') ?? [];
-      const ports = planSideRemovePorts({
-        network: { id: t.networkId, routerUuid: n?.router?._uuid ?? '' },
-        rows,
-        subnet4: `${v4.slice(0, 3).join('.')}.${Number(v4[3]) & 0xf0}/28`,
-        subnet6: subnet6 ? `${subnet6.split('/')[0]?.replace(/::[0-9a-f]+$/, '::')}/64` : '',
+      // One side that cannot be removed now must not hold up the others.
+      await this.step(`remove side ${t.ts}`, async () => {
+        const n = view.networkById(t.networkId);
+        const rows = sideRows(cache, n?.router?._uuid, t.ts, az);
+        const lrpNets = rows.lrp?.networks ?? [];
+        const subnet4 = lrpNets.find((x) => x.includes('.')) ?? '0.0.0.0/32';
+        const subnet6 = lrpNets.find((x) => x.includes(':')) ?? '';
+        const v4 = subnet4.split('/')[0]?.split('.') ?? [];
+        const ports = planSideRemovePorts({
+          network: { id: t.networkId, routerUuid: n?.router?._uuid ?? '' },
+          rows,
+          subnet4: `${v4.slice(0, 3).join('.')}.${Number(v4[3]) & 0xf0}/28`,
+          subnet6: subnet6 ? `${subnet6.split('/')[0]?.replace(/::[0-9a-f]+$/, '::')}/64` : '',
+        });
+        if (await this.nbTransact(ports)) return;
+        if (!rows.lrp) await this.nbTransact(planSideRemoveGroup(rows));
       });
-      if (await this.nbTransact(ports)) continue;
-      if (!rows.lrp) await this.nbTransact(planSideRemoveGroup(rows));
     }
     // Allocations of this AZ that no declaration wants and no NB row uses: leave the switch.
     for (const i of integrations) {
@@ -291,6 +296,14 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
   document<D extends object>(doc: D, p: { project: string; network: string; name: string }): D & { warning?: string } {
     const warning = this.warnings.get(`${p.project}/${p.network}/${p.name}`);
     return warning === undefined ? doc : { ...doc, warning };
+  }
+
+  private async step(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message, step: what }, 'remote peerings: a step failed; retried on the next pass');
+    }
   }
 
   private setWarnings(next: Map<string, string>): void {
