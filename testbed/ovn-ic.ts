@@ -24,7 +24,7 @@ export interface OvnIc {
 }
 
 export async function startOvnIc(o: OvnIcOptions): Promise<OvnIc> {
-  const { dir, azName: az } = o;
+  const { dir } = o;
   const icNbDb = join(dir, 'ic-nb.db');
   const icSbDb = join(dir, 'ic-sb.db');
   await createDb(icNbDb, IC_NB_SCHEMA);
@@ -33,6 +33,19 @@ export async function startOvnIc(o: OvnIcOptions): Promise<OvnIc> {
   o.track('IC-NB', () => icNb.daemon.stop());
   const icSb = await startOvsdbServer({ name: 'ic-sb', dir, db: icSbDb, tcpPort: 0 });
   o.track('IC-SB', () => icSb.daemon.stop());
+  const daemon = await startIcDaemon({ ...o, icNb: icNb.unix, icSb: icSb.unix });
+  return { icNb, icSb, daemon };
+}
+
+export interface IcDaemonOptions extends OvnIcOptions {
+  /** `unix:` remotes of the IC-NB and IC-SB (shared by every AZ of an interconnection). */
+  icNb: string;
+  icSb: string;
+}
+
+/** ovn-ic of one AZ against given IC databases; names the AZ first and waits until it is registered. */
+export async function startIcDaemon(o: IcDaemonOptions): Promise<Daemon> {
+  const { dir, azName: az } = o;
   // Without NB_Global.name ovn-ic silently does nothing.
   await o.nbctl(['--no-wait', 'init']);
   await o.nbctl(['--no-wait', 'set', 'NB_Global', '.', `name=${az}`]);
@@ -42,8 +55,8 @@ export async function startOvnIc(o: OvnIcOptions): Promise<OvnIc> {
     args: [
       `--ovnnb-db=${o.nbRemotes}`,
       `--ovnsb-db=${o.sbRemote}`,
-      `--ic-nb-db=${icNb.unix}`,
-      `--ic-sb-db=${icSb.unix}`,
+      `--ic-nb-db=${o.icNb}`,
+      `--ic-sb-db=${o.icSb}`,
       `--pidfile=${join(dir, 'ic.pid')}`,
       `--unixctl=${join(dir, 'ic.ctl')}`,
       `--log-file=${join(dir, 'ic.log')}`,
@@ -55,7 +68,7 @@ export async function startOvnIc(o: OvnIcOptions): Promise<OvnIc> {
       await waitFor(
         `AZ ${az} in IC-SB`,
         async () => {
-          const out = await run('ovn-ic-sbctl', [`--db=${icSb.unix}`, '--bare', '--columns=name', 'list', 'Availability_Zone']);
+          const out = await run('ovn-ic-sbctl', [`--db=${o.icSb}`, '--bare', '--columns=name', 'list', 'Availability_Zone']);
           return out.split('\n').includes(az) ? true : undefined;
         },
         15_000,
@@ -64,5 +77,5 @@ export async function startOvnIc(o: OvnIcOptions): Promise<OvnIc> {
     },
   });
   o.track('ovn-ic', () => daemon.stop());
-  return { icNb, icSb, daemon };
+  return daemon;
 }

@@ -11,6 +11,7 @@ import { LIBVIRT_ERRORS } from '../../lib/libvirt/errors.js';
 import { MACPOOL_ERRORS } from '../../lib/macpool/errors.js';
 import { NIC_PLAN_ERRORS } from '../../lib/nic/errors.js';
 import { OVN_ERRORS } from '../../lib/ovn/errors.js';
+import { REMOTE_ERRORS } from '../../lib/ovn/remote/errors.js';
 import { OVSDB_ERRORS } from '../../lib/ovsdb/errors.js';
 import { NIC_ERRORS } from './nic-errors.js';
 
@@ -75,6 +76,7 @@ export const ERROR_TABLES = {
   agent: AGENT_ERRORS,
   nic: NIC_ERRORS,
   ovn: OVN_ERRORS,
+  ovnRemote: REMOTE_ERRORS,
   ovsdb: OVSDB_ERRORS,
   domxml: DOMXML_ERRORS,
   libvirt: LIBVIRT_ERRORS,

@@ -70,7 +70,10 @@ export const PeeringInfoSchema = Type.Object(
       description: 'Incus\'s peer type: `local` peers two networks of the same OVN NB; `remote` (through OVN-IC) is not served by this version.',
     }),
     target_integration: Type.Optional(Type.String({ description: 'Incus omits it when empty, as it always is for a local peering.' })),
-    reason: Type.Optional(Type.String({ description: 'Why an errored peering is not active.' })),
+    reason: Type.Optional(Type.String({ description: 'Why an errored peering is not active, or a pending remote one has no route yet.' })),
+    warning: Type.Optional(
+      Type.String({ description: "What keeps a remote peering from being served as it should right now (an IC database unreachable, an operator's route option); clears by itself." }),
+    ),
   },
   strict,
 );

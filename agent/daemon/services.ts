@@ -20,6 +20,8 @@ import { Reporter } from './reports/reporter.js';
 import type { ReporterOptions } from './reports/reporter.js';
 import { instrumentHealth, instrumentNb, instrumentReports } from './metrics.js';
 import { NetworksService } from './features/networks/service.js';
+import { RemotePeerings } from './features/integrations/remote-service.js';
+import { REMOTE_NB_TABLES } from '../../lib/ovn/remote/nb-rows.js';
 import { hvnetNetworkProvider } from './features/networks/health-provider.js';
 import { instrumentNetworks } from './features/networks/metrics.js';
 import { LibvirtLink } from './features/nics/libvirt-link.js';
@@ -37,6 +39,8 @@ export interface Services {
   readonly reporter: Reporter | undefined;
   readonly libvirt: LibvirtLink;
   readonly networks: NetworksService;
+  /** Remote peerings' reconciler (IC-NB, this AZ's rows) and their warnings, shown with the peerings. */
+  readonly remotePeerings: RemotePeerings;
   readonly nics: NicService;
   readonly nicMetrics: NicMetrics;
 }
@@ -63,7 +67,7 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
       ...(c.ovn.nb.ssl ? { ssl: c.ovn.nb.ssl } : {}),
       inactivityProbeMs: c.ovn.nb.inactivityProbeMs,
       connectTimeoutMs: c.ovn.nb.connectTimeoutMs,
-      tables: mergeNeeds(...networkChecks.needs, NetworksService.nbNeeds),
+      tables: mergeNeeds(...networkChecks.needs, NetworksService.nbNeeds, REMOTE_NB_TABLES),
       caller: o.caller,
     },
     log,
@@ -92,6 +96,7 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   instrumentHealth(metrics, health);
 
   const networks = new NetworksService(nb, log);
+  const remotePeerings = new RemotePeerings(nb, networks, log);
   networkChecks.add(hvnetNetworkProvider(networks.ovn.view));
   instrumentNetworks(metrics, networks);
   const nicMetrics = createNicMetrics(metrics);
@@ -99,7 +104,7 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   if (!c.libvirt.enabled) libvirt.markUnused(NETWORK_ONLY_MESSAGE);
   const nics = new NicService(libvirt, c.stateDir, range, log, o.caller);
   nicMetrics.bind(libvirt, nics);
-  return { nb, links, health, spool, reporter, libvirt, networks, nics, nicMetrics };
+  return { nb, links, health, spool, reporter, libvirt, networks, remotePeerings, nics, nicMetrics };
 }
 
 /**
@@ -114,6 +119,7 @@ export async function preflightServices(s: Services, c: Config, log: Logger): Pr
 
 /** After the features; the reporter has been flushed by then. */
 export async function stopServices(s: Services): Promise<void> {
+  s.remotePeerings.close();
   await s.networks.close();
   s.nics.stop();
   await s.libvirt.stop();

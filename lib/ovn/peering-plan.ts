@@ -24,6 +24,7 @@ import { convergePeerRows, peerRowsIntact, peeringState } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, PlanOptions } from './plan.js';
 import { declarationTo, encodeDeclaration } from './state.js';
+import { planCreateRemotePeering, remotePeeringInfo } from './remote/declare-plan.js';
 import type { Declaration, NbView, Network, RouterRow } from './state.js';
 
 export type PeeringStatus = 'pending' | 'created' | 'errored';
@@ -38,6 +39,8 @@ export interface PeeringInfo {
   targetProject: string;
   targetNetwork: string;
   type: PeeringType;
+  /** A remote peering's network integration. */
+  integration?: string;
   status: PeeringStatus;
   /** Why an `errored` peering is not active; absent otherwise. */
   reason?: string;
@@ -85,6 +88,7 @@ export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Decla
     targetNetwork: d.target.network,
     type: d.type,
   };
+  if (d.type === 'remote') return remotePeeringInfo(view, a, d, base);
   const s = peeringState(model, a, d);
   if (s.status === 'pending') return { ...base, status: 'pending' };
   if (s.status === 'errored') return { ...base, status: 'errored', reason: s.reason };
@@ -123,6 +127,7 @@ function setDeclaration(router: RouterRow, name: string, value: string | undefin
 }
 
 export function planCreatePeering(view: NbView, req: CreatePeeringRequest, opts: PlanOptions = {}): Plan<PeeringInfo> {
+  if (req.type === 'remote') return planCreateRemotePeering(view, req, opts);
   const { a, d: existing, name } = declarationOf(view, req);
   const ctx = ctxOf(a, name);
   const target = parseTarget(req.target, a.project, ctx);

@@ -28,6 +28,8 @@ export interface Declaration {
   name: string;
   /** Stored only when not `local`, so declarations made before types existed read as local. */
   type: PeeringType;
+  /** A remote peering's network integration (lib/ovn/remote); absent for a local one. */
+  integration?: string;
   target: Target;
   description: string;
   config: Record<string, string>;
@@ -57,12 +59,13 @@ export interface Project {
 export function encodeDeclaration(d: Omit<Declaration, 'name'>): string {
   const config = Object.fromEntries(Object.entries(d.config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const type = d.type === 'local' ? {} : { type: d.type };
-  return JSON.stringify({ ...type, target: formatTarget(d.target), description: d.description, config });
+  const integration = d.integration === undefined ? {} : { integration: d.integration };
+  return JSON.stringify({ ...type, ...integration, target: formatTarget(d.target), description: d.description, config });
 }
 
 function decodeDeclaration(name: string, text: string, project: string): Declaration | undefined {
   try {
-    const v = JSON.parse(text) as { type?: unknown; target?: unknown; description?: unknown; config?: unknown };
+    const v = JSON.parse(text) as { type?: unknown; integration?: unknown; target?: unknown; description?: unknown; config?: unknown };
     if (typeof v.target !== 'string' || typeof v.description !== 'string') return undefined;
     const type = v.type ?? 'local';
     if (!isPeeringType(type)) return undefined;
@@ -70,7 +73,8 @@ function decodeDeclaration(name: string, text: string, project: string): Declara
     if (typeof v.config === 'object' && v.config !== null) {
       for (const [k, val] of Object.entries(v.config as Record<string, unknown>)) if (typeof val === 'string') config[k] = val;
     }
-    return { name, type, target: parseTarget(v.target, project), description: v.description, config };
+    const integration = typeof v.integration === 'string' ? { integration: v.integration } : {};
+    return { name, type, ...integration, target: parseTarget(v.target, project), description: v.description, config };
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 // A declaration carries its peering type (Incus's `local` / `remote`) and the planners dispatch on
-// it: a declaration stored before types existed reads as local; `remote`, which this hvnet cannot
-// serve, is refused at create, naming the field, and one stored by an hvnet that can serve it
-// wants no rows here and shows as pending.
+// it: a declaration stored before types existed reads as local; an unknown type is refused at
+// create, naming the field; a remote declaration wants no local peer rows (its own are in
+// lib/ovn/remote, tested in test/ovn-ic).
 import assert from 'node:assert/strict';
 import { planCreateNetwork } from '../../lib/ovn/network-plan.js';
 import { planCreatePeering, showPeering } from '../../lib/ovn/peering-plan.js';
@@ -38,10 +38,10 @@ describe('ovn peering types (pure, on an in-memory NB)', () => {
     assert.equal(shown.status, 'created');
   });
 
-  it('remote and unknown types are refused at create, naming the field, with nothing planned', () => {
+  it('unknown types are refused at create, naming the field, with nothing planned', () => {
     const nb = new FakeNb();
     net(nb, 'a', 1);
-    for (const type of ['remote', 'Local', 'ic']) {
+    for (const type of ['Local', 'ic']) {
       assert.throws(
         () => planCreatePeering(nb.view, { network: 'a', name: 'x', target: 'b', type }),
         (e: unknown) => e instanceof InvalidInputError && e.field === 'type' && /local/.test(e.allowed ?? ''),
@@ -50,7 +50,7 @@ describe('ovn peering types (pure, on an in-memory NB)', () => {
     assert.equal(nb.view.network('default', 'a')?.declarations.size, 0);
   });
 
-  it('a remote declaration stored by another hvnet: pending, no peer rows, and it does not complete a local pair', () => {
+  it('a remote declaration without its integration: errored naming it, no peer rows, and it does not complete a local pair', () => {
     const nb = new FakeNb();
     net(nb, 'a', 1);
     net(nb, 'b', 2);
@@ -59,7 +59,8 @@ describe('ovn peering types (pure, on an in-memory NB)', () => {
     assert.equal(showPeering(nb.view, { network: 'a', name: 'to-b' }).status, 'pending');
     const remote = showPeering(nb.view, { network: 'b', name: 'to-a' });
     assert.equal(remote.type, 'remote');
-    assert.equal(remote.status, 'pending');
+    assert.equal(remote.status, 'errored');
+    assert.match(remote.reason ?? '', /integration/);
     const names = [...nb.view.cache.table('Logical_Router_Port').values()].map((r) => r.name);
     assert.ok(!names.includes(rowNames.peerPort(1, 2)) && !names.includes(rowNames.peerPort(2, 1)), names.join(' '));
   });

@@ -12,6 +12,7 @@ import { repoRoot, versionedSchemasDir } from './repo.js';
 const checkedIn = [
   ['lib/ovn/schema/ovn-nb.ovsschema', 'lib/ovn/schema/ovn-nb.generated.ts'],
   ['lib/ovn/schema/ovn-ic-nb.ovsschema', 'lib/ovn/schema/ovn-ic-nb.generated.ts'],
+  ['lib/ovn/schema/ovn-ic-sb.ovsschema', 'lib/ovn/schema/ovn-ic-sb.generated.ts'],
 ] as const;
 
 const cli = resolve(repoRoot, 'dist/lib/ovsdb/codegen-cli.js');

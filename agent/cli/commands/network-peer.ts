@@ -31,20 +31,22 @@ function one(p: PeeringInfoResult): Output {
 
 const createCommand: CliCommand = {
   command: 'create <network> <peering> <target> [config..]',
-  describe: "declare this network's side of a peering with TARGET ([PROJECT/]NETWORK); created once the target declares its side",
+  describe:
+    "declare this network's side of a peering with TARGET ([PROJECT/]NETWORK, or with --type=remote a network integration); created once the other side declares its side",
   examples: [
     ['hvnet network peer create A to-b p2/B', 'pending until B (project p2) declares its side'],
     ['hvnet network peer create B to-a default/A --project p2 --wait', 'created; returns once ovn-northd has applied it'],
     ['hvnet network peer create A to-b p2/B user.owner=alice --description "A to B"', 'with a description and user config'],
+    ['hvnet network peer create A to-az2 ic1 --type=remote', "through OVN-IC: meets network A of the AZ on the other side of integration ic1"],
   ],
   builder: (y) =>
     y
       .positional('network', { type: 'string', demandOption: true, describe: 'the local network' })
       .positional('peering', { type: 'string', demandOption: true, describe: 'the name of the peering' })
-      .positional('target', { type: 'string', demandOption: true, describe: 'NETWORK (same project) or PROJECT/NETWORK' })
+      .positional('target', { type: 'string', demandOption: true, describe: 'NETWORK (same project) or PROJECT/NETWORK; with --type=remote, the integration' })
       .positional('config', { type: 'string', array: true, describe: 'user.KEY=VALUE …' })
       .option('description', { type: 'string', describe: 'free text' })
-      .option('type', { type: 'string', choices: ['local', 'remote'], describe: "Incus's peer type (default local; remote, through OVN-IC, is not served yet)" })
+      .option('type', { type: 'string', choices: ['local', 'remote'], describe: "Incus's peer type: local (default) or remote (through OVN-IC and a network integration)" })
       .option('wait', { type: 'boolean', default: false, describe: 'return once ovn-northd has applied the change (as ovn-nbctl --wait=sb)' })
       .option('dry-run', DRY_RUN),
   async run(args, ctx) {
@@ -148,7 +150,7 @@ const editCommand: CliCommand = {
     }
     // Derived fields sent back as shown are not an edit (the status may have moved meanwhile).
     const fields = { ...(doc as Record<string, unknown>) };
-    for (const k of ['status', 'reason', 'used_by'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
+    for (const k of ['status', 'reason', 'used_by', 'warning'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
     const r = await client.call(api.peerUpdateMethod, { ...ref, fields });
     return message(ctx, `Network peer ${r.name} updated`, r, peerFields(r));
   },

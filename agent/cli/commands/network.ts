@@ -5,6 +5,7 @@ import type { CliCommand, CliGroup } from '../command.js';
 import { HvnetError } from '../../api/errors.js';
 import { dryRunOutput, message, networkFields, parseKeyValues, str } from './network-output.js';
 import { peerGroup } from './network-peer.js';
+import { integrationGroup } from './network-integration.js';
 
 const DRY_RUN = { type: 'boolean', default: false, describe: 'print the planned OVSDB operations, change nothing' } as const;
 
@@ -105,5 +106,5 @@ const deleteCommand: CliCommand = {
 export const networkGroup: CliGroup = {
   command: 'network',
   describe: 'manage OVN networks and their peerings',
-  subcommands: [createCommand, listCommand, showCommand, deleteCommand, peerGroup],
+  subcommands: [createCommand, listCommand, showCommand, deleteCommand, peerGroup, integrationGroup],
 };

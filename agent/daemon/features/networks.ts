@@ -29,10 +29,11 @@ import type { Handler } from '../registry.js';
 import type { DaemonContext, Feature } from '../feature.js';
 import { tracePeering } from './networks/trace.js';
 import { peeringCounts } from '../../api/peering-counts.js';
-import { networkDocument, networkRequest, peeringDocument, peeringEdit, projectDocument, renameAddressField } from './networks/documents.js';
+import { networkDocument, networkRequest, peeringDocument as baseDocument, peeringEdit, projectDocument, renameAddressField } from './networks/documents.js';
 
-export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'health' | 'networks' | 'config'>): Feature {
+export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'health' | 'networks' | 'config' | 'remotePeerings'>): Feature {
   const svc = ctx.networks;
+  const peeringDocument = (p: PeeringInfo): ReturnType<typeof baseDocument> => ctx.remotePeerings.document(baseDocument(p), p);
   ctx.health.addContributor((s) => {
     if (svc.events.length > 0) s.events = [...svc.events];
     s.peerings = peeringCounts(svc.summary);

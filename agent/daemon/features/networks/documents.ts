@@ -60,6 +60,7 @@ export function peeringDocument(p: PeeringInfo): PeeringInfoResult {
     // Incus lists the network ACLs that name the peer; hvnet has no ACLs.
     used_by: [],
     type: p.type,
+    ...(p.integration === undefined ? {} : { target_integration: p.integration }),
     ...(p.reason === undefined ? {} : { reason: p.reason }),
   };
 }

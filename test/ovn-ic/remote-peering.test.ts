@@ -1,0 +1,258 @@
+// Remote peering across two real availability zones (testbed/ovn-ic-two-az.ts), each with its own
+// hvnetd, through the real CLI: namespace workloads ping each other both ways (IPv4 and IPv6) and
+// TCP works only while both sides are declared; each AZ learns exactly the peer's subnets; the
+// IC-SB and one AZ's ovn-ic going away does not stop traffic; deleting both sides leaves nothing
+// in either NB or the IC-NB; the integration cannot be deleted while used; bad input is refused
+// with the NB and IC-NB unchanged; hvnetd killed between its IC-NB and NB writes is completed.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { run, waitFor } from '../../testbed/exec.js';
+import { startTwoAz } from '../../testbed/ovn-ic-two-az.js';
+import type { Az, TwoAz } from '../../testbed/ovn-ic-two-az.js';
+import type { Workload } from '../../testbed/chassis.js';
+import { testRun } from '../../testbed/test-run.js';
+import { hv, hvOk } from '../agent-ovn/helpers.js';
+import { startHvnetd, writeConfig } from '../agent/harness.js';
+import type { RunningHvnetd } from '../agent/harness.js';
+
+const KILL_ENV = 'HVNET_TEST_KILL_BETWEEN_IC_AND_NB';
+
+interface Side {
+  az: Az;
+  d: RunningHvnetd;
+  sock: string;
+  w: Workload;
+  v4: string;
+  v6: string;
+}
+
+async function hvnetdFor(az: Az, env: NodeJS.ProcessEnv = {}): Promise<RunningHvnetd> {
+  const dir = testRun.tempDir(`hvnetd-${az.name}`);
+  const setup = writeConfig(dir, az.ovn.nbRemotes, { libvirt: { uri: 'test:///default' }, ovn: { nb: { readyTimeoutSeconds: 20 } } });
+  return startHvnetd(setup, { env });
+}
+
+/** A learned prefix as ovn-ic stores it (host bits kept) in network form, for /24 and /64 only. */
+function networkForm(prefix: string): string {
+  if (prefix.includes(':')) return prefix.replace(/::[0-9a-f]+\/64$/, '::/64');
+  return prefix.replace(/\.\d+\/24$/, '.0/24');
+}
+
+async function learned(az: Az): Promise<string[]> {
+  const out = await az.ovn.nbctl(['--bare', '--columns=ip_prefix,external_ids', 'list', 'Logical_Router_Static_Route']);
+  const blocks = out.split('\n\n').map((b) => b.trim()).filter((b) => b.includes('ic-learned-route'));
+  return blocks.map((b) => networkForm(b.split('\n')[0]?.trim() ?? '')).sort();
+}
+
+async function status(sock: string, net: string, peer: string): Promise<{ status: string; reason?: string }> {
+  return JSON.parse(await hvOk(sock, ['network', 'peer', 'show', net, peer, '--format', 'json'])) as { status: string; reason?: string };
+}
+
+async function tcpWorks(server: Side, client: Side): Promise<boolean> {
+  const srv = spawn('ip', ['netns', 'exec', server.w.name, 'timeout', '10', 'python3', '-c',
+    'import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 5555)); s.listen(1); s.settimeout(8)\n' +
+    'c, _ = s.accept(); c.recv(16); c.sendall(b"x" * 1000000); c.close()'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    const got = await run('ip', ['netns', 'exec', client.w.name, 'timeout', '8', 'python3', '-c',
+      'import socket, sys\ns=socket.create_connection((sys.argv[1], 5555), timeout=5); s.sendall(b"hi"); n=0\nwhile True:\n    b = s.recv(65536)\n    if not b: break\n    n += len(b)\nprint(n)', server.v4.split('/')[0] ?? '']).catch(() => '0');
+    return got.trim() === '1000000';
+  } finally {
+    srv.kill();
+  }
+}
+
+async function pingUntil(from: Side, to: string, ok: boolean, timeoutMs = 20_000): Promise<void> {
+  await waitFor(`ping ${from.az.name} -> ${to} ${ok ? 'works' : 'fails'}`, async () => ((await from.w.ping(to)) === ok ? true : undefined), timeoutMs, 100);
+}
+
+async function nbDump(az: Az): Promise<string> {
+  return (await run('ovsdb-client', ['dump', az.ovn.nb.unix, 'OVN_Northbound'])).split('\n').filter((l) => !/_cfg|_timestamp/.test(l)).join('\n');
+}
+
+describe('ovn-ic: remote peering across two availability zones', function () {
+  this.timeout(300_000);
+  let two: TwoAz;
+  let s1: Side;
+  let s2: Side;
+
+  before(async function () {
+    this.timeout(120_000);
+    two = await startTwoAz();
+    const [az1, az2] = two.azs;
+    const sides: Side[] = [];
+    for (const [az, n] of [[az1, 31], [az2, 32]] as const) {
+      const d = await hvnetdFor(az);
+      const sock = d.setup.socket;
+      await hvOk(sock, ['network', 'create', 'web', '--ipv4', `10.${n}.0.1/24`, '--ipv6', `fd42:${n}::1/64`]);
+      await hvOk(sock, ['network', 'integration', 'create', 'ic', 'ovn', `ovn.northbound_connection=${two.icNb.unix}`, `ovn.southbound_connection=${two.icSb.unix}`]);
+      const net = JSON.parse(await hvOk(sock, ['network', 'show', 'web', '--format', 'json'])) as { switch: string };
+      const lsp = `w-${az.name}`;
+      const mac = `02:00:00:00:${n}:10`;
+      const v4 = `10.${n}.0.10/24`;
+      const v6 = `fd42:${n}::10/64`;
+      await az.ovn.nbctl(['lsp-add', net.switch, lsp, '--', 'lsp-set-addresses', lsp, `${mac} 10.${n}.0.10 fd42:${n}::10`]);
+      const w = await az.chassis.plugNamespace(lsp, mac, v4, `10.${n}.0.1`, { ipv6: v6, gw6: `fd42:${n}::1` });
+      sides.push({ az, d, sock, w, v4, v6 });
+    }
+    [s1, s2] = sides as [Side, Side];
+    // AZ2: a network not peered, and one locally peered with web: neither may be learned in AZ1.
+    await hvOk(s2.sock, ['network', 'create', 'other', '--ipv4', '10.33.0.1/24']);
+    await hvOk(s2.sock, ['network', 'create', 'near', '--ipv4', '10.34.0.1/24']);
+    await hvOk(s2.sock, ['network', 'peer', 'create', 'web', 'to-near', 'near']);
+    await hvOk(s2.sock, ['network', 'peer', 'create', 'near', 'to-web', 'web']);
+    await s1.w.ping('10.31.0.1', { count: 1, waitS: 2 });
+  });
+
+  after(async () => {
+    await s1?.d.daemon.stop();
+    await s2?.d.daemon.stop();
+    await two?.stop();
+  });
+
+  it('bad input is refused naming the field, with the NB and IC-NB unchanged', async () => {
+    const nb = await nbDump(s1.az);
+    const ic = await two.icNbctl(['list', 'Transit_Switch']);
+    const cases: [string[], RegExp][] = [
+      [['network', 'peer', 'create', 'web', 'x', 'nosuch', '--type=remote'], /network integration "nosuch" does not exist/],
+      [['network', 'peer', 'create', 'web', 'x', 'bad/name', '--type=remote'], /integration name "bad\/name"/],
+      [['network', 'peer', 'create', 'web', 'bad_peer', 'ic', '--type=remote'], /peering name "bad_peer"/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await hv(s1.sock, args);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+    }
+    assert.equal(await nbDump(s1.az), nb, 'AZ1 NB unchanged');
+    assert.equal(await two.icNbctl(['list', 'Transit_Switch']), ic, 'IC-NB unchanged');
+  });
+
+  it('pending with one side only: no traffic; with both sides: created, ping both ways (IPv4, IPv6) and TCP', async () => {
+    await pingUntil(s1, '10.32.0.10', false, 5_000);
+    await hvOk(s1.sock, ['network', 'peer', 'create', 'web', 'to-az2', 'ic', '--type=remote']);
+    await waitFor('transit switch in the IC-NB', async () => ((await two.icNbctl(['--bare', '--columns=name', 'list', 'Transit_Switch'])).includes('ts-incus-ic-default-web') ? true : undefined), 20_000, 100);
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.equal((await status(s1.sock, 'web', 'to-az2')).status, 'Pending');
+    assert.equal(await s1.w.ping('10.32.0.10'), false, 'no traffic before the second side');
+    await hvOk(s2.sock, ['network', 'peer', 'create', 'web', 'to-az1', 'ic', '--type=remote']);
+    for (const s of [s1, s2]) {
+      const name = s === s1 ? 'to-az2' : 'to-az1';
+      await waitFor(`${s.az.name} peering created`, async () => ((await status(s.sock, 'web', name)).status === 'Created' ? true : undefined), 60_000, 200);
+    }
+    await pingUntil(s1, '10.32.0.10', true);
+    await pingUntil(s2, '10.31.0.10', true);
+    await pingUntil(s1, 'fd42:32::10', true);
+    await pingUntil(s2, 'fd42:31::10', true);
+    assert.ok(await tcpWorks(s2, s1), 'TCP AZ1 -> AZ2');
+  });
+
+  it("each AZ learns exactly the peer's subnets: not AZ2's unpeered network, nor the one locally peered with web", async () => {
+    await waitFor('learned routes settle', async () => ((await learned(s1.az)).length === 2 ? true : undefined), 20_000, 200).catch(() => undefined);
+    assert.deepEqual(await learned(s1.az), ['10.32.0.0/24', 'fd42:32::/64']);
+    assert.deepEqual(await learned(s2.az), ['10.31.0.0/24', 'fd42:31::/64']);
+    const near = await s2.az.ovn.nbctl(['--bare', '--columns=ip_prefix', 'find', 'Logical_Router_Static_Route', 'ip_prefix="10.34.0.0/24"']);
+    assert.ok(near.trim() !== '', 'AZ2 web does route to its local peer');
+  });
+
+  it('the integration cannot be deleted while a remote peering uses it, naming the peering', async () => {
+    const r = await hv(s1.sock, ['network', 'integration', 'delete', 'ic']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /used by remote peerings: default\/web\/to-az2/);
+  });
+
+  it("IC-SB stopped then started, and AZ1's ovn-ic stopped then started: ping goes on; the peering stays created and shows the IC-SB outage as a warning that clears by itself", async () => {
+    /** The peering's own warning and the host status event say the same. */
+    const warned = async (): Promise<boolean> => {
+      const st = JSON.parse(await hvOk(s1.sock, ['status', '--format', 'json'])) as { status: { events?: { code: string; subject: string }[] } };
+      const event = (st.status.events ?? []).some((e) => e.code === 'remote-peering-warning' && e.subject === 'default/web/to-az2');
+      const peer = JSON.parse(await hvOk(s1.sock, ['network', 'peer', 'show', 'web', 'to-az2', '--format', 'json'])) as { status: string; warning?: string };
+      assert.equal(peer.status, 'Created', 'traffic goes on: the peering stays created');
+      assert.equal(peer.warning !== undefined, event, `warning ${peer.warning ?? '(none)'} and the status event agree`);
+      if (peer.warning !== undefined) assert.match(peer.warning, /IC-SB of integration ic is not reachable/);
+      return event;
+    };
+    await two.stopIcSb();
+    await waitFor('warning shown', async () => ((await warned()) ? true : undefined), 20_000, 200);
+    assert.ok(await s1.w.ping('10.32.0.10', { count: 3, waitS: 1 }), 'ping with the IC-SB down');
+    await two.startIcSb();
+    await waitFor('warning cleared', async () => ((await warned()) ? undefined : true), 30_000, 200);
+    assert.ok(await s1.w.ping('10.32.0.10', { count: 3, waitS: 1 }), 'ping after the IC-SB restart');
+    await two.stopIc(s1.az);
+    assert.ok(await s1.w.ping('10.32.0.10', { count: 3, waitS: 1 }), "ping with AZ1's ovn-ic down");
+    await two.startIc(s1.az);
+    assert.ok(await s1.w.ping('10.32.0.10', { count: 3, waitS: 1 }), "ping after AZ1's ovn-ic restart");
+  });
+
+  it('either side deleted: traffic stops; both deleted: no learned route, transit switch, chassis group or allocation left anywhere', async () => {
+    await hvOk(s1.sock, ['network', 'peer', 'delete', 'web', 'to-az2']);
+    await pingUntil(s1, '10.32.0.10', false);
+    await pingUntil(s2, '10.31.0.10', false);
+    await hvOk(s2.sock, ['network', 'peer', 'delete', 'web', 'to-az1']);
+    await waitFor('transit switch gone from the IC-NB', async () => ((await two.icNbctl(['--bare', '--columns=name', 'list', 'Transit_Switch'])).trim() === '' ? true : undefined), 30_000, 200);
+    for (const s of [s1, s2]) {
+      await waitFor(`${s.az.name} clean`, async () => {
+        const groups = await s.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group']);
+        const ls = await s.az.ovn.nbctl(['ls-list']);
+        return groups.trim() === '' && !ls.includes('ts-incus') && (await learned(s.az)).length === 0 ? true : undefined;
+      }, 30_000, 200);
+      const lrps = await s.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Router_Port']);
+      assert.ok(!lrps.includes('ts-incus'), lrps);
+    }
+  });
+
+  it('hvnetd killed between its IC-NB and NB writes: a new hvnetd completes the side; after delete the NB and IC-NB dumps are as before', async () => {
+    const icDump = async (): Promise<string> => run('ovsdb-client', ['dump', two.icNb.unix, 'OVN_IC_Northbound']);
+    // hvnet takes back its route options once no remote peering is left: wait for that first.
+    await waitFor('route options taken back', async () => (!(await s1.az.ovn.nbctl(['get', 'NB_Global', '.', 'external_ids'])).includes('hvnet:ic-route-options') ? true : undefined), 20_000, 200);
+    const nbBefore = await nbDump(s1.az);
+    const icBefore = await icDump();
+    await s1.d.daemon.stop();
+    const killed = await hvnetdFor(s1.az, { [KILL_ENV]: '1' });
+    await hvOk(killed.setup.socket, ['network', 'peer', 'create', 'web', 'again', 'ic', '--type=remote']);
+    await waitFor('hvnetd killed by the test hook', () => Promise.resolve(killed.daemon.hasExited ? true : undefined), 20_000, 100);
+    assert.match(await two.icNbctl(['--bare', '--columns=external_ids', 'list', 'Transit_Switch']), /incus-allocation-az1/, 'the IC-NB write happened');
+    assert.ok(!(await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Router_Port'])).includes('ts-incus'), 'the NB write did not');
+    await killed.daemon.stop();
+    s1.d = await hvnetdFor(s1.az);
+    s1.sock = s1.d.setup.socket;
+    await waitFor('side completed', async () => ((await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Router_Port'])).includes('ts-incus') ? true : undefined), 30_000, 200);
+    await hvOk(s1.sock, ['network', 'peer', 'delete', 'web', 'again']);
+    await waitFor('NB and IC-NB as before', async () => ((await nbDump(s1.az)) === nbBefore && (await icDump()) === icBefore ? true : undefined), 30_000, 200).catch(() => undefined);
+    assert.equal(await nbDump(s1.az), nbBefore, 'AZ1 NB dump as before');
+    assert.equal(await icDump(), icBefore, 'IC-NB dump as before');
+  });
+  it("the other AZ's side deleted first: traffic stops too; then this side: nothing left", async () => {
+    await hvOk(s1.sock, ['network', 'peer', 'create', 'web', 'to-az2', 'ic', '--type=remote']);
+    await hvOk(s2.sock, ['network', 'peer', 'create', 'web', 'to-az1', 'ic', '--type=remote']);
+    await waitFor('created', async () => ((await status(s1.sock, 'web', 'to-az2')).status === 'Created' ? true : undefined), 60_000, 200);
+    await pingUntil(s1, 'fd42:32::10', true);
+    await hvOk(s2.sock, ['network', 'peer', 'delete', 'web', 'to-az1']);
+    await pingUntil(s1, 'fd42:32::10', false);
+    await pingUntil(s2, '10.31.0.10', false);
+    await hvOk(s1.sock, ['network', 'peer', 'delete', 'web', 'to-az2']);
+    await waitFor('transit switch gone', async () => ((await two.icNbctl(['--bare', '--columns=name', 'list', 'Transit_Switch'])).trim() === '' ? true : undefined), 30_000, 200);
+    for (const s of [s1, s2]) {
+      await waitFor(`${s.az.name} clean`, async () => ((await s.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group'])).trim() === '' && (await learned(s.az)).length === 0 ? true : undefined), 30_000, 200);
+    }
+  });
+  it('a network deleted with its remote peering: its transit rows, chassis group and IC-NB switch go too', async () => {
+    await hvOk(s1.sock, ['network', 'create', 'solo', '--ipv4', '10.41.0.1/24']);
+    await hvOk(s1.sock, ['network', 'peer', 'create', 'solo', 'out', 'ic', '--type=remote']);
+    const ts = 'ts-incus-ic-default-solo';
+    await waitFor('side made', async () => ((await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group'])).includes(ts) ? true : undefined), 30_000, 200);
+    assert.equal((await status(s1.sock, 'solo', 'out')).status, 'Pending', 'no other side: pending');
+    await hvOk(s1.sock, ['network', 'delete', 'solo']);
+    await waitFor('nothing left of the side', async () => {
+      const groups = await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group']);
+      const lsps = await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port']);
+      const sw = await two.icNbctl(['--bare', '--columns=name', 'list', 'Transit_Switch']);
+      return !groups.includes(ts) && !lsps.includes(ts) && sw.trim() === '' ? true : undefined;
+    }, 30_000, 200).catch(async (e: unknown) => {
+      const groups = await s1.az.ovn.nbctl(['--bare', '--columns=name', 'list', 'HA_Chassis_Group']);
+      const lsps = await s1.az.ovn.nbctl(['--bare', '--columns=name,external_ids', 'list', 'Logical_Switch_Port']);
+      const sw = await two.icNbctl(['--bare', '--columns=name,external_ids', 'list', 'Transit_Switch']);
+      const log = s1.d.daemon.log().slice(-3000);
+      throw new Error(`${(e as Error).message}\ngroups: ${groups}\nlsps: ${lsps}\nts: ${sw}\nlog: ${log}`);
+    });
+  });
+});
