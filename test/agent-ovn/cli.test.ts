@@ -4,6 +4,7 @@
 // refused (exit 1) naming the field with the NB untouched, --dry-run, --wait, and drift repaired by
 // the daemon with the repair in `hvnet status`. The documents are Incus's: `peer show --format
 // yaml` equals a fixture written from Incus's api.NetworkPeer, and `peer edit` reads such a document.
+import { isDeepStrictEqual } from 'node:util';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -273,6 +274,7 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     const f = await show('F');
     const g = await show('G', 'p2');
     const port = rowNames.peerPort(f.id, g.id);
+    const before = (JSON.parse(await ok(['status', '--format', 'json'])) as { status: HostStatus }).status.peerings;
     await ovn.nbctl(['lrp-del', port]);
     const deletedAt = Date.now();
     await waitFor(`${port} back`, async () => ((await ovn.nbctl(['--bare', '--columns=name', 'find', 'Logical_Router_Port', `name=${port}`])).trim() === port ? true : undefined), 5_000, 20);
@@ -283,13 +285,15 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
       s.status.events?.some((e) => e.code === 'drift-repaired' && e.message.includes(port)),
       `events: ${JSON.stringify(s.status.events)}`,
     );
-    // The status' peering counts follow NB changes after a short quiet time (at most 1 s).
-    const counts = await waitFor('the counts say every peering Created again', async () => {
+    // The status' peering counts follow NB changes after a short quiet time (at most 1 s): back
+    // to what they were before the port went (earlier tests leave pending peerings behind).
+    const counts = await waitFor('the counts as they were before the drift', async () => {
       const now = JSON.parse(await ok(['status', '--format', 'json'])) as { status: HostStatus };
       const c = now.status.peerings;
-      return c.total > 0 && c.created === c.total ? c : undefined;
+      if (isDeepStrictEqual(c, before)) return c;
+      throw new Error(`counts: ${JSON.stringify(c)}`);
     }, 2_000, 50);
-    assert.deepEqual(counts.problems, []);
+    assert.ok(counts.created > 0 && !counts.problems.some((p) => p.network === 'F' || p.target_network === 'F'), JSON.stringify(counts));
     assert.match(await ok(['status']), /drift-repaired/);
   });
 });
