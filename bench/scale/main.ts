@@ -90,6 +90,9 @@ function median(values: number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
+/** The 1-, 5- and 15-minute load averages: the figures are only comparable at similar load. */
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function runAll(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
@@ -137,11 +140,11 @@ try {
     return r._uuid;
   };
 
-  console.log(`# bench/scale: one hub, N spokes peered both ways, one socket call at a time${smoke ? ' (smoke)' : ''}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(`# bench/scale: one hub, N spokes peered both ways, one socket call at a time${smoke ? ' (smoke)' : ''}; load ${loadavg()}`);
   console.log(
-    '| spokes | hub-side peer create (median) | hvnetd CPU / create (idle taken off) | ovsdb-server CPU / create | peer list of hub | status | hvnetd RSS | max event-loop block (measured calls) | max block (set-up) |',
+    '| spokes | hub-side peer create (median) | hvnetd CPU / create (idle taken off) | ovsdb-server CPU / create | peer list of hub | status | hvnetd RSS | max event-loop block (measured calls) | max block (set-up) | load |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   let made = 0;
   for (const size of sizes) {
     const tSetup = performance.now();
@@ -217,10 +220,10 @@ try {
     const ms = (s: number): string => `${(s * 1000).toFixed(1)} ms`;
     console.log(
       `| ${size} | ${median(lat).toFixed(1)} ms | ${ms(dCpu.reduce((a, b) => a + b, 0) / creates)} | ${ms(sCpu.reduce((a, b) => a + b, 0) / creates)} | ` +
-        `${median(listMs).toFixed(1)} ms | ${median(statusMs).toFixed(1)} ms (${(statusBytes / 1024).toFixed(0)} KiB) | ${rssMb(pid).toFixed(0)} MB | ${block.toFixed(0)} ms | ${setupBlock.toFixed(0)} ms (set-up ${setupS.toFixed(1)} s) |`,
+        `${median(listMs).toFixed(1)} ms | ${median(statusMs).toFixed(1)} ms (${(statusBytes / 1024).toFixed(0)} KiB) | ${rssMb(pid).toFixed(0)} MB | ${block.toFixed(0)} ms | ${setupBlock.toFixed(0)} ms (set-up ${setupS.toFixed(1)} s) | ${loadavg()} |`,
     );
   }
-  console.log(`load after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(`load after: ${loadavg()}`);
 } finally {
   await lib?.close();
   process.kill(pid, 'SIGTERM');
