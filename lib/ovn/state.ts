@@ -90,8 +90,13 @@ export function encodeProject(p: Omit<Project, 'name'>): string {
   return JSON.stringify({ description: p.description });
 }
 
-/** Parses a router into a Network; undefined when it is not an (intact) hvnet network router. */
-export function parseNetwork(row: RouterRow): Network | undefined {
+/**
+ * Parses a router into a Network; undefined when it is not an (intact) hvnet network router.
+ * `previous`: the same router parsed before its last change; declarations whose stored text did
+ * not change are taken from it (and its whole declarations map when none did), so a change to a
+ * hub's router does not decode, nor re-index, its thousands of declarations again.
+ */
+export function parseNetwork(row: RouterRow, previous?: Network): Network | undefined {
   const ext = row.external_ids;
   const id = parseId(ext[EXT.id]);
   const project = ext[EXT.project];
@@ -105,13 +110,20 @@ export function parseNetwork(row: RouterRow): Network | undefined {
   } catch {
     return undefined;
   }
-  const declarations = new Map<string, Declaration>();
-  for (const [k, v] of Object.entries(ext)) {
+  const before = previous?.project === project ? previous : undefined;
+  const beforeExt = before?.router?.external_ids;
+  let declarations = new Map<string, Declaration>();
+  let reused = 0;
+  for (const k in ext) {
     if (!k.startsWith(EXT.peeringPrefix)) continue;
+    const v = ext[k] as string;
     const peering = k.slice(EXT.peeringPrefix.length);
-    const d = isValidName(peering) ? decodeDeclaration(peering, v, project) : undefined;
+    const kept = beforeExt?.[k] === v ? before?.declarations.get(peering) : undefined;
+    if (kept) reused++;
+    const d = kept ?? (isValidName(peering) ? decodeDeclaration(peering, v, project) : undefined);
     if (d) declarations.set(peering, d);
   }
+  if (before && reused === declarations.size && reused === before.declarations.size) declarations = before.declarations as Map<string, Declaration>;
   return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
 }
 
@@ -169,12 +181,16 @@ export class NbView {
   private readonly byKey = new Map<string, Set<string>>();
   private readonly byId = new Map<number, Set<string>>();
   private readonly parsed = new WeakMap<object, Network | null>();
+  /** A router row's predecessor (the row it replaced in the cache), until the new one is parsed. */
+  private readonly predecessor = new WeakMap<RouterRow, RouterRow>();
   /** Bumped on every peer port or route change: a grouping made before is stale. */
   private rowsVersion = 0;
   private readonly grouped = new WeakMap<RouterRow, PeerRowsByRemote & { version: number }>();
   private readonly onChange = (e: CacheEvent<NbTables>): void => {
     if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') this.rowsVersion++;
     if (e.table !== 'Logical_Router') return;
+    // Chained past rows never parsed, to the last one that was.
+    if (e.kind === 'update') this.predecessor.set(e.row, this.parsed.has(e.old) ? e.old : (this.predecessor.get(e.old) ?? e.old));
     if (e.kind !== 'insert') this.unindex(e.old);
     if (e.kind !== 'delete') this.index(e.row);
   };
@@ -217,7 +233,9 @@ export class NbView {
     if (!row) return undefined;
     let n = this.parsed.get(row);
     if (n === undefined) {
-      n = parseNetwork(row) ?? null;
+      const old = this.predecessor.get(row);
+      n = parseNetwork(row, (old && this.parsed.get(old)) ?? undefined) ?? null;
+      this.predecessor.delete(row);
       this.parsed.set(row, n);
     }
     return n ?? undefined;
