@@ -12,7 +12,7 @@ import { EXT, parseId } from './ids.js';
 import { peeringInfo } from './peering-plan.js';
 import type { PeeringInfo } from './peering-plan.js';
 import { PlanModel } from './plan.js';
-import { declarationTarget, declarationTo } from './state.js';
+import { changedKeys, declarationTarget, declarationTo } from './state.js';
 import type { NbView, Network } from './state.js';
 
 type Ext = Record<string, string>;
@@ -46,8 +46,7 @@ export class PeeringIndex {
         const id = parseId(now[EXT.id]);
         const project = now[EXT.project];
         if (id === undefined || project === undefined) continue;
-        for (const k of new Set([...Object.keys(now), ...Object.keys(before)])) {
-          if (now[k] === before[k]) continue;
+        for (const k of changedKeys(now, before)) {
           if (!k.startsWith(EXT.peeringPrefix)) return this.invalidate();
           add(this.names, id, k.slice(EXT.peeringPrefix.length));
           for (const text of [now[k], before[k]]) {
@@ -153,15 +152,21 @@ export class PeeringIndex {
       });
     }
     const out: PeeringInfo[] = [];
-    for (const id of this.order) {
-      let list = this.sorted.get(id);
-      if (!list) {
-        list = [...(this.byNetwork.get(id)?.values() ?? [])].sort((x, y) => (x.name < y.name ? -1 : 1));
-        this.sorted.set(id, list);
-      }
-      for (const p of list) out.push(p);
-    }
+    for (const id of this.order) for (const p of this.peeringsOf(id)) out.push(p);
     return out;
+  }
+
+  /**
+   * One network's peerings sorted by name, what listPeerings makes from the cache (as of the last
+   * `update`): a hub's list is kept rather than each of its peerings checked again per call.
+   */
+  peeringsOf(id: number): readonly PeeringInfo[] {
+    let list = this.sorted.get(id);
+    if (!list) {
+      list = [...(this.byNetwork.get(id)?.values() ?? [])].sort((x, y) => (x.name < y.name ? -1 : 1));
+      this.sorted.set(id, list);
+    }
+    return list;
   }
 
   /** Both directions: a peering's status rests on both sides' rows towards each other. */

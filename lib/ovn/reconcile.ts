@@ -17,7 +17,7 @@ import { convergePeerRows } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, RowChange } from './plan.js';
 import { EXT, parseId } from './ids.js';
-import { declarationTarget } from './state.js';
+import { changedKeys, declarationTarget } from './state.js';
 import type { NbView, Network } from './state.js';
 
 export const RECONCILE_LOCK = 'hvnet_reconcile';
@@ -66,8 +66,7 @@ export function networksTouched(view: NbView, events: readonly CacheEvent[]): To
       const before = extOf(e.old) ?? {};
       const id = parseId(now[EXT.id]);
       const project = now[EXT.project];
-      for (const k of new Set([...Object.keys(now), ...Object.keys(before)])) {
-        if (now[k] === before[k]) continue;
+      for (const k of changedKeys(now, before)) {
         if (!k.startsWith(EXT.peeringPrefix) || id === undefined || project === undefined) return 'all';
         for (const text of [now[k], before[k]]) {
           const target = declarationTarget(text, project);

@@ -75,6 +75,17 @@ function decodeDeclaration(name: string, text: string, project: string): Declara
   }
 }
 
+/**
+ * The keys whose values differ between two external_ids maps. Walks both without building a set
+ * of their union: on a hub's router this runs on every change, over thousands of keys.
+ */
+export function changedKeys(now: Readonly<Record<string, string>>, before: Readonly<Record<string, string>>): string[] {
+  const out: string[] = [];
+  for (const k in now) if (now[k] !== before[k]) out.push(k);
+  for (const k in before) if (!(k in now)) out.push(k);
+  return out;
+}
+
 /** The target of a stored declaration, without the rest of it; undefined when it does not parse. */
 export function declarationTarget(text: string | undefined, project: string): Target | undefined {
   if (text === undefined) return undefined;
