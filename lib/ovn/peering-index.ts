@@ -101,7 +101,7 @@ export class PeeringIndex {
             this.byNetwork.delete(a.id);
             this.order = undefined;
           }
-          this.sorted.delete(a.id);
+          this.resort(a.id, name, undefined);
           changed = true;
         }
         return;
@@ -113,7 +113,7 @@ export class PeeringIndex {
         this.byNetwork.set(a.id, new Map([[name, info]]));
         this.order = undefined;
       }
-      this.sorted.delete(a.id);
+      this.resort(a.id, name, info);
       changed = true;
     };
     for (const [id, names] of this.names) {
@@ -167,6 +167,28 @@ export class PeeringIndex {
       this.sorted.set(id, list);
     }
     return list;
+  }
+
+  /**
+   * The network's sorted list with one peering put in, replaced or (info undefined) taken out:
+   * a copy with one element moved, not a sort of a hub's thousands per change. A copy, because
+   * a list already handed out must not change under its reader.
+   */
+  private resort(id: number, name: string, info: PeeringInfo | undefined): void {
+    const list = this.sorted.get(id);
+    if (!list) return;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as PeeringInfo).name < name) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = list.slice();
+    const here = next[lo]?.name === name;
+    if (info) next.splice(lo, here ? 1 : 0, info);
+    else if (here) next.splice(lo, 1);
+    this.sorted.set(id, next);
   }
 
   /** Both directions: a peering's status rests on both sides' rows towards each other. */

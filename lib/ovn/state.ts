@@ -80,11 +80,17 @@ function decodeDeclaration(name: string, text: string, project: string): Declara
  * of their union: on a hub's router this runs on every change, over thousands of keys.
  */
 export function changedKeys(now: Readonly<Record<string, string>>, before: Readonly<Record<string, string>>): string[] {
+  // The same change is asked about by the status index, the reconciler and the parse: once.
+  const memo = changedMemo.get(now);
+  if (memo?.before === before) return memo.keys;
   const out: string[] = [];
   for (const k in now) if (now[k] !== before[k]) out.push(k);
   for (const k in before) if (!(k in now)) out.push(k);
+  changedMemo.set(now, { before, keys: out });
   return out;
 }
+
+const changedMemo = new WeakMap<object, { before: object; keys: string[] }>();
 
 /** The target of a stored declaration, without the rest of it; undefined when it does not parse. */
 export function declarationTarget(text: string | undefined, project: string): Target | undefined {
@@ -121,26 +127,55 @@ export function parseNetwork(row: RouterRow, previous?: Network): Network | unde
   } catch {
     return undefined;
   }
-  const before = previous?.project === project ? previous : undefined;
-  const beforeExt = before?.router?.external_ids;
-  let declarations = new Map<string, Declaration>();
-  let reused = 0;
+  const declarations = (previous && declarationsAfter(previous, ext)) ?? parseDeclarations(ext, project);
+  return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
+}
+
+function parseDeclarations(ext: Readonly<Record<string, string>>, project: string): Map<string, Declaration> {
+  const declarations = new Map<string, Declaration>();
   for (const k in ext) {
     if (!k.startsWith(EXT.peeringPrefix)) continue;
-    const v = ext[k] as string;
     const peering = k.slice(EXT.peeringPrefix.length);
-    const kept = beforeExt?.[k] === v ? before?.declarations.get(peering) : undefined;
-    if (kept) reused++;
-    const d = kept ?? (isValidName(peering) ? decodeDeclaration(peering, v, project) : undefined);
+    const d = isValidName(peering) ? decodeDeclaration(peering, ext[k] as string, project) : undefined;
     if (d) declarations.set(peering, d);
   }
-  if (before && reused === declarations.size && reused === before.declarations.size) declarations = before.declarations as Map<string, Declaration>;
-  return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
+  return declarations;
+}
+
+/**
+ * The declarations of `ext` as a change of `previous`'s router: its map itself when no
+ * declaration changed, else a copy with only the changed ones decoded. Undefined (parse it all)
+ * when anything but declarations changed, so nothing that another key could affect is kept.
+ */
+function declarationsAfter(previous: Network, ext: Readonly<Record<string, string>>): ReadonlyMap<string, Declaration> | undefined {
+  const beforeExt = previous.router?.external_ids;
+  if (!beforeExt) return undefined;
+  const keys = changedKeys(ext, beforeExt);
+  if (keys.some((k) => !k.startsWith(EXT.peeringPrefix))) return undefined;
+  if (keys.length === 0) return previous.declarations;
+  const out = new Map(previous.declarations);
+  const names: string[] = [];
+  for (const k of keys) {
+    const peering = k.slice(EXT.peeringPrefix.length);
+    const v = ext[k];
+    const d = v !== undefined && isValidName(peering) ? decodeDeclaration(peering, v, previous.project) : undefined;
+    if (d) out.set(peering, d);
+    else out.delete(peering);
+    names.push(peering);
+  }
+  deriveTargetIndex(previous.declarations, out, names);
+  return out;
 }
 
 // By declarations map, not by network: planners copy a network with a new map (`{ ...a,
 // declarations }`) and never change a map once made, so a map's index never goes stale.
-const byTarget = new WeakMap<ReadonlyMap<string, Declaration>, Map<string, Declaration>>();
+const byTarget = new WeakMap<ReadonlyMap<string, Declaration>, TargetIndex>();
+
+/** Declarations by `project/network` of their target (the first one, when a hand edit made two). */
+interface TargetIndex {
+  first: Map<string, Declaration>;
+  duplicates: boolean;
+}
 
 /**
  * The declaration of `n` targeting `project/network`, if any. Indexed: a hub's status asks this
@@ -149,14 +184,37 @@ const byTarget = new WeakMap<ReadonlyMap<string, Declaration>, Map<string, Decla
 export function declarationTo(n: Pick<Network, 'declarations'>, project: string, network: string): Declaration | undefined {
   let index = byTarget.get(n.declarations);
   if (!index) {
-    index = new Map();
+    index = { first: new Map(), duplicates: false };
     for (const d of n.declarations.values()) {
       const k = networkKey(d.target.project, d.target.network);
-      if (!index.has(k)) index.set(k, d);
+      if (!index.first.has(k)) index.first.set(k, d);
+      else index.duplicates = true;
     }
     byTarget.set(n.declarations, index);
   }
-  return index.get(networkKey(project, network));
+  return index.first.get(networkKey(project, network));
+}
+
+/**
+ * The target index of `after` made from `before`'s (when it has one and no target is declared
+ * twice) and the declarations that changed, rather than from all of a hub's declarations again.
+ */
+function deriveTargetIndex(before: ReadonlyMap<string, Declaration>, after: ReadonlyMap<string, Declaration>, names: readonly string[]): void {
+  const prev = byTarget.get(before);
+  if (!prev || prev.duplicates) return;
+  const first = new Map(prev.first);
+  const keyOf = (d: Declaration): string => networkKey(d.target.project, d.target.network);
+  for (const name of names) {
+    const old = before.get(name);
+    if (old && first.get(keyOf(old)) === old) first.delete(keyOf(old));
+  }
+  for (const name of names) {
+    const d = after.get(name);
+    if (!d) continue;
+    if (first.has(keyOf(d))) return; // a second declaration towards one target: index it all
+    first.set(keyOf(d), d);
+  }
+  byTarget.set(after, { first, duplicates: false });
 }
 
 /** A peer port or route on a router, with the id of the network it leads to. */
@@ -165,9 +223,10 @@ export interface PeerRow<T> {
   remoteId: number;
 }
 
+/** A router's peer rows towards one network at a time (see NbView.peerRowsByRemote). */
 export interface PeerRowsByRemote {
-  ports: ReadonlyMap<number, readonly PeerRow<RouterPortRow>[]>;
-  routes: ReadonlyMap<number, readonly PeerRow<RouteRow>[]>;
+  portsTo(remoteId: number): PeerRow<RouterPortRow>[];
+  routesTo(remoteId: number): PeerRow<RouteRow>[];
 }
 
 export function groupByRemote<T>(rows: PeerRow<T>[]): Map<number, PeerRow<T>[]> {
@@ -194,11 +253,21 @@ export class NbView {
   private readonly parsed = new WeakMap<object, Network | null>();
   /** A router row's predecessor (the row it replaced in the cache), until the new one is parsed. */
   private readonly predecessor = new WeakMap<RouterRow, RouterRow>();
-  /** Bumped on every peer port or route change: a grouping made before is stale. */
-  private rowsVersion = 0;
-  private readonly grouped = new WeakMap<RouterRow, PeerRowsByRemote & { version: number }>();
+  /** The remote network id tagged on each peer port and route, by row uuid. */
+  private readonly peerTags = new Map<string, number>();
+  /** Bumped when a peer row's tag changes in place: a grouping made before is stale. */
+  private tagsVersion = 0;
+  private readonly grouped = new WeakMap<RouterRow, { version: number; ports: Map<number, string[]>; routes: Map<number, string[]> }>();
   private readonly onChange = (e: CacheEvent<NbTables>): void => {
-    if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') this.rowsVersion++;
+    if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
+      const before = e.kind === 'insert' ? undefined : parseId(e.old.external_ids[EXT.peerId]);
+      const now = e.kind === 'delete' ? undefined : parseId(e.row.external_ids[EXT.peerId]);
+      const u = e.kind === 'delete' ? e.old._uuid : e.row._uuid;
+      if (now === undefined) this.peerTags.delete(u);
+      else this.peerTags.set(u, now);
+      if (e.kind === 'update' && before !== now) this.tagsVersion++;
+      return;
+    }
     if (e.table !== 'Logical_Router') return;
     // Chained past rows never parsed, to the last one that was.
     if (e.kind === 'update') this.predecessor.set(e.row, this.parsed.has(e.old) ? e.old : (this.predecessor.get(e.old) ?? e.old));
@@ -208,6 +277,12 @@ export class NbView {
 
   constructor(readonly cache: TableCache<NbTables>) {
     for (const row of cache.table('Logical_Router').values()) this.index(row);
+    for (const table of ['Logical_Router_Port', 'Logical_Router_Static_Route'] as const) {
+      for (const row of cache.table(table).values()) {
+        const remote = parseId(row.external_ids[EXT.peerId]);
+        if (remote !== undefined) this.peerTags.set(row._uuid, remote);
+      }
+    }
     cache.on('change', this.onChange);
   }
 
@@ -349,15 +424,43 @@ export class NbView {
   }
 
   /**
-   * The router's peer ports and routes by the network they lead to, kept until the router or any
-   * peer row changes: checking one peering of a hub must not walk all of the hub's rows.
+   * The router's peer ports and routes by the network they lead to. The grouping (row uuids, by
+   * the tags kept from the cache's events) is made once per router row, without reading each
+   * row; the rows towards one network are read when asked for: checking one peering of a hub
+   * must not walk all of the hub's rows.
    */
   peerRowsByRemote(router: RouterRow): PeerRowsByRemote {
-    const hit = this.grouped.get(router);
-    if (hit && hit.version === this.rowsVersion) return hit;
-    const g = { version: this.rowsVersion, ports: groupByRemote(this.peerPorts(router)), routes: groupByRemote(this.peerRoutes(router)) };
-    this.grouped.set(router, g);
-    return g;
+    let g = this.grouped.get(router);
+    if (!g || g.version !== this.tagsVersion) {
+      g = { version: this.tagsVersion, ports: this.groupUuids(router.ports), routes: this.groupUuids(router.static_routes) };
+      this.grouped.set(router, g);
+    }
+    const { ports, routes } = g;
+    return {
+      portsTo: (id) => this.rowsOf(ports.get(id), id, (u) => this.port(u)),
+      routesTo: (id) => this.rowsOf(routes.get(id), id, (u) => this.route(u)),
+    };
+  }
+
+  private groupUuids(uuids: readonly string[]): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    for (const u of uuids) {
+      const remote = this.peerTags.get(u);
+      if (remote === undefined) continue;
+      const list = out.get(remote);
+      if (list) list.push(u);
+      else out.set(remote, [u]);
+    }
+    return out;
+  }
+
+  private rowsOf<T extends { external_ids: Record<string, string> }>(uuids: string[] | undefined, remoteId: number, get: (u: string) => T | undefined): PeerRow<T>[] {
+    const out: PeerRow<T>[] = [];
+    for (const u of uuids ?? []) {
+      const row = get(u);
+      if (row && parseId(row.external_ids[EXT.peerId]) === remoteId) out.push({ row, remoteId });
+    }
+    return out;
   }
 
   switchOf(id: number): SwitchRow | undefined {
