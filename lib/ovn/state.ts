@@ -257,7 +257,9 @@ export class NbView {
   private readonly peerTags = new Map<string, number>();
   /** Bumped when a peer row's tag changes in place: a grouping made before is stale. */
   private tagsVersion = 0;
-  private readonly grouped = new WeakMap<RouterRow, { version: number; ports: Map<number, string[]>; routes: Map<number, string[]> }>();
+  private readonly grouped = new WeakMap<RouterRow, Grouping>();
+  /** A router row's predecessor, until the new one is grouped (as `predecessor`, for the grouping). */
+  private readonly groupPredecessor = new WeakMap<RouterRow, RouterRow>();
   private readonly onChange = (e: CacheEvent<NbTables>): void => {
     if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
       const before = e.kind === 'insert' ? undefined : parseId(e.old.external_ids[EXT.peerId]);
@@ -271,6 +273,7 @@ export class NbView {
     if (e.table !== 'Logical_Router') return;
     // Chained past rows never parsed, to the last one that was.
     if (e.kind === 'update') this.predecessor.set(e.row, this.parsed.has(e.old) ? e.old : (this.predecessor.get(e.old) ?? e.old));
+    if (e.kind === 'update') this.groupPredecessor.set(e.row, this.grouped.has(e.old) ? e.old : (this.groupPredecessor.get(e.old) ?? e.old));
     if (e.kind !== 'insert') this.unindex(e.old);
     if (e.kind !== 'delete') this.index(e.row);
   };
@@ -432,8 +435,21 @@ export class NbView {
   peerRowsByRemote(router: RouterRow): PeerRowsByRemote {
     let g = this.grouped.get(router);
     if (!g || g.version !== this.tagsVersion) {
-      g = { version: this.tagsVersion, ports: this.groupUuids(router.ports), routes: this.groupUuids(router.static_routes) };
+      // The previous row's grouping, taken over and patched with the rows that came and went: a
+      // hub's router changes with each of its peerings, and grouping it again cost all its rows.
+      const old = this.groupPredecessor.get(router);
+      const prev = old && this.grouped.get(old);
+      if (old && prev && prev.version === this.tagsVersion) {
+        this.grouped.delete(old);
+        this.patchGroups(prev.ports, prev.remoteOf, old.ports, router.ports);
+        this.patchGroups(prev.routes, prev.remoteOf, old.static_routes, router.static_routes);
+        g = prev;
+      } else {
+        const remoteOf = new Map<string, number>();
+        g = { version: this.tagsVersion, ports: this.groupUuids(router.ports, remoteOf), routes: this.groupUuids(router.static_routes, remoteOf), remoteOf };
+      }
       this.grouped.set(router, g);
+      this.groupPredecessor.delete(router);
     }
     const { ports, routes } = g;
     return {
@@ -442,16 +458,45 @@ export class NbView {
     };
   }
 
-  private groupUuids(uuids: readonly string[]): Map<number, string[]> {
+  private groupUuids(uuids: readonly string[], remoteOf: Map<string, number>): Map<number, string[]> {
     const out = new Map<number, string[]>();
     for (const u of uuids) {
       const remote = this.peerTags.get(u);
       if (remote === undefined) continue;
+      remoteOf.set(u, remote);
       const list = out.get(remote);
       if (list) list.push(u);
       else out.set(remote, [u]);
     }
     return out;
+  }
+
+  /**
+   * Applies to `groups` the uuids `before` → `after` removed and added. The cache keeps a set's
+   * order (removals close up, additions go last), so one walk comparing references finds them;
+   * any other order only makes the walk see more removed-and-added pairs, still exact.
+   */
+  private patchGroups(groups: Map<number, string[]>, remoteOf: Map<string, number>, before: readonly string[], after: readonly string[]): void {
+    const removed: string[] = [];
+    let j = 0;
+    for (const u of before) {
+      if (j < after.length && after[j] === u) j++;
+      else removed.push(u);
+    }
+    for (const u of removed) {
+      const remote = remoteOf.get(u);
+      if (remote === undefined) continue;
+      remoteOf.delete(u);
+      const rest = (groups.get(remote) ?? []).filter((x) => x !== u);
+      if (rest.length > 0) groups.set(remote, rest);
+      else groups.delete(remote);
+    }
+    for (const u of after.slice(j)) {
+      const remote = this.peerTags.get(u);
+      if (remote === undefined) continue;
+      remoteOf.set(u, remote);
+      groups.set(remote, [...(groups.get(remote) ?? []), u]);
+    }
   }
 
   private rowsOf<T extends { external_ids: Record<string, string> }>(uuids: string[] | undefined, remoteId: number, get: (u: string) => T | undefined): PeerRow<T>[] {
@@ -495,6 +540,14 @@ export class NbView {
   project(name: string): Project | undefined {
     return this.projects().find((p) => p.name === name);
   }
+}
+
+/** A router's peer rows (uuids) by the network they lead to, and the way back. */
+interface Grouping {
+  version: number;
+  ports: Map<number, string[]>;
+  routes: Map<number, string[]>;
+  remoteOf: Map<string, number>;
 }
 
 function addTo<K>(m: Map<K, Set<string>>, k: K, v: string): void {

@@ -1,7 +1,8 @@
 // What keeps a request on a hub of thousands of peerings as cheap as on a lone network, and
 // that it costs none of the guarantees: the guard on a router is one condition (its _version),
 // not the whole row; a stale plan is still refused whoever wrote in between; the declarations
-// kept from the previous parse of a router equal a parse from scratch. On an in-memory NB.
+// kept from the previous parse of a router, and its peer rows grouped by remote network, equal
+// ones made from scratch. On an in-memory NB.
 import assert from 'node:assert/strict';
 import { WaitTimedOutError } from '../../lib/ovsdb/errors.js';
 import type { Operation } from '../../lib/ovsdb/operations.js';
@@ -77,7 +78,7 @@ describe('ovn: a hub of many peerings (in-memory NB)', function () {
     assert.throws(() => nb.transact(plan.operations), WaitTimedOutError);
   });
 
-  it('the declarations kept across changes of a router equal a parse from scratch, target index included', () => {
+  it('the declarations and peer-row grouping kept across changes of a router equal ones made from scratch', () => {
     const nb = hubWith(6);
     const check = (what: string): void => {
       const hub = nb.view.network('default', 'hub');
@@ -85,8 +86,13 @@ describe('ovn: a hub of many peerings (in-memory NB)', function () {
       const fresh = parseNetwork(hub.router);
       assert.ok(fresh);
       assert.deepEqual([...hub.declarations].sort(), [...fresh.declarations].sort(), what);
+      const g = nb.view.peerRowsByRemote(hub.router);
+      const uuids = (rows: { row: { _uuid: string } }[]): string[] => rows.map((r) => r.row._uuid).sort();
       for (const n of nb.view.networks()) {
         assert.deepEqual(declarationTo(hub, n.project, n.name), declarationTo(fresh, n.project, n.name), `${what}: towards ${n.name}`);
+        // The grouping patched from the previous row's equals the rows read one by one.
+        assert.deepEqual(uuids(g.portsTo(n.id)), uuids(nb.view.peerPorts(hub.router).filter((p) => p.remoteId === n.id)), `${what}: ports to ${n.name}`);
+        assert.deepEqual(uuids(g.routesTo(n.id)), uuids(nb.view.peerRoutes(hub.router).filter((r) => r.remoteId === n.id)), `${what}: routes to ${n.name}`);
       }
     };
     check('start');
