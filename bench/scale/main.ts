@@ -4,7 +4,9 @@
 // size it prints the hub-side `peer create` (the declaration that completes a pair) end to end
 // beside the CPU it cost hvnetd and ovsdb-server, `network.peer.list` of the hub, `status`,
 // hvnetd's RSS and the longest event-loop block inside hvnetd (prom-client's
-// monitorEventLoopDelay gauge, scraped from /metrics; it resets on each scrape).
+// monitorEventLoopDelay gauge, scraped from /metrics; it resets on each scrape) and the load
+// average when the size was done. At the end, the ratios of the largest size to the smallest:
+// hvnetd's CPU per create (the goal: within 1.3x), ovsdb-server's, and the end-to-end latency.
 //
 // Set-up is not timed and does not go through the socket: spokes are made by the bench's own
 // lib/ovn client, both sides' declarations written in bulk, and the peer rows made by one
@@ -146,6 +148,8 @@ try {
   );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   let made = 0;
+  /** Per size: hvnetd CPU per create and latency, for the ratios printed at the end. */
+  const perSize: { size: number; cpuMs: number; latMs: number; serverMs: number }[] = [];
   for (const size of sizes) {
     const tSetup = performance.now();
     await loopMaxMs(metricsPort);
@@ -218,9 +222,22 @@ try {
     }
     // CPU per create over the create and its settle time (the debounced work it causes).
     const ms = (s: number): string => `${(s * 1000).toFixed(1)} ms`;
+    const cpuPerCreate = dCpu.reduce((a, b) => a + b, 0) / creates;
+    const serverPerCreate = sCpu.reduce((a, b) => a + b, 0) / creates;
+    perSize.push({ size, cpuMs: cpuPerCreate * 1000, latMs: median(lat), serverMs: serverPerCreate * 1000 });
     console.log(
-      `| ${size} | ${median(lat).toFixed(1)} ms | ${ms(dCpu.reduce((a, b) => a + b, 0) / creates)} | ${ms(sCpu.reduce((a, b) => a + b, 0) / creates)} | ` +
+      `| ${size} | ${median(lat).toFixed(1)} ms | ${ms(cpuPerCreate)} | ${ms(serverPerCreate)} | ` +
         `${median(listMs).toFixed(1)} ms | ${median(statusMs).toFixed(1)} ms (${(statusBytes / 1024).toFixed(0)} KiB) | ${rssMb(pid).toFixed(0)} MB | ${block.toFixed(0)} ms | ${setupBlock.toFixed(0)} ms (set-up ${setupS.toFixed(1)} s) | ${loadavg()} |`,
+    );
+  }
+  const first = perSize[0];
+  const last = perSize[perSize.length - 1];
+  if (first && last && last !== first) {
+    // The goal is hvnetd's CPU per create flat (within 1.3x) from the smallest hub to the largest.
+    const r = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+    console.log(
+      `${last.size} vs ${first.size} spokes: hvnetd CPU / create ${r(last.cpuMs, first.cpuMs)}, ovsdb-server CPU / create ${r(last.serverMs, first.serverMs)}, ` +
+        `end-to-end create ${r(last.latMs, first.latMs)} (goal for hvnetd's CPU: <= 1.30x)`,
     );
   }
   console.log(`load after: ${loadavg()}`);

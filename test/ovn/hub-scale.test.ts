@@ -10,8 +10,9 @@ import { mutation, where } from '../../lib/ovsdb/operations.js';
 import { map, set, uuid } from '../../lib/ovsdb/values.js';
 import { EXT, peeringKey } from '../../lib/ovn/ids.js';
 import { nb as ops } from '../../lib/ovn/nb-operations.js';
-import { planCreateNetwork } from '../../lib/ovn/network-plan.js';
-import { planCreatePeering, planDeletePeering } from '../../lib/ovn/peering-plan.js';
+import { planCreateNetwork, planDeleteNetwork } from '../../lib/ovn/network-plan.js';
+import { PeeringIndex } from '../../lib/ovn/peering-index.js';
+import { listPeerings, planCreatePeering, planDeletePeering } from '../../lib/ovn/peering-plan.js';
 import { declarationTo, encodeDeclaration, parseNetwork } from '../../lib/ovn/state.js';
 import { FakeNb } from './fake-nb.js';
 
@@ -76,6 +77,35 @@ describe('ovn: a hub of many peerings (in-memory NB)', function () {
     assert.ok(hub?.router && port);
     nb.transact([ops.mutate('Logical_Router', [where('_uuid', '==', uuid(hub.router._uuid))], [mutation('ports', 'delete', set([uuid(port)]))])]);
     assert.throws(() => nb.transact(plan.operations), WaitTimedOutError);
+  });
+
+  it('a network created or deleted beside a hub recomputes only the peerings towards it (status index)', () => {
+    const nb = hubWith(4);
+    const index = new PeeringIndex(nb.view);
+    nb.cache.on('batch', (events) => index.note(events));
+    index.update();
+    const hubId = nb.view.network('default', 'hub')?.id ?? -1;
+    const kept = new Set(index.peeringsOf(hubId));
+    const same = (what: string): void => {
+      index.update();
+      const full = nb.view.networks().flatMap((n) => (n.declarations.size > 0 ? listPeerings(nb.view, { project: n.project, network: n.name }) : []));
+      assert.deepEqual(index.list(), full, `${what}: the index equals a full recount`);
+    };
+    // The hub declares towards a network that does not exist yet: pending.
+    nb.transact(planCreatePeering(nb.view, { network: 'hub', name: 'to-late', target: 'late' }).operations);
+    same('declared towards a missing network');
+    nb.transact(planCreateNetwork(nb.view, { name: 'late', ipv4: '10.200.0.1/24' }).operations);
+    nb.transact(planCreatePeering(nb.view, { network: 'late', name: 'up', target: 'hub' }).operations);
+    same('the network created and declaring back');
+    assert.equal(index.peeringsOf(hubId).find((p) => p.name === 'to-late')?.status, 'created');
+    nb.transact(planCreateNetwork(nb.view, { name: 'unrelated', ipv4: '10.201.0.1/24' }).operations);
+    same('an unrelated network created');
+    nb.transact(planDeleteNetwork(nb.view, { name: 'late' }).operations);
+    same('the network deleted');
+    assert.equal(index.peeringsOf(hubId).find((p) => p.name === 'to-late')?.status, 'pending');
+    // The hub's other peerings were not recomputed: the same objects as before all of this.
+    const now = index.peeringsOf(hubId).filter((p) => p.name !== 'to-late');
+    assert.ok(now.length >= 3 && now.every((p) => kept.has(p)), "the hub's other peerings kept");
   });
 
   it('the declarations and peer-row grouping kept across changes of a router equal ones made from scratch', () => {
