@@ -255,6 +255,10 @@ export class NbView {
   private readonly predecessor = new WeakMap<RouterRow, RouterRow>();
   /** The remote network id tagged on each peer port and route, by row uuid. */
   private readonly peerTags = new Map<string, number>();
+  /** Declarations by their target's `project/network`: declaring network id → how many. */
+  private readonly towards = new Map<string, Map<number, number>>();
+  /** Peer rows by the network they lead to: owning network id → how many. */
+  private readonly rowOwners = new Map<number, Map<number, number>>();
   /** Bumped when a peer row's tag changes in place: a grouping made before is stale. */
   private tagsVersion = 0;
   private readonly grouped = new WeakMap<RouterRow, Grouping>();
@@ -268,9 +272,12 @@ export class NbView {
       if (now === undefined) this.peerTags.delete(u);
       else this.peerTags.set(u, now);
       if (e.kind === 'update' && before !== now) this.tagsVersion++;
+      if (e.kind !== 'insert') this.countRow(e.old.external_ids, -1);
+      if (e.kind !== 'delete') this.countRow(e.row.external_ids, 1);
       return;
     }
     if (e.table !== 'Logical_Router') return;
+    this.countDeclarations(e);
     // Chained past rows never parsed, to the last one that was.
     if (e.kind === 'update') this.predecessor.set(e.row, this.parsed.has(e.old) ? e.old : (this.predecessor.get(e.old) ?? e.old));
     if (e.kind === 'update') this.groupPredecessor.set(e.row, this.grouped.has(e.old) ? e.old : (this.groupPredecessor.get(e.old) ?? e.old));
@@ -279,11 +286,15 @@ export class NbView {
   };
 
   constructor(readonly cache: TableCache<NbTables>) {
-    for (const row of cache.table('Logical_Router').values()) this.index(row);
+    for (const row of cache.table('Logical_Router').values()) {
+      this.index(row);
+      this.countAllDeclarations(row.external_ids, 1);
+    }
     for (const table of ['Logical_Router_Port', 'Logical_Router_Static_Route'] as const) {
       for (const row of cache.table(table).values()) {
         const remote = parseId(row.external_ids[EXT.peerId]);
         if (remote !== undefined) this.peerTags.set(row._uuid, remote);
+        this.countRow(row.external_ids, 1);
       }
     }
     cache.on('change', this.onChange);
@@ -311,6 +322,57 @@ export class NbView {
     const project = ext[EXT.project];
     const name = ext[EXT.network];
     if (project !== undefined && name !== undefined) removeFrom(this.byKey, networkKey(project, name), row._uuid);
+  }
+
+  /**
+   * The ids of the networks declaring a peering towards `project/network` (by their stored
+   * targets, before any other check): who a network coming or going can matter to.
+   */
+  declaringTowards(project: string, network: string): number[] {
+    return [...(this.towards.get(networkKey(project, network))?.keys() ?? [])];
+  }
+
+  /** The ids of the networks whose routers hold peer rows tagged as leading to network `id`. */
+  rowOwnersTowards(id: number): number[] {
+    return [...(this.rowOwners.get(id)?.keys() ?? [])];
+  }
+
+  /** Keeps `towards` in step with a router event: only the changed declarations of an update. */
+  private countDeclarations(e: CacheEvent<NbTables> & { table: 'Logical_Router' }): void {
+    if (e.kind === 'update') {
+      const now = e.row.external_ids;
+      const before = e.old.external_ids;
+      const keys = changedKeys(now, before);
+      const id = parseId(now[EXT.id]);
+      const project = now[EXT.project];
+      if (keys.every((k) => k.startsWith(EXT.peeringPrefix)) && id !== undefined && project !== undefined) {
+        for (const k of keys) {
+          this.countDeclaration(id, project, before[k], -1);
+          this.countDeclaration(id, project, now[k], 1);
+        }
+        return;
+      }
+    }
+    if (e.kind !== 'insert') this.countAllDeclarations(e.old.external_ids, -1);
+    if (e.kind !== 'delete') this.countAllDeclarations(e.row.external_ids, 1);
+  }
+
+  private countAllDeclarations(ext: Readonly<Record<string, string>>, delta: number): void {
+    const id = parseId(ext[EXT.id]);
+    const project = ext[EXT.project];
+    if (id === undefined || project === undefined) return;
+    for (const k in ext) if (k.startsWith(EXT.peeringPrefix)) this.countDeclaration(id, project, ext[k], delta);
+  }
+
+  private countDeclaration(id: number, project: string, text: string | undefined, delta: number): void {
+    const t = declarationTarget(text, project);
+    if (t) count(this.towards, networkKey(t.project, t.network), id, delta);
+  }
+
+  private countRow(ext: Readonly<Record<string, string>>, delta: number): void {
+    const owner = parseId(ext[EXT.id]);
+    const remote = parseId(ext[EXT.peerId]);
+    if (owner !== undefined && remote !== undefined) count(this.rowOwners, remote, owner, delta);
   }
 
   router(uuid: string): RouterRow | undefined {
@@ -458,6 +520,13 @@ export class NbView {
     };
   }
 
+  /** The ids of the networks the router's peer rows lead to. */
+  peerRemotes(router: RouterRow): number[] {
+    this.peerRowsByRemote(router);
+    const g = this.grouped.get(router);
+    return g ? [...new Set([...g.ports.keys(), ...g.routes.keys()])] : [];
+  }
+
   private groupUuids(uuids: readonly string[], remoteOf: Map<string, number>): Map<number, string[]> {
     const out = new Map<number, string[]>();
     for (const u of uuids) {
@@ -548,6 +617,15 @@ interface Grouping {
   ports: Map<number, string[]>;
   routes: Map<number, string[]>;
   remoteOf: Map<string, number>;
+}
+
+function count<K>(m: Map<K, Map<number, number>>, k: K, id: number, delta: number): void {
+  let ids = m.get(k);
+  if (!ids) m.set(k, (ids = new Map()));
+  const n = (ids.get(id) ?? 0) + delta;
+  if (n > 0) ids.set(id, n);
+  else ids.delete(id);
+  if (ids.size === 0) m.delete(k);
 }
 
 function addTo<K>(m: Map<K, Set<string>>, k: K, v: string): void {

@@ -12,6 +12,8 @@ import { EXT, peeringKey } from '../../lib/ovn/ids.js';
 import { nb as ops } from '../../lib/ovn/nb-operations.js';
 import { planCreateNetwork, planDeleteNetwork } from '../../lib/ovn/network-plan.js';
 import { PeeringIndex } from '../../lib/ovn/peering-index.js';
+import { addTouched, networksTouched, planReconcile } from '../../lib/ovn/reconcile.js';
+import type { Touched } from '../../lib/ovn/reconcile.js';
 import { listPeerings, planCreatePeering, planDeletePeering } from '../../lib/ovn/peering-plan.js';
 import { declarationTo, encodeDeclaration, parseNetwork } from '../../lib/ovn/state.js';
 import { FakeNb } from './fake-nb.js';
@@ -79,10 +81,16 @@ describe('ovn: a hub of many peerings (in-memory NB)', function () {
     assert.throws(() => nb.transact(plan.operations), WaitTimedOutError);
   });
 
-  it('a network created or deleted beside a hub recomputes only the peerings towards it (status index)', () => {
+  it('a network created or deleted beside a hub recomputes only the peerings towards it (status index) and repairs only the pairs it touches (reconciler)', () => {
     const nb = hubWith(4);
     const index = new PeeringIndex(nb.view);
-    nb.cache.on('batch', (events) => index.note(events));
+    let touched: Touched = new Map();
+    nb.cache.on('batch', (events) => {
+      index.note(events);
+      const t = networksTouched(nb.view, events);
+      assert.notEqual(t, 'all', 'a batch touches some networks, not all');
+      if (t !== 'all') for (const [a, bs] of t) for (const b of bs) addTouched(touched, a, b);
+    });
     index.update();
     const hubId = nb.view.network('default', 'hub')?.id ?? -1;
     const kept = new Set(index.peeringsOf(hubId));
@@ -90,6 +98,12 @@ describe('ovn: a hub of many peerings (in-memory NB)', function () {
       index.update();
       const full = nb.view.networks().flatMap((n) => (n.declarations.size > 0 ? listPeerings(nb.view, { project: n.project, network: n.name }) : []));
       assert.deepEqual(index.list(), full, `${what}: the index equals a full recount`);
+      // The reconciler's repair of the touched pairs equals the full repair; applied, nothing is left.
+      const changes = (p: { changes: { action: string; table: string; what: string }[] }): string[] => p.changes.map((c) => `${c.action} ${c.table} ${c.what}`).sort();
+      const repair = planReconcile(nb.view, touched);
+      assert.deepEqual(changes(repair), changes(planReconcile(nb.view)), `${what}: repair of the touched networks`);
+      touched = new Map();
+      if (repair.operations.length > 0) nb.transact(repair.operations);
     };
     // The hub declares towards a network that does not exist yet: pending.
     nb.transact(planCreatePeering(nb.view, { network: 'hub', name: 'to-late', target: 'late' }).operations);
