@@ -99,7 +99,7 @@ export class PeeringIndex {
   private ref(id: number, p: PeeringInfo): void {
     const k = targetKey(p.targetProject, p.targetNetwork);
     let m = this.byTargetKey.get(k);
-    if (!m) this.byTargetKey.set(k, (m = new Map()));
+    if (!m) this.byTargetKey.set(k, (m = new Map<number, Set<string>>()));
     add(m, id, p.name);
   }
 

@@ -621,7 +621,7 @@ interface Grouping {
 
 function count<K>(m: Map<K, Map<number, number>>, k: K, id: number, delta: number): void {
   let ids = m.get(k);
-  if (!ids) m.set(k, (ids = new Map()));
+  if (!ids) m.set(k, (ids = new Map<number, number>()));
   const n = (ids.get(id) ?? 0) + delta;
   if (n > 0) ids.set(id, n);
   else ids.delete(id);

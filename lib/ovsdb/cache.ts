@@ -323,7 +323,7 @@ function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: {
     return type.key.type === 'string' ? (Object.fromEntries(result) as Record<string, Atom>) : result;
   }
   const toggles = decodeValue(relaxed, diff, at) as Atom[];
-  if (shape === 'set' && Array.isArray(current)) return toggleSet(current as Atom[], toggles);
+  if (shape === 'set' && Array.isArray(current)) return toggleSet(current, toggles);
   const result = new Set<Atom>(current === undefined ? [] : Array.isArray(current) ? current : [current as Atom]);
   for (const a of toggles) {
     if (result.has(a)) result.delete(a);
@@ -341,7 +341,7 @@ function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: {
 function applyStringMapDiff(current: DecodedValue, delta: [Atom, Atom][]): Record<string, Atom> | undefined {
   if (current !== undefined && (typeof current !== 'object' || current === null || Array.isArray(current) || current instanceof Map)) return undefined;
   if (delta.some(([k]) => k === '__proto__')) return undefined;
-  const result: Record<string, Atom> = { ...(current as Record<string, Atom> | undefined) };
+  const result: Record<string, Atom> = { ...current };
   for (const [k, v] of delta) {
     const key = k as string;
     if (Object.hasOwn(result, key) && result[key] === v) delete result[key];

@@ -163,8 +163,8 @@ export class DatabaseMonitor {
       const rows = (reply[i] as { rows?: unknown } | undefined)?.rows;
       if (!Array.isArray(rows)) throw new ProtocolError(`select of ${table} returned no rows array`, reply[i]);
       for (const r of rows as { _uuid?: unknown; _version?: unknown }[]) {
-        const uuid = Array.isArray(r._uuid) ? r._uuid[1] : undefined;
-        const version = Array.isArray(r._version) ? r._version[1] : undefined;
+        const uuid: unknown = Array.isArray(r._uuid) ? r._uuid[1] : undefined;
+        const version: unknown = Array.isArray(r._version) ? r._version[1] : undefined;
         if (typeof uuid !== 'string' || typeof version !== 'string') continue;
         const cached = (this.cache.get(table as never, uuid) as { _version?: unknown } | undefined)?._version;
         if (cached !== undefined && cached !== version) (fix[table] ??= {})[uuid] = { modify: { _version: r._version } };
