@@ -196,6 +196,18 @@ export function declarationTo(n: Pick<Network, 'declarations'>, project: string,
 }
 
 /**
+ * `declarations` with one declaration set (or, undefined, removed), its target index made from
+ * the old map's: a plan about one peering of a hub must not index all of the hub's again.
+ */
+export function withDeclaration(declarations: ReadonlyMap<string, Declaration>, name: string, d: Declaration | undefined): ReadonlyMap<string, Declaration> {
+  const out = new Map(declarations);
+  if (d) out.set(name, d);
+  else out.delete(name);
+  deriveTargetIndex(declarations, out, [name]);
+  return out;
+}
+
+/**
  * The target index of `after` made from `before`'s (when it has one and no target is declared
  * twice) and the declarations that changed, rather than from all of a hub's declarations again.
  */
