@@ -13,23 +13,21 @@ import { EXT, projectKey } from './ids.js';
 import type { GlobalRow, RouterRow, SwitchRow } from './state.js';
 
 /**
- * The router still has exactly these external_ids (network settings and peering declarations),
- * ports and static routes. Also fails when the router is gone.
+ * The router is still exactly as read: any write to it (its settings, a peering declaration, a
+ * port or route added or removed, by any writer) gives it a new `_version`. Also fails when the
+ * router is gone. One condition whatever the router holds: comparing the whole row made each
+ * request on a hub send, and the server compare, all of the hub's declarations, ports and routes.
  */
 export function routerUnchanged(row: RouterRow): Operation {
-  return nb.wait('Logical_Router', {
-    where: [where('_uuid', '==', uuid(row._uuid))],
-    columns: ['external_ids', 'ports', 'static_routes'],
-    until: '==',
-    rows: [
-      {
-        external_ids: map(Object.entries(row.external_ids)),
-        ports: set(row.ports.map(uuid)),
-        static_routes: set(row.static_routes.map(uuid)),
-      },
-    ],
+  return {
+    op: 'wait',
+    table: 'Logical_Router',
+    where: [where('_uuid', '==', uuid(row._uuid)), where('_version', '==', uuid(row._version))],
+    columns: ['_uuid'],
+    until: '!=',
+    rows: [],
     timeout: 0,
-  });
+  };
 }
 
 /** No router carries this project/network: the target of a pending peering still does not exist. */

@@ -143,8 +143,8 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network, towards
   if (!router) return diff;
   const peers = towards ? activePeersAmong(model, a, towards) : activePeers(model, a);
   const g = towards && view.peerRowsByRemote(router);
-  const ports = g ? [...towards].flatMap((id) => g.ports.get(id) ?? []) : view.peerPorts(router);
-  const routes = g ? [...towards].flatMap((id) => g.routes.get(id) ?? []) : view.peerRoutes(router);
+  const ports = g ? [...towards].flatMap((id) => g.portsTo(id)) : view.peerPorts(router);
+  const routes = g ? [...towards].flatMap((id) => g.routesTo(id)) : view.peerRoutes(router);
   const delPorts: string[] = [];
   const delRoutes: string[] = [];
   const addPorts: string[] = [];
@@ -270,9 +270,9 @@ export function convergePeerRows(
  */
 export function rowsDriftedTowards(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
   if (!a.router) return false;
-  const { ports, routes } = view.peerRowsByRemote(a.router);
-  const mine = ports.get(b.id) ?? [];
-  const mineRoutes = routes.get(b.id) ?? [];
+  const g = view.peerRowsByRemote(a.router);
+  const mine = g.portsTo(b.id);
+  const mineRoutes = g.routesTo(b.id);
   const d = declarationTo(a, b.project, b.name);
   const s = d && peeringState(model, a, d);
   if (!s || s.status !== 'active' || s.peer.id !== b.id) return mine.length + mineRoutes.length > 0;

@@ -6,13 +6,15 @@
 // - a declaration added, changed or removed on a router: that declaration, and the declarations
 //   of its old and new target towards the router;
 // - a peer port or route changed: the declarations between its owner and the network it leads to;
-// - a router created or deleted, or a network's settings changed: everything (rare).
+// - a router created or deleted, or a network's settings changed: that network's declarations,
+//   and every declaration targeting its project/network (found through an index by target, so a
+//   network created beside thousands of peerings does not recompute them).
 import type { CacheEvent } from '../ovsdb/cache.js';
 import { EXT, parseId } from './ids.js';
 import { peeringInfo } from './peering-plan.js';
 import type { PeeringInfo } from './peering-plan.js';
 import { PlanModel } from './plan.js';
-import { declarationTarget, declarationTo } from './state.js';
+import { changedKeys, declarationTarget, declarationTo } from './state.js';
 import type { NbView, Network } from './state.js';
 
 type Ext = Record<string, string>;
@@ -32,6 +34,12 @@ export class PeeringIndex {
   /** A network's peerings sorted by name, until they change; the networks in order, until one comes or goes. */
   private readonly sorted = new Map<number, PeeringInfo[]>();
   private order: number[] | undefined;
+  /** Networks whose every declaration is to be recomputed (their router came, went or changed settings). */
+  private readonly networksRedo = new Set<number>();
+  /** `project/network` keys whose declarations towards them are to be recomputed. */
+  private readonly targetsRedo = new Set<string>();
+  /** The indexed declarations by their target's `project/network`: network id → peering names. */
+  private readonly byTargetKey = new Map<string, Map<number, Set<string>>>();
 
   constructor(private readonly view: NbView) {}
 
@@ -40,15 +48,18 @@ export class PeeringIndex {
     if (this.all) return;
     for (const e of events) {
       if (e.table === 'Logical_Router') {
-        if (e.kind !== 'update') return this.invalidate();
-        const now = extOf(e.row) ?? {};
-        const before = extOf(e.old) ?? {};
+        const now = e.kind === 'delete' ? undefined : extOf(e.row);
+        const before = e.kind === 'insert' ? undefined : extOf(e.old);
+        const keys = now && before ? changedKeys(now, before) : undefined;
+        if (!now || !before || !keys || keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
+          this.routerChanged(before);
+          this.routerChanged(now);
+          continue;
+        }
         const id = parseId(now[EXT.id]);
         const project = now[EXT.project];
         if (id === undefined || project === undefined) continue;
-        for (const k of new Set([...Object.keys(now), ...Object.keys(before)])) {
-          if (now[k] === before[k]) continue;
-          if (!k.startsWith(EXT.peeringPrefix)) return this.invalidate();
+        for (const k of keys) {
           add(this.names, id, k.slice(EXT.peeringPrefix.length));
           for (const text of [now[k], before[k]]) {
             const t = declarationTarget(text, project);
@@ -66,11 +77,39 @@ export class PeeringIndex {
     }
   }
 
+  /** A router as it was or is now: its network's declarations, and those towards it. */
+  private routerChanged(ext: Ext | undefined): void {
+    if (!ext) return;
+    const id = parseId(ext[EXT.id]);
+    if (id !== undefined) this.networksRedo.add(id);
+    const project = ext[EXT.project];
+    const network = ext[EXT.network];
+    if (project !== undefined && network !== undefined) this.targetsRedo.add(targetKey(project, network));
+  }
+
   /** Everything is recomputed on the next update (start, reconnect, a change of unknown reach). */
   invalidate(): void {
     this.all = true;
     this.names.clear();
     this.pairs.clear();
+    this.networksRedo.clear();
+    this.targetsRedo.clear();
+  }
+
+  private ref(id: number, p: PeeringInfo): void {
+    const k = targetKey(p.targetProject, p.targetNetwork);
+    let m = this.byTargetKey.get(k);
+    if (!m) this.byTargetKey.set(k, (m = new Map<number, Set<string>>()));
+    add(m, id, p.name);
+  }
+
+  private unref(id: number, p: PeeringInfo): void {
+    const k = targetKey(p.targetProject, p.targetNetwork);
+    const m = this.byTargetKey.get(k);
+    const names = m?.get(id);
+    names?.delete(p.name);
+    if (names?.size === 0) m?.delete(id);
+    if (m?.size === 0) this.byTargetKey.delete(k);
   }
 
   /** Brings the index up to date; true when a peering's info changed. */
@@ -79,17 +118,28 @@ export class PeeringIndex {
     if (this.all) {
       this.all = false;
       this.byNetwork.clear();
+      this.byTargetKey.clear();
       this.sorted.clear();
       this.order = undefined;
-      for (const a of this.view.networks()) {
-        if (a.declarations.size === 0) continue;
-        const m = new Map<string, PeeringInfo>();
-        for (const d of a.declarations.values()) m.set(d.name, peeringInfo(this.view, model, a, d));
-        this.byNetwork.set(a.id, m);
-      }
+      this.networksRedo.clear();
+      this.targetsRedo.clear();
+      for (const a of this.view.networks()) this.indexNetwork(model, a);
       return true;
     }
     let changed = false;
+    for (const id of this.networksRedo) {
+      const had = this.byNetwork.get(id);
+      if (had) {
+        for (const p of had.values()) this.unref(id, p);
+        this.byNetwork.delete(id);
+        this.sorted.delete(id);
+        this.order = undefined;
+        changed = true;
+      }
+      const a = this.view.networkById(id);
+      if (a && this.indexNetwork(model, a)) changed = true;
+    }
+    this.networksRedo.clear();
     const redo = (a: Network | undefined, name: string): void => {
       if (!a) return;
       const d = a.declarations.get(name);
@@ -97,26 +147,37 @@ export class PeeringIndex {
       const before = m?.get(name);
       if (!d) {
         if (before) {
+          this.unref(a.id, before);
           m?.delete(name);
           if (m?.size === 0) {
             this.byNetwork.delete(a.id);
             this.order = undefined;
           }
-          this.sorted.delete(a.id);
+          this.resort(a.id, name, undefined);
           changed = true;
         }
         return;
       }
       const info = peeringInfo(this.view, model, a, d);
       if (before && JSON.stringify(before) === JSON.stringify(info)) return;
+      if (before) this.unref(a.id, before);
+      this.ref(a.id, info);
       if (m) m.set(name, info);
       else {
         this.byNetwork.set(a.id, new Map([[name, info]]));
         this.order = undefined;
       }
-      this.sorted.delete(a.id);
+      this.resort(a.id, name, info);
       changed = true;
     };
+    for (const key of this.targetsRedo) {
+      const towards = [...(this.byTargetKey.get(key) ?? [])].map(([id, names]) => [id, [...names]] as const);
+      for (const [id, names] of towards) {
+        const a = this.view.networkById(id);
+        for (const name of names) redo(a, name);
+      }
+    }
+    this.targetsRedo.clear();
     for (const [id, names] of this.names) {
       const a = this.view.networkById(id);
       for (const name of names) redo(a, name);
@@ -133,6 +194,20 @@ export class PeeringIndex {
     this.names.clear();
     this.pairs.clear();
     return changed;
+  }
+
+  /** Indexes every declaration of a network not indexed yet; true when it has any. */
+  private indexNetwork(model: PlanModel, a: Network): boolean {
+    if (a.declarations.size === 0) return false;
+    const m = new Map<string, PeeringInfo>();
+    for (const d of a.declarations.values()) {
+      const info = peeringInfo(this.view, model, a, d);
+      m.set(d.name, info);
+      this.ref(a.id, info);
+    }
+    this.byNetwork.set(a.id, m);
+    this.order = undefined;
+    return true;
   }
 
   /**
@@ -153,15 +228,43 @@ export class PeeringIndex {
       });
     }
     const out: PeeringInfo[] = [];
-    for (const id of this.order) {
-      let list = this.sorted.get(id);
-      if (!list) {
-        list = [...(this.byNetwork.get(id)?.values() ?? [])].sort((x, y) => (x.name < y.name ? -1 : 1));
-        this.sorted.set(id, list);
-      }
-      for (const p of list) out.push(p);
-    }
+    for (const id of this.order) for (const p of this.peeringsOf(id)) out.push(p);
     return out;
+  }
+
+  /**
+   * One network's peerings sorted by name, what listPeerings makes from the cache (as of the last
+   * `update`): a hub's list is kept rather than each of its peerings checked again per call.
+   */
+  peeringsOf(id: number): readonly PeeringInfo[] {
+    let list = this.sorted.get(id);
+    if (!list) {
+      list = [...(this.byNetwork.get(id)?.values() ?? [])].sort((x, y) => (x.name < y.name ? -1 : 1));
+      this.sorted.set(id, list);
+    }
+    return list;
+  }
+
+  /**
+   * The network's sorted list with one peering put in, replaced or (info undefined) taken out:
+   * a copy with one element moved, not a sort of a hub's thousands per change. A copy, because
+   * a list already handed out must not change under its reader.
+   */
+  private resort(id: number, name: string, info: PeeringInfo | undefined): void {
+    const list = this.sorted.get(id);
+    if (!list) return;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as PeeringInfo).name < name) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = list.slice();
+    const here = next[lo]?.name === name;
+    if (info) next.splice(lo, here ? 1 : 0, info);
+    else if (here) next.splice(lo, 1);
+    this.sorted.set(id, next);
   }
 
   /** Both directions: a peering's status rests on both sides' rows towards each other. */
@@ -169,6 +272,10 @@ export class PeeringIndex {
     add(this.pairs, a, b);
     add(this.pairs, b, a);
   }
+}
+
+function targetKey(project: string, network: string): string {
+  return `${project}/${network}`;
 }
 
 function add<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {

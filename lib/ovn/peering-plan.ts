@@ -23,7 +23,7 @@ import { findNetwork } from './network-plan.js';
 import { convergePeerRows, peerRowsIntact, peeringState } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, PlanOptions } from './plan.js';
-import { declarationTo, encodeDeclaration } from './state.js';
+import { declarationTo, encodeDeclaration, withDeclaration } from './state.js';
 import { planCreateRemotePeering, remotePeeringInfo } from './remote/declare-plan.js';
 import type { Declaration, NbView, Network, RouterRow } from './state.js';
 
@@ -143,7 +143,7 @@ export function planCreatePeering(view: NbView, req: CreatePeeringRequest, opts:
   }
   const other = declarationTo(a, target.project, target.network);
   if (other) throw new PeeringTargetTakenError(ctx, other.name, formatTarget(target));
-  const declarations = new Map(a.declarations).set(name, want);
+  const declarations = withDeclaration(a.declarations, name, want);
   const a2: Network = { ...a, declarations };
   model.put(a2);
   const tx = new TxnBuilder();
@@ -199,7 +199,7 @@ export function planUpdatePeering(view: NbView, req: UpdatePeeringRequest, _opts
 
 function planDeclarationEdit(view: NbView, a: Network & { router: RouterRow }, d: Declaration, want: Declaration): Plan<PeeringInfo> {
   const model = new PlanModel(view);
-  const a2: Network = { ...a, declarations: new Map(a.declarations).set(d.name, want) };
+  const a2: Network = { ...a, declarations: withDeclaration(a.declarations, d.name, want) };
   model.put(a2);
   const result = peeringInfo(view, model, a2, want);
   const before = encodeDeclaration(d);
@@ -259,9 +259,7 @@ export function planDeletePeering(view: NbView, req: PeeringRef, opts: PlanOptio
     if (opts.replay) return { operations: [], result, changes: [] };
     throw new PeeringNotFoundError(ctx);
   }
-  const declarations = new Map(a.declarations);
-  declarations.delete(name);
-  const a2: Network = { ...a, declarations };
+  const a2: Network = { ...a, declarations: withDeclaration(a.declarations, name, undefined) };
   const model = new PlanModel(view);
   model.put(a2);
   const tx = new TxnBuilder();

@@ -17,7 +17,7 @@ import { convergePeerRows } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, RowChange } from './plan.js';
 import { EXT, parseId } from './ids.js';
-import { declarationTarget } from './state.js';
+import { changedKeys, declarationTarget } from './state.js';
 import type { NbView, Network } from './state.js';
 
 export const RECONCILE_LOCK = 'hvnet_reconcile';
@@ -49,8 +49,10 @@ export function planReconcile(view: NbView, only?: ReadonlyMap<number, ReadonlyS
  * between a and b depend on both sides' declarations towards each other and on their settings,
  * and are tagged with both ids. So: a declaration changed on a router touches the router's
  * network and its old and new target; a peer row changed touches its owner and the network it
- * leads to. A router created or deleted, or a network's settings changed, can matter to any
- * network (rows towards it, declarations waiting for it): everything. Switches hold no peer rows.
+ * leads to. A router created or deleted, or a network's settings changed, touches that network
+ * and the networks it declares towards, that declare towards it, and that hold rows towards it
+ * or it towards them (found through the view's indexes, not by looking at every network).
+ * Switches hold no peer rows.
  */
 export function networksTouched(view: NbView, events: readonly CacheEvent[]): Touched | 'all' {
   const out: Touched = new Map();
@@ -59,16 +61,38 @@ export function networksTouched(view: NbView, events: readonly CacheEvent[]): To
     addTouched(out, b, a);
   };
   const extOf = (r: unknown): Record<string, string> | undefined => (r as { external_ids?: Record<string, string> } | undefined)?.external_ids;
+  // A network as it was or is now: its declarations' targets, the networks declaring towards it
+  // and those holding rows towards it (the NbView's indexes; the view has seen the whole batch).
+  const network = (ext: Record<string, string> | undefined): void => {
+    const id = parseId(ext?.[EXT.id]);
+    const project = ext?.[EXT.project];
+    const name = ext?.[EXT.network];
+    if (!ext || id === undefined) return;
+    for (const k in ext) {
+      if (!k.startsWith(EXT.peeringPrefix) || project === undefined) continue;
+      const target = declarationTarget(ext[k], project);
+      const other = target && view.network(target.project, target.network)?.id;
+      if (other !== undefined) pair(id, other);
+    }
+    if (project !== undefined && name !== undefined) for (const other of view.declaringTowards(project, name)) pair(other, id);
+    for (const other of view.rowOwnersTowards(id)) pair(other, id);
+    const self = view.networkById(id);
+    if (self?.router) for (const other of view.peerRemotes(self.router)) pair(id, other);
+  };
   for (const e of events) {
     if (e.table === 'Logical_Router') {
-      if (e.kind !== 'update') return 'all';
-      const now = extOf(e.row) ?? {};
-      const before = extOf(e.old) ?? {};
+      const now = e.kind === 'delete' ? undefined : extOf(e.row);
+      const before = e.kind === 'insert' ? undefined : extOf(e.old);
+      const keys = now && before ? changedKeys(now, before) : undefined;
+      if (!now || !before || !keys || keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
+        network(before);
+        network(now);
+        continue;
+      }
       const id = parseId(now[EXT.id]);
       const project = now[EXT.project];
-      for (const k of new Set([...Object.keys(now), ...Object.keys(before)])) {
-        if (now[k] === before[k]) continue;
-        if (!k.startsWith(EXT.peeringPrefix) || id === undefined || project === undefined) return 'all';
+      for (const k of keys) {
+        if (id === undefined || project === undefined) return 'all';
         for (const text of [now[k], before[k]]) {
           const target = declarationTarget(text, project);
           const other = target && view.network(target.project, target.network)?.id;

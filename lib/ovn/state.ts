@@ -80,6 +80,23 @@ function decodeDeclaration(name: string, text: string, project: string): Declara
   }
 }
 
+/**
+ * The keys whose values differ between two external_ids maps. Walks both without building a set
+ * of their union: on a hub's router this runs on every change, over thousands of keys.
+ */
+export function changedKeys(now: Readonly<Record<string, string>>, before: Readonly<Record<string, string>>): string[] {
+  // The same change is asked about by the status index, the reconciler and the parse: once.
+  const memo = changedMemo.get(now);
+  if (memo?.before === before) return memo.keys;
+  const out: string[] = [];
+  for (const k in now) if (now[k] !== before[k]) out.push(k);
+  for (const k in before) if (!(k in now)) out.push(k);
+  changedMemo.set(now, { before, keys: out });
+  return out;
+}
+
+const changedMemo = new WeakMap<object, { before: object; keys: string[] }>();
+
 /** The target of a stored declaration, without the rest of it; undefined when it does not parse. */
 export function declarationTarget(text: string | undefined, project: string): Target | undefined {
   if (text === undefined) return undefined;
@@ -95,8 +112,13 @@ export function encodeProject(p: Omit<Project, 'name'>): string {
   return JSON.stringify({ description: p.description });
 }
 
-/** Parses a router into a Network; undefined when it is not an (intact) hvnet network router. */
-export function parseNetwork(row: RouterRow): Network | undefined {
+/**
+ * Parses a router into a Network; undefined when it is not an (intact) hvnet network router.
+ * `previous`: the same router parsed before its last change; declarations whose stored text did
+ * not change are taken from it (and its whole declarations map when none did), so a change to a
+ * hub's router does not decode, nor re-index, its thousands of declarations again.
+ */
+export function parseNetwork(row: RouterRow, previous?: Network): Network | undefined {
   const ext = row.external_ids;
   const id = parseId(ext[EXT.id]);
   const project = ext[EXT.project];
@@ -112,19 +134,55 @@ export function parseNetwork(row: RouterRow): Network | undefined {
   }
   // An IPv6-only network has no hvnet:ipv4 key; a router with neither key is not a network.
   if (!ipv4 && !ipv6) return undefined;
+  const declarations = (previous && declarationsAfter(previous, ext)) ?? parseDeclarations(ext, project);
+  return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
+}
+
+function parseDeclarations(ext: Readonly<Record<string, string>>, project: string): Map<string, Declaration> {
   const declarations = new Map<string, Declaration>();
-  for (const [k, v] of Object.entries(ext)) {
+  for (const k in ext) {
     if (!k.startsWith(EXT.peeringPrefix)) continue;
     const peering = k.slice(EXT.peeringPrefix.length);
-    const d = isValidName(peering) ? decodeDeclaration(peering, v, project) : undefined;
+    const d = isValidName(peering) ? decodeDeclaration(peering, ext[k] as string, project) : undefined;
     if (d) declarations.set(peering, d);
   }
-  return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
+  return declarations;
+}
+
+/**
+ * The declarations of `ext` as a change of `previous`'s router: its map itself when no
+ * declaration changed, else a copy with only the changed ones decoded. Undefined (parse it all)
+ * when anything but declarations changed, so nothing that another key could affect is kept.
+ */
+function declarationsAfter(previous: Network, ext: Readonly<Record<string, string>>): ReadonlyMap<string, Declaration> | undefined {
+  const beforeExt = previous.router?.external_ids;
+  if (!beforeExt) return undefined;
+  const keys = changedKeys(ext, beforeExt);
+  if (keys.some((k) => !k.startsWith(EXT.peeringPrefix))) return undefined;
+  if (keys.length === 0) return previous.declarations;
+  const out = new Map(previous.declarations);
+  const names: string[] = [];
+  for (const k of keys) {
+    const peering = k.slice(EXT.peeringPrefix.length);
+    const v = ext[k];
+    const d = v !== undefined && isValidName(peering) ? decodeDeclaration(peering, v, previous.project) : undefined;
+    if (d) out.set(peering, d);
+    else out.delete(peering);
+    names.push(peering);
+  }
+  deriveTargetIndex(previous.declarations, out, names);
+  return out;
 }
 
 // By declarations map, not by network: planners copy a network with a new map (`{ ...a,
 // declarations }`) and never change a map once made, so a map's index never goes stale.
-const byTarget = new WeakMap<ReadonlyMap<string, Declaration>, Map<string, Declaration>>();
+const byTarget = new WeakMap<ReadonlyMap<string, Declaration>, TargetIndex>();
+
+/** Declarations by `project/network` of their target (the first one, when a hand edit made two). */
+interface TargetIndex {
+  first: Map<string, Declaration>;
+  duplicates: boolean;
+}
 
 /**
  * The declaration of `n` targeting `project/network`, if any. Indexed: a hub's status asks this
@@ -133,14 +191,49 @@ const byTarget = new WeakMap<ReadonlyMap<string, Declaration>, Map<string, Decla
 export function declarationTo(n: Pick<Network, 'declarations'>, project: string, network: string): Declaration | undefined {
   let index = byTarget.get(n.declarations);
   if (!index) {
-    index = new Map();
+    index = { first: new Map(), duplicates: false };
     for (const d of n.declarations.values()) {
       const k = networkKey(d.target.project, d.target.network);
-      if (!index.has(k)) index.set(k, d);
+      if (!index.first.has(k)) index.first.set(k, d);
+      else index.duplicates = true;
     }
     byTarget.set(n.declarations, index);
   }
-  return index.get(networkKey(project, network));
+  return index.first.get(networkKey(project, network));
+}
+
+/**
+ * `declarations` with one declaration set (or, undefined, removed), its target index made from
+ * the old map's: a plan about one peering of a hub must not index all of the hub's again.
+ */
+export function withDeclaration(declarations: ReadonlyMap<string, Declaration>, name: string, d: Declaration | undefined): ReadonlyMap<string, Declaration> {
+  const out = new Map(declarations);
+  if (d) out.set(name, d);
+  else out.delete(name);
+  deriveTargetIndex(declarations, out, [name]);
+  return out;
+}
+
+/**
+ * The target index of `after` made from `before`'s (when it has one and no target is declared
+ * twice) and the declarations that changed, rather than from all of a hub's declarations again.
+ */
+function deriveTargetIndex(before: ReadonlyMap<string, Declaration>, after: ReadonlyMap<string, Declaration>, names: readonly string[]): void {
+  const prev = byTarget.get(before);
+  if (!prev || prev.duplicates) return;
+  const first = new Map(prev.first);
+  const keyOf = (d: Declaration): string => networkKey(d.target.project, d.target.network);
+  for (const name of names) {
+    const old = before.get(name);
+    if (old && first.get(keyOf(old)) === old) first.delete(keyOf(old));
+  }
+  for (const name of names) {
+    const d = after.get(name);
+    if (!d) continue;
+    if (first.has(keyOf(d))) return; // a second declaration towards one target: index it all
+    first.set(keyOf(d), d);
+  }
+  byTarget.set(after, { first, duplicates: false });
 }
 
 /** A peer port or route on a router, with the id of the network it leads to. */
@@ -149,9 +242,10 @@ export interface PeerRow<T> {
   remoteId: number;
 }
 
+/** A router's peer rows towards one network at a time (see NbView.peerRowsByRemote). */
 export interface PeerRowsByRemote {
-  ports: ReadonlyMap<number, readonly PeerRow<RouterPortRow>[]>;
-  routes: ReadonlyMap<number, readonly PeerRow<RouteRow>[]>;
+  portsTo(remoteId: number): PeerRow<RouterPortRow>[];
+  routesTo(remoteId: number): PeerRow<RouteRow>[];
 }
 
 export function groupByRemote<T>(rows: PeerRow<T>[]): Map<number, PeerRow<T>[]> {
@@ -176,18 +270,52 @@ export class NbView {
   private readonly byKey = new Map<string, Set<string>>();
   private readonly byId = new Map<number, Set<string>>();
   private readonly parsed = new WeakMap<object, Network | null>();
-  /** Bumped on every peer port or route change: a grouping made before is stale. */
-  private rowsVersion = 0;
-  private readonly grouped = new WeakMap<RouterRow, PeerRowsByRemote & { version: number }>();
+  /** A router row's predecessor (the row it replaced in the cache), until the new one is parsed. */
+  private readonly predecessor = new WeakMap<RouterRow, RouterRow>();
+  /** The remote network id tagged on each peer port and route, by row uuid. */
+  private readonly peerTags = new Map<string, number>();
+  /** Declarations by their target's `project/network`: declaring network id → how many. */
+  private readonly towards = new Map<string, Map<number, number>>();
+  /** Peer rows by the network they lead to: owning network id → how many. */
+  private readonly rowOwners = new Map<number, Map<number, number>>();
+  /** Bumped when a peer row's tag changes in place: a grouping made before is stale. */
+  private tagsVersion = 0;
+  private readonly grouped = new WeakMap<RouterRow, Grouping>();
+  /** A router row's predecessor, until the new one is grouped (as `predecessor`, for the grouping). */
+  private readonly groupPredecessor = new WeakMap<RouterRow, RouterRow>();
   private readonly onChange = (e: CacheEvent<NbTables>): void => {
-    if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') this.rowsVersion++;
+    if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
+      const before = e.kind === 'insert' ? undefined : parseId(e.old.external_ids[EXT.peerId]);
+      const now = e.kind === 'delete' ? undefined : parseId(e.row.external_ids[EXT.peerId]);
+      const u = e.kind === 'delete' ? e.old._uuid : e.row._uuid;
+      if (now === undefined) this.peerTags.delete(u);
+      else this.peerTags.set(u, now);
+      if (e.kind === 'update' && before !== now) this.tagsVersion++;
+      if (e.kind !== 'insert') this.countRow(e.old.external_ids, -1);
+      if (e.kind !== 'delete') this.countRow(e.row.external_ids, 1);
+      return;
+    }
     if (e.table !== 'Logical_Router') return;
+    this.countDeclarations(e);
+    // Chained past rows never parsed, to the last one that was.
+    if (e.kind === 'update') this.predecessor.set(e.row, this.parsed.has(e.old) ? e.old : (this.predecessor.get(e.old) ?? e.old));
+    if (e.kind === 'update') this.groupPredecessor.set(e.row, this.grouped.has(e.old) ? e.old : (this.groupPredecessor.get(e.old) ?? e.old));
     if (e.kind !== 'insert') this.unindex(e.old);
     if (e.kind !== 'delete') this.index(e.row);
   };
 
   constructor(readonly cache: TableCache<NbTables>) {
-    for (const row of cache.table('Logical_Router').values()) this.index(row);
+    for (const row of cache.table('Logical_Router').values()) {
+      this.index(row);
+      this.countAllDeclarations(row.external_ids, 1);
+    }
+    for (const table of ['Logical_Router_Port', 'Logical_Router_Static_Route'] as const) {
+      for (const row of cache.table(table).values()) {
+        const remote = parseId(row.external_ids[EXT.peerId]);
+        if (remote !== undefined) this.peerTags.set(row._uuid, remote);
+        this.countRow(row.external_ids, 1);
+      }
+    }
     cache.on('change', this.onChange);
   }
 
@@ -215,6 +343,57 @@ export class NbView {
     if (project !== undefined && name !== undefined) removeFrom(this.byKey, networkKey(project, name), row._uuid);
   }
 
+  /**
+   * The ids of the networks declaring a peering towards `project/network` (by their stored
+   * targets, before any other check): who a network coming or going can matter to.
+   */
+  declaringTowards(project: string, network: string): number[] {
+    return [...(this.towards.get(networkKey(project, network))?.keys() ?? [])];
+  }
+
+  /** The ids of the networks whose routers hold peer rows tagged as leading to network `id`. */
+  rowOwnersTowards(id: number): number[] {
+    return [...(this.rowOwners.get(id)?.keys() ?? [])];
+  }
+
+  /** Keeps `towards` in step with a router event: only the changed declarations of an update. */
+  private countDeclarations(e: CacheEvent<NbTables> & { table: 'Logical_Router' }): void {
+    if (e.kind === 'update') {
+      const now = e.row.external_ids;
+      const before = e.old.external_ids;
+      const keys = changedKeys(now, before);
+      const id = parseId(now[EXT.id]);
+      const project = now[EXT.project];
+      if (keys.every((k) => k.startsWith(EXT.peeringPrefix)) && id !== undefined && project !== undefined) {
+        for (const k of keys) {
+          this.countDeclaration(id, project, before[k], -1);
+          this.countDeclaration(id, project, now[k], 1);
+        }
+        return;
+      }
+    }
+    if (e.kind !== 'insert') this.countAllDeclarations(e.old.external_ids, -1);
+    if (e.kind !== 'delete') this.countAllDeclarations(e.row.external_ids, 1);
+  }
+
+  private countAllDeclarations(ext: Readonly<Record<string, string>>, delta: number): void {
+    const id = parseId(ext[EXT.id]);
+    const project = ext[EXT.project];
+    if (id === undefined || project === undefined) return;
+    for (const k in ext) if (k.startsWith(EXT.peeringPrefix)) this.countDeclaration(id, project, ext[k], delta);
+  }
+
+  private countDeclaration(id: number, project: string, text: string | undefined, delta: number): void {
+    const t = declarationTarget(text, project);
+    if (t) count(this.towards, networkKey(t.project, t.network), id, delta);
+  }
+
+  private countRow(ext: Readonly<Record<string, string>>, delta: number): void {
+    const owner = parseId(ext[EXT.id]);
+    const remote = parseId(ext[EXT.peerId]);
+    if (owner !== undefined && remote !== undefined) count(this.rowOwners, remote, owner, delta);
+  }
+
   router(uuid: string): RouterRow | undefined {
     return this.cache.get('Logical_Router', uuid);
   }
@@ -224,7 +403,9 @@ export class NbView {
     if (!row) return undefined;
     let n = this.parsed.get(row);
     if (n === undefined) {
-      n = parseNetwork(row) ?? null;
+      const old = this.predecessor.get(row);
+      n = parseNetwork(row, (old && this.parsed.get(old)) ?? undefined) ?? null;
+      this.predecessor.delete(row);
       this.parsed.set(row, n);
     }
     return n ?? undefined;
@@ -327,15 +508,92 @@ export class NbView {
   }
 
   /**
-   * The router's peer ports and routes by the network they lead to, kept until the router or any
-   * peer row changes: checking one peering of a hub must not walk all of the hub's rows.
+   * The router's peer ports and routes by the network they lead to. The grouping (row uuids, by
+   * the tags kept from the cache's events) is made once per router row, without reading each
+   * row; the rows towards one network are read when asked for: checking one peering of a hub
+   * must not walk all of the hub's rows.
    */
   peerRowsByRemote(router: RouterRow): PeerRowsByRemote {
-    const hit = this.grouped.get(router);
-    if (hit && hit.version === this.rowsVersion) return hit;
-    const g = { version: this.rowsVersion, ports: groupByRemote(this.peerPorts(router)), routes: groupByRemote(this.peerRoutes(router)) };
-    this.grouped.set(router, g);
-    return g;
+    let g = this.grouped.get(router);
+    if (!g || g.version !== this.tagsVersion) {
+      // The previous row's grouping, taken over and patched with the rows that came and went: a
+      // hub's router changes with each of its peerings, and grouping it again cost all its rows.
+      const old = this.groupPredecessor.get(router);
+      const prev = old && this.grouped.get(old);
+      if (old && prev && prev.version === this.tagsVersion) {
+        this.grouped.delete(old);
+        this.patchGroups(prev.ports, prev.remoteOf, old.ports, router.ports);
+        this.patchGroups(prev.routes, prev.remoteOf, old.static_routes, router.static_routes);
+        g = prev;
+      } else {
+        const remoteOf = new Map<string, number>();
+        g = { version: this.tagsVersion, ports: this.groupUuids(router.ports, remoteOf), routes: this.groupUuids(router.static_routes, remoteOf), remoteOf };
+      }
+      this.grouped.set(router, g);
+      this.groupPredecessor.delete(router);
+    }
+    const { ports, routes } = g;
+    return {
+      portsTo: (id) => this.rowsOf(ports.get(id), id, (u) => this.port(u)),
+      routesTo: (id) => this.rowsOf(routes.get(id), id, (u) => this.route(u)),
+    };
+  }
+
+  /** The ids of the networks the router's peer rows lead to. */
+  peerRemotes(router: RouterRow): number[] {
+    this.peerRowsByRemote(router);
+    const g = this.grouped.get(router);
+    return g ? [...new Set([...g.ports.keys(), ...g.routes.keys()])] : [];
+  }
+
+  private groupUuids(uuids: readonly string[], remoteOf: Map<string, number>): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    for (const u of uuids) {
+      const remote = this.peerTags.get(u);
+      if (remote === undefined) continue;
+      remoteOf.set(u, remote);
+      const list = out.get(remote);
+      if (list) list.push(u);
+      else out.set(remote, [u]);
+    }
+    return out;
+  }
+
+  /**
+   * Applies to `groups` the uuids `before` → `after` removed and added. The cache keeps a set's
+   * order (removals close up, additions go last), so one walk comparing references finds them;
+   * any other order only makes the walk see more removed-and-added pairs, still exact.
+   */
+  private patchGroups(groups: Map<number, string[]>, remoteOf: Map<string, number>, before: readonly string[], after: readonly string[]): void {
+    const removed: string[] = [];
+    let j = 0;
+    for (const u of before) {
+      if (j < after.length && after[j] === u) j++;
+      else removed.push(u);
+    }
+    for (const u of removed) {
+      const remote = remoteOf.get(u);
+      if (remote === undefined) continue;
+      remoteOf.delete(u);
+      const rest = (groups.get(remote) ?? []).filter((x) => x !== u);
+      if (rest.length > 0) groups.set(remote, rest);
+      else groups.delete(remote);
+    }
+    for (const u of after.slice(j)) {
+      const remote = this.peerTags.get(u);
+      if (remote === undefined) continue;
+      remoteOf.set(u, remote);
+      groups.set(remote, [...(groups.get(remote) ?? []), u]);
+    }
+  }
+
+  private rowsOf<T extends { external_ids: Record<string, string> }>(uuids: string[] | undefined, remoteId: number, get: (u: string) => T | undefined): PeerRow<T>[] {
+    const out: PeerRow<T>[] = [];
+    for (const u of uuids ?? []) {
+      const row = get(u);
+      if (row && parseId(row.external_ids[EXT.peerId]) === remoteId) out.push({ row, remoteId });
+    }
+    return out;
   }
 
   switchOf(id: number): SwitchRow | undefined {
@@ -370,6 +628,23 @@ export class NbView {
   project(name: string): Project | undefined {
     return this.projects().find((p) => p.name === name);
   }
+}
+
+/** A router's peer rows (uuids) by the network they lead to, and the way back. */
+interface Grouping {
+  version: number;
+  ports: Map<number, string[]>;
+  routes: Map<number, string[]>;
+  remoteOf: Map<string, number>;
+}
+
+function count<K>(m: Map<K, Map<number, number>>, k: K, id: number, delta: number): void {
+  let ids = m.get(k);
+  if (!ids) m.set(k, (ids = new Map<number, number>()));
+  const n = (ids.get(id) ?? 0) + delta;
+  if (n > 0) ids.set(id, n);
+  else ids.delete(id);
+  if (ids.size === 0) m.delete(k);
 }
 
 function addTo<K>(m: Map<K, Set<string>>, k: K, v: string): void {

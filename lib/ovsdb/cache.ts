@@ -311,6 +311,10 @@ function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: {
   const relaxed = relaxedType(type);
   if (shape === 'map') {
     const delta = decodeValue(relaxed, diff, at);
+    if (type.key.type === 'string') {
+      const fast = applyStringMapDiff(current, entriesOf(delta));
+      if (fast) return fast;
+    }
     const result = new Map<Atom, Atom>(entriesOf(current));
     for (const [k, v] of entriesOf(delta)) {
       if (result.has(k) && result.get(k) === v) result.delete(k);
@@ -319,6 +323,7 @@ function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: {
     return type.key.type === 'string' ? (Object.fromEntries(result) as Record<string, Atom>) : result;
   }
   const toggles = decodeValue(relaxed, diff, at) as Atom[];
+  if (shape === 'set' && Array.isArray(current)) return toggleSet(current, toggles);
   const result = new Set<Atom>(current === undefined ? [] : Array.isArray(current) ? current : [current as Atom]);
   for (const a of toggles) {
     if (result.has(a)) result.delete(a);
@@ -326,6 +331,45 @@ function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: {
   }
   const values = [...result];
   return shape === 'optional' ? values[0] : values;
+}
+
+/**
+ * A string-keyed map as an object copy with the delta applied: one pass over a big map (a hub's
+ * external_ids) instead of three. Undefined (the general path) for a key the copy cannot hold as
+ * a plain property.
+ */
+function applyStringMapDiff(current: DecodedValue, delta: [Atom, Atom][]): Record<string, Atom> | undefined {
+  if (current !== undefined && (typeof current !== 'object' || current === null || Array.isArray(current) || current instanceof Map)) return undefined;
+  if (delta.some(([k]) => k === '__proto__')) return undefined;
+  const result: Record<string, Atom> = { ...current };
+  for (const [k, v] of delta) {
+    const key = k as string;
+    if (Object.hasOwn(result, key) && result[key] === v) delete result[key];
+    else result[key] = v;
+  }
+  return result;
+}
+
+/**
+ * The set with the toggled elements removed (when present) or appended, in the order the
+ * general path gives, without copying a big set (a hub's ports) into a Set and back.
+ */
+function toggleSet(current: readonly Atom[], toggles: readonly Atom[]): Atom[] {
+  const t = new Set(toggles);
+  const hit = new Set<Atom>();
+  const out: Atom[] = [];
+  for (const a of current) {
+    if (t.has(a) && !hit.has(a)) hit.add(a);
+    else out.push(a);
+  }
+  // An element toggled twice is put back; the general path does the same.
+  const counts = new Map<Atom, number>();
+  for (const a of toggles) counts.set(a, (counts.get(a) ?? 0) + 1);
+  for (const [a, n] of counts) {
+    const present = hit.has(a);
+    if ((present ? n - 1 : n) % 2 === 1) out.push(a);
+  }
+  return out;
 }
 
 /** The type of a modify diff: any number of elements of the column's kind. Made once per column. */

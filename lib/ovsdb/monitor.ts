@@ -136,10 +136,41 @@ export class DatabaseMonitor {
     }
     const rows = countRows(updates);
     let events: CacheEvent[];
-    if (resumed) events = this.cache.applyUpdates(updates);
-    else events = this.cache.replaceAll(updates);
+    if (resumed) {
+      events = this.cache.applyUpdates(updates);
+      await this.refreshVersions(conn);
+    } else events = this.cache.replaceAll(updates);
     void events;
     this.statsValue = { method: this.method, resumed, rowsReceived: rows, syncs: this.statsValue.syncs + 1 };
+  }
+
+  /**
+   * `_version` is not replicated: each member of a cluster makes its own for the same write. A
+   * resumed monitor sends only the rows changed since, so after a reconnect to another member
+   * the rows that did not change keep the previous member's `_version`, and a wait on it would
+   * fail on every attempt. The monitored `_version` columns are read again (on the same
+   * connection, so updates sent before the reply are older than it, and those held during the
+   * sync are applied after it, in order) and corrected where they differ.
+   */
+  private async refreshVersions(conn: RpcConnection): Promise<void> {
+    const tables = Object.keys(this.options.tables).filter((t) => this.cache.columnsOf(t).includes('_version'));
+    if (tables.length === 0) return;
+    const ops = tables.map((table) => ({ op: 'select', table, where: [], columns: ['_uuid', '_version'] }));
+    const reply = await conn.call('transact', [this.session.database, ...ops]);
+    if (!Array.isArray(reply)) throw new ProtocolError('transact reply is not an array', reply);
+    const fix: Record<string, Record<string, { modify: { _version: unknown } }>> = {};
+    tables.forEach((table, i) => {
+      const rows = (reply[i] as { rows?: unknown } | undefined)?.rows;
+      if (!Array.isArray(rows)) throw new ProtocolError(`select of ${table} returned no rows array`, reply[i]);
+      for (const r of rows as { _uuid?: unknown; _version?: unknown }[]) {
+        const uuid: unknown = Array.isArray(r._uuid) ? r._uuid[1] : undefined;
+        const version: unknown = Array.isArray(r._version) ? r._version[1] : undefined;
+        if (typeof uuid !== 'string' || typeof version !== 'string') continue;
+        const cached = (this.cache.get(table as never, uuid) as { _version?: unknown } | undefined)?._version;
+        if (cached !== undefined && cached !== version) (fix[table] ??= {})[uuid] = { modify: { _version: r._version } };
+      }
+    });
+    if (Object.keys(fix).length > 0) this.cache.applyUpdates(fix);
   }
 
   private onNotification(n: JsonRpcNotification): void {

@@ -21,14 +21,21 @@ export type WritableColumn<Row> = Exclude<ColumnName<Row>, '_uuid'>;
 
 /**
  * The rows a monitor puts in the cache: for each monitored table, the listed columns and `_uuid`
- * (every column when the list is undefined). `M` is a monitor request such as NB_TABLES.
+ * (every column when the list is undefined), and `_version` when listed. `M` is a monitor request
+ * such as NB_TABLES.
  */
 export type MonitoredTables<Full, M> = {
-  [T in keyof M & keyof Full]: M[T] extends readonly (infer C)[] ? Pick<Full[T], Extract<C | '_uuid', keyof Full[T]>> : Full[T];
+  [T in keyof M & keyof Full]: M[T] extends readonly (infer C)[]
+    ? Pick<Full[T], Extract<C | '_uuid', keyof Full[T]>> & ('_version' extends C ? { _version: string } : unknown)
+    : Full[T];
 };
 
-/** A monitor request for some tables of `Tables`: each with its columns, or undefined for all. */
-export type MonitorRequest<Tables> = { readonly [T in TableName<Tables>]?: readonly ColumnName<Tables[T]>[] | undefined };
+/**
+ * A monitor request for some tables of `Tables`: each with its columns, or undefined for all.
+ * `_version` (a uuid the server changes on every write of the row) may be listed too: a wait on
+ * it states "this row is as read" in one condition, whatever the size of the row.
+ */
+export type MonitorRequest<Tables> = { readonly [T in TableName<Tables>]?: readonly (ColumnName<Tables[T]> | '_version')[] | undefined };
 
 export type WireSetOf<A> = ['set', A[]];
 export type WireMapOf<K, V> = ['map', [K, V][]];

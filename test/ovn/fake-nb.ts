@@ -68,6 +68,7 @@ export class FakeNb {
       this.store = saved;
       throw e;
     }
+    this.newVersions(saved);
     this.transactions += 1;
     this.publish();
     return inserted;
@@ -187,6 +188,18 @@ export class FakeNb {
       row[c] = shape === 'map' ? {} : shape === 'set' ? [] : shape === 'optional' ? undefined : type.key.type === 'integer' ? 0 : '';
     }
     return row;
+  }
+
+  /** Like the server: a row written by the transaction (or made by it) gets a new `_version`. */
+  private newVersions(before: Store): void {
+    for (const [tname, rows] of this.store) {
+      if (!((NB_TABLES as Record<string, readonly string[]>)[tname] ?? []).includes('_version')) continue;
+      for (const [u, r] of rows) {
+        const old = before.get(tname)?.get(u);
+        const changed = !old || Object.keys(r).some((c) => c !== '_version' && canon(r[c]) !== canon(old[c]));
+        if (changed) r._version = randomUUID();
+      }
+    }
   }
 
   private gc(): void {

@@ -120,7 +120,7 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
       return peeringDocument(await svc.writable().createPeering(request, w));
     },
   );
-  reg(peerListMethod, (p, rc) => svc.readable().listPeerings({ project: rc.project, network: p.network }).map(peeringDocument));
+  reg(peerListMethod, (p, rc) => svc.listPeerings({ project: rc.project, network: p.network }).map(peeringDocument));
   reg(peerShowMethod, async (p, rc) => {
     const ovn = svc.readable();
     const peering = ovn.showPeering({ project: rc.project, network: p.network, name: p.name });

@@ -13,6 +13,7 @@ import { OvsdbClient } from '../../../../lib/ovsdb/client.js';
 import { ovnNorthboundSchema } from '../../../../lib/ovn/schema/ovn-nb.generated.js';
 import { NB_TABLES, checkServerSchema } from '../../../../lib/ovn/schema-check.js';
 import { OvnNetworks } from '../../../../lib/ovn/networks.js';
+import { findNetwork } from '../../../../lib/ovn/network-plan.js';
 import { PeeringIndex } from '../../../../lib/ovn/peering-index.js';
 import type { PeeringInfo } from '../../../../lib/ovn/peering-plan.js';
 import type { RowChange } from '../../../../lib/ovn/plan.js';
@@ -84,7 +85,25 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
 
   /** Every network's peerings, as of the last quiet moment of the NB. */
   get summary(): PeeringSummary[] {
+    // Made when asked for, not on each change: the list has every peering of the NB, so making
+    // it per NB change cost each write of a hub as much as all its peerings.
+    this.summaryValue ??= this.index.list().map((p) => {
+      let s = this.summaries.get(p);
+      if (!s) this.summaries.set(p, (s = peeringSummary(p)));
+      return s;
+    });
     return this.summaryValue;
+  }
+
+  /**
+   * A network's peerings (what OvnNetworks.listPeerings gives) from the index the status keeps
+   * current anyway, brought up to date with the cache first: checking each of a hub's thousands
+   * of peerings again on every call cost more than the call's budget.
+   */
+  listPeerings(ref: { project?: string; network: string }): readonly PeeringInfo[] {
+    const a = findNetwork(this.readable().view, { project: ref.project, name: ref.network });
+    this.syncIndex();
+    return this.index.peeringsOf(a.id);
   }
 
   /** Refuses a server whose NB schema lacks what lib/ovn needs; says nothing when the NB does not answer. */
@@ -164,7 +183,8 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
    * peerings) follows after a quiet moment (bounded), so a burst of thousands of writes costs
    * one update, and an update recomputes only the peerings the NB changes can have touched.
    */
-  private summaryValue: PeeringSummary[] = [];
+  /** Undefined: to be made again from the index when next asked for. */
+  private summaryValue: PeeringSummary[] | undefined = [];
   /** The index keeps a peering's info object until it changes: its summary is made once. */
   private readonly summaries = new WeakMap<PeeringInfo, PeeringSummary>();
   private summaryTimer: NodeJS.Timeout | undefined;
@@ -196,12 +216,12 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   private refreshSummary(): void {
     this.summaryTimer = undefined;
     if (this.closed || !this.everSynced) return;
+    this.syncIndex();
+  }
+
+  private syncIndex(): void {
     if (!this.index.update()) return;
-    this.summaryValue = this.index.list().map((p) => {
-      let s = this.summaries.get(p);
-      if (!s) this.summaries.set(p, (s = peeringSummary(p)));
-      return s;
-    });
+    this.summaryValue = undefined;
     this.emit('changed');
   }
 }
