@@ -32,7 +32,7 @@ describe('agent: SIGTERM during a burst', function () {
         // The first 100 are in once their 50 statuses are answered (one connection, read in
         // order), while the 2 s sleeps still run when SIGTERM lands. Waiting for the replies
         // rather than a fixed delay keeps this true on a loaded machine.
-        await waitFor('the first 50 statuses answered', async () => (earlyStatuses === 50 ? true : undefined), 20_000, 5);
+        await waitFor('the first 50 statuses answered', () => (earlyStatuses === 50 ? true : undefined), 20_000, 5);
         hv.daemon.signal('SIGTERM');
       }
       const call =
