@@ -48,7 +48,9 @@ describe('controller: peering deltas from a real hvnetd', function () {
       }, 10_000, 100);
       assert.equal(exact.peeringsStale, false);
       assert.equal(exact.resyncs, 0, 'a delta did not apply');
-      assert.ok(exact.accepted > 2, 'the peerings came in deltas after the start report');
+      // The start report had no peering and no resync happened: the 10 came in the later reports'
+      // deltas (one or more: the reporter debounces a burst into one report).
+      assert.ok(exact.accepted >= 2, 'the peerings came in deltas after the start report');
       assert.equal(exact.report.peerings.digest.length, 32);
 
       // The controller loses its state: the next delta has no base there.
