@@ -12,6 +12,10 @@ import { defineMethod, params } from './methods.js';
 
 export type { NicErrorReason } from './nic-errors.js';
 
+export const NicKindSchema = Type.Union([Type.Literal('macvtap'), Type.Literal('bridge')], {
+  description: 'macvtap: <interface type=direct> on a host device; bridge: <interface type=bridge> on a host Linux bridge.',
+});
+
 const DomainName = Type.String({ minLength: 1, maxLength: 256, description: 'libvirt domain name.' });
 
 export const VirtualPortParamsSchema = Type.Object(
@@ -30,11 +34,12 @@ export type VirtualPortParams = Static<typeof VirtualPortParamsSchema>;
 export const nicAttachMethod = defineMethod({
   name: 'nic.attach',
   summary:
-    'Attaches a macvtap NIC to a domain (live and persistent on a running domain, persistent on a stopped one, unless live/config say otherwise); dryRun only returns the XML.',
+    'Attaches a NIC to a domain: a macvtap on a host device (source) or a tap on a host Linux bridge (bridge), exactly one of them; live and persistent on a running domain, persistent on a stopped one, unless live/config say otherwise; dryRun only returns the XML.',
   params: params({
     domain: DomainName,
-    source: Type.String({ description: 'Host device the macvtap sits on.' }),
-    mode: Type.Optional(Type.String({ description: 'vepa (default), bridge, private, passthrough.' })),
+    source: Type.Optional(Type.String({ description: 'Host device the macvtap sits on (a macvtap NIC).' })),
+    bridge: Type.Optional(Type.String({ description: 'Host Linux bridge the tap joins (a bridge NIC): it must exist and be up.' })),
+    mode: Type.Optional(Type.String({ description: 'macvtap only: vepa (default), bridge, private, passthrough.' })),
     model: Type.Optional(Type.String({ description: 'virtio (default), e1000, e1000e, rtl8139, vmxnet3, …' })),
     mac: Type.Optional(Type.String({ description: 'Default: the next free MAC of the pool.' })),
     virtualport: Type.Optional(VirtualPortParamsSchema),
@@ -45,15 +50,17 @@ export const nicAttachMethod = defineMethod({
   result: Type.Object(
     {
       domain: Type.String(),
+      kind: NicKindSchema,
       mac: Type.String(),
       alias: Type.String(),
-      source: Type.String(),
-      mode: Type.String(),
+      source: Type.Optional(Type.String({ description: 'macvtap: the host device.' })),
+      mode: Type.Optional(Type.String({ description: 'macvtap: its mode.' })),
+      bridge: Type.Optional(Type.String({ description: 'bridge: the host bridge.' })),
       model: Type.String(),
       live: Type.Boolean({ description: 'Attached to the running domain (or would be, with dryRun).' }),
       config: Type.Boolean({ description: 'Added to the persistent definition (or would be).' }),
       dryRun: Type.Boolean(),
-      target: Type.Optional(Type.String({ description: 'The macvtap device, after a live attach.' })),
+      target: Type.Optional(Type.String({ description: 'The macvtap or tap device, after a live attach.' })),
       xml: Type.String({ description: 'The device XML given to libvirt.' }),
       warnings: Type.Array(Type.String()),
     },
@@ -86,9 +93,11 @@ export const nicDetachMethod = defineMethod({
 export const NicRowSchema = Type.Object(
   {
     domain: Type.String(),
+    kind: NicKindSchema,
     mac: Type.String(),
-    source: Type.String(),
-    mode: Type.String(),
+    source: Type.Optional(Type.String({ description: 'macvtap: the host device.' })),
+    mode: Type.Optional(Type.String({ description: 'macvtap: its mode.' })),
+    bridge: Type.Optional(Type.String({ description: 'bridge: the host bridge.' })),
     model: Type.Optional(Type.String()),
     virtualport: Type.Optional(Type.String({ description: 'e.g. 802.1Qbh profileid=finance' })),
     target: Type.Optional(Type.String()),
@@ -102,7 +111,7 @@ export type NicRow = Static<typeof NicRowSchema>;
 
 export const nicListMethod = defineMethod({
   name: 'nic.list',
-  summary: "The macvtap NICs of every domain (or one): live, persistent, or both.",
+  summary: 'The NICs of every domain (or one) of a kind hvnet knows (macvtap, bridge): live, persistent, or both.',
   params: params({ domain: Type.Optional(DomainName) }),
   result: Type.Object({ nics: Type.Array(NicRowSchema) }, { additionalProperties: false }),
 });

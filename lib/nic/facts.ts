@@ -22,12 +22,21 @@ export interface LinkFacts {
   readonly exists: boolean;
   /** lib/domxml's verdict, when the kind asked for it and the device exists. */
   readonly qbg?: QbgSourceVerdict | undefined;
+  /** Administratively up (IFF_UP), when the kind asked about bridges. */
+  readonly up?: boolean | undefined;
+  /** What kind of bridge the device is, when the kind asked about bridges. */
+  readonly bridge?: BridgeType | undefined;
 }
+
+/** `openvswitch`: an OVS internal port (the kernel datapath's bridge); `none`: any other device. */
+export type BridgeType = 'linux' | 'openvswitch' | 'none';
 
 /** Which host devices a kind needs facts about, and for which of them the 802.1Qbg verdict. */
 export interface LinkQuestions {
   readonly links: readonly string[];
   readonly qbg: readonly string[];
+  /** Devices whose up flag and bridge type the kind needs. */
+  readonly bridges?: readonly string[];
 }
 
 export interface HostFacts {

@@ -5,9 +5,10 @@ import { InvalidFieldError } from '../domxml/errors.js';
 import { MAC_PATTERN } from '../domxml/limits.js';
 import { isPlainObject, normalizeMac } from '../domxml/validate.js';
 import type { NormalizedInterfaceSpec } from '../domxml/types.js';
+import type { NormalizedBridgeInterfaceSpec } from '../domxml/bridge-types.js';
 
-/** `ovn` and `bridge` join here, each with its request type in the union below. */
-export const NIC_REQUEST_KINDS = ['macvtap'] as const;
+/** `network` joins here, with its request type in the union below. */
+export const NIC_REQUEST_KINDS = ['macvtap', 'bridge'] as const;
 export type NicRequestKind = (typeof NIC_REQUEST_KINDS)[number];
 
 /** What every attach asks besides the NIC itself. */
@@ -25,7 +26,13 @@ export interface MacvtapRequest extends AttachTarget {
   readonly spec: NormalizedInterfaceSpec;
 }
 
-export type NicRequest = MacvtapRequest;
+/** A tap on a host Linux bridge; `spec.alias` is the plan's, as for macvtap. */
+export interface BridgeRequest extends AttachTarget {
+  readonly kind: 'bridge';
+  readonly spec: NormalizedBridgeInterfaceSpec;
+}
+
+export type NicRequest = MacvtapRequest | BridgeRequest;
 
 /** A NIC to detach: by MAC (any case) or by alias. */
 export interface DetachRequest {

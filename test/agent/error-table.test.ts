@@ -86,6 +86,7 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       SourceMissingError: new nic.SourceMissingError('eth0'),
       MacInUseError: new nic.MacInUseError('02:68:76:00:00:01', 'vm1', 'vm2'),
       NicNotFoundError: new nic.NicNotFoundError('vm1', 'net9', ['02:68:76:00:00:01']),
+      BridgeNotUsableError: new nic.BridgeNotUsableError('br0', 'openvswitch'),
     },
   },
   ovn: {
@@ -259,6 +260,7 @@ describe('agent: the one error table', () => {
       [new nic.DomainNotRunningError('vm1'), 'HVNET_NIC_DOMAIN_NOT_RUNNING'],
       [new nic.DomainNotPersistentError('vm1'), 'HVNET_NIC_DOMAIN_NOT_PERSISTENT'],
       [new nic.SourceMissingError('eth0'), 'HVNET_NIC_SOURCE_MISSING'],
+      [new nic.BridgeNotUsableError('br0', 'down'), 'HVNET_NIC_BRIDGE_NOT_USABLE'],
       [new nic.NothingToDoError('vm1'), 'HVNET_NIC_INVALID_FIELD'],
       [new nic.NicNotFoundError('vm1', 'net9', []), 'HVNET_NIC_NOT_FOUND'],
       [new libvirt.LibvirtCallError('virDomainLookupByName', { ...vir, virCode: 42 }), 'HVNET_NIC_DOMAIN_NOT_FOUND'],

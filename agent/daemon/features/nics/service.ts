@@ -11,17 +11,20 @@ import { DeviceModify, ListDomainsFlags } from '../../../../lib/libvirt/constant
 import type { DomainInfo } from '../../../../lib/libvirt/connection.js';
 import { LibvirtCallError, LibvirtDisconnectedError, LibvirtTimeoutError } from '../../../../lib/libvirt/errors.js';
 import type { NormalizedInterfaceSpec } from '../../../../lib/domxml/types.js';
+import type { NormalizedBridgeInterfaceSpec } from '../../../../lib/domxml/bridge-types.js';
 import { MacPool } from '../../../../lib/macpool/pool.js';
 import type { Duplicate } from '../../../../lib/macpool/pool.js';
 import { openPool, savePool } from '../../../../lib/macpool/state.js';
 import { parseMac, parseRange } from '../../../../lib/macpool/mac.js';
 import { hvnetAlias } from '../../../../lib/nic/alias.js';
 import { planDetach } from '../../../../lib/nic/kinds/macvtap.js';
+import { namesBridgeNic, planBridgeDetach } from '../../../../lib/nic/kinds/bridge.js';
+import type { HostFacts, LinkQuestions } from '../../../../lib/nic/facts.js';
 import { rollbackAfter } from '../../../../lib/nic/plan.js';
 import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from '../../../../lib/nic/plan.js';
-import { kinds } from '../../../../lib/nic/registry.js';
+import { kindOfParams, kinds } from '../../../../lib/nic/registry.js';
 import { validateDetachRequest } from '../../../../lib/nic/request.js';
-import type { DetachRequest, MacvtapRequest } from '../../../../lib/nic/request.js';
+import type { DetachRequest, NicRequest } from '../../../../lib/nic/request.js';
 import type { ParamsOf, ResultOf } from '../../../api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../../api/nics.js';
 import type { HostEvent } from '../../../api/status.js';
@@ -185,7 +188,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   // --- operations ------------------------------------------------------------------------------
 
   attach(p: AttachParams): Promise<AttachResult> {
-    let req: MacvtapRequest;
+    let req: NicRequest;
     try {
       // Checked before anything else: a bad spec never waits behind other work.
       req = this.validate(p);
@@ -241,41 +244,41 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   // --- attach ----------------------------------------------------------------------------------
 
-  private validate(p: AttachParams): MacvtapRequest {
+  private validate(p: AttachParams): NicRequest {
     try {
-      return kinds.macvtap.validate({ kind: 'macvtap', ...p });
+      const kind = kindOfParams(p);
+      return kind === 'bridge' ? kinds.bridge.validate({ kind, ...p }) : kinds.macvtap.validate({ kind, ...p });
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
   }
 
   /** lib/nic plans once from the facts read here; this applies the plan's steps and, on a failure, its rollback. */
-  private async doAttach(req: MacvtapRequest): Promise<AttachResult> {
-    const kind = kinds[req.kind];
+  private async doAttach(req: NicRequest): Promise<AttachResult> {
     // The cache: kept fresh by libvirt's events; a domain an event named is read again first.
     const views = await this.cache.fresh();
     const view = views.find((v) => v.info.name === req.domain);
     if (view === undefined) throw new NicError('domain-not-found', `no domain named ${req.domain}`, { domain: req.domain });
     const dom = view.info;
-    const facts = await hostFacts(views, view, kind.questions(req));
-    let plan: AttachPlan<MacvtapRequest>;
+    const facts = await hostFacts(views, view, questionsOf(req));
+    let plan: AttachPlan<NicRequest>;
     try {
-      plan = kind.plan(req, facts);
+      plan = planOf(req, facts);
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
     if (req.dryRun) return this.dryRun(req, plan, facts.macHolders);
     const mac = this.reserveMac(plan, facts.macHolders);
-    let bound: BoundAttach<NormalizedInterfaceSpec>;
+    let bound: AnyBound;
     try {
-      bound = kind.bind(plan, mac);
+      bound = bindOf(plan, mac);
     } catch (e) {
       this.pool.release(mac);
       throw toNicError(e, 'nic.attach');
     }
     const { spec, alias, xml } = bound;
     const { live, config } = plan;
-    const result: AttachResult = { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
+    const result: AttachResult = { domain: req.domain, ...describe(spec), mac, alias, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
     this.save(); // before libvirt: a crash in between must not hand the MAC out twice
 
     try {
@@ -293,14 +296,15 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     }
     if (live) {
       // The host's macvtap from sysfs, else (a source that is no netdev, an unusual setup) from the live XML.
-      let target = macvtapOn(spec.source, mac);
+      let target = 'source' in spec ? macvtapOn(spec.source, mac) : undefined;
       if (target === undefined) {
         const after = await this.link.call('getXMLDesc', (c) => c.getDomainXml(dom, 0)).catch(() => undefined);
-        target = after === undefined ? undefined : side(after).direct.find((i) => i.mac === mac)?.targetDev;
+        const sides = after === undefined ? undefined : side(after);
+        target = [...(sides?.direct ?? []), ...(sides?.bridges ?? [])].find((i) => i.mac === mac)?.targetDev;
       }
       if (target !== undefined) result.target = target;
     }
-    this.log.info({ domain: req.domain, mac, source: spec.source, mode: spec.mode, live, config, target: result.target }, 'NIC attached');
+    this.log.info({ domain: req.domain, mac, ...describe(spec), live, config, target: result.target }, 'NIC attached');
     this.scheduleRefresh();
     return result;
   }
@@ -309,7 +313,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
    * What the attach would do, changing nothing: with the MAC it would take (the client's, or the
    * pool's next free one, the same on every dry run until an attach takes it).
    */
-  private dryRun(req: MacvtapRequest, plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): AttachResult {
+  private dryRun(req: NicRequest, plan: AttachPlan<NicRequest>, holders: ReadonlyMap<string, string>): AttachResult {
     let mac: string;
     if (plan.mac.from === 'request') {
       mac = plan.mac.mac;
@@ -320,14 +324,14 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       if (next === undefined) throw new NicError('mac-pool-exhausted', `no free MAC found in ${this.pool.rangeText}`, { range: this.pool.rangeText });
       mac = next;
     }
-    let bound: BoundAttach<NormalizedInterfaceSpec>;
+    let bound: AnyBound;
     try {
-      bound = kinds[req.kind].bind(plan, mac);
+      bound = bindOf(plan, mac);
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
     const { spec, alias, xml } = bound;
-    return { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live: plan.live, config: plan.config, dryRun: true, xml, warnings: [...plan.warnings] };
+    return { domain: req.domain, ...describe(spec), mac, alias, model: spec.model, live: plan.live, config: plan.config, dryRun: true, xml, warnings: [...plan.warnings] };
   }
 
   /**
@@ -336,9 +340,9 @@ export class NicService extends EventEmitter<NicServiceEvents> {
    * too, and a guess could detach what is really there); the MAC stays reserved and the next
    * rebuild after the reconnection checks what exists (resolveUnknown).
    */
-  private outcomeUnknown(e: LibvirtDisconnectedError, dom: DomainInfo, bound: BoundAttach<NormalizedInterfaceSpec>, step: AttachStep, live: boolean, config: boolean): NicError {
+  private outcomeUnknown(e: LibvirtDisconnectedError, dom: DomainInfo, bound: AnyBound, step: AttachStep, live: boolean, config: boolean): NicError {
     const { mac } = bound;
-    this.unknown.set(mac, { domain: dom, mac, source: bound.spec.source, live, config });
+    this.unknown.set(mac, { domain: dom, mac, source: deviceOf(bound.spec), live, config });
     this.save();
     // Reconnected already: check now (the rebuild waits for this attach to finish: serial).
     if (this.link.state === 'connected') void this.rebuild('reload');
@@ -353,7 +357,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   }
 
   /** The plan's MAC claimed in the pool, or the pool's next one no NIC of the host has. */
-  private reserveMac(plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): string {
+  private reserveMac(plan: AttachPlan<NicRequest>, holders: ReadonlyMap<string, string>): string {
     const domain = plan.request.domain;
     try {
       return plan.mac.from === 'request' ? this.pool.claim(plan.mac.mac, domain, hvnetAlias(plan.mac.mac)).mac : this.allocateFree(domain, holders);
@@ -389,13 +393,13 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   }
 
   /** After a failed step: the plan's rollback run (the live NIC detached and confirmed, the MAC returned or kept). */
-  private async rollback(e: unknown, dom: DomainInfo, bound: BoundAttach<NormalizedInterfaceSpec>, failed: AttachStep): Promise<Error> {
+  private async rollback(e: unknown, dom: DomainInfo, bound: AnyBound, failed: AttachStep): Promise<Error> {
     const { mac } = bound;
     let released = false;
     for (const step of rollbackAfter(bound, failed, e instanceof LibvirtTimeoutError && e.inFlight)) {
       if (step.op === 'keep-mac') {
         // Reserved until a rebuild after libvirt answers again says whether the NIC exists.
-        this.unknown.set(mac, { domain: dom, mac, source: bound.spec.source, live: bound.steps.some((s) => s.scope === 'live'), config: bound.steps.some((s) => s.scope === 'config') });
+        this.unknown.set(mac, { domain: dom, mac, source: deviceOf(bound.spec), live: bound.steps.some((s) => s.scope === 'live'), config: bound.steps.some((s) => s.scope === 'config') });
         continue;
       }
       if (step.op === 'release-mac') {
@@ -438,7 +442,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     if (view === undefined) throw new NicError('domain-not-found', `no domain named ${p.domain}`, { domain: p.domain });
     let plan: DetachPlan;
     try {
-      plan = planDetach(req, { live: view.live?.direct, config: view.config?.direct });
+      const bridges = { live: view.live?.bridges, config: view.config?.bridges };
+      plan = namesBridgeNic(req, bridges) ? planBridgeDetach(req, bridges) : planDetach(req, { live: view.live?.direct, config: view.config?.direct });
     } catch (e) {
       throw toNicError(e, 'nic.detach');
     }
@@ -634,6 +639,32 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     const persistent = await this.link.call('listAllDomains', (c) => c.listAllDomains(ListDomainsFlags.PERSISTENT));
     return persistent.some((d) => d.uuid === info.uuid);
   }
+}
+
+type AnySpec = NormalizedInterfaceSpec | NormalizedBridgeInterfaceSpec;
+type AnyBound = BoundAttach<AnySpec>;
+
+function questionsOf(req: NicRequest): LinkQuestions {
+  return req.kind === 'bridge' ? kinds.bridge.questions(req) : kinds.macvtap.questions(req);
+}
+
+function planOf(req: NicRequest, facts: HostFacts): AttachPlan<NicRequest> {
+  return req.kind === 'bridge' ? kinds.bridge.plan(req, facts) : kinds.macvtap.plan(req, facts);
+}
+
+function bindOf(plan: AttachPlan<NicRequest>, mac: string): AnyBound {
+  const req = plan.request;
+  return req.kind === 'bridge' ? kinds.bridge.bind({ ...plan, request: req }, mac) : kinds.macvtap.bind({ ...plan, request: req }, mac);
+}
+
+/** What the NIC sits on, as the result and the log say it. */
+function describe(spec: AnySpec): Pick<AttachResult, 'kind' | 'source' | 'mode' | 'bridge'> {
+  return 'source' in spec ? { kind: 'macvtap', source: spec.source, mode: spec.mode } : { kind: 'bridge', bridge: spec.bridge };
+}
+
+/** The host device whose upper links may carry an orphan of the NIC (a bridge has none hvnet could find: the tap's MAC is not the guest's). */
+function deviceOf(spec: AnySpec): string {
+  return 'source' in spec ? spec.source : spec.bridge;
 }
 
 /** The attaches of unknown outcome an earlier hvnetd saved; an unreadable file only loses them (logged). */
