@@ -10,10 +10,12 @@ import { SchemaMissingError } from './errors.js';
 export const NB_TABLES = {
   NB_Global: ['external_ids', 'nb_cfg', 'sb_cfg', 'hv_cfg'],
   Logical_Router: ['name', 'ports', 'static_routes', 'external_ids'],
-  Logical_Router_Port: ['name', 'mac', 'networks', 'peer', 'external_ids'],
+  Logical_Router_Port: ['name', 'mac', 'networks', 'peer', 'ipv6_ra_configs', 'external_ids'],
   Logical_Router_Static_Route: ['ip_prefix', 'nexthop', 'output_port', 'policy', 'route_table', 'external_ids'],
   Logical_Switch: ['name', 'ports', 'external_ids'],
-  Logical_Switch_Port: ['name', 'type', 'addresses', 'options', 'external_ids'],
+  // VM ports: their addresses, port security, DHCPv4 options and whether a chassis bound them.
+  Logical_Switch_Port: ['name', 'type', 'addresses', 'port_security', 'dhcpv4_options', 'up', 'options', 'external_ids'],
+  DHCP_Options: ['cidr', 'options', 'external_ids'],
 } as const satisfies MonitorRequest<OVNNorthboundTables>;
 
 /** The NB tables as the cache holds them: the generated row types, cut to the monitored columns. */

@@ -115,6 +115,10 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       SchemaMissingError: new ovn.SchemaMissingError('Logical_Router', 'options', '5.0.0'),
       WaitTimeoutError: new ovn.WaitTimeoutError('sb', 3, 100),
       IdsExhaustedError: new ovn.IdsExhaustedError(4095),
+      AddressInUseError: new ovn.AddressInUseError({ network: 'a' }, '10.0.0.2', 'port x'),
+      SubnetFullError: new ovn.SubnetFullError({ network: 'a' }, '10.0.0.0/29', 6),
+      NetworkHasVmPortsError: new ovn.NetworkHasVmPortsError({ network: 'a' }, ['vm1']),
+      PortNotFoundError: new ovn.PortNotFoundError({}, 'x'),
     },
   },
   ovsdb: {
