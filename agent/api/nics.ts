@@ -12,8 +12,9 @@ import { defineMethod, params } from './methods.js';
 
 export type { NicErrorReason } from './nic-errors.js';
 
-export const NicKindSchema = Type.Union([Type.Literal('macvtap'), Type.Literal('bridge')], {
-  description: 'macvtap: <interface type=direct> on a host device; bridge: <interface type=bridge> on a host Linux bridge.',
+export const NicKindSchema = Type.Union([Type.Literal('macvtap'), Type.Literal('bridge'), Type.Literal('network')], {
+  description:
+    'macvtap: <interface type=direct> on a host device; bridge: <interface type=bridge> on a host Linux bridge; network: a logical switch port of an hvnet OVN network, plugged into the integration bridge.',
 });
 
 const DomainName = Type.String({ minLength: 1, maxLength: 256, description: 'libvirt domain name.' });
@@ -39,6 +40,9 @@ export const nicAttachMethod = defineMethod({
     domain: DomainName,
     source: Type.Optional(Type.String({ description: 'Host device the macvtap sits on (a macvtap NIC).' })),
     bridge: Type.Optional(Type.String({ description: 'Host Linux bridge the tap joins (a bridge NIC): it must exist and be up.' })),
+    network: Type.Optional(Type.String({ description: 'hvnet OVN network the NIC joins (a network NIC), looked up in `project` only.' })),
+    ipv4: Type.Optional(Type.String({ description: 'network only: auto (default), none, or a free address of the subnet.' })),
+    ipv6: Type.Optional(Type.String({ description: 'network only: auto (SLAAC, default) or none.' })),
     mode: Type.Optional(Type.String({ description: 'macvtap only: vepa (default), bridge, private, passthrough.' })),
     model: Type.Optional(Type.String({ description: 'virtio (default), e1000, e1000e, rtl8139, vmxnet3, …' })),
     mac: Type.Optional(Type.String({ description: 'Default: the next free MAC of the pool.' })),
@@ -55,7 +59,11 @@ export const nicAttachMethod = defineMethod({
       alias: Type.String(),
       source: Type.Optional(Type.String({ description: 'macvtap: the host device.' })),
       mode: Type.Optional(Type.String({ description: 'macvtap: its mode.' })),
-      bridge: Type.Optional(Type.String({ description: 'bridge: the host bridge.' })),
+      bridge: Type.Optional(Type.String({ description: 'bridge and network: the host bridge (network: the integration bridge).' })),
+      network: Type.Optional(Type.String({ description: 'network: project/network.' })),
+      port: Type.Optional(Type.String({ description: 'network: the logical switch port (a UUID, libvirt\'s interfaceid).' })),
+      addresses: Type.Optional(Type.Array(Type.String(), { description: 'network: the addresses of the port (IPv4 from OVN DHCP, IPv6 by SLAAC).' })),
+      nbOperations: Type.Optional(Type.Array(Type.Unknown(), { description: 'network, with dryRun: the NB transaction the attach would send.' })),
       model: Type.String(),
       live: Type.Boolean({ description: 'Attached to the running domain (or would be, with dryRun).' }),
       config: Type.Boolean({ description: 'Added to the persistent definition (or would be).' }),
@@ -85,6 +93,9 @@ export const nicDetachMethod = defineMethod({
       live: Type.Boolean({ description: 'Removed from the running domain.' }),
       config: Type.Boolean({ description: 'Removed from the persistent definition.' }),
       releasedMs: Type.Optional(Type.Number({ description: 'From the live detach to DEVICE_REMOVED.' })),
+      port: Type.Optional(Type.String({ description: 'network: the logical switch port removed.' })),
+      freed: Type.Optional(Type.Array(Type.String(), { description: 'network: the addresses free again.' })),
+      staleOvsPorts: Type.Optional(Type.Array(Type.String(), { description: 'network: OVS ports libvirt left behind, removed by hvnetd.' })),
     },
     { additionalProperties: false },
   ),
@@ -97,7 +108,9 @@ export const NicRowSchema = Type.Object(
     mac: Type.String(),
     source: Type.Optional(Type.String({ description: 'macvtap: the host device.' })),
     mode: Type.Optional(Type.String({ description: 'macvtap: its mode.' })),
-    bridge: Type.Optional(Type.String({ description: 'bridge: the host bridge.' })),
+    bridge: Type.Optional(Type.String({ description: 'bridge and network: the host bridge.' })),
+    network: Type.Optional(Type.String({ description: 'network: project/network.' })),
+    addresses: Type.Optional(Type.Array(Type.String(), { description: 'network: the addresses of its port.' })),
     model: Type.Optional(Type.String()),
     virtualport: Type.Optional(Type.String({ description: 'e.g. 802.1Qbh profileid=finance' })),
     target: Type.Optional(Type.String()),

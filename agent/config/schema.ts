@@ -88,6 +88,12 @@ export const ConfigSchema = Type.Object(
     libvirt: Type.Object(
       {
         uri: Type.String({ minLength: 1, default: 'qemu:///system', description: 'libvirt connection URI.' }),
+        ovsDbSocket: Type.String({
+          pattern: '^/',
+          default: '/run/openvswitch/db.sock',
+          description:
+            "The local Open_vSwitch database's socket: hvnetd reads the integration bridge from it, and NICs on OVN networks are refused while it does not answer (libvirt's ovs-vsctl uses the default path).",
+        }),
       },
       { ...strict, default: {} },
     ),

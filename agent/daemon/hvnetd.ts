@@ -79,6 +79,7 @@ export class Hvnetd {
     };
     this.features = FEATURES.map((make) => make(ctx));
     services.libvirt.start();
+    services.ovs.start();
 
     this.api = new ApiServer(
       {

@@ -26,6 +26,7 @@ import { LibvirtLink } from './features/nics/libvirt-link.js';
 import { createNicMetrics } from './features/nics/metrics.js';
 import type { NicMetrics } from './features/nics/metrics.js';
 import { NicService } from './features/nics/service.js';
+import { OvsLink } from './features/nics/ovs-link.js';
 
 export interface Services {
   readonly nb: NbConnection;
@@ -38,6 +39,7 @@ export interface Services {
   readonly networks: NetworksService;
   readonly nics: NicService;
   readonly nicMetrics: NicMetrics;
+  readonly ovs: OvsLink;
 }
 
 export interface ServiceOptions {
@@ -95,9 +97,10 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   instrumentNetworks(metrics, networks);
   const nicMetrics = createNicMetrics(metrics);
   const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall, dropAfterAttach(log));
-  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller);
+  const ovs = new OvsLink(c.libvirt.ovsDbSocket, log);
+  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller, { networks, ovs, hostId: c.host.id });
   nicMetrics.bind(libvirt, nics);
-  return { nb, links, health, spool, reporter, libvirt, networks, nics, nicMetrics };
+  return { nb, links, health, spool, reporter, libvirt, networks, nics, nicMetrics, ovs };
 }
 
 /**
@@ -114,6 +117,7 @@ export async function preflightServices(s: Services, c: Config, log: Logger): Pr
 export async function stopServices(s: Services): Promise<void> {
   await s.networks.close();
   s.nics.stop();
+  s.ovs.stop();
   await s.libvirt.stop();
   s.links.stop();
   s.nb.close();

@@ -13,6 +13,7 @@ export const NIC_PLAN_ERRORS = defineErrorCodes({
   HVNET_NICPLAN_MAC_IN_USE: 'conflict',
   HVNET_NICPLAN_NIC_NOT_FOUND: 'not-found',
   HVNET_NICPLAN_BRIDGE_NOT_USABLE: 'conflict',
+  HVNET_NICPLAN_OVS_UNREACHABLE: 'unavailable',
 });
 
 export type NicPlanErrorCode = CodeOf<typeof NIC_PLAN_ERRORS>;
@@ -94,5 +95,23 @@ export class BridgeNotUsableError extends NicPlanError {
     readonly problem: BridgeProblem,
   ) {
     super('HVNET_NICPLAN_BRIDGE_NOT_USABLE', `bridge ${bridge} ${BRIDGE_PROBLEMS[problem].replace('BR', bridge)}`);
+  }
+}
+
+/**
+ * libvirt plugs a NIC on an OVN network with its own ovs-vsctl, which only knows the default
+ * socket: when that does not answer the attach would fail inside libvirt (or, on detach, leave a
+ * stale port). Refused before anything is changed.
+ */
+export class OvsUnreachableError extends NicPlanError {
+  constructor(
+    readonly socket: string,
+    readonly why: string,
+  ) {
+    super(
+      'HVNET_NICPLAN_OVS_UNREACHABLE',
+      `the Open vSwitch database does not answer at ${socket} (${why}): libvirt plugs NICs on OVN networks with ovs-vsctl, ` +
+        'which uses that path; nothing was changed',
+    );
   }
 }

@@ -37,6 +37,18 @@ export interface LinkQuestions {
   readonly qbg: readonly string[];
   /** Devices whose up flag and bridge type the kind needs. */
   readonly bridges?: readonly string[];
+  /** Whether the kind needs the local Open vSwitch database (a NIC on an OVN network). */
+  readonly ovs?: boolean;
+}
+
+/** The local Open vSwitch database, as libvirt's ovs-vsctl will find it. */
+export interface OvsFacts {
+  /** The socket libvirt's ovs-vsctl uses (its default path: libvirt passes it no other). */
+  readonly socket: string;
+  /** The socket accepted a connection just now. */
+  readonly answers: boolean;
+  /** ovn-controller's integration bridge, when the database was read. */
+  readonly bridge?: { readonly name: string; readonly datapathType: string; readonly exists: boolean } | undefined;
 }
 
 export interface HostFacts {
@@ -47,4 +59,6 @@ export interface HostFacts {
   readonly macHolders: ReadonlyMap<string, string>;
   /** The answers to the kind's LinkQuestions; a device not in the map counts as missing. */
   readonly links: ReadonlyMap<string, LinkFacts>;
+  /** Asked for with LinkQuestions.ovs. */
+  readonly ovs?: OvsFacts | undefined;
 }

@@ -4,17 +4,18 @@ import { isPlainObject, oneOf } from '../domxml/validate.js';
 import type { ValidateOptions } from '../domxml/validate.js';
 import { bridge } from './kinds/bridge.js';
 import { macvtap } from './kinds/macvtap.js';
+import { ovnNetwork } from './kinds/ovn-network.js';
 import { NIC_REQUEST_KINDS } from './request.js';
 import type { NicRequest } from './request.js';
 
-export const kinds = { macvtap, bridge } as const;
+export const kinds = { macvtap, bridge, network: ovnNetwork } as const;
 
 /** The field that says a request's kind, for a client that gives exactly one of them instead of `kind`. */
-export const KIND_FIELDS = { source: 'macvtap', bridge: 'bridge' } as const satisfies Record<string, NicRequest['kind']>;
+export const KIND_FIELDS = { source: 'macvtap', network: 'network', bridge: 'bridge' } as const satisfies Record<string, NicRequest['kind']>;
 
 /**
- * The kind a client's params ask for: exactly one of `source` (macvtap), `bridge` (a Linux
- * bridge). Throws InvalidFieldError naming the fields when none or several are given.
+ * The kind a client's params ask for: exactly one of `source` (macvtap), `network` (an hvnet OVN
+ * network), `bridge` (a Linux bridge). Throws InvalidFieldError naming the fields when none or several are given.
  */
 export function kindOfParams(raw: unknown): NicRequest['kind'] {
   if (!isPlainObject(raw)) throw new InvalidFieldError('request', raw, 'an object');

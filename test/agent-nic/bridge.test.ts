@@ -151,8 +151,8 @@ describe('agent-nic: hvnet nic attach --bridge (Linux bridge)', function () {
   it('exactly one of --source and --bridge; --mode and --virtualport only with --source (usage errors, exit 2)', async function () {
     if (skipVm()) this.skip();
     const cases: [string[], RegExp][] = [
-      [['nic', 'attach', guest.name], /exactly one of --source, --bridge \(got none\)/],
-      [['nic', 'attach', guest.name, '--source', 'eth0', '--bridge', br.name], /exactly one of --source, --bridge \(got --source and --bridge\)/],
+      [['nic', 'attach', guest.name], /exactly one of --source, --network, --bridge \(got none\)/],
+      [['nic', 'attach', guest.name, '--source', 'eth0', '--bridge', br.name], /exactly one of --source, --network, --bridge \(got --source and --bridge\)/],
       [['nic', 'attach', guest.name, '--bridge', br.name, '--mode', 'vepa'], /--mode goes only with --source/],
       [['nic', 'attach', guest.name, '--bridge', br.name, '--virtualport', '802.1Qbh', 'profileid=x'], /--virtualport goes only with --source/],
     ];

@@ -87,6 +87,7 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       MacInUseError: new nic.MacInUseError('02:68:76:00:00:01', 'vm1', 'vm2'),
       NicNotFoundError: new nic.NicNotFoundError('vm1', 'net9', ['02:68:76:00:00:01']),
       BridgeNotUsableError: new nic.BridgeNotUsableError('br0', 'openvswitch'),
+      OvsUnreachableError: new nic.OvsUnreachableError('/run/openvswitch/db.sock', 'no connection'),
     },
   },
   ovn: {
@@ -265,6 +266,7 @@ describe('agent: the one error table', () => {
       [new nic.DomainNotPersistentError('vm1'), 'HVNET_NIC_DOMAIN_NOT_PERSISTENT'],
       [new nic.SourceMissingError('eth0'), 'HVNET_NIC_SOURCE_MISSING'],
       [new nic.BridgeNotUsableError('br0', 'down'), 'HVNET_NIC_BRIDGE_NOT_USABLE'],
+      [new nic.OvsUnreachableError('/x', 'y'), 'HVNET_NIC_OVS_UNREACHABLE'],
       [new nic.NothingToDoError('vm1'), 'HVNET_NIC_INVALID_FIELD'],
       [new nic.NicNotFoundError('vm1', 'net9', []), 'HVNET_NIC_NOT_FOUND'],
       [new libvirt.LibvirtCallError('virDomainLookupByName', { ...vir, virCode: 42 }), 'HVNET_NIC_DOMAIN_NOT_FOUND'],

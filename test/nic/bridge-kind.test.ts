@@ -19,7 +19,7 @@ describe('nic: bridge plans', () => {
   it('the kind comes from exactly one of source and bridge', () => {
     assert.equal(kindOfParams({ domain: 'vm1', source: 'eth0' }), 'macvtap');
     assert.equal(kindOfParams({ domain: 'vm1', bridge: 'br0' }), 'bridge');
-    assert.throws(() => kindOfParams({ domain: 'vm1' }), (e: unknown) => e instanceof InvalidFieldError && /exactly one of source, bridge/.test(e.message));
+    assert.throws(() => kindOfParams({ domain: 'vm1' }), (e: unknown) => e instanceof InvalidFieldError && /exactly one of source, network, bridge/.test(e.message));
     assert.throws(() => kindOfParams({ domain: 'vm1', source: 'eth0', bridge: 'br0' }), (e: unknown) => e instanceof InvalidFieldError && e.field === 'bridge');
   });
 

@@ -10,8 +10,9 @@ import type { Cell } from '../render.js';
 
 const QBG_NUMBERS = ['managerid', 'typeid', 'typeidversion'];
 /** Each names a kind of NIC: exactly one is given. */
-const KIND_OPTIONS = ['source', 'bridge'] as const;
+const KIND_OPTIONS = ['source', 'network', 'bridge'] as const;
 const MACVTAP_ONLY = ['mode', 'virtualport'] as const;
+const NETWORK_ONLY = ['ipv4', 'ipv6'] as const;
 const VP_KEYS: Record<VirtualPortParams['type'], readonly string[]> = {
   '802.1Qbg': ['managerid', 'typeid', 'typeidversion', 'instanceid'],
   '802.1Qbh': ['profileid'],
@@ -71,6 +72,9 @@ const attachCommand: CliCommand = {
       .positional('domain', { type: 'string', describe: 'libvirt domain name', demandOption: true })
       .option('source', { type: 'string', describe: 'host device the macvtap sits on (a macvtap NIC)' })
       .option('bridge', { type: 'string', describe: 'host Linux bridge the tap joins (it must exist and be up)' })
+      .option('network', { type: 'string', describe: 'hvnet OVN network the NIC joins (in --project, default "default")' })
+      .option('ipv4', { type: 'string', describe: 'with --network: auto (default), none, or a free address of the network' })
+      .option('ipv6', { type: 'string', choices: ['auto', 'none'], describe: 'with --network: auto (SLAAC, the default) or none' })
       .option('mode', { type: 'string', choices: MACVTAP_MODES, describe: 'macvtap mode (default vepa; --source only)' })
       .option('model', { type: 'string', describe: 'NIC model (default virtio)' })
       .option('mac', { type: 'string', describe: 'MAC address (default: the next free one of the pool)' })
@@ -86,6 +90,7 @@ const attachCommand: CliCommand = {
         const given = KIND_OPTIONS.filter((o) => a[o] !== undefined);
         if (given.length !== 1) throw new Error(`give exactly one of ${KIND_OPTIONS.map((o) => `--${o}`).join(', ')} (got ${given.length === 0 ? 'none' : given.map((o) => `--${o}`).join(' and ')})`);
         for (const o of MACVTAP_ONLY) if (a[o] !== undefined && a.source === undefined) throw new Error(`--${o} goes only with --source (a macvtap NIC)`);
+        for (const o of NETWORK_ONLY) if (a[o] !== undefined && a.network === undefined) throw new Error(`--${o} goes only with --network (a NIC on an OVN network)`);
         return true;
       }),
   async run(args, ctx) {
@@ -95,6 +100,12 @@ const attachCommand: CliCommand = {
     if (source !== undefined) params.source = source;
     const bridge = str(args.bridge);
     if (bridge !== undefined) params.bridge = bridge;
+    const network = str(args.network);
+    if (network !== undefined) params.network = network;
+    const ipv4 = str(args.ipv4);
+    if (ipv4 !== undefined) params.ipv4 = ipv4;
+    const ipv6 = str(args.ipv6);
+    if (ipv6 !== undefined) params.ipv6 = ipv6;
     const mode = str(args.mode);
     if (mode !== undefined) params.mode = mode;
     const model = str(args.model);
@@ -111,6 +122,7 @@ const attachCommand: CliCommand = {
     const r = await ctx.client().call(nicAttachMethod, params);
     if (r.dryRun && ctx.format === 'table') {
       for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
+      if (r.nbOperations !== undefined) process.stdout.write(`# OVN NB transaction\n${JSON.stringify(r.nbOperations, null, 2)}\n# libvirt device XML\n`);
       process.stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
       return undefined;
     }
@@ -122,6 +134,7 @@ const attachCommand: CliCommand = {
       ['alias', r.alias],
     ];
     if (r.source !== undefined) rows.push(['source', r.source], ['mode', r.mode]);
+    if (r.network !== undefined) rows.push(['network', r.network], ['port', r.port], ['addresses', (r.addresses ?? []).join(' ')]);
     if (r.bridge !== undefined) rows.push(['bridge', r.bridge]);
     rows.push(
       ['model', r.model],
@@ -162,6 +175,8 @@ const detachCommand: CliCommand = {
       ['config', r.config],
     ];
     if (r.releasedMs !== undefined) rows.push(['released after', `${r.releasedMs} ms`]);
+    if (r.port !== undefined) rows.push(['port', r.port], ['freed', (r.freed ?? []).join(' ')]);
+    if (r.staleOvsPorts !== undefined) rows.push(['stale OVS ports removed', r.staleOvsPorts.join(' ')]);
     return { data: r, tables: [{ columns: ['FIELD', 'VALUE'], rows }] };
   },
 };
@@ -181,8 +196,8 @@ const listCommand: CliCommand = {
       data: r.nics,
       tables: [
         {
-          columns: ['DOMAIN', 'MAC', 'KIND', 'SOURCE', 'MODE', 'MODEL', 'VIRTUALPORT', 'TARGET', 'STATE', 'HVNET'],
-          rows: r.nics.map((n) => [n.domain, n.mac, n.kind, n.source ?? n.bridge, n.mode, n.model, n.virtualport, n.target, n.state, n.managed ? 'yes' : 'no']),
+          columns: ['DOMAIN', 'MAC', 'KIND', 'SOURCE', 'MODE', 'MODEL', 'VIRTUALPORT', 'TARGET', 'ADDRESSES', 'STATE', 'HVNET'],
+          rows: r.nics.map((n) => [n.domain, n.mac, n.kind, n.network ?? n.source ?? n.bridge, n.mode, n.model, n.virtualport, n.target, n.addresses?.join(' '), n.state, n.managed ? 'yes' : 'no']),
         },
       ],
     };

@@ -38,7 +38,7 @@ export function createNicsFeature(ctx: Pick<DaemonContext, 'methods' | 'health' 
     status.nics = s.nics.map((n) => ({
       vm: n.domain,
       mac: n.mac,
-      ...(n.source ?? n.bridge ? { link: n.source ?? n.bridge } : {}),
+      ...(n.network ?? n.source ?? n.bridge ? { link: n.network ?? n.source ?? n.bridge } : {}),
       mode: n.mode ?? n.kind,
       state: n.state,
       ...(dupMacs.has(n.mac) ? { duplicate: true } : {}),

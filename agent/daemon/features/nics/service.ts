@@ -23,6 +23,12 @@ import type { HostFacts, LinkQuestions } from '../../../../lib/nic/facts.js';
 import { rollbackAfter } from '../../../../lib/nic/plan.js';
 import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from '../../../../lib/nic/plan.js';
 import { kindOfParams, kinds } from '../../../../lib/nic/registry.js';
+import type { NetworkPlanRequest } from '../../../../lib/nic/kinds/ovn-network.js';
+import { planAttachVmPort, planDetachVmPort, vmPorts } from '../../../../lib/ovn/vm-ports.js';
+import type { VmPortInfo } from '../../../../lib/ovn/vm-ports.js';
+import type { NetworksService } from '../networks/service.js';
+import type { OvsLink } from './ovs-link.js';
+import { sourceExists } from './host-links.js';
 import { validateDetachRequest } from '../../../../lib/nic/request.js';
 import type { DetachRequest, NicRequest } from '../../../../lib/nic/request.js';
 import type { ParamsOf, ResultOf } from '../../../api/methods.js';
@@ -102,6 +108,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     range: string,
     private readonly log: Logger,
     private readonly caller: () => object | undefined = () => undefined,
+    /** NICs on OVN networks: NB writes through the networks service, the local OVS database, this host's id. */
+    private readonly vm?: { readonly networks: NetworksService; readonly ovs: OvsLink; readonly hostId: string },
   ) {
     super();
     this.poolFile = join(stateDir, POOL_FILE);
@@ -231,7 +239,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     let views: DomainView[];
     if (domain === undefined) {
       views = await readInventory(this.link);
-      this.setRows(nicRows(views));
+      this.setRows(this.decorate(nicRows(views)));
     } else {
       const info = await this.lookup(domain);
       const persistent = await this.isPersistent(info);
@@ -239,7 +247,21 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       if (v === undefined) throw new NicError('domain-not-found', `no domain named ${domain}`, { domain });
       views = [v];
     }
-    return nicRows(views);
+    return this.decorate(nicRows(views));
+  }
+
+  /** Bridge NICs whose interfaceid is a VM port hvnet made: kind network, with the network and addresses. */
+  private decorate(rows: NicRow[]): NicRow[] {
+    if (this.vm === undefined || !rows.some((r) => r.virtualport?.startsWith('openvswitch interfaceid=') === true)) return rows;
+    const view = this.vm.networks.ovn.view;
+    const ports = new Map(vmPorts(view).map((p) => [p.port, p]));
+    return rows.map((r) => {
+      const id = /^openvswitch interfaceid=(\S+)$/.exec(r.virtualport ?? '')?.[1];
+      const p = id === undefined ? undefined : ports.get(id);
+      if (p === undefined) return r;
+      const n = p.networkId === undefined ? undefined : view.networkById(p.networkId);
+      return { ...r, kind: 'network', network: n === undefined ? `id ${p.networkId ?? '?'}` : `${n.project}/${n.name}`, addresses: p.addresses };
+    });
   }
 
   // --- attach ----------------------------------------------------------------------------------
@@ -247,7 +269,10 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private validate(p: AttachParams): NicRequest {
     try {
       const kind = kindOfParams(p);
-      return kind === 'bridge' ? kinds.bridge.validate({ kind, ...p }) : kinds.macvtap.validate({ kind, ...p });
+      if (kind === 'network') return kinds.network.validate({ kind, ...p });
+      // The project only scopes a network's name; the other kinds have none.
+      const { project: _project, ...rest } = p;
+      return kind === 'bridge' ? kinds.bridge.validate({ kind, ...rest }) : kinds.macvtap.validate({ kind, ...rest });
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
@@ -260,7 +285,9 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     const view = views.find((v) => v.info.name === req.domain);
     if (view === undefined) throw new NicError('domain-not-found', `no domain named ${req.domain}`, { domain: req.domain });
     const dom = view.info;
-    const facts = await hostFacts(views, view, questionsOf(req));
+    const questions = questionsOf(req);
+    let facts = await hostFacts(views, view, questions);
+    if (questions.ovs === true) facts = { ...facts, ovs: await this.vm?.ovs.facts() };
     let plan: AttachPlan<NicRequest>;
     try {
       plan = planOf(req, facts);
@@ -278,8 +305,19 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     }
     const { spec, alias, xml } = bound;
     const { live, config } = plan;
-    const result: AttachResult = { domain: req.domain, ...describe(spec), mac, alias, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
+    const result: AttachResult = { domain: req.domain, ...describe(req, spec), mac, alias, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
     this.save(); // before libvirt: a crash in between must not hand the MAC out twice
+    let port: VmPortInfo | undefined;
+    if (req.kind === 'network') {
+      try {
+        port = await this.attachVmPort(req, mac, live);
+      } catch (e) {
+        this.pool.release(mac);
+        this.save();
+        throw e;
+      }
+      Object.assign(result, portFields(port));
+    }
 
     try {
       for (const step of bound.steps) {
@@ -287,7 +325,9 @@ export class NicService extends EventEmitter<NicServiceEvents> {
           await this.applyStep(dom, step);
         } catch (e) {
           if (e instanceof LibvirtDisconnectedError && e.sent) throw this.outcomeUnknown(e, dom, bound, step, live, config);
-          throw await this.rollback(e, dom, bound, step);
+          const err = await this.rollback(e, dom, bound, step);
+          if (port !== undefined) await this.detachVmPort(port.port).catch((r: unknown) => this.log.error({ port: port?.port, err: (r as Error).message }, 'attach failed and its logical switch port could not be removed'));
+          throw err;
         }
       }
     } finally {
@@ -304,7 +344,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       }
       if (target !== undefined) result.target = target;
     }
-    this.log.info({ domain: req.domain, mac, ...describe(spec), live, config, target: result.target }, 'NIC attached');
+    this.log.info({ domain: req.domain, mac, ...describe(req, spec), live, config, target: result.target }, 'NIC attached');
     this.scheduleRefresh();
     return result;
   }
@@ -331,7 +371,18 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       throw toNicError(e, 'nic.attach');
     }
     const { spec, alias, xml } = bound;
-    return { domain: req.domain, ...describe(spec), mac, alias, model: spec.model, live: plan.live, config: plan.config, dryRun: true, xml, warnings: [...plan.warnings] };
+    const extra: Partial<AttachResult> = {};
+    if (req.kind === 'network') {
+      const nb = this.vmNb();
+      let p;
+      try {
+        p = planAttachVmPort(nb.ovn.view, this.portRequest(req, mac));
+      } catch (e) {
+        throw nb.failure(e);
+      }
+      Object.assign(extra, portFields(p.result), { nbOperations: p.operations });
+    }
+    return { domain: req.domain, ...describe(req, spec), ...extra, mac, alias, model: spec.model, live: plan.live, config: plan.config, dryRun: true, xml, warnings: [...plan.warnings] };
   }
 
   /**
@@ -448,6 +499,10 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       throw toNicError(e, 'nic.detach');
     }
     const result: DetachResult = { domain: p.domain, mac: plan.mac, live: false, config: false };
+    // A NIC on an OVN network: its port is the interfaceid of either copy.
+    const nicOf = [...(view.live?.bridges ?? []), ...(view.config?.bridges ?? [])].find((b) => b.mac === plan.mac);
+    const iid = nicOf?.virtualport?.type === 'openvswitch' ? nicOf.virtualport.interfaceid : undefined;
+    const vmPort = iid !== undefined && this.vm !== undefined ? vmPorts(this.vm.networks.ovn.view).find((v) => v.port === iid) : undefined;
     if (plan.alias !== undefined) result.alias = plan.alias;
     const keepsDefinition = plan.steps.some((s) => s.scope === 'config');
     try {
@@ -480,13 +535,68 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       // Also after a partial failure: the next use reads this domain again (a config change emits no event).
       this.cache.invalidate(info.uuid);
     }
+    if (vmPort !== undefined) {
+      // libvirt reports a detach done even when its del-port failed: the port is confirmed gone, or removed.
+      if (result.live) {
+        const stale = await this.ovsPortsGone(vmPort.port);
+        if (stale.length > 0) result.staleOvsPorts = stale;
+      }
+      const d = await this.detachVmPort(vmPort.port);
+      result.port = d.port;
+      result.freed = d.freed;
+    }
     if (plan.mac !== '') {
       this.pool.release(plan.mac);
       this.save();
     }
-    this.log.info({ domain: p.domain, mac: plan.mac === '' ? undefined : plan.mac, live: result.live, config: result.config, releasedMs: result.releasedMs }, 'NIC detached');
+    this.log.info({ domain: p.domain, mac: plan.mac === '' ? undefined : plan.mac, live: result.live, config: result.config, releasedMs: result.releasedMs, port: result.port }, 'NIC detached');
     this.scheduleRefresh();
     return result;
+  }
+
+  // --- NICs on OVN networks ---------------------------------------------------------------------
+
+  private vmNb(): NetworksService {
+    if (this.vm === undefined) throw new NicError('libvirt-unavailable', 'nic.attach --network: this hvnetd has no OVN networks service');
+    return this.vm.networks;
+  }
+
+  private portRequest(req: NetworkPlanRequest | NicRequest & { kind: 'network' }, mac: string): Parameters<typeof planAttachVmPort>[1] {
+    return {
+      ...(req.project === undefined ? {} : { project: req.project }),
+      network: req.network,
+      port: req.port,
+      mac,
+      ...(req.ipv4 === undefined ? {} : { ipv4: req.ipv4 }),
+      ...(req.ipv6 === undefined ? {} : { ipv6: req.ipv6 }),
+      domain: req.domain,
+      host: this.vm?.hostId ?? '',
+    };
+  }
+
+  /** Stale OVS ports first (a reused tap name would be black-holed), then the LSP through the networks service. */
+  private async attachVmPort(req: NicRequest & { kind: 'network' }, mac: string, live: boolean): Promise<VmPortInfo> {
+    const nb = this.vmNb();
+    if (live && this.vm !== undefined) {
+      const stale = this.vm.ovs.stalePorts(sourceExists);
+      if (stale.length > 0) await this.vm.ovs.deletePorts(stale);
+    }
+    const r = this.portRequest(req, mac);
+    return nb.applyPlanned((v, o) => planAttachVmPort(v, r, o), { project: req.project ?? 'default', network: req.network });
+  }
+
+  private detachVmPort(port: string): Promise<{ port: string; freed: string[] }> {
+    return this.vmNb().applyPlanned((v, o) => planDetachVmPort(v, port, o), {});
+  }
+
+  /** Waits briefly for libvirt's del-port to show; a port still there is removed. Returns the ports removed. */
+  private async ovsPortsGone(port: string): Promise<string[]> {
+    const ovs = this.vm?.ovs;
+    if (ovs === undefined) return [];
+    for (let i = 0; i < 40 && ovs.portsOf(port).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const left = ovs.portsOf(port);
+    if (left.length > 0) await ovs.deletePorts(left);
+    return left;
   }
 
   // --- pool, cache -----------------------------------------------------------------------------
@@ -509,7 +619,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
         if (dups.length > 0) this.log.warn({ duplicates: dups }, 'duplicate MAC addresses on this host');
         this.emit('rebuilt', dups);
       }
-      this.setRows(nicRows(views), why === 'connect');
+      this.setRows(this.decorate(nicRows(views)), why === 'connect');
     }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'MAC pool rebuild failed; it runs again at the next connection or reload'));
   }
 
@@ -581,7 +691,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     }
     this.refreshing = true;
     try {
-      if (this.link.state === 'connected') this.setRows(nicRows(await this.cache.fresh()));
+      if (this.link.state === 'connected') this.setRows(this.decorate(nicRows(await this.cache.fresh())));
     } catch (e) {
       this.log.debug({ err: (e as Error).message }, 'NIC list refresh failed');
     } finally {
@@ -645,21 +755,31 @@ type AnySpec = NormalizedInterfaceSpec | NormalizedBridgeInterfaceSpec;
 type AnyBound = BoundAttach<AnySpec>;
 
 function questionsOf(req: NicRequest): LinkQuestions {
+  if (req.kind === 'network') return kinds.network.questions(req);
   return req.kind === 'bridge' ? kinds.bridge.questions(req) : kinds.macvtap.questions(req);
 }
 
 function planOf(req: NicRequest, facts: HostFacts): AttachPlan<NicRequest> {
+  if (req.kind === 'network') return kinds.network.plan(req, facts);
   return req.kind === 'bridge' ? kinds.bridge.plan(req, facts) : kinds.macvtap.plan(req, facts);
 }
 
 function bindOf(plan: AttachPlan<NicRequest>, mac: string): AnyBound {
   const req = plan.request;
+  // A network plan's request is the NetworkPlanRequest its plan made (it carries the integration bridge).
+  if (req.kind === 'network') return kinds.network.bind({ ...plan, request: req as NetworkPlanRequest }, mac);
   return req.kind === 'bridge' ? kinds.bridge.bind({ ...plan, request: req }, mac) : kinds.macvtap.bind({ ...plan, request: req }, mac);
 }
 
 /** What the NIC sits on, as the result and the log say it. */
-function describe(spec: AnySpec): Pick<AttachResult, 'kind' | 'source' | 'mode' | 'bridge'> {
-  return 'source' in spec ? { kind: 'macvtap', source: spec.source, mode: spec.mode } : { kind: 'bridge', bridge: spec.bridge };
+function describe(req: NicRequest, spec: AnySpec): Pick<AttachResult, 'kind' | 'source' | 'mode' | 'bridge' | 'port'> {
+  if ('source' in spec) return { kind: 'macvtap', source: spec.source, mode: spec.mode };
+  if (req.kind === 'network') return { kind: 'network', bridge: spec.bridge, port: req.port };
+  return { kind: 'bridge', bridge: spec.bridge };
+}
+
+function portFields(p: VmPortInfo): Pick<AttachResult, 'network' | 'port' | 'addresses'> {
+  return { network: `${p.project}/${p.network}`, port: p.port, addresses: [p.ipv4, p.ipv6].filter((a): a is string => a !== null) };
 }
 
 /** The host device whose upper links may carry an orphan of the NIC (a bridge has none hvnet could find: the tap's MAC is not the guest's). */

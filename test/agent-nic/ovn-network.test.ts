@@ -1,0 +1,159 @@
+// hvnet nic attach --network: a VM NIC on an hvnet OVN network, against real OVN (NB, SB, northd,
+// a chassis whose ovs-vswitchd runs in the root namespace, where libvirt makes the taps), a real
+// libvirtd and the TCG tiny guest. The guest gets IPv4 from OVN's DHCP (busybox udhcpc) and IPv6
+// from its router advertisements, pings its gateway and a namespace workload on a peered network
+// (v4, v6, TCP); without the peering it cannot. Detach removes the OVS port and the logical
+// switch port and frees the address. A missing /run/openvswitch/db.sock refuses the attach.
+import assert from 'node:assert/strict';
+import { renameSync } from 'node:fs';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { OVS_DEFAULT_SOCKET, startChassis } from '../../testbed/chassis.js';
+import type { ChassisHandle, Workload } from '../../testbed/chassis.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
+import { startTinyGuest } from '../../testbed/guest.js';
+import type { TinyGuest } from '../../testbed/guest.js';
+import { waitFor } from '../../testbed/exec.js';
+import { testRun } from '../../testbed/test-run.js';
+import { startHvnetd, writeConfig } from '../agent/harness.js';
+import type { HvnetdSetup, RunningHvnetd } from '../agent/harness.js';
+import type { ResultOf } from '../../agent/api/methods.js';
+import type { NicRow, nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
+import type { HostStatus } from '../../agent/api/status.js';
+import { NicCli, interfaceWithMac } from './helpers.js';
+import { typeOnConsole } from './guest-console.js';
+
+type Attach = ResultOf<typeof nicAttachMethod>;
+type Detach = ResultOf<typeof nicDetachMethod>;
+
+const skipVm = (): boolean => process.env.HVNET_SKIP_VM === '1';
+const WL = { lsp: 'wl-net2', mac: '00:16:3e:00:02:10', ip: '10.10.2.10', ip6: 'fd42:2::10' };
+
+describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', function () {
+  this.timeout(180_000);
+  let ovn: OvnHandle;
+  let chassis: ChassisHandle;
+  let libvirt: Libvirt;
+  let guest: TinyGuest;
+  let setup: HvnetdSetup;
+  let hv: RunningHvnetd;
+  let cli: NicCli;
+  let wl: Workload;
+
+  const status = async (): Promise<HostStatus> => (await cli.json<{ status: HostStatus }>(['status'])).status;
+  const lspUp = async (port: string): Promise<string> => (await ovn.nbctl(['lsp-get-up', port])).trim();
+  /** Types a line; returns the value after `marker rc=` printed by it. */
+  const guestRun = async (line: string, marker: string, timeoutMs = 60_000): Promise<string> => {
+    const at = guest.console().length;
+    await typeOnConsole(libvirt, guest.name, `${line}; echo ${marker} rc=$?`);
+    const m = await guest.waitForConsole(new RegExp(`${marker} rc=([0-9]+)`), timeoutMs, at);
+    return m[1] ?? '';
+  };
+
+  before(async function () {
+    if (skipVm()) this.skip();
+    this.timeout(300_000);
+    ovn = await startOvn();
+    chassis = await startChassis({ sb: ovn.sb.unix, rootNetns: true });
+    libvirt = await startLibvirt();
+    guest = await startTinyGuest(libvirt);
+    setup = writeConfig(testRun.tempDir('agent-nic-ovn'), ovn.nb.unix);
+    hv = await startHvnetd(setup);
+    cli = new NicCli(setup.socket);
+    await waitFor('hvnetd connected to libvirt', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 15_000, 100);
+    await cli.json(['network', 'create', 'net1', '--ipv4', '10.10.1.1/24', '--ipv6', 'fd42:1::1/64']);
+    await cli.json(['network', 'create', 'net2', '--ipv4', '10.10.2.1/24', '--ipv6', 'fd42:2::1/64']);
+    await cli.json(['network', 'peer', 'create', 'net1', 'to2', 'net2']);
+    await cli.json(['network', 'peer', 'create', 'net2', 'to1', 'net1']);
+    await ovn.nbctl(['lsp-add', 'hvnet-net2-ls-int', WL.lsp, '--', 'lsp-set-addresses', WL.lsp, `${WL.mac} ${WL.ip} ${WL.ip6}`]);
+    wl = await chassis.plugNamespace(WL.lsp, WL.mac, `${WL.ip}/24`, '10.10.2.1', { ipv6: `${WL.ip6}/64`, gw6: 'fd42:2::1' });
+  });
+
+  after(async () => {
+    await hv?.daemon.stop();
+    await guest?.stop();
+    await libvirt?.stop();
+    await wl?.unplug();
+    await chassis?.stop();
+    await ovn?.stop();
+  });
+
+  it('[vm] DHCPv4 and SLAAC from OVN, gateway and peered workload reachable (v4, v6, TCP); not after the peering is deleted; detach removes port and address', async function () {
+    if (skipVm()) this.skip();
+    const dry = await cli.run(['nic', 'attach', guest.name, '--network', 'net1', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /# OVN NB transaction[\s\S]*"Logical_Switch_Port"[\s\S]*# libvirt device XML\n<interface type="bridge">/);
+    assert.match(dry.stdout, new RegExp(`<source bridge="${chassis.bridge}"/>`));
+    assert.match(dry.stdout, /<virtualport type="openvswitch">/);
+    assert.match(dry.stdout, /<host csum="off"\/>/);
+    assert.doesNotMatch(await ovn.nbctl(['--columns=external_ids', 'list', 'Logical_Switch_Port']), /hvnet:vm-port/, 'dry run wrote to the NB');
+
+    const r = await cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1']);
+    assert.equal(r.kind, 'network');
+    assert.equal(r.network, 'default/net1');
+    assert.ok(r.port);
+    const [ipv4, ipv6] = r.addresses ?? [];
+    assert.equal(ipv4, '10.10.1.2');
+    assert.match(ipv6 ?? '', /^fd42:1::/);
+    const live = interfaceWithMac(await libvirt.virsh(['dumpxml', guest.name]), r.mac);
+    assert.ok(live);
+    assert.match(live, new RegExp(`<parameters interfaceid='${r.port}'/>`));
+    await waitFor(`LSP ${r.port} up`, async () => ((await lspUp(r.port ?? '')) === 'up' ? true : undefined), 20_000, 100);
+    await guest.waitForConsole(/HVNET-NETS up=\S+ .*\beth0\b/, 30_000);
+
+    const script = `printf '#!/bin/sh\\n[ "$1" = bound ] && ip addr add $ip/$mask dev $interface && ip route add default via $router && echo HVNET-LEASE ip=$ip router=$router >/dev/console\\nexit 0\\n' >/tmp/u.sh; chmod +x /tmp/u.sh`;
+    assert.equal(await guestRun(`${script}; ip link set eth0 up; udhcpc -i eth0 -f -q -n -t 20 -T 1 -s /tmp/u.sh >/dev/null 2>&1`, 'HVNET-DHCP'), '0', guest.console().slice(-2000));
+    const lease = await guest.waitForConsole(/HVNET-LEASE ip=([0-9.]+) router=([0-9.]+)/, 5_000);
+    assert.deepEqual([lease[1], lease[2]], ['10.10.1.2', '10.10.1.1']);
+    assert.equal(await guestRun('ping -c 2 -W 2 10.10.1.1 >/dev/null', 'HVNET-GW'), '0', 'gateway ping');
+    assert.equal(await guestRun(`ping -c 2 -W 2 ${WL.ip} >/dev/null`, 'HVNET-WL4'), '0', 'workload ping (v4) across the peering');
+    assert.ok(await wl.ping('10.10.1.2', { count: 2, waitS: 2 }), 'workload -> guest');
+    // SLAAC: the address hvnet put in port security is the one the guest forms.
+    assert.equal(await guestRun(`i=0; while [ $i -lt 40 ] && ! ip -6 addr show dev eth0 scope global | grep -q ${ipv6}; do sleep 0.5; i=$((i+1)); done; ip -6 addr show dev eth0 scope global | grep -q ${ipv6}`, 'HVNET-SLAAC', 40_000), '0', guest.console().slice(-1500));
+    assert.equal(await guestRun(`ping -6 -c 2 -W 2 ${WL.ip6} >/dev/null`, 'HVNET-WL6'), '0', 'workload ping (v6)');
+    // TCP both ways needs <host csum='off'/> on the userspace datapath.
+    const server = wl.exec('timeout', ['20', 'python3', '-c', 'import socket;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(("0.0.0.0",5555));s.listen(1);s.settimeout(15);c,a=s.accept();c.sendall(b"x"*100000);c.close()']);
+    await new Promise((res) => setTimeout(res, 500));
+    const at = guest.console().length;
+    await typeOnConsole(libvirt, guest.name, `echo HVNET-TCP $(nc -w 5 ${WL.ip} 5555 </dev/null | wc -c) bytes`);
+    const tcp = await guest.waitForConsole(/HVNET-TCP ([0-9]+) bytes/, 20_000, at);
+    await server.catch(() => undefined);
+    assert.equal(tcp[1], '100000', 'TCP from the workload to the guest');
+
+    const rows = await cli.json<NicRow[]>(['nic', 'list', guest.name]);
+    assert.deepEqual(rows.map((n) => [n.kind, n.network, n.addresses, n.state]), [['network', 'default/net1', r.addresses, 'live+config']]);
+
+    await cli.json(['network', 'peer', 'delete', 'net1', 'to2']);
+    assert.notEqual(await guestRun(`ping -c 2 -W 1 ${WL.ip} >/dev/null`, 'HVNET-NOPEER'), '0', 'the workload is still reachable without the peering');
+    assert.equal(await guestRun('ping -c 1 -W 2 10.10.1.1 >/dev/null', 'HVNET-GW2'), '0', 'gateway still reachable');
+
+    const d = await cli.json<Detach>(['nic', 'detach', guest.name, r.mac]);
+    assert.deepEqual([d.live, d.config, d.port], [true, true, r.port]);
+    assert.deepEqual(d.freed, r.addresses);
+    assert.equal((await ovn.nbctl(['--bare', '--columns=name', 'find', 'Logical_Switch_Port', `name=${r.port}`])).trim(), '', 'LSP still in the NB');
+    assert.equal((await chassis.vsctl(['--bare', '--columns=name', 'find', 'Interface', `external_ids:iface-id=${r.port}`])).trim(), '', 'OVS port left');
+    // The address is free again: the next attach gets it.
+    const again = await cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1', '--config']);
+    assert.equal(again.addresses?.[0], '10.10.1.2');
+    await cli.json<Detach>(['nic', 'detach', guest.name, again.mac]);
+  });
+
+  it('[vm] with /run/openvswitch/db.sock absent the attach is refused with the reason, nothing changed', async function () {
+    if (skipVm()) this.skip();
+    const before = await libvirt.virsh(['dumpxml', guest.name]);
+    const moved = `${OVS_DEFAULT_SOCKET}.hvnet-test`;
+    renameSync(OVS_DEFAULT_SOCKET, moved);
+    try {
+      const res = await cli.run(['nic', 'attach', guest.name, '--network', 'net1', '--format', 'json']);
+      assert.equal(res.code, 1, res.stdout + res.stderr);
+      const err = JSON.parse(res.stderr) as { code: string; message: string };
+      assert.equal(err.code, 'HVNET_NIC_OVS_UNREACHABLE');
+      assert.match(err.message, /does not answer at \/run\/openvswitch\/db\.sock .*ovs-vsctl.*nothing was changed/);
+    } finally {
+      renameSync(moved, OVS_DEFAULT_SOCKET);
+    }
+    assert.equal(await libvirt.virsh(['dumpxml', guest.name]), before);
+    assert.doesNotMatch(await ovn.nbctl(['--columns=external_ids', 'list', 'Logical_Switch_Port']), /hvnet:vm-port/);
+  });
+});
