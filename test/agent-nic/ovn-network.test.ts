@@ -51,6 +51,14 @@ describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', funct
     return m[1] ?? '';
   };
 
+  /** The guest's interface with this MAC (eth0, eth1…). */
+  const guestNic = async (mac: string): Promise<string> => {
+    const at = guest.console().length;
+    await typeOnConsole(libvirt, guest.name, `for n in /sys/class/net/*; do [ "$(cat $n/address)" = ${mac} ] && echo HVNET-DEV=\${n##*/}.; done`);
+    const m = await guest.waitForConsole(/HVNET-DEV=(eth[0-9]+)\./, 30_000, at);
+    return m[1] ?? '';
+  };
+
   before(async function () {
     if (skipVm()) this.skip();
     this.timeout(300_000);
@@ -137,6 +145,75 @@ describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', funct
     const again = await cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1', '--config']);
     assert.equal(again.addresses?.[0], '10.10.1.2');
     await cli.json<Detach>(['nic', 'detach', guest.name, again.mac]);
+  });
+
+  it('[vm] port security drops a changed source IP or MAC; the original works', async function () {
+    if (skipVm()) this.skip();
+    const r = await cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1', '--live']);
+    const ip = r.addresses?.[0] ?? '';
+    await waitFor(`LSP ${r.port} up`, async () => ((await lspUp(r.port ?? '')) === 'up' ? true : undefined), 20_000, 100);
+    const dev = await guestNic(r.mac);
+    assert.equal(await guestRun(`ip link set ${dev} up; ip addr add ${ip}/24 dev ${dev}; ping -c 2 -W 2 10.10.1.1 >/dev/null`, 'HVNET-PS0'), '0', guest.console().slice(-1500));
+    assert.notEqual(await guestRun(`ip addr del ${ip}/24 dev ${dev}; ip addr add 10.10.1.99/24 dev ${dev}; ping -c 2 -W 1 10.10.1.1 >/dev/null`, 'HVNET-PS1'), '0', 'a changed IP got through');
+    assert.equal(await guestRun(`ip addr del 10.10.1.99/24 dev ${dev}; ip addr add ${ip}/24 dev ${dev}; ping -c 2 -W 2 10.10.1.1 >/dev/null`, 'HVNET-PS2'), '0', 'the original IP does not work');
+    assert.notEqual(await guestRun(`ip neigh flush dev ${dev}; ip link set ${dev} down; ip link set ${dev} address 02:68:76:99:99:99; ip link set ${dev} up; ping -c 2 -W 1 10.10.1.1 >/dev/null`, 'HVNET-PS3'), '0', 'a changed MAC got through');
+    assert.equal(await guestRun(`ip link set ${dev} down; ip link set ${dev} address ${r.mac}; ip link set ${dev} up; ip neigh flush dev ${dev}; ping -c 3 -W 2 10.10.1.1 >/dev/null`, 'HVNET-PS4'), '0', 'the original MAC does not work');
+    await cli.json<Detach>(['nic', 'detach', guest.name, r.mac]);
+  });
+
+  it('[vm] two attaches at once get different addresses; a full /29 is a clear error and changes nothing; the network is found in --project only', async function () {
+    if (skipVm()) this.skip();
+    const [a, b] = await Promise.all([
+      cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1', '--config']),
+      cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1', '--config']),
+    ]);
+    assert.notEqual(a.addresses?.[0], b.addresses?.[0]);
+    for (const n of [a, b]) await cli.json<Detach>(['nic', 'detach', guest.name, n.mac]);
+
+    await cli.json(['network', 'create', 'small', '--ipv4', '10.10.9.1/29', '--ipv6', 'none']);
+    const macs: string[] = [];
+    for (let i = 0; i < 5; i++) macs.push((await cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'small', '--config'])).mac);
+    const xml = await libvirt.virsh(['dumpxml', guest.name, '--inactive']);
+    const lsps = await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port']);
+    const full = await cli.run(['nic', 'attach', guest.name, '--network', 'small', '--config', '--format', 'json']);
+    assert.equal(full.code, 1, full.stdout + full.stderr);
+    const err = JSON.parse(full.stderr) as { code: string; message: string };
+    assert.equal(err.code, 'HVNET_OVN_SUBNET_FULL');
+    assert.match(err.message, /no free IPv4 address left in 10\.10\.9\.0\/29/);
+    assert.equal(await libvirt.virsh(['dumpxml', guest.name, '--inactive']), xml);
+    assert.equal(await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port']), lsps);
+    for (const m of macs) await cli.json<Detach>(['nic', 'detach', guest.name, m]);
+    await cli.json(['network', 'delete', 'small']);
+
+    await cli.json(['project', 'create', 'p2']);
+    await cli.json(['network', 'create', 'net1', '--project', 'p2', '--ipv4', '10.20.1.1/24', '--ipv6', 'none']);
+    const p2 = await cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1', '--project', 'p2', '--config']);
+    assert.equal(p2.network, 'p2/net1');
+    assert.equal(p2.addresses?.[0], '10.20.1.2');
+    const nope = await cli.run(['nic', 'attach', guest.name, '--network', 'net2', '--project', 'p2', '--config', '--format', 'json']);
+    assert.equal(nope.code, 1);
+    assert.equal((JSON.parse(nope.stderr) as { code: string }).code, 'HVNET_OVN_NETWORK_NOT_FOUND');
+    const del = await cli.run(['network', 'delete', 'net1', '--project', 'p2', '--format', 'json']);
+    assert.equal(del.code, 1);
+    assert.match((JSON.parse(del.stderr) as { message: string }).message, new RegExp(`NICs of the domains ${guest.name}`));
+    await cli.json<Detach>(['nic', 'detach', guest.name, p2.mac]);
+  });
+
+  it('[vm] a stale OVS port libvirt left is removed before the next attach; 100 attach/detach cycles leave no port, address or MAC', async function () {
+    if (skipVm()) this.skip();
+    await chassis.vsctl(['add-port', chassis.bridge, 'hvnetstale0', '--', 'set', 'Interface', 'hvnetstale0', 'external_ids:iface-id=00000000-0000-4000-8000-000000000000', 'external_ids:vm-id=x']);
+    const r = await cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1', '--live']);
+    assert.equal((await chassis.vsctl(['--bare', '--columns=name', 'find', 'Interface', 'name=hvnetstale0'])).trim(), '', 'stale port still there');
+    await cli.json<Detach>(['nic', 'detach', guest.name, r.mac]);
+    const poolBefore = (await cli.json<{ allocations: unknown[] }>(['nic', 'pool'])).allocations.length;
+    for (let i = 0; i < 100; i++) {
+      const c = await cli.json<Attach>(['nic', 'attach', guest.name, '--network', 'net1', '--config']);
+      await cli.json<Detach>(['nic', 'detach', guest.name, c.mac]);
+    }
+    assert.doesNotMatch(await ovn.nbctl(['--columns=external_ids', 'list', 'Logical_Switch_Port']), /hvnet:vm-port/);
+    assert.doesNotMatch(await chassis.vsctl(['--columns=name,external_ids', 'list', 'Interface']), /vm-id/, 'an OVS port of a VM is left');
+    assert.equal((await cli.json<{ allocations: unknown[] }>(['nic', 'pool'])).allocations.length, poolBefore);
+    assert.deepEqual(await cli.json<NicRow[]>(['nic', 'list', guest.name]), []);
   });
 
   it('[vm] with /run/openvswitch/db.sock absent the attach is refused with the reason, nothing changed', async function () {
