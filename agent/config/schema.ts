@@ -94,6 +94,13 @@ export const ConfigSchema = Type.Object(
           description:
             "The local Open_vSwitch database's socket: hvnetd reads the integration bridge from it, and NICs on OVN networks are refused while it does not answer (libvirt's ovs-vsctl uses the default path).",
         }),
+        orphanPortGraceSeconds: Type.Integer({
+          minimum: 0,
+          maximum: 86_400,
+          default: 60,
+          description:
+            'A logical switch port this host made for a VM NIC whose domain no longer has that NIC is removed after this long (an attach in flight, a domain being redefined, get the time to show up). Ports hvnet did not make are never touched.',
+        }),
       },
       { ...strict, default: {} },
     ),

@@ -98,7 +98,7 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   const nicMetrics = createNicMetrics(metrics);
   const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall, dropAfterAttach(log));
   const ovs = new OvsLink(c.libvirt.ovsDbSocket, log);
-  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller, { networks, ovs, hostId: c.host.id });
+  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller, { networks, ovs, hostId: c.host.id, orphanGraceMs: c.libvirt.orphanPortGraceSeconds * 1_000 });
   nicMetrics.bind(libvirt, nics);
   return { nb, links, health, spool, reporter, libvirt, networks, nics, nicMetrics, ovs };
 }

@@ -61,6 +61,11 @@ export function planNetworkAddressing(view: NbView): Plan<AddressingChange[]> {
   for (const n of view.networks()) {
     const label = `${n.project}/${n.name}`;
     if (n.ipv4 && dhcpOptionsOf(view, n) === undefined) {
+      // Another hvnetd may be adding the same row: only one of them commits.
+      tx.guard(
+        `dhcp:${n.id}`,
+        nb.wait('DHCP_Options', { where: [where('external_ids', 'includes', map({ [EXT.id]: String(n.id) }))], columns: ['_uuid'], until: '==', rows: [], timeout: 0 }),
+      );
       tx.write(...dhcpOptionsInsert(n.id, n.ipv4, n.mac));
       done.push({ network: label, what: `DHCP_Options for ${n.ipv4.subnet}` });
       // Ports are pointed at the new row on the next pass, once it has a UUID in the cache.

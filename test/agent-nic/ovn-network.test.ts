@@ -21,7 +21,7 @@ import type { HvnetdSetup, RunningHvnetd } from '../agent/harness.js';
 import type { ResultOf } from '../../agent/api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
 import type { HostStatus } from '../../agent/api/status.js';
-import { NicCli, interfaceWithMac } from './helpers.js';
+import { NicCli, defineStoppedDomain, interfaceWithMac } from './helpers.js';
 import { typeOnConsole } from './guest-console.js';
 
 type Attach = ResultOf<typeof nicAttachMethod>;
@@ -66,7 +66,8 @@ describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', funct
     chassis = await startChassis({ sb: ovn.sb.unix, rootNetns: true });
     libvirt = await startLibvirt();
     guest = await startTinyGuest(libvirt);
-    setup = writeConfig(testRun.tempDir('agent-nic-ovn'), ovn.nb.unix);
+    // A short grace period: the orphan test waits for it.
+    setup = writeConfig(testRun.tempDir('agent-nic-ovn'), ovn.nb.unix, { libvirt: { orphanPortGraceSeconds: 2 } });
     hv = await startHvnetd(setup);
     cli = new NicCli(setup.socket);
     await waitFor('hvnetd connected to libvirt', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 15_000, 100);
@@ -214,6 +215,53 @@ describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', funct
     assert.doesNotMatch(await chassis.vsctl(['--columns=name,external_ids', 'list', 'Interface']), /vm-id/, 'an OVS port of a VM is left');
     assert.equal((await cli.json<{ allocations: unknown[] }>(['nic', 'pool'])).allocations.length, poolBefore);
     assert.deepEqual(await cli.json<NicRow[]>(['nic', 'list', guest.name]), []);
+  });
+
+  it('[vm] an orphan port (domain undefined behind hvnetd) is removed after the grace period and reported; a foreign port is untouched', async function () {
+    if (skipVm()) this.skip();
+    const stopped = await defineStoppedDomain(libvirt);
+    await ovn.nbctl(['lsp-add', 'hvnet-net1-ls-int', 'foreign-vm', '--', 'lsp-set-addresses', 'foreign-vm', '02:00:00:00:00:77 10.10.1.77']);
+    const r = await cli.json<Attach>(['nic', 'attach', stopped.name, '--network', 'net1']);
+    await new Promise((res) => setTimeout(res, 3_000));
+    assert.match(await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port']), new RegExp(r.port ?? 'x'), 'a port with its NIC was removed');
+    await libvirt.virsh(['undefine', stopped.name]);
+    const t0 = Date.now();
+    await waitFor('the orphan port removed', async () => ((await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port'])).includes(r.port ?? 'x') ? undefined : true), 30_000, 200);
+    assert.ok(Date.now() - t0 >= 1_500, 'removed before the grace period');
+    const ev = (await status()).events?.find((e) => e.code === 'nic-orphan-port-removed' && e.message.includes(r.port ?? 'x'));
+    assert.ok(ev, 'not reported');
+    assert.match(await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port']), /foreign-vm/);
+    await ovn.nbctl(['lsp-del', 'foreign-vm']);
+    await stopped.remove();
+  });
+
+  it('[vm] libvirt connection dropped right after the attach is sent: after reconnect and reconcile no orphan port, and the pool agrees with the domain', async function () {
+    if (skipVm()) this.skip();
+    await hv.daemon.stop();
+    hv = await startHvnetd(setup, { logName: 'hvnetd-drop.log', env: { HVNET_TEST_DROP_LIBVIRT_AFTER_ATTACH: '1' } });
+    try {
+      await waitFor('libvirt connected', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 15_000, 100);
+      const r = await cli.run(['nic', 'attach', guest.name, '--network', 'net1', '--live', '--format', 'json']);
+      assert.equal(r.code, 75, r.stdout + r.stderr);
+      const mac = (JSON.parse(r.stderr) as { details: { mac: string } }).details.mac;
+      await waitFor('the outcome event', async () => ((await status()).events ?? []).find((e) => e.code === 'nic-attach-outcome' && e.message.includes(mac)), 20_000, 200);
+      await new Promise((res) => setTimeout(res, 4_000)); // past the grace period: an orphan would be gone by now
+      const xml = await libvirt.virsh(['dumpxml', guest.name]);
+      const inXml = interfaceWithMac(xml, mac);
+      const ports = await ovn.nbctl(['--bare', '--columns=name,external_ids', 'list', 'Logical_Switch_Port']);
+      const iid = inXml === undefined ? undefined : /interfaceid='([^']+)'/.exec(inXml)?.[1];
+      if (iid !== undefined) assert.match(ports, new RegExp(iid), 'the NIC exists but its port is gone');
+      // Every VM port has its NIC; the MAC is held exactly when the domain has it.
+      const vmPortCount = (ports.match(/hvnet:vm-port/g) ?? []).length;
+      assert.equal(vmPortCount, iid === undefined ? 0 : 1, ports);
+      const held = (await cli.json<{ allocations: { mac: string }[] }>(['nic', 'pool'])).allocations.some((a) => a.mac === mac);
+      assert.equal(held, inXml !== undefined);
+      if (inXml !== undefined) await cli.json<Detach>(['nic', 'detach', guest.name, mac]);
+    } finally {
+      await hv.daemon.stop();
+      hv = await startHvnetd(setup, { logName: 'hvnetd-after-drop.log' });
+      await waitFor('libvirt connected', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 15_000, 100);
+    }
   });
 
   it('[vm] with /run/openvswitch/db.sock absent the attach is refused with the reason, nothing changed', async function () {

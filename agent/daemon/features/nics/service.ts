@@ -25,6 +25,8 @@ import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from
 import { kindOfParams, kinds } from '../../../../lib/nic/registry.js';
 import type { NetworkPlanRequest } from '../../../../lib/nic/kinds/ovn-network.js';
 import { planAttachVmPort, planDetachVmPort, vmPorts } from '../../../../lib/ovn/vm-ports.js';
+import { planNetworkAddressing } from '../../../../lib/ovn/network-addressing.js';
+import { orphanCandidates } from './orphan-ports.js';
 import type { VmPortInfo } from '../../../../lib/ovn/vm-ports.js';
 import type { NetworksService } from '../networks/service.js';
 import type { OvsLink } from './ovs-link.js';
@@ -100,6 +102,9 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private readonly unknown = new Map<string, UnknownAttach>();
   private readonly eventList: HostEvent[] = [];
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** VM ports of this host whose domain lacks their NIC: since when (grace period). */
+  private readonly orphanSince = new Map<string, number>();
+  private portTimer: NodeJS.Timeout | undefined;
 
   /** `caller`: the API call being served, for the log line of a failed operation. */
   constructor(
@@ -109,7 +114,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     private readonly log: Logger,
     private readonly caller: () => object | undefined = () => undefined,
     /** NICs on OVN networks: NB writes through the networks service, the local OVS database, this host's id. */
-    private readonly vm?: { readonly networks: NetworksService; readonly ovs: OvsLink; readonly hostId: string },
+    private readonly vm?: { readonly networks: NetworksService; readonly ovs: OvsLink; readonly hostId: string; readonly orphanGraceMs?: number },
   ) {
     super();
     this.poolFile = join(stateDir, POOL_FILE);
@@ -140,6 +145,13 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     // Also re-reads the pool: MACs of domains undefined while hvnetd missed the event are released.
     this.periodic = setInterval(() => void this.rebuild('reload'), REFRESH_PERIOD_MS);
     this.periodic.unref();
+    if (vm !== undefined) {
+      // Orphan ports are looked for at a tenth of the grace period (1–10 s), and networks made
+      // before hvnet set DHCP and RAs get them, both from the cached domains.
+      const every = Math.min(10_000, Math.max(1_000, (vm.orphanGraceMs ?? 60_000) / 10));
+      this.portTimer = setInterval(() => void this.reconcilePorts(), every);
+      this.portTimer.unref();
+    }
   }
 
   get nics(): readonly NicRow[] {
@@ -175,6 +187,46 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     clearTimeout(this.refreshTimer);
     clearTimeout(this.pruneTimer);
     clearInterval(this.periodic);
+    clearInterval(this.portTimer);
+  }
+
+  /**
+   * VM ports this host made whose NIC no domain of the host has (any more) are removed once they
+   * have been so for the grace period, and reported; a port of an attach whose outcome is unknown
+   * waits for that to be settled. Ports hvnet did not make are not VM ports (lib/ovn) and never
+   * read here. Runs only while libvirt is connected: without the domains nothing can be judged.
+   */
+  private reconcilePorts(): Promise<void> {
+    const vm = this.vm;
+    if (vm === undefined || this.stopped || this.link.state !== 'connected') return Promise.resolve();
+    return this.serial(async () => {
+      if (this.link.state !== 'connected' || vm.networks.ovn.view.networks().length === 0) return;
+      const addressing = planNetworkAddressing(vm.networks.ovn.view);
+      if (addressing.operations.length > 0) {
+        const done = await vm.networks.applyPlanned((v) => planNetworkAddressing(v), {});
+        if (done.length > 0) this.log.info({ changes: done }, 'DHCPv4 options and router advertisements added to networks made before');
+      }
+      const views = await this.cache.fresh();
+      const pending = new Set(this.unknown.keys());
+      const now = Date.now();
+      const candidates = orphanCandidates(vmPorts(vm.networks.ovn.view), views, vm.hostId, pending);
+      for (const k of [...this.orphanSince.keys()]) if (!candidates.some((c) => c.port === k)) this.orphanSince.delete(k);
+      for (const c of candidates) {
+        const since = this.orphanSince.get(c.port) ?? now;
+        this.orphanSince.set(c.port, since);
+        if (now - since < (vm.orphanGraceMs ?? 60_000)) continue;
+        const d = await this.detachVmPort(c.port);
+        this.orphanSince.delete(c.port);
+        const stale = vm.ovs.portsOf(c.port);
+        if (stale.length > 0) await vm.ovs.deletePorts(stale);
+        this.event(
+          'nic-orphan-port-removed',
+          c.domain,
+          `logical switch port ${c.port} (MAC ${c.mac}, ${d.freed.join(' ') || 'no addresses'}) of domain ${c.domain} removed: no domain of this host has its NIC`,
+          { port: c.port, mac: c.mac, freed: d.freed },
+        );
+      }
+    }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'VM port reconcile failed; retried'));
   }
 
   /** hvnet's allocations inside the range apart from every other MAC the domains carry. */
