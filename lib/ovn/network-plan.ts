@@ -216,6 +216,8 @@ export function planDeleteNetwork(view: NbView, ref: DeleteNetworkRequest, opts:
     tx.guard(`ls-ports:${ls._uuid}`, switchPortsUnchanged(ls));
     tx.write(nb.deleteRows('Logical_Switch', [where('_uuid', '==', uuid(ls._uuid))]));
   }
+  // The network's DHCPv4 options are a root row: they go with it explicitly.
+  tx.write(nb.deleteRows('DHCP_Options', [where('external_ids', 'includes', map({ [EXT.id]: String(n.id) }))]));
   const affected = new Map<number, Network>();
   for (const other of view.networks()) {
     if (other.id === n.id) continue;

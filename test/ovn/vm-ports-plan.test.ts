@@ -162,6 +162,12 @@ describe('ovn: DHCPv4 options and router advertisements of networks (pure)', () 
     assert.deepEqual(planNetworkAddressing(nb.view).operations, []);
   });
 
+  it('deleting a network removes its DHCPv4 options', () => {
+    const nb = setup();
+    nb.transact(planDeleteNetwork(nb.view, { name: 'net1' }).operations);
+    assert.deepEqual(nb.rows('DHCP_Options'), []);
+  });
+
   it('deleting a network that has VM ports is refused naming the domains', () => {
     const nb = setup();
     nb.transact(planAttachVmPort(nb.view, req({ domain: 'web1' })).operations);
