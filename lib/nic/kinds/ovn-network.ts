@@ -68,8 +68,10 @@ function plan(req: NetworkRequest, facts: HostFacts): AttachPlan<NetworkPlanRequ
   return { request: { ...req, bridge, userspace }, live, config, warnings, mac: macChoice(req.mac, facts, req.domain), taken: facts.domain.identities };
 }
 
-function bind(p: AttachPlan<NetworkPlanRequest>, mac: string): BoundAttach<NormalizedBridgeInterfaceSpec> {
-  const r = p.request;
+/** Takes the plan `plan` made: its request is a NetworkPlanRequest (a hand-made one falls back to br-int, kernel datapath). */
+function bind(p: AttachPlan<NetworkRequest>, mac: string): BoundAttach<NormalizedBridgeInterfaceSpec> {
+  const planned: Partial<NetworkPlanRequest> = p.request;
+  const r = { ...p.request, bridge: planned.bridge ?? DEFAULT_BRIDGE, userspace: planned.userspace === true };
   const alias = hvnetAlias(mac);
   checkIdentityUnique({ mac, alias }, p.taken);
   const spec: NormalizedBridgeInterfaceSpec = { kind: 'bridge', bridge: r.bridge, model: r.model, mac, alias, virtualport: { type: 'openvswitch', interfaceid: r.port } };
@@ -82,7 +84,4 @@ function bind(p: AttachPlan<NetworkPlanRequest>, mac: string): BoundAttach<Norma
   return { mac, alias, spec, xml, steps };
 }
 
-export const ovnNetwork: NicKind<NetworkRequest, NormalizedBridgeInterfaceSpec> & {
-  plan(req: NetworkRequest, facts: HostFacts): AttachPlan<NetworkPlanRequest>;
-  bind(plan: AttachPlan<NetworkPlanRequest>, mac: string): BoundAttach<NormalizedBridgeInterfaceSpec>;
-} = { kind: 'network', validate, questions, plan, bind };
+export const ovnNetwork: NicKind<NetworkRequest, NormalizedBridgeInterfaceSpec> = { kind: 'network', validate, questions, plan, bind };

@@ -23,7 +23,6 @@ import type { HostFacts, LinkQuestions } from '../../../../lib/nic/facts.js';
 import { rollbackAfter } from '../../../../lib/nic/plan.js';
 import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from '../../../../lib/nic/plan.js';
 import { kindOfParams, kinds } from '../../../../lib/nic/registry.js';
-import type { NetworkPlanRequest } from '../../../../lib/nic/kinds/ovn-network.js';
 import { planAttachVmPort, planDetachVmPort, vmPorts } from '../../../../lib/ovn/vm-ports.js';
 import { planNetworkAddressing } from '../../../../lib/ovn/network-addressing.js';
 import { orphanCandidates } from './orphan-ports.js';
@@ -613,7 +612,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     return this.vm.networks;
   }
 
-  private portRequest(req: NetworkPlanRequest | NicRequest & { kind: 'network' }, mac: string): Parameters<typeof planAttachVmPort>[1] {
+  private portRequest(req: NicRequest & { kind: 'network' }, mac: string): Parameters<typeof planAttachVmPort>[1] {
     return {
       ...(req.project === undefined ? {} : { project: req.project }),
       network: req.network,
@@ -818,8 +817,7 @@ function planOf(req: NicRequest, facts: HostFacts): AttachPlan<NicRequest> {
 
 function bindOf(plan: AttachPlan<NicRequest>, mac: string): AnyBound {
   const req = plan.request;
-  // A network plan's request is the NetworkPlanRequest its plan made (it carries the integration bridge).
-  if (req.kind === 'network') return kinds.network.bind({ ...plan, request: req as NetworkPlanRequest }, mac);
+  if (req.kind === 'network') return kinds.network.bind({ ...plan, request: req }, mac);
   return req.kind === 'bridge' ? kinds.bridge.bind({ ...plan, request: req }, mac) : kinds.macvtap.bind({ ...plan, request: req }, mac);
 }
 
