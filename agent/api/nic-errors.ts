@@ -10,6 +10,10 @@ export const NIC_ERRORS = defineErrorCodes({
   HVNET_NIC_UNSUPPORTED_COMBINATION: 'invalid',
   HVNET_NIC_QBG_SOURCE_REFUSED: 'invalid',
   HVNET_NIC_SOURCE_MISSING: 'not-found',
+  // The host bridge is missing, down or not a Linux bridge (an OVS bridge: use --network).
+  HVNET_NIC_BRIDGE_NOT_USABLE: 'conflict',
+  // libvirt's ovs-vsctl would not reach the Open vSwitch database: nothing was changed.
+  HVNET_NIC_OVS_UNREACHABLE: 'unavailable',
   HVNET_NIC_DOMAIN_NOT_FOUND: 'not-found',
   HVNET_NIC_NOT_FOUND: 'not-found',
   HVNET_NIC_DUPLICATE_MAC: 'conflict',
@@ -37,6 +41,8 @@ export const NIC_REASONS = {
   'unsupported-combination': 'HVNET_NIC_UNSUPPORTED_COMBINATION',
   'qbg-source-refused': 'HVNET_NIC_QBG_SOURCE_REFUSED',
   'source-missing': 'HVNET_NIC_SOURCE_MISSING',
+  'bridge-not-usable': 'HVNET_NIC_BRIDGE_NOT_USABLE',
+  'ovs-unreachable': 'HVNET_NIC_OVS_UNREACHABLE',
   'domain-not-found': 'HVNET_NIC_DOMAIN_NOT_FOUND',
   'nic-not-found': 'HVNET_NIC_NOT_FOUND',
   'duplicate-mac': 'HVNET_NIC_DUPLICATE_MAC',

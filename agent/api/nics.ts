@@ -12,6 +12,11 @@ import { defineMethod, params } from './methods.js';
 
 export type { NicErrorReason } from './nic-errors.js';
 
+export const NicKindSchema = Type.Union([Type.Literal('macvtap'), Type.Literal('bridge'), Type.Literal('network')], {
+  description:
+    'macvtap: <interface type=direct> on a host device; bridge: <interface type=bridge> on a host Linux bridge; network: a logical switch port of an hvnet OVN network, plugged into the integration bridge.',
+});
+
 const DomainName = Type.String({ minLength: 1, maxLength: 256, description: 'libvirt domain name.' });
 
 export const VirtualPortParamsSchema = Type.Object(
@@ -30,11 +35,15 @@ export type VirtualPortParams = Static<typeof VirtualPortParamsSchema>;
 export const nicAttachMethod = defineMethod({
   name: 'nic.attach',
   summary:
-    'Attaches a macvtap NIC to a domain (live and persistent on a running domain, persistent on a stopped one, unless live/config say otherwise); dryRun only returns the XML.',
+    'Attaches a NIC to a domain: a macvtap on a host device (source) or a tap on a host Linux bridge (bridge), exactly one of them; live and persistent on a running domain, persistent on a stopped one, unless live/config say otherwise; dryRun only returns the XML.',
   params: params({
     domain: DomainName,
-    source: Type.String({ description: 'Host device the macvtap sits on.' }),
-    mode: Type.Optional(Type.String({ description: 'vepa (default), bridge, private, passthrough.' })),
+    source: Type.Optional(Type.String({ description: 'Host device the macvtap sits on (a macvtap NIC).' })),
+    bridge: Type.Optional(Type.String({ description: 'Host Linux bridge the tap joins (a bridge NIC): it must exist and be up.' })),
+    network: Type.Optional(Type.String({ description: 'hvnet OVN network the NIC joins (a network NIC), looked up in `project` only.' })),
+    ipv4: Type.Optional(Type.String({ description: 'network only: auto (default), none, or a free address of the subnet.' })),
+    ipv6: Type.Optional(Type.String({ description: 'network only: auto (SLAAC, default) or none.' })),
+    mode: Type.Optional(Type.String({ description: 'macvtap only: vepa (default), bridge, private, passthrough.' })),
     model: Type.Optional(Type.String({ description: 'virtio (default), e1000, e1000e, rtl8139, vmxnet3, …' })),
     mac: Type.Optional(Type.String({ description: 'Default: the next free MAC of the pool.' })),
     virtualport: Type.Optional(VirtualPortParamsSchema),
@@ -45,15 +54,21 @@ export const nicAttachMethod = defineMethod({
   result: Type.Object(
     {
       domain: Type.String(),
+      kind: NicKindSchema,
       mac: Type.String(),
       alias: Type.String(),
-      source: Type.String(),
-      mode: Type.String(),
+      source: Type.Optional(Type.String({ description: 'macvtap: the host device.' })),
+      mode: Type.Optional(Type.String({ description: 'macvtap: its mode.' })),
+      bridge: Type.Optional(Type.String({ description: 'bridge and network: the host bridge (network: the integration bridge).' })),
+      network: Type.Optional(Type.String({ description: 'network: project/network.' })),
+      port: Type.Optional(Type.String({ description: 'network: the logical switch port (a UUID, libvirt\'s interfaceid).' })),
+      addresses: Type.Optional(Type.Array(Type.String(), { description: 'network: the addresses of the port (IPv4 from OVN DHCP, IPv6 by SLAAC).' })),
+      nbOperations: Type.Optional(Type.Array(Type.Unknown(), { description: 'network, with dryRun: the NB transaction the attach would send.' })),
       model: Type.String(),
       live: Type.Boolean({ description: 'Attached to the running domain (or would be, with dryRun).' }),
       config: Type.Boolean({ description: 'Added to the persistent definition (or would be).' }),
       dryRun: Type.Boolean(),
-      target: Type.Optional(Type.String({ description: 'The macvtap device, after a live attach.' })),
+      target: Type.Optional(Type.String({ description: 'The macvtap or tap device, after a live attach.' })),
       xml: Type.String({ description: 'The device XML given to libvirt.' }),
       warnings: Type.Array(Type.String()),
     },
@@ -78,6 +93,9 @@ export const nicDetachMethod = defineMethod({
       live: Type.Boolean({ description: 'Removed from the running domain.' }),
       config: Type.Boolean({ description: 'Removed from the persistent definition.' }),
       releasedMs: Type.Optional(Type.Number({ description: 'From the live detach to DEVICE_REMOVED.' })),
+      port: Type.Optional(Type.String({ description: 'network: the logical switch port removed.' })),
+      freed: Type.Optional(Type.Array(Type.String(), { description: 'network: the addresses free again.' })),
+      staleOvsPorts: Type.Optional(Type.Array(Type.String(), { description: 'network: OVS ports libvirt left behind, removed by hvnetd.' })),
     },
     { additionalProperties: false },
   ),
@@ -86,9 +104,13 @@ export const nicDetachMethod = defineMethod({
 export const NicRowSchema = Type.Object(
   {
     domain: Type.String(),
+    kind: NicKindSchema,
     mac: Type.String(),
-    source: Type.String(),
-    mode: Type.String(),
+    source: Type.Optional(Type.String({ description: 'macvtap: the host device.' })),
+    mode: Type.Optional(Type.String({ description: 'macvtap: its mode.' })),
+    bridge: Type.Optional(Type.String({ description: 'bridge and network: the host bridge.' })),
+    network: Type.Optional(Type.String({ description: 'network: project/network.' })),
+    addresses: Type.Optional(Type.Array(Type.String(), { description: 'network: the addresses of its port.' })),
     model: Type.Optional(Type.String()),
     virtualport: Type.Optional(Type.String({ description: 'e.g. 802.1Qbh profileid=finance' })),
     target: Type.Optional(Type.String()),
@@ -102,7 +124,7 @@ export type NicRow = Static<typeof NicRowSchema>;
 
 export const nicListMethod = defineMethod({
   name: 'nic.list',
-  summary: "The macvtap NICs of every domain (or one): live, persistent, or both.",
+  summary: 'The NICs of every domain (or one) of a kind hvnet knows (macvtap, bridge): live, persistent, or both.',
   params: params({ domain: Type.Optional(DomainName) }),
   result: Type.Object({ nics: Type.Array(NicRowSchema) }, { additionalProperties: false }),
 });

@@ -100,6 +100,19 @@ export const ConfigSchema = Type.Object(
             'false: a network-only node (no VMs here). hvnetd does not connect to libvirt, the nic methods say so, and the host is ' +
             'operational without it. true: libvirt is required; while it cannot be reached the host is non-operational.',
         }),
+        ovsDbSocket: Type.String({
+          pattern: '^/',
+          default: '/run/openvswitch/db.sock',
+          description:
+            "The local Open_vSwitch database's socket: hvnetd reads the integration bridge from it, and NICs on OVN networks are refused while it does not answer (libvirt's ovs-vsctl uses the default path).",
+        }),
+        orphanPortGraceSeconds: Type.Integer({
+          minimum: 0,
+          maximum: 86_400,
+          default: 60,
+          description:
+            'A logical switch port this host made for a VM NIC whose domain no longer has that NIC is removed after this long (an attach in flight, a domain being redefined, get the time to show up). Ports hvnet did not make are never touched.',
+        }),
       },
       { ...strict, default: {} },
     ),

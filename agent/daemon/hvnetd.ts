@@ -82,6 +82,7 @@ export class Hvnetd {
     // After the features: it has the last word on what the status says about libvirt.
     services.health.addContributor(libvirtUse(c.libvirt, services.libvirt));
     services.libvirt.start();
+    services.ovs.start();
 
     this.api = new ApiServer(
       {

@@ -29,6 +29,7 @@ import { createNicMetrics } from './features/nics/metrics.js';
 import type { NicMetrics } from './features/nics/metrics.js';
 import { NicService } from './features/nics/service.js';
 import { NETWORK_ONLY_MESSAGE } from './health/libvirt-use.js';
+import { OvsLink } from './features/nics/ovs-link.js';
 
 export interface Services {
   readonly nb: NbConnection;
@@ -43,6 +44,7 @@ export interface Services {
   readonly remotePeerings: RemotePeerings;
   readonly nics: NicService;
   readonly nicMetrics: NicMetrics;
+  readonly ovs: OvsLink;
 }
 
 export interface ServiceOptions {
@@ -102,9 +104,10 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   const nicMetrics = createNicMetrics(metrics);
   const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall, dropAfterAttach(log));
   if (!c.libvirt.enabled) libvirt.markUnused(NETWORK_ONLY_MESSAGE);
-  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller);
+  const ovs = new OvsLink(c.libvirt.ovsDbSocket, log);
+  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller, { networks, ovs, hostId: c.host.id, orphanGraceMs: c.libvirt.orphanPortGraceSeconds * 1_000 });
   nicMetrics.bind(libvirt, nics);
-  return { nb, links, health, spool, reporter, libvirt, networks, remotePeerings, nics, nicMetrics };
+  return { nb, links, health, spool, reporter, libvirt, networks, remotePeerings, nics, nicMetrics, ovs };
 }
 
 /**
@@ -122,6 +125,7 @@ export async function stopServices(s: Services): Promise<void> {
   s.remotePeerings.close();
   await s.networks.close();
   s.nics.stop();
+  s.ovs.stop();
   await s.libvirt.stop();
   s.links.stop();
   s.nb.close();

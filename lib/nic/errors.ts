@@ -12,6 +12,8 @@ export const NIC_PLAN_ERRORS = defineErrorCodes({
   HVNET_NICPLAN_SOURCE_MISSING: 'not-found',
   HVNET_NICPLAN_MAC_IN_USE: 'conflict',
   HVNET_NICPLAN_NIC_NOT_FOUND: 'not-found',
+  HVNET_NICPLAN_BRIDGE_NOT_USABLE: 'conflict',
+  HVNET_NICPLAN_OVS_UNREACHABLE: 'unavailable',
 });
 
 export type NicPlanErrorCode = CodeOf<typeof NIC_PLAN_ERRORS>;
@@ -73,6 +75,43 @@ export class NicNotFoundError extends NicPlanError {
     readonly nic: string,
     readonly known: readonly string[],
   ) {
-    super('HVNET_NICPLAN_NIC_NOT_FOUND', `domain ${domain} has no macvtap NIC ${nic} (it has: ${known.join(', ') || 'none'})`);
+    super('HVNET_NICPLAN_NIC_NOT_FOUND', `domain ${domain} has no NIC ${nic} hvnet can detach (it has: ${known.join(', ') || 'none'})`);
+  }
+}
+
+/** Why a host bridge cannot take a tap: missing, down, or not a Linux bridge. */
+export type BridgeProblem = 'missing' | 'down' | 'openvswitch' | 'not-a-bridge';
+
+const BRIDGE_PROBLEMS: Record<BridgeProblem, string> = {
+  missing: 'does not exist on this host',
+  down: "is down (bring it up: 'ip link set BR up')",
+  openvswitch: 'is an Open vSwitch bridge, not a Linux bridge: a NIC on an OVN network is attached with --network',
+  'not-a-bridge': 'is not a Linux bridge (a NIC on an OVN network is attached with --network)',
+};
+
+export class BridgeNotUsableError extends NicPlanError {
+  constructor(
+    readonly bridge: string,
+    readonly problem: BridgeProblem,
+  ) {
+    super('HVNET_NICPLAN_BRIDGE_NOT_USABLE', `bridge ${bridge} ${BRIDGE_PROBLEMS[problem].replace('BR', bridge)}`);
+  }
+}
+
+/**
+ * libvirt plugs a NIC on an OVN network with its own ovs-vsctl, which only knows the default
+ * socket: when that does not answer the attach would fail inside libvirt (or, on detach, leave a
+ * stale port). Refused before anything is changed.
+ */
+export class OvsUnreachableError extends NicPlanError {
+  constructor(
+    readonly socket: string,
+    readonly why: string,
+  ) {
+    super(
+      'HVNET_NICPLAN_OVS_UNREACHABLE',
+      `the Open vSwitch database does not answer at ${socket} (${why}): libvirt plugs NICs on OVN networks with ovs-vsctl, ` +
+        'which uses that path; nothing was changed',
+    );
   }
 }

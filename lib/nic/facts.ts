@@ -22,12 +22,33 @@ export interface LinkFacts {
   readonly exists: boolean;
   /** lib/domxml's verdict, when the kind asked for it and the device exists. */
   readonly qbg?: QbgSourceVerdict | undefined;
+  /** Administratively up (IFF_UP), when the kind asked about bridges. */
+  readonly up?: boolean | undefined;
+  /** What kind of bridge the device is, when the kind asked about bridges. */
+  readonly bridge?: BridgeType | undefined;
 }
+
+/** `openvswitch`: an OVS internal port (the kernel datapath's bridge); `none`: any other device. */
+export type BridgeType = 'linux' | 'openvswitch' | 'none';
 
 /** Which host devices a kind needs facts about, and for which of them the 802.1Qbg verdict. */
 export interface LinkQuestions {
   readonly links: readonly string[];
   readonly qbg: readonly string[];
+  /** Devices whose up flag and bridge type the kind needs. */
+  readonly bridges?: readonly string[];
+  /** Whether the kind needs the local Open vSwitch database (a NIC on an OVN network). */
+  readonly ovs?: boolean;
+}
+
+/** The local Open vSwitch database, as libvirt's ovs-vsctl will find it. */
+export interface OvsFacts {
+  /** The socket libvirt's ovs-vsctl uses (its default path: libvirt passes it no other). */
+  readonly socket: string;
+  /** The socket accepted a connection just now. */
+  readonly answers: boolean;
+  /** ovn-controller's integration bridge, when the database was read. */
+  readonly bridge?: { readonly name: string; readonly datapathType: string; readonly exists: boolean } | undefined;
 }
 
 export interface HostFacts {
@@ -38,4 +59,6 @@ export interface HostFacts {
   readonly macHolders: ReadonlyMap<string, string>;
   /** The answers to the kind's LinkQuestions; a device not in the map counts as missing. */
   readonly links: ReadonlyMap<string, LinkFacts>;
+  /** Asked for with LinkQuestions.ovs. */
+  readonly ovs?: OvsFacts | undefined;
 }

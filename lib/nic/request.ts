@@ -5,9 +5,10 @@ import { InvalidFieldError } from '../domxml/errors.js';
 import { MAC_PATTERN } from '../domxml/limits.js';
 import { isPlainObject, normalizeMac } from '../domxml/validate.js';
 import type { NormalizedInterfaceSpec } from '../domxml/types.js';
+import type { NormalizedBridgeInterfaceSpec } from '../domxml/bridge-types.js';
 
-/** `ovn` and `bridge` join here, each with its request type in the union below. */
-export const NIC_REQUEST_KINDS = ['macvtap'] as const;
+/** Each kind with its request type in the union below. */
+export const NIC_REQUEST_KINDS = ['macvtap', 'bridge', 'network'] as const;
 export type NicRequestKind = (typeof NIC_REQUEST_KINDS)[number];
 
 /** What every attach asks besides the NIC itself. */
@@ -25,7 +26,27 @@ export interface MacvtapRequest extends AttachTarget {
   readonly spec: NormalizedInterfaceSpec;
 }
 
-export type NicRequest = MacvtapRequest;
+/** A tap on a host Linux bridge; `spec.alias` is the plan's, as for macvtap. */
+export interface BridgeRequest extends AttachTarget {
+  readonly kind: 'bridge';
+  readonly spec: NormalizedBridgeInterfaceSpec;
+}
+
+/** A NIC on an hvnet OVN network: a logical switch port named `port` and a tap on the integration bridge. */
+export interface NetworkRequest extends AttachTarget {
+  readonly kind: 'network';
+  readonly project: string | undefined;
+  readonly network: string;
+  /** `auto`, `none` or an address; lib/ovn checks it against the network. */
+  readonly ipv4: string | undefined;
+  readonly ipv6: 'auto' | 'none' | undefined;
+  readonly mac: string | undefined;
+  readonly model: NormalizedBridgeInterfaceSpec['model'];
+  /** The LSP's name and libvirt's interfaceid, chosen at validation. */
+  readonly port: string;
+}
+
+export type NicRequest = MacvtapRequest | BridgeRequest | NetworkRequest;
 
 /** A NIC to detach: by MAC (any case) or by alias. */
 export interface DetachRequest {

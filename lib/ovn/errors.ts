@@ -25,6 +25,10 @@ export const OVN_ERRORS = defineErrorCodes({
   HVNET_OVN_PEERING_EXISTS: 'conflict',
   HVNET_OVN_PEERING_TARGET_TAKEN: 'conflict',
   HVNET_OVN_IDS_EXHAUSTED: 'conflict',
+  HVNET_OVN_ADDRESS_IN_USE: 'conflict',
+  HVNET_OVN_SUBNET_FULL: 'conflict',
+  HVNET_OVN_NETWORK_HAS_VM_PORTS: 'conflict',
+  HVNET_OVN_PORT_NOT_FOUND: 'not-found',
   // Other writers kept winning: nothing was applied, so the state, not the outcome, is the problem.
   HVNET_OVN_CONFLICT: 'conflict',
   HVNET_OVN_OUTCOME_UNKNOWN: 'outcome-unknown',
@@ -281,5 +285,51 @@ export class WaitTimeoutError extends OvnError {
 export class IdsExhaustedError extends OvnError {
   constructor(max: number) {
     super('HVNET_OVN_IDS_EXHAUSTED', `no network id left (ids go up to ${max})`);
+  }
+}
+
+/** A VM port asked for an address another port of the network has (or the gateway's). */
+export class AddressInUseError extends OvnError {
+  constructor(
+    context: OvnErrorContext,
+    readonly address: string,
+    readonly heldBy: string,
+  ) {
+    super('HVNET_OVN_ADDRESS_IN_USE', `address ${address} of network ${JSON.stringify(context.network)} is already used by ${heldBy}`, context);
+  }
+}
+
+/** Every host address of the network's IPv4 subnet is taken: nothing was written. */
+export class SubnetFullError extends OvnError {
+  constructor(
+    context: OvnErrorContext,
+    readonly subnet: string,
+    readonly used: number,
+  ) {
+    super(
+      'HVNET_OVN_SUBNET_FULL',
+      `network ${JSON.stringify(context.network)} has no free IPv4 address left in ${subnet} (${used} in use with the gateway); ` +
+        'detach a NIC, or attach with --ipv4 none',
+      context,
+    );
+  }
+}
+
+/** A network whose switch still has VM ports hvnet made: deleting it would cut those VMs off. */
+export class NetworkHasVmPortsError extends OvnError {
+  constructor(
+    context: OvnErrorContext,
+    readonly domains: readonly string[],
+  ) {
+    super('HVNET_OVN_NETWORK_HAS_VM_PORTS', `network ${JSON.stringify(context.network)} still has NICs of the domains ${domains.join(', ')}; detach them first`, context);
+  }
+}
+
+export class PortNotFoundError extends OvnError {
+  constructor(
+    context: OvnErrorContext,
+    readonly port: string,
+  ) {
+    super('HVNET_OVN_PORT_NOT_FOUND', `no VM port ${port} made by hvnet in the NB`, context);
   }
 }

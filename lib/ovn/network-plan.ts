@@ -12,6 +12,8 @@ import { idFree, projectPresent, switchPortsUnchanged } from './guards.js';
 import { EXT, MAX_NETWORK_ID, networkMac, projectKey, rowNames } from './ids.js';
 import { DEFAULT_PROJECT, checkDescription, checkName } from './names.js';
 import { convergePeerRows } from './peer-rows.js';
+import { dhcpOptionsInsert, raConfigs } from './network-addressing.js';
+import { checkNoVmPorts } from './vm-port-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, PlanOptions } from './plan.js';
 import type { NbView, Network, SwitchRow } from './state.js';
@@ -130,7 +132,7 @@ export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts:
   tx.write(
     nb.insert(
       'Logical_Router_Port',
-      { name: rowNames.routerPort(id), mac, networks: set([ipv4, ipv6].flatMap((g) => (g ? [g.cidr] : []))), external_ids: map(tag) },
+      { name: rowNames.routerPort(id), mac, networks: set([ipv4, ipv6].flatMap((g) => (g ? [g.cidr] : []))), ipv6_ra_configs: map(raConfigs(ipv6)), external_ids: map(tag) },
       'lrp',
     ),
     nb.insert('Logical_Router', { name: rowNames.router(id), ports: set([namedUuid('lrp')]), external_ids: map(routerExt) }),
@@ -146,6 +148,7 @@ export function planCreateNetwork(view: NbView, req: CreateNetworkRequest, opts:
       'lsp',
     ),
     nb.insert('Logical_Switch', { name: rowNames.switch(id), ports: set([namedUuid('lsp')]), external_ids: map(tag) }),
+    ...dhcpOptionsInsert(id, ipv4, mac),
   );
   const result: NetworkInfo = {
     project,
@@ -203,6 +206,7 @@ export function planDeleteNetwork(view: NbView, ref: DeleteNetworkRequest, opts:
   const ls = view.switchOf(n.id);
   const foreign = ls ? foreignPorts(view, n.id, ls) : [];
   if (foreign.length > 0 && ref.force !== true) throw new NetworkHasForeignPortsError({ project, network: name }, foreign);
+  checkNoVmPorts(view, n);
   const model = new PlanModel(view);
   model.remove(n.id);
   const tx = new TxnBuilder();
@@ -212,6 +216,8 @@ export function planDeleteNetwork(view: NbView, ref: DeleteNetworkRequest, opts:
     tx.guard(`ls-ports:${ls._uuid}`, switchPortsUnchanged(ls));
     tx.write(nb.deleteRows('Logical_Switch', [where('_uuid', '==', uuid(ls._uuid))]));
   }
+  // The network's DHCPv4 options are a root row: they go with it explicitly.
+  tx.write(nb.deleteRows('DHCP_Options', [where('external_ids', 'includes', map({ [EXT.id]: String(n.id) }))]));
   const affected = new Map<number, Network>();
   for (const other of view.networks()) {
     if (other.id === n.id) continue;

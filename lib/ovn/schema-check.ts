@@ -12,10 +12,12 @@ export const NB_TABLES = {
   // `_version`: the optimistic guard on a router (guards.ts) is one condition on it, not the whole
   // row, so it costs the same on a hub of thousands of peerings as on a lone network.
   Logical_Router: ['_version', 'name', 'ports', 'static_routes', 'external_ids'],
-  Logical_Router_Port: ['name', 'mac', 'networks', 'peer', 'external_ids'],
+  Logical_Router_Port: ['name', 'mac', 'networks', 'peer', 'ipv6_ra_configs', 'external_ids'],
   Logical_Router_Static_Route: ['ip_prefix', 'nexthop', 'output_port', 'policy', 'route_table', 'external_ids'],
   Logical_Switch: ['name', 'ports', 'external_ids'],
-  Logical_Switch_Port: ['name', 'type', 'addresses', 'options', 'external_ids'],
+  // VM ports: their addresses, port security, DHCPv4 options and whether a chassis bound them.
+  Logical_Switch_Port: ['name', 'type', 'addresses', 'port_security', 'dhcpv4_options', 'up', 'options', 'external_ids'],
+  DHCP_Options: ['cidr', 'options', 'external_ids'],
 } as const satisfies MonitorRequest<OVNNorthboundTables>;
 
 /** The NB tables as the cache holds them: the generated row types, cut to the monitored columns. */

@@ -115,9 +115,9 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     }, 5_000, 100);
     const table = await cli.run(['nic', 'list']);
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /\| DOMAIN +\| MAC +\| SOURCE +\| MODE +\| MODEL +\| VIRTUALPORT +\| TARGET +\| STATE +\|/);
+    assert.match(table.stdout, /\| DOMAIN +\| MAC +\| KIND +\| SOURCE +\| MODE +\| MODEL +\| VIRTUALPORT +\| TARGET +\| ADDRESSES +\| STATE +\|/);
     const csv = await cli.run(['nic', 'list', '--format', 'csv']);
-    assert.equal(csv.stdout.split('\n')[0], 'DOMAIN,MAC,SOURCE,MODE,MODEL,VIRTUALPORT,TARGET,STATE,HVNET');
+    assert.equal(csv.stdout.split('\n')[0], 'DOMAIN,MAC,KIND,SOURCE,MODE,MODEL,VIRTUALPORT,TARGET,ADDRESSES,STATE,HVNET');
     const yaml = await cli.run(['nic', 'list', '--format', 'yaml']);
     assert.match(yaml.stdout, new RegExp(`mac: ${nics[0]?.mac}`));
 

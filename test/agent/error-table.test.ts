@@ -86,6 +86,8 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       SourceMissingError: new nic.SourceMissingError('eth0'),
       MacInUseError: new nic.MacInUseError('02:68:76:00:00:01', 'vm1', 'vm2'),
       NicNotFoundError: new nic.NicNotFoundError('vm1', 'net9', ['02:68:76:00:00:01']),
+      BridgeNotUsableError: new nic.BridgeNotUsableError('br0', 'openvswitch'),
+      OvsUnreachableError: new nic.OvsUnreachableError('/run/openvswitch/db.sock', 'no connection'),
     },
   },
   ovn: {
@@ -114,6 +116,10 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       SchemaMissingError: new ovn.SchemaMissingError('Logical_Router', 'options', '5.0.0'),
       WaitTimeoutError: new ovn.WaitTimeoutError('sb', 3, 100),
       IdsExhaustedError: new ovn.IdsExhaustedError(4095),
+      AddressInUseError: new ovn.AddressInUseError({ network: 'a' }, '10.0.0.2', 'port x'),
+      SubnetFullError: new ovn.SubnetFullError({ network: 'a' }, '10.0.0.0/29', 6),
+      NetworkHasVmPortsError: new ovn.NetworkHasVmPortsError({ network: 'a' }, ['vm1']),
+      PortNotFoundError: new ovn.PortNotFoundError({}, 'x'),
     },
   },
   ovsdb: {
@@ -259,6 +265,8 @@ describe('agent: the one error table', () => {
       [new nic.DomainNotRunningError('vm1'), 'HVNET_NIC_DOMAIN_NOT_RUNNING'],
       [new nic.DomainNotPersistentError('vm1'), 'HVNET_NIC_DOMAIN_NOT_PERSISTENT'],
       [new nic.SourceMissingError('eth0'), 'HVNET_NIC_SOURCE_MISSING'],
+      [new nic.BridgeNotUsableError('br0', 'down'), 'HVNET_NIC_BRIDGE_NOT_USABLE'],
+      [new nic.OvsUnreachableError('/x', 'y'), 'HVNET_NIC_OVS_UNREACHABLE'],
       [new nic.NothingToDoError('vm1'), 'HVNET_NIC_INVALID_FIELD'],
       [new nic.NicNotFoundError('vm1', 'net9', []), 'HVNET_NIC_NOT_FOUND'],
       [new libvirt.LibvirtCallError('virDomainLookupByName', { ...vir, virCode: 42 }), 'HVNET_NIC_DOMAIN_NOT_FOUND'],

@@ -38,7 +38,7 @@ describe('nic: detach plans', () => {
   it('a NIC the domain does not have: refused, naming the ones it has', () => {
     assert.throws(
       () => planDetach(req('52:54:00:aa:00:99'), { live: [live], config: [config] }),
-      (e: unknown) => e instanceof NicNotFoundError && e.message === `domain vm1 has no macvtap NIC 52:54:00:aa:00:99 (it has: ${MAC})`,
+      (e: unknown) => e instanceof NicNotFoundError && e.message === `domain vm1 has no NIC 52:54:00:aa:00:99 hvnet can detach (it has: ${MAC})`,
     );
     assert.throws(() => planDetach(req('net0'), {}), (e: unknown) => e instanceof NicNotFoundError && /\(it has: none\)$/.test(e.message));
   });

@@ -45,6 +45,7 @@ describe('nic: requests', () => {
     assert.throws(() => validateNicRequest({ kind: 'macvtap', domain: '', source: 'eth0' }), field('domain'));
     for (const f of ['live', 'config', 'dryRun']) assert.throws(() => validateNicRequest({ kind: 'macvtap', domain: 'vm1', source: 'eth0', [f]: 'yes' }), field(f));
     const req = validateNicRequest({ kind: 'macvtap', domain: 'vm1', source: 'eth0', model: undefined, live: undefined, mode: 'private', virtualport: { type: '802.1Qbh', profileid: 'p', managerid: undefined } }, FIXED_UUID);
+    assert.ok(req.kind === 'macvtap');
     assert.equal(req.spec.model, 'virtio');
     assert.equal(req.live, undefined);
     assert.deepEqual(req.spec.virtualport, { type: '802.1Qbh', profileid: 'p' });

@@ -20,15 +20,15 @@ const waits = (ops: Operation[]): WaitOperation[] => ops.filter((o): o is WaitOp
 const firstWrite = (ops: Operation[]): number => ops.findIndex((o) => o.op !== 'wait');
 
 describe('ovn planners (pure, on an in-memory NB)', () => {
-  it('a network: guarded id and name, four rows named from the id', () => {
+  it('a network: guarded id and name, four rows named from the id, and its DHCPv4 options', () => {
     const nb = new FakeNb();
     const plan = planCreateNetwork(nb.view, { name: 'a', ipv4: '10.9.1.1/24' });
     assert.equal(plan.result.id, 1);
     assert.equal(plan.result.mac, '02:68:76:00:00:01');
     assert.equal(waits(plan.operations).length, 2, 'id free, name free');
     assert.deepEqual(
-      plan.operations.filter((o) => o.op === 'insert').map((o) => (o.op === 'insert' ? o.row.name : '')),
-      [rowNames.routerPort(1), rowNames.router(1), rowNames.switchRouterPort(1), rowNames.switch(1)],
+      plan.operations.filter((o) => o.op === 'insert').map((o) => (o.op === 'insert' ? (o.row.name ?? o.table) : '')),
+      [rowNames.routerPort(1), rowNames.router(1), rowNames.switchRouterPort(1), rowNames.switch(1), 'DHCP_Options'],
     );
     nb.transact(plan.operations);
     assert.equal(nb.view.network('default', 'a')?.id, 1);

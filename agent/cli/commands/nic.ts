@@ -1,4 +1,5 @@
-// hvnet nic attach|detach|list|pool: macvtap NICs of libvirt domains, through hvnetd.
+// hvnet nic attach|detach|list|pool: NICs of libvirt domains (macvtap on a host device, a tap on a
+// host Linux bridge), through hvnetd.
 import { HvnetError } from '../../api/errors.js';
 import { nicAttachMethod, nicDetachMethod, nicListMethod, nicPoolMethod } from '../../api/nics.js';
 import type { VirtualPortParams } from '../../api/nics.js';
@@ -8,6 +9,10 @@ import type { CliCommand, CliGroup } from '../command.js';
 import type { Cell } from '../render.js';
 
 const QBG_NUMBERS = ['managerid', 'typeid', 'typeidversion'];
+/** Each names a kind of NIC: exactly one is given. */
+const KIND_OPTIONS = ['source', 'network', 'bridge'] as const;
+const MACVTAP_ONLY = ['mode', 'virtualport'] as const;
+const NETWORK_ONLY = ['ipv4', 'ipv6'] as const;
 const VP_KEYS: Record<VirtualPortParams['type'], readonly string[]> = {
   '802.1Qbg': ['managerid', 'typeid', 'typeidversion', 'instanceid'],
   '802.1Qbh': ['profileid'],
@@ -52,32 +57,55 @@ function bool(v: unknown): boolean | undefined {
 
 const attachCommand: CliCommand = {
   command: 'attach <domain>',
-  describe: 'attach a macvtap NIC to a domain, in vepa mode unless --mode says otherwise (live and persistent when it runs, persistent when it is stopped)',
+  describe:
+    'attach a NIC to a domain: a macvtap on a host device (--source, vepa mode unless --mode says otherwise) or a tap on a host Linux bridge (--bridge); live and persistent when it runs, persistent when it is stopped',
   examples: [
     ['hvnet nic attach vm1 --source eth1', 'a vepa-mode macvtap on eth1 (the default mode), MAC from the pool'],
     ['hvnet nic attach vm1 --source eth1 --mode bridge', 'a bridge-mode macvtap: guests on eth1 reach each other without the switch'],
     ['hvnet nic attach vm1 --source eth1.100 --virtualport 802.1Qbg managerid=11 typeid=1193047 typeidversion=2 --config', '802.1Qbg (VEPA), persistent only'],
     ['hvnet nic attach vm1 --source enic0 --mode private --virtualport 802.1Qbh profileid=finance', 'an 802.1Qbh port profile'],
     ['hvnet nic attach vm1 --source eth1 --dry-run', 'print the device XML (vepa), change nothing'],
+    ['hvnet nic attach vm1 --bridge ovirtmgmt', 'a tap on the Linux bridge ovirtmgmt (an RHV VM network)'],
   ],
   builder: (y) =>
     y
       .positional('domain', { type: 'string', describe: 'libvirt domain name', demandOption: true })
-      .option('source', { type: 'string', describe: 'host device the macvtap sits on', demandOption: true })
-      .option('mode', { type: 'string', choices: MACVTAP_MODES, describe: 'macvtap mode (default vepa)' })
+      .option('source', { type: 'string', describe: 'host device the macvtap sits on (a macvtap NIC)' })
+      .option('bridge', { type: 'string', describe: 'host Linux bridge the tap joins (it must exist and be up)' })
+      .option('network', { type: 'string', describe: 'hvnet OVN network the NIC joins (in --project, default "default")' })
+      .option('ipv4', { type: 'string', describe: 'with --network: auto (default), none, or a free address of the network' })
+      .option('ipv6', { type: 'string', choices: ['auto', 'none'], describe: 'with --network: auto (SLAAC, the default) or none' })
+      .option('mode', { type: 'string', choices: MACVTAP_MODES, describe: 'macvtap mode (default vepa; --source only)' })
       .option('model', { type: 'string', describe: 'NIC model (default virtio)' })
       .option('mac', { type: 'string', describe: 'MAC address (default: the next free one of the pool)' })
       .option('virtualport', {
         type: 'string',
         array: true,
-        describe: "'802.1Qbg managerid=N typeid=N typeidversion=N [instanceid=UUID]' or '802.1Qbh profileid=NAME'",
+        describe: "'802.1Qbg managerid=N typeid=N typeidversion=N [instanceid=UUID]' or '802.1Qbh profileid=NAME' (--source only)",
       })
       .option('live', { type: 'boolean', describe: 'attach to the running domain' })
       .option('config', { type: 'boolean', describe: 'add to the persistent definition' })
-      .option('dry-run', { type: 'boolean', describe: 'print the device XML and change nothing' }),
+      .option('dry-run', { type: 'boolean', describe: 'print the device XML and change nothing' })
+      .check((a) => {
+        const given = KIND_OPTIONS.filter((o) => a[o] !== undefined);
+        if (given.length !== 1) throw new Error(`give exactly one of ${KIND_OPTIONS.map((o) => `--${o}`).join(', ')} (got ${given.length === 0 ? 'none' : given.map((o) => `--${o}`).join(' and ')})`);
+        for (const o of MACVTAP_ONLY) if (a[o] !== undefined && a.source === undefined) throw new Error(`--${o} goes only with --source (a macvtap NIC)`);
+        for (const o of NETWORK_ONLY) if (a[o] !== undefined && a.network === undefined) throw new Error(`--${o} goes only with --network (a NIC on an OVN network)`);
+        return true;
+      }),
   async run(args, ctx) {
     const vpWords = Array.isArray(args.virtualport) ? args.virtualport.map(String) : undefined;
-    const params: Omit<ParamsOf<typeof nicAttachMethod>, 'project'> = { domain: String(args.domain), source: String(args.source) };
+    const params: Omit<ParamsOf<typeof nicAttachMethod>, 'project'> = { domain: String(args.domain) };
+    const source = str(args.source);
+    if (source !== undefined) params.source = source;
+    const bridge = str(args.bridge);
+    if (bridge !== undefined) params.bridge = bridge;
+    const network = str(args.network);
+    if (network !== undefined) params.network = network;
+    const ipv4 = str(args.ipv4);
+    if (ipv4 !== undefined) params.ipv4 = ipv4;
+    const ipv6 = str(args.ipv6);
+    if (ipv6 !== undefined) params.ipv6 = ipv6;
     const mode = str(args.mode);
     if (mode !== undefined) params.mode = mode;
     const model = str(args.model);
@@ -94,20 +122,25 @@ const attachCommand: CliCommand = {
     const r = await ctx.client().call(nicAttachMethod, params);
     if (r.dryRun && ctx.format === 'table') {
       for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
+      if (r.nbOperations !== undefined) process.stdout.write(`# OVN NB transaction\n${JSON.stringify(r.nbOperations, null, 2)}\n# libvirt device XML\n`);
       process.stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
       return undefined;
     }
     for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
     const rows: Cell[][] = [
       ['domain', r.domain],
+      ['kind', r.kind],
       ['mac', r.mac],
       ['alias', r.alias],
-      ['source', r.source],
-      ['mode', r.mode],
+    ];
+    if (r.source !== undefined) rows.push(['source', r.source], ['mode', r.mode]);
+    if (r.network !== undefined) rows.push(['network', r.network], ['port', r.port], ['addresses', (r.addresses ?? []).join(' ')]);
+    if (r.bridge !== undefined) rows.push(['bridge', r.bridge]);
+    rows.push(
       ['model', r.model],
       ['live', r.live],
       ['config', r.config],
-    ];
+    );
     if (r.target !== undefined) rows.push(['target', r.target]);
     if (r.dryRun) rows.push(['dry run', true], ['xml', r.xml]);
     for (const w of r.warnings) rows.push(['warning', w]);
@@ -142,13 +175,15 @@ const detachCommand: CliCommand = {
       ['config', r.config],
     ];
     if (r.releasedMs !== undefined) rows.push(['released after', `${r.releasedMs} ms`]);
+    if (r.port !== undefined) rows.push(['port', r.port], ['freed', (r.freed ?? []).join(' ')]);
+    if (r.staleOvsPorts !== undefined) rows.push(['stale OVS ports removed', r.staleOvsPorts.join(' ')]);
     return { data: r, tables: [{ columns: ['FIELD', 'VALUE'], rows }] };
   },
 };
 
 const listCommand: CliCommand = {
   command: 'list [domain]',
-  describe: 'list the macvtap NICs of every domain (or of one): live, persistent, or both; HVNET says whether hvnet made it',
+  describe: 'list the NICs (macvtap, bridge) of every domain (or of one): live, persistent, or both; SOURCE is the host device or bridge; HVNET says whether hvnet made it',
   examples: [
     ['hvnet nic list', 'every NIC of every domain'],
     ['hvnet nic list vm1 --format json', 'one domain, for a script'],
@@ -161,8 +196,8 @@ const listCommand: CliCommand = {
       data: r.nics,
       tables: [
         {
-          columns: ['DOMAIN', 'MAC', 'SOURCE', 'MODE', 'MODEL', 'VIRTUALPORT', 'TARGET', 'STATE', 'HVNET'],
-          rows: r.nics.map((n) => [n.domain, n.mac, n.source, n.mode, n.model, n.virtualport, n.target, n.state, n.managed ? 'yes' : 'no']),
+          columns: ['DOMAIN', 'MAC', 'KIND', 'SOURCE', 'MODE', 'MODEL', 'VIRTUALPORT', 'TARGET', 'ADDRESSES', 'STATE', 'HVNET'],
+          rows: r.nics.map((n) => [n.domain, n.mac, n.kind, n.network ?? n.source ?? n.bridge, n.mode, n.model, n.virtualport, n.target, n.addresses?.join(' '), n.state, n.managed ? 'yes' : 'no']),
         },
       ],
     };
@@ -200,6 +235,6 @@ const poolCommand: CliCommand = {
 
 export const nicGroup: CliGroup = {
   command: 'nic',
-  describe: 'macvtap NICs of libvirt domains: attach, detach, list, MAC pool',
+  describe: 'NICs of libvirt domains (macvtap, Linux bridge): attach, detach, list, MAC pool',
   subcommands: [attachCommand, detachCommand, listCommand, poolCommand],
 };

@@ -34,7 +34,15 @@ export function createNicsFeature(ctx: Pick<DaemonContext, 'methods' | 'health' 
       // Another feature's events (drift repairs) may be there: one list, newest last, at most 20.
       status.events = [...(status.events ?? []), ...s.events].sort((a, b) => a.at.localeCompare(b.at)).slice(-20);
     }
-    status.nics = s.nics.map((n) => ({ vm: n.domain, mac: n.mac, link: n.source, mode: n.mode, state: n.state, ...(dupMacs.has(n.mac) ? { duplicate: true } : {}) }));
+    // The summary's schema is the status's: `link` is the macvtap's device or the bridge, `mode` the macvtap's mode or the kind.
+    status.nics = s.nics.map((n) => ({
+      vm: n.domain,
+      mac: n.mac,
+      ...(n.network ?? n.source ?? n.bridge ? { link: n.network ?? n.source ?? n.bridge } : {}),
+      mode: n.mode ?? n.kind,
+      state: n.state,
+      ...(dupMacs.has(n.mac) ? { duplicate: true } : {}),
+    }));
   });
   const update = (): void => {
     ctx.health.update();

@@ -16,6 +16,9 @@ import { OvnNetworks } from '../../../../lib/ovn/networks.js';
 import { findNetwork } from '../../../../lib/ovn/network-plan.js';
 import { PeeringIndex } from '../../../../lib/ovn/peering-index.js';
 import type { PeeringInfo } from '../../../../lib/ovn/peering-plan.js';
+import { applyPlan } from '../../../../lib/ovn/apply.js';
+import type { Planner } from '../../../../lib/ovn/apply.js';
+import type { OvnErrorContext } from '../../../../lib/ovn/errors.js';
 import type { RowChange } from '../../../../lib/ovn/plan.js';
 import { HvnetError } from '../../../api/errors.js';
 import type { HostEvent, PeeringSummary } from '../../../api/status.js';
@@ -164,6 +167,20 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
     const nb = this.nb.status();
     if (nb.state !== 'connected') throw new HvnetError('HVNET_OVN_UNAVAILABLE', `OVN NB is ${nb.state}${nb.lastError ? `: ${nb.lastError}` : ''}; nothing was changed`);
     return this.ovn;
+  }
+
+  /**
+   * A write another feature planned (the NIC feature's VM ports, lib/ovn/vm-ports.ts), applied like
+   * every NB write: guarded, re-planned from the refreshed cache when a guard fails, through the
+   * connection's one transaction path. Errors as the networks' own.
+   */
+  async applyPlanned<R>(planner: Planner<R>, context: OvnErrorContext): Promise<R> {
+    this.writable();
+    try {
+      return (await applyPlan({ transact: (ops) => this.nb.transact(ops), session: this.nb.client.session }, this.ovn.view, planner, { context })).result;
+    } catch (e) {
+      throw this.failure(e);
+    }
   }
 
   private onRepaired(changes: RowChange[]): void {

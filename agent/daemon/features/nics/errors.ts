@@ -7,6 +7,8 @@ import { NIC_REASONS } from '../../../api/nic-errors.js';
 import type { NicErrorReason } from '../../../api/nic-errors.js';
 import { DomXmlError, InvalidFieldError, UnsupportedCombinationError, SourceInUseError, DuplicateIdentityError, QbgSourceRefusedError } from '../../../../lib/domxml/errors.js';
 import {
+  BridgeNotUsableError,
+  OvsUnreachableError,
   DomainNotPersistentError,
   DomainNotRunningError,
   MacInUseError,
@@ -111,6 +113,8 @@ function fromPlanError(e: NicPlanError, what: string): HvnetError {
   if (e instanceof NothingToDoError) return new NicError('invalid-field', e.message, { domain: e.domain }, options);
   if (e instanceof DomainNotRunningError) return new NicError('domain-not-running', `${e.message} (use --config to change its definition)`, { domain: e.domain }, options);
   if (e instanceof DomainNotPersistentError) return new NicError('domain-not-persistent', `${e.message} (use --live only)`, { domain: e.domain }, options);
+  if (e instanceof OvsUnreachableError) return new NicError('ovs-unreachable', e.message, { socket: e.socket }, options);
+  if (e instanceof BridgeNotUsableError) return new NicError('bridge-not-usable', e.message, { bridge: e.bridge, problem: e.problem }, options);
   if (e instanceof SourceMissingError) return new NicError('source-missing', e.message, { source: e.source }, options);
   if (e instanceof MacInUseError) return new NicError('duplicate-mac', e.message, { mac: e.mac, heldBy: e.heldBy }, options);
   if (e instanceof NicNotFoundError) return new NicError('nic-not-found', e.message, { domain: e.domain, nic: e.nic }, options);

@@ -1,7 +1,7 @@
 // The facts lib/nic plans from, read from the inventory (libvirt) and the host's links (sysfs, ip):
 // the I/O half of planning, answering exactly the questions the NIC's kind asked.
 import type { HostFacts, LinkFacts, LinkQuestions } from '../../../../lib/nic/facts.js';
-import { qbgVerdict, sourceExists } from './host-links.js';
+import { bridgeFacts, qbgVerdict, sourceExists } from './host-links.js';
 import type { DomainView } from './inventory.js';
 
 export async function hostFacts(views: readonly DomainView[], view: DomainView, questions: LinkQuestions): Promise<HostFacts> {
@@ -11,7 +11,9 @@ export async function hostFacts(views: readonly DomainView[], view: DomainView, 
   for (const name of questions.links) {
     const exists = sourceExists(name);
     // ip runs only for a device that exists and only when the kind needs the verdict.
-    links.set(name, exists && questions.qbg.includes(name) ? { exists, qbg: await qbgVerdict(name) } : { exists });
+    let facts: LinkFacts = exists && questions.qbg.includes(name) ? { exists, qbg: await qbgVerdict(name) } : { exists };
+    if (exists && questions.bridges?.includes(name) === true) facts = { ...facts, ...(await bridgeFacts(name)) };
+    links.set(name, facts);
   }
   return {
     domain: {

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describeQbgSource } from '../../../../lib/domxml/vlan.js';
 import type { QbgSourceVerdict } from '../../../../lib/domxml/vlan.js';
+import type { BridgeType } from '../../../../lib/nic/facts.js';
 
 export function sourceExists(dev: string): boolean {
   // The name passed lib/domxml's interface-name rule (no '/', not '.' or '..').
@@ -72,4 +73,24 @@ export async function qbgVerdict(dev: string): Promise<QbgSourceVerdict | undefi
   const link = links.find((l) => typeof l === 'object' && l !== null && (l as { ifname?: unknown }).ifname === dev);
   if (link === undefined) return undefined;
   return describeQbgSource(link, links);
+}
+
+const IFF_UP = 0x1;
+
+/**
+ * Whether `dev` is administratively up (sysfs `flags`: a bridge without ports is up but has no
+ * carrier, and still takes a tap) and what bridge it is: sysfs has a `bridge` folder for a Linux
+ * bridge; an OVS bridge of the kernel datapath is an `openvswitch` link (`ip -d -j link show`).
+ */
+export async function bridgeFacts(dev: string): Promise<{ up: boolean; bridge: BridgeType }> {
+  let up = false;
+  try {
+    up = (parseInt(readFileSync(`/sys/class/net/${dev}/flags`, 'latin1').trim(), 16) & IFF_UP) !== 0;
+  } catch {
+    // removed meanwhile: counted as down
+  }
+  if (existsSync(`/sys/class/net/${dev}/bridge`)) return { up, bridge: 'linux' };
+  const links = await ipLinks();
+  const link = links.find((l) => typeof l === 'object' && l !== null && (l as { ifname?: unknown }).ifname === dev) as { linkinfo?: { info_kind?: unknown } } | undefined;
+  return { up, bridge: link?.linkinfo?.info_kind === 'openvswitch' ? 'openvswitch' : 'none' };
 }

@@ -6,6 +6,8 @@ import { LibvirtCallError } from '../../../../lib/libvirt/errors.js';
 import { listInterfaceIdentities, parseDomainInterfaces } from '../../../../lib/domxml/parse.js';
 import type { InterfaceIdentity } from '../../../../lib/domxml/parse.js';
 import type { DomainInterface, DomainVirtualPort } from '../../../../lib/domxml/types.js';
+import type { DomainBridgeInterface } from '../../../../lib/domxml/bridge-types.js';
+import { parseDomainNics } from '../../../../lib/domxml/nic-kinds.js';
 import type { InUse } from '../../../../lib/macpool/pool.js';
 import { hvnetAlias } from '../../../../lib/nic/alias.js';
 import type { NicRow } from '../../../api/nics.js';
@@ -14,6 +16,8 @@ import type { LibvirtLink } from './libvirt-link.js';
 export interface DomainSide {
   xml: string;
   direct: DomainInterface[];
+  /** `<interface type='bridge'>` NICs. */
+  bridges: DomainBridgeInterface[];
   /** MAC and alias of every NIC of any type. */
   ids: InterfaceIdentity[];
 }
@@ -27,7 +31,8 @@ export interface DomainView {
 }
 
 export function side(xml: string): DomainSide {
-  return { xml, direct: parseDomainInterfaces(xml), ids: listInterfaceIdentities(xml) };
+  const bridges = parseDomainNics(xml).filter((n): n is DomainBridgeInterface => n.kind === 'bridge');
+  return { xml, direct: parseDomainInterfaces(xml), bridges, ids: listInterfaceIdentities(xml) };
 }
 
 /** A domain that vanished between the listing and the XML read is left out. */
@@ -111,7 +116,7 @@ export function virtualPortText(vp: DomainVirtualPort | undefined): string | und
 function row(domain: string, i: DomainInterface, state: NicRow['state']): NicRow {
   // hvnet names every NIC it makes after its MAC; libvirt keeps such a user alias in both copies.
   const managed = i.mac !== undefined && i.alias === hvnetAlias(i.mac);
-  const r: NicRow = { domain, mac: i.mac ?? '', source: i.source, mode: i.mode, state, managed };
+  const r: NicRow = { domain, kind: 'macvtap', mac: i.mac ?? '', source: i.source, mode: i.mode, state, managed };
   if (i.model !== undefined) r.model = i.model;
   const vp = virtualPortText(i.virtualport);
   if (vp !== undefined) r.virtualport = vp;
@@ -120,17 +125,36 @@ function row(domain: string, i: DomainInterface, state: NicRow['state']): NicRow
   return r;
 }
 
-/** One row per direct NIC: live and persistent copies (same MAC) merged. */
+function bridgeRow(domain: string, i: DomainBridgeInterface, state: NicRow['state']): NicRow {
+  const managed = i.mac !== undefined && i.alias === hvnetAlias(i.mac);
+  const r: NicRow = { domain, kind: 'bridge', mac: i.mac ?? '', bridge: i.bridge, state, managed };
+  if (i.model !== undefined) r.model = i.model;
+  if (i.virtualport !== undefined) r.virtualport = i.virtualport.type === 'openvswitch' ? `openvswitch${i.virtualport.interfaceid === undefined ? '' : ` interfaceid=${i.virtualport.interfaceid}`}` : (i.virtualport.declaredType ?? 'other');
+  if (i.targetDev !== undefined) r.target = i.targetDev;
+  if (i.alias !== undefined) r.alias = i.alias;
+  return r;
+}
+
+/** Live and persistent copies (same MAC) merged into one row each. */
+function merged<T extends { mac?: string | undefined }>(live: readonly T[], persistent: readonly T[], make: (i: T, state: NicRow['state']) => NicRow): NicRow[] {
+  const rows: NicRow[] = [];
+  const config = [...persistent];
+  for (const l of live) {
+    const i = config.findIndex((c) => c.mac !== undefined && c.mac === l.mac);
+    if (i >= 0) config.splice(i, 1);
+    rows.push(make(l, i >= 0 ? 'live+config' : 'live'));
+  }
+  for (const c of config) rows.push(make(c, 'config'));
+  return rows;
+}
+
+/** One row per direct and bridge NIC: live and persistent copies (same MAC) merged. */
 export function nicRows(views: readonly DomainView[]): NicRow[] {
   const rows: NicRow[] = [];
   for (const v of views) {
-    const config = [...(v.config?.direct ?? [])];
-    for (const l of v.live?.direct ?? []) {
-      const i = config.findIndex((c) => c.mac !== undefined && c.mac === l.mac);
-      if (i >= 0) config.splice(i, 1);
-      rows.push(row(v.info.name, l, i >= 0 ? 'live+config' : 'live'));
-    }
-    for (const c of config) rows.push(row(v.info.name, c, 'config'));
+    const name = v.info.name;
+    rows.push(...merged(v.live?.direct ?? [], v.config?.direct ?? [], (i, st) => row(name, i, st)));
+    rows.push(...merged(v.live?.bridges ?? [], v.config?.bridges ?? [], (i, st) => bridgeRow(name, i, st)));
   }
   return rows;
 }

@@ -11,17 +11,27 @@ import { DeviceModify, ListDomainsFlags } from '../../../../lib/libvirt/constant
 import type { DomainInfo } from '../../../../lib/libvirt/connection.js';
 import { LibvirtCallError, LibvirtDisconnectedError, LibvirtTimeoutError } from '../../../../lib/libvirt/errors.js';
 import type { NormalizedInterfaceSpec } from '../../../../lib/domxml/types.js';
+import type { NormalizedBridgeInterfaceSpec } from '../../../../lib/domxml/bridge-types.js';
 import { MacPool } from '../../../../lib/macpool/pool.js';
 import type { Duplicate } from '../../../../lib/macpool/pool.js';
 import { openPool, savePool } from '../../../../lib/macpool/state.js';
 import { parseMac, parseRange } from '../../../../lib/macpool/mac.js';
 import { hvnetAlias } from '../../../../lib/nic/alias.js';
 import { planDetach } from '../../../../lib/nic/kinds/macvtap.js';
+import { namesBridgeNic, planBridgeDetach } from '../../../../lib/nic/kinds/bridge.js';
+import type { HostFacts, LinkQuestions } from '../../../../lib/nic/facts.js';
 import { rollbackAfter } from '../../../../lib/nic/plan.js';
 import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from '../../../../lib/nic/plan.js';
-import { kinds } from '../../../../lib/nic/registry.js';
+import { kindOfParams, kinds } from '../../../../lib/nic/registry.js';
+import { planAttachVmPort, planDetachVmPort, vmPorts } from '../../../../lib/ovn/vm-ports.js';
+import { planNetworkAddressing } from '../../../../lib/ovn/network-addressing.js';
+import { orphanCandidates } from './orphan-ports.js';
+import type { VmPortInfo } from '../../../../lib/ovn/vm-ports.js';
+import type { NetworksService } from '../networks/service.js';
+import type { OvsLink } from './ovs-link.js';
+import { sourceExists } from './host-links.js';
 import { validateDetachRequest } from '../../../../lib/nic/request.js';
-import type { DetachRequest, MacvtapRequest } from '../../../../lib/nic/request.js';
+import type { DetachRequest, NicRequest } from '../../../../lib/nic/request.js';
 import type { ParamsOf, ResultOf } from '../../../api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../../api/nics.js';
 import type { HostEvent } from '../../../api/status.js';
@@ -91,6 +101,9 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private readonly unknown = new Map<string, UnknownAttach>();
   private readonly eventList: HostEvent[] = [];
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** VM ports of this host whose domain lacks their NIC: since when (grace period). */
+  private readonly orphanSince = new Map<string, number>();
+  private portTimer: NodeJS.Timeout | undefined;
 
   /** `caller`: the API call being served, for the log line of a failed operation. */
   constructor(
@@ -99,6 +112,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     range: string,
     private readonly log: Logger,
     private readonly caller: () => object | undefined = () => undefined,
+    /** NICs on OVN networks: NB writes through the networks service, the local OVS database, this host's id. */
+    private readonly vm?: { readonly networks: NetworksService; readonly ovs: OvsLink; readonly hostId: string; readonly orphanGraceMs?: number },
   ) {
     super();
     this.poolFile = join(stateDir, POOL_FILE);
@@ -129,6 +144,13 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     // Also re-reads the pool: MACs of domains undefined while hvnetd missed the event are released.
     this.periodic = setInterval(() => void this.rebuild('reload'), REFRESH_PERIOD_MS);
     this.periodic.unref();
+    if (vm !== undefined) {
+      // Orphan ports are looked for at a tenth of the grace period (1–10 s), and networks made
+      // before hvnet set DHCP and RAs get them, both from the cached domains.
+      const every = Math.min(10_000, Math.max(1_000, (vm.orphanGraceMs ?? 60_000) / 10));
+      this.portTimer = setInterval(() => void this.reconcilePorts(), every);
+      this.portTimer.unref();
+    }
   }
 
   get nics(): readonly NicRow[] {
@@ -164,6 +186,46 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     clearTimeout(this.refreshTimer);
     clearTimeout(this.pruneTimer);
     clearInterval(this.periodic);
+    clearInterval(this.portTimer);
+  }
+
+  /**
+   * VM ports this host made whose NIC no domain of the host has (any more) are removed once they
+   * have been so for the grace period, and reported; a port of an attach whose outcome is unknown
+   * waits for that to be settled. Ports hvnet did not make are not VM ports (lib/ovn) and never
+   * read here. Runs only while libvirt is connected: without the domains nothing can be judged.
+   */
+  private reconcilePorts(): Promise<void> {
+    const vm = this.vm;
+    if (vm === undefined || this.stopped || this.link.state !== 'connected') return Promise.resolve();
+    return this.serial(async () => {
+      if (this.link.state !== 'connected' || vm.networks.ovn.view.networks().length === 0) return;
+      const addressing = planNetworkAddressing(vm.networks.ovn.view);
+      if (addressing.operations.length > 0) {
+        const done = await vm.networks.applyPlanned((v) => planNetworkAddressing(v), {});
+        if (done.length > 0) this.log.info({ changes: done }, 'DHCPv4 options and router advertisements added to networks made before');
+      }
+      const views = await this.cache.fresh();
+      const pending = new Set(this.unknown.keys());
+      const now = Date.now();
+      const candidates = orphanCandidates(vmPorts(vm.networks.ovn.view), views, vm.hostId, pending);
+      for (const k of [...this.orphanSince.keys()]) if (!candidates.some((c) => c.port === k)) this.orphanSince.delete(k);
+      for (const c of candidates) {
+        const since = this.orphanSince.get(c.port) ?? now;
+        this.orphanSince.set(c.port, since);
+        if (now - since < (vm.orphanGraceMs ?? 60_000)) continue;
+        const d = await this.detachVmPort(c.port);
+        this.orphanSince.delete(c.port);
+        const stale = vm.ovs.portsOf(c.port);
+        if (stale.length > 0) await vm.ovs.deletePorts(stale);
+        this.event(
+          'nic-orphan-port-removed',
+          c.domain,
+          `logical switch port ${c.port} (MAC ${c.mac}, ${d.freed.join(' ') || 'no addresses'}) of domain ${c.domain} removed: no domain of this host has its NIC`,
+          { port: c.port, mac: c.mac, freed: d.freed },
+        );
+      }
+    }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'VM port reconcile failed; retried'));
   }
 
   /** hvnet's allocations inside the range apart from every other MAC the domains carry. */
@@ -185,7 +247,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   // --- operations ------------------------------------------------------------------------------
 
   attach(p: AttachParams): Promise<AttachResult> {
-    let req: MacvtapRequest;
+    let req: NicRequest;
     try {
       // Checked before anything else: a bad spec never waits behind other work.
       req = this.validate(p);
@@ -228,7 +290,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     let views: DomainView[];
     if (domain === undefined) {
       views = await readInventory(this.link);
-      this.setRows(nicRows(views));
+      this.setRows(this.decorate(nicRows(views)));
     } else {
       const info = await this.lookup(domain);
       const persistent = await this.isPersistent(info);
@@ -236,47 +298,77 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       if (v === undefined) throw new NicError('domain-not-found', `no domain named ${domain}`, { domain });
       views = [v];
     }
-    return nicRows(views);
+    return this.decorate(nicRows(views));
+  }
+
+  /** Bridge NICs whose interfaceid is a VM port hvnet made: kind network, with the network and addresses. */
+  private decorate(rows: NicRow[]): NicRow[] {
+    if (this.vm === undefined || !rows.some((r) => r.virtualport?.startsWith('openvswitch interfaceid=') === true)) return rows;
+    const view = this.vm.networks.ovn.view;
+    const ports = new Map(vmPorts(view).map((p) => [p.port, p]));
+    return rows.map((r) => {
+      const id = /^openvswitch interfaceid=(\S+)$/.exec(r.virtualport ?? '')?.[1];
+      const p = id === undefined ? undefined : ports.get(id);
+      if (p === undefined) return r;
+      const n = p.networkId === undefined ? undefined : view.networkById(p.networkId);
+      return { ...r, kind: 'network', network: n === undefined ? `id ${p.networkId ?? '?'}` : `${n.project}/${n.name}`, addresses: p.addresses };
+    });
   }
 
   // --- attach ----------------------------------------------------------------------------------
 
-  private validate(p: AttachParams): MacvtapRequest {
+  private validate(p: AttachParams): NicRequest {
     try {
-      return kinds.macvtap.validate({ kind: 'macvtap', ...p });
+      const kind = kindOfParams(p);
+      if (kind === 'network') return kinds.network.validate({ kind, ...p });
+      // The project only scopes a network's name; the other kinds have none.
+      const { project: _project, ...rest } = p;
+      return kind === 'bridge' ? kinds.bridge.validate({ kind, ...rest }) : kinds.macvtap.validate({ kind, ...rest });
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
   }
 
   /** lib/nic plans once from the facts read here; this applies the plan's steps and, on a failure, its rollback. */
-  private async doAttach(req: MacvtapRequest): Promise<AttachResult> {
-    const kind = kinds[req.kind];
+  private async doAttach(req: NicRequest): Promise<AttachResult> {
     // The cache: kept fresh by libvirt's events; a domain an event named is read again first.
     const views = await this.cache.fresh();
     const view = views.find((v) => v.info.name === req.domain);
     if (view === undefined) throw new NicError('domain-not-found', `no domain named ${req.domain}`, { domain: req.domain });
     const dom = view.info;
-    const facts = await hostFacts(views, view, kind.questions(req));
-    let plan: AttachPlan<MacvtapRequest>;
+    const questions = questionsOf(req);
+    let facts = await hostFacts(views, view, questions);
+    if (questions.ovs === true) facts = { ...facts, ovs: await this.vm?.ovs.facts() };
+    let plan: AttachPlan<NicRequest>;
     try {
-      plan = kind.plan(req, facts);
+      plan = planOf(req, facts);
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
     if (req.dryRun) return this.dryRun(req, plan, facts.macHolders);
     const mac = this.reserveMac(plan, facts.macHolders);
-    let bound: BoundAttach<NormalizedInterfaceSpec>;
+    let bound: AnyBound;
     try {
-      bound = kind.bind(plan, mac);
+      bound = bindOf(plan, mac);
     } catch (e) {
       this.pool.release(mac);
       throw toNicError(e, 'nic.attach');
     }
     const { spec, alias, xml } = bound;
     const { live, config } = plan;
-    const result: AttachResult = { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
+    const result: AttachResult = { domain: req.domain, ...describe(req, spec), mac, alias, model: spec.model, live, config, dryRun: req.dryRun, xml, warnings: [...plan.warnings] };
     this.save(); // before libvirt: a crash in between must not hand the MAC out twice
+    let port: VmPortInfo | undefined;
+    if (req.kind === 'network') {
+      try {
+        port = await this.attachVmPort(req, mac, live);
+      } catch (e) {
+        this.pool.release(mac);
+        this.save();
+        throw e;
+      }
+      Object.assign(result, portFields(port));
+    }
 
     try {
       for (const step of bound.steps) {
@@ -284,7 +376,9 @@ export class NicService extends EventEmitter<NicServiceEvents> {
           await this.applyStep(dom, step);
         } catch (e) {
           if (e instanceof LibvirtDisconnectedError && e.sent) throw this.outcomeUnknown(e, dom, bound, step, live, config);
-          throw await this.rollback(e, dom, bound, step);
+          const err = await this.rollback(e, dom, bound, step);
+          if (port !== undefined) await this.detachVmPort(port.port).catch((r: unknown) => this.log.error({ port: port?.port, err: (r as Error).message }, 'attach failed and its logical switch port could not be removed'));
+          throw err;
         }
       }
     } finally {
@@ -293,14 +387,15 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     }
     if (live) {
       // The host's macvtap from sysfs, else (a source that is no netdev, an unusual setup) from the live XML.
-      let target = macvtapOn(spec.source, mac);
+      let target = 'source' in spec ? macvtapOn(spec.source, mac) : undefined;
       if (target === undefined) {
         const after = await this.link.call('getXMLDesc', (c) => c.getDomainXml(dom, 0)).catch(() => undefined);
-        target = after === undefined ? undefined : side(after).direct.find((i) => i.mac === mac)?.targetDev;
+        const sides = after === undefined ? undefined : side(after);
+        target = [...(sides?.direct ?? []), ...(sides?.bridges ?? [])].find((i) => i.mac === mac)?.targetDev;
       }
       if (target !== undefined) result.target = target;
     }
-    this.log.info({ domain: req.domain, mac, source: spec.source, mode: spec.mode, live, config, target: result.target }, 'NIC attached');
+    this.log.info({ domain: req.domain, mac, ...describe(req, spec), live, config, target: result.target }, 'NIC attached');
     this.scheduleRefresh();
     return result;
   }
@@ -309,7 +404,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
    * What the attach would do, changing nothing: with the MAC it would take (the client's, or the
    * pool's next free one, the same on every dry run until an attach takes it).
    */
-  private dryRun(req: MacvtapRequest, plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): AttachResult {
+  private dryRun(req: NicRequest, plan: AttachPlan<NicRequest>, holders: ReadonlyMap<string, string>): AttachResult {
     let mac: string;
     if (plan.mac.from === 'request') {
       mac = plan.mac.mac;
@@ -320,14 +415,25 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       if (next === undefined) throw new NicError('mac-pool-exhausted', `no free MAC found in ${this.pool.rangeText}`, { range: this.pool.rangeText });
       mac = next;
     }
-    let bound: BoundAttach<NormalizedInterfaceSpec>;
+    let bound: AnyBound;
     try {
-      bound = kinds[req.kind].bind(plan, mac);
+      bound = bindOf(plan, mac);
     } catch (e) {
       throw toNicError(e, 'nic.attach');
     }
     const { spec, alias, xml } = bound;
-    return { domain: req.domain, mac, alias, source: spec.source, mode: spec.mode, model: spec.model, live: plan.live, config: plan.config, dryRun: true, xml, warnings: [...plan.warnings] };
+    const extra: Partial<AttachResult> = {};
+    if (req.kind === 'network') {
+      const nb = this.vmNb();
+      let p;
+      try {
+        p = planAttachVmPort(nb.ovn.view, this.portRequest(req, mac));
+      } catch (e) {
+        throw nb.failure(e);
+      }
+      Object.assign(extra, portFields(p.result), { nbOperations: p.operations });
+    }
+    return { domain: req.domain, ...describe(req, spec), ...extra, mac, alias, model: spec.model, live: plan.live, config: plan.config, dryRun: true, xml, warnings: [...plan.warnings] };
   }
 
   /**
@@ -336,9 +442,9 @@ export class NicService extends EventEmitter<NicServiceEvents> {
    * too, and a guess could detach what is really there); the MAC stays reserved and the next
    * rebuild after the reconnection checks what exists (resolveUnknown).
    */
-  private outcomeUnknown(e: LibvirtDisconnectedError, dom: DomainInfo, bound: BoundAttach<NormalizedInterfaceSpec>, step: AttachStep, live: boolean, config: boolean): NicError {
+  private outcomeUnknown(e: LibvirtDisconnectedError, dom: DomainInfo, bound: AnyBound, step: AttachStep, live: boolean, config: boolean): NicError {
     const { mac } = bound;
-    this.unknown.set(mac, { domain: dom, mac, source: bound.spec.source, live, config });
+    this.unknown.set(mac, { domain: dom, mac, source: deviceOf(bound.spec), live, config });
     this.save();
     // Reconnected already: check now (the rebuild waits for this attach to finish: serial).
     if (this.link.state === 'connected') void this.rebuild('reload');
@@ -353,7 +459,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   }
 
   /** The plan's MAC claimed in the pool, or the pool's next one no NIC of the host has. */
-  private reserveMac(plan: AttachPlan<MacvtapRequest>, holders: ReadonlyMap<string, string>): string {
+  private reserveMac(plan: AttachPlan<NicRequest>, holders: ReadonlyMap<string, string>): string {
     const domain = plan.request.domain;
     try {
       return plan.mac.from === 'request' ? this.pool.claim(plan.mac.mac, domain, hvnetAlias(plan.mac.mac)).mac : this.allocateFree(domain, holders);
@@ -389,13 +495,13 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   }
 
   /** After a failed step: the plan's rollback run (the live NIC detached and confirmed, the MAC returned or kept). */
-  private async rollback(e: unknown, dom: DomainInfo, bound: BoundAttach<NormalizedInterfaceSpec>, failed: AttachStep): Promise<Error> {
+  private async rollback(e: unknown, dom: DomainInfo, bound: AnyBound, failed: AttachStep): Promise<Error> {
     const { mac } = bound;
     let released = false;
     for (const step of rollbackAfter(bound, failed, e instanceof LibvirtTimeoutError && e.inFlight)) {
       if (step.op === 'keep-mac') {
         // Reserved until a rebuild after libvirt answers again says whether the NIC exists.
-        this.unknown.set(mac, { domain: dom, mac, source: bound.spec.source, live: bound.steps.some((s) => s.scope === 'live'), config: bound.steps.some((s) => s.scope === 'config') });
+        this.unknown.set(mac, { domain: dom, mac, source: deviceOf(bound.spec), live: bound.steps.some((s) => s.scope === 'live'), config: bound.steps.some((s) => s.scope === 'config') });
         continue;
       }
       if (step.op === 'release-mac') {
@@ -438,11 +544,16 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     if (view === undefined) throw new NicError('domain-not-found', `no domain named ${p.domain}`, { domain: p.domain });
     let plan: DetachPlan;
     try {
-      plan = planDetach(req, { live: view.live?.direct, config: view.config?.direct });
+      const bridges = { live: view.live?.bridges, config: view.config?.bridges };
+      plan = namesBridgeNic(req, bridges) ? planBridgeDetach(req, bridges) : planDetach(req, { live: view.live?.direct, config: view.config?.direct });
     } catch (e) {
       throw toNicError(e, 'nic.detach');
     }
     const result: DetachResult = { domain: p.domain, mac: plan.mac, live: false, config: false };
+    // A NIC on an OVN network: its port is the interfaceid of either copy.
+    const nicOf = [...(view.live?.bridges ?? []), ...(view.config?.bridges ?? [])].find((b) => b.mac === plan.mac);
+    const iid = nicOf?.virtualport?.type === 'openvswitch' ? nicOf.virtualport.interfaceid : undefined;
+    const vmPort = iid !== undefined && this.vm !== undefined ? vmPorts(this.vm.networks.ovn.view).find((v) => v.port === iid) : undefined;
     if (plan.alias !== undefined) result.alias = plan.alias;
     const keepsDefinition = plan.steps.some((s) => s.scope === 'config');
     try {
@@ -475,13 +586,68 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       // Also after a partial failure: the next use reads this domain again (a config change emits no event).
       this.cache.invalidate(info.uuid);
     }
+    if (vmPort !== undefined) {
+      // libvirt reports a detach done even when its del-port failed: the port is confirmed gone, or removed.
+      if (result.live) {
+        const stale = await this.ovsPortsGone(vmPort.port);
+        if (stale.length > 0) result.staleOvsPorts = stale;
+      }
+      const d = await this.detachVmPort(vmPort.port);
+      result.port = d.port;
+      result.freed = d.freed;
+    }
     if (plan.mac !== '') {
       this.pool.release(plan.mac);
       this.save();
     }
-    this.log.info({ domain: p.domain, mac: plan.mac === '' ? undefined : plan.mac, live: result.live, config: result.config, releasedMs: result.releasedMs }, 'NIC detached');
+    this.log.info({ domain: p.domain, mac: plan.mac === '' ? undefined : plan.mac, live: result.live, config: result.config, releasedMs: result.releasedMs, port: result.port }, 'NIC detached');
     this.scheduleRefresh();
     return result;
+  }
+
+  // --- NICs on OVN networks ---------------------------------------------------------------------
+
+  private vmNb(): NetworksService {
+    if (this.vm === undefined) throw new NicError('libvirt-unavailable', 'nic.attach --network: this hvnetd has no OVN networks service');
+    return this.vm.networks;
+  }
+
+  private portRequest(req: NicRequest & { kind: 'network' }, mac: string): Parameters<typeof planAttachVmPort>[1] {
+    return {
+      ...(req.project === undefined ? {} : { project: req.project }),
+      network: req.network,
+      port: req.port,
+      mac,
+      ...(req.ipv4 === undefined ? {} : { ipv4: req.ipv4 }),
+      ...(req.ipv6 === undefined ? {} : { ipv6: req.ipv6 }),
+      domain: req.domain,
+      host: this.vm?.hostId ?? '',
+    };
+  }
+
+  /** Stale OVS ports first (a reused tap name would be black-holed), then the LSP through the networks service. */
+  private async attachVmPort(req: NicRequest & { kind: 'network' }, mac: string, live: boolean): Promise<VmPortInfo> {
+    const nb = this.vmNb();
+    if (live && this.vm !== undefined) {
+      const stale = this.vm.ovs.stalePorts(sourceExists);
+      if (stale.length > 0) await this.vm.ovs.deletePorts(stale);
+    }
+    const r = this.portRequest(req, mac);
+    return nb.applyPlanned((v, o) => planAttachVmPort(v, r, o), { project: req.project ?? 'default', network: req.network });
+  }
+
+  private detachVmPort(port: string): Promise<{ port: string; freed: string[] }> {
+    return this.vmNb().applyPlanned((v, o) => planDetachVmPort(v, port, o), {});
+  }
+
+  /** Waits briefly for libvirt's del-port to show; a port still there is removed. Returns the ports removed. */
+  private async ovsPortsGone(port: string): Promise<string[]> {
+    const ovs = this.vm?.ovs;
+    if (ovs === undefined) return [];
+    for (let i = 0; i < 40 && ovs.portsOf(port).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const left = ovs.portsOf(port);
+    if (left.length > 0) await ovs.deletePorts(left);
+    return left;
   }
 
   // --- pool, cache -----------------------------------------------------------------------------
@@ -504,7 +670,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
         if (dups.length > 0) this.log.warn({ duplicates: dups }, 'duplicate MAC addresses on this host');
         this.emit('rebuilt', dups);
       }
-      this.setRows(nicRows(views), why === 'connect');
+      this.setRows(this.decorate(nicRows(views)), why === 'connect');
     }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'MAC pool rebuild failed; it runs again at the next connection or reload'));
   }
 
@@ -576,7 +742,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     }
     this.refreshing = true;
     try {
-      if (this.link.state === 'connected') this.setRows(nicRows(await this.cache.fresh()));
+      if (this.link.state === 'connected') this.setRows(this.decorate(nicRows(await this.cache.fresh())));
     } catch (e) {
       this.log.debug({ err: (e as Error).message }, 'NIC list refresh failed');
     } finally {
@@ -634,6 +800,41 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     const persistent = await this.link.call('listAllDomains', (c) => c.listAllDomains(ListDomainsFlags.PERSISTENT));
     return persistent.some((d) => d.uuid === info.uuid);
   }
+}
+
+type AnySpec = NormalizedInterfaceSpec | NormalizedBridgeInterfaceSpec;
+type AnyBound = BoundAttach<AnySpec>;
+
+function questionsOf(req: NicRequest): LinkQuestions {
+  if (req.kind === 'network') return kinds.network.questions(req);
+  return req.kind === 'bridge' ? kinds.bridge.questions(req) : kinds.macvtap.questions(req);
+}
+
+function planOf(req: NicRequest, facts: HostFacts): AttachPlan<NicRequest> {
+  if (req.kind === 'network') return kinds.network.plan(req, facts);
+  return req.kind === 'bridge' ? kinds.bridge.plan(req, facts) : kinds.macvtap.plan(req, facts);
+}
+
+function bindOf(plan: AttachPlan<NicRequest>, mac: string): AnyBound {
+  const req = plan.request;
+  if (req.kind === 'network') return kinds.network.bind({ ...plan, request: req }, mac);
+  return req.kind === 'bridge' ? kinds.bridge.bind({ ...plan, request: req }, mac) : kinds.macvtap.bind({ ...plan, request: req }, mac);
+}
+
+/** What the NIC sits on, as the result and the log say it. */
+function describe(req: NicRequest, spec: AnySpec): Pick<AttachResult, 'kind' | 'source' | 'mode' | 'bridge' | 'port'> {
+  if ('source' in spec) return { kind: 'macvtap', source: spec.source, mode: spec.mode };
+  if (req.kind === 'network') return { kind: 'network', bridge: spec.bridge, port: req.port };
+  return { kind: 'bridge', bridge: spec.bridge };
+}
+
+function portFields(p: VmPortInfo): Pick<AttachResult, 'network' | 'port' | 'addresses'> {
+  return { network: `${p.project}/${p.network}`, port: p.port, addresses: [p.ipv4, p.ipv6].filter((a): a is string => a !== null) };
+}
+
+/** The host device whose upper links may carry an orphan of the NIC (a bridge has none hvnet could find: the tap's MAC is not the guest's). */
+function deviceOf(spec: AnySpec): string {
+  return 'source' in spec ? spec.source : spec.bridge;
 }
 
 /** The attaches of unknown outcome an earlier hvnetd saved; an unreadable file only loses them (logged). */
