@@ -72,13 +72,21 @@ describe('ovsdb session: 3-member RAFT cluster', function () {
     // The killed member comes back; a client that follows any member (not only the leader) must
     // not read from it before it has caught up: it refuses servers behind what it has seen.
     await ovn.restart(killedIndex ?? 0);
-    const reader = await OvsdbClient.connect({ remotes: ovn.nbRemotes, schema: ovnNorthboundSchema, leaderOnly: false });
+    const target = ovn.members[killedIndex ?? 0]?.tcp;
+    // The reader starts on a member that has every row (the restarted one last in its list), so
+    // it has seen the cluster's index before it hops to the restarted member, which it must then
+    // refuse until that member has caught up. A reader that started on the restarted member would
+    // have seen nothing to compare with.
+    const others = ovn.nbRemotes.split(',').filter((r) => r !== target);
+    const reader = await OvsdbClient.connect({ remotes: [...others, target].join(','), schema: ovnNorthboundSchema, leaderOnly: false });
     try {
-      const target = ovn.members[killedIndex ?? 0]?.tcp;
-      for (let hop = 0; hop < 6 && reader.session.currentRemote !== target; hop++) {
+      assert.notEqual(reader.session.currentRemote, target);
+      await waitFor('the reader on the restarted member', async () => {
+        if (reader.session.currentRemote === target && reader.session.status === 'connected') return true;
         reader.session.reconnect('test: hop to the restarted member');
         await waitFor('reconnected', () => (reader.session.status === 'connected' ? true : undefined));
-      }
+        return undefined;
+      }, 20_000, 50);
       assert.equal(reader.session.currentRemote, target);
       assert.equal((await switchNames(reader, 'fo-')).length, N, 'the restarted member serves every row');
     } finally {
