@@ -38,12 +38,23 @@ export function raConfigs(ipv6: GatewayCidr | undefined): Record<string, string>
 }
 
 /** The network's DHCPv4 options row hvnet made (tagged with its id, for its subnet). */
-export function dhcpOptionsOf(view: NbView, n: Pick<Network, 'id' | 'ipv4'>): string | undefined {
+export function dhcpOptionsOf(view: NbView, n: Pick<Network, 'id' | 'ipv4'>, index?: ReadonlyMap<string, string>): string | undefined {
   if (!n.ipv4) return undefined;
+  if (index) return index.get(`${n.id} ${n.ipv4.subnet}`);
   for (const row of view.cache.table('DHCP_Options').values()) {
     if (row.external_ids[EXT.id] === String(n.id) && row.cidr === n.ipv4.subnet) return row._uuid;
   }
   return undefined;
+}
+
+/** hvnet's DHCP_Options rows by `id subnet`: one pass, so a plan over every network stays linear. */
+function dhcpIndex(view: NbView): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const row of view.cache.table('DHCP_Options').values()) {
+    const id = row.external_ids[EXT.id];
+    if (id !== undefined) out.set(`${id} ${row.cidr}`, row._uuid);
+  }
+  return out;
 }
 
 export interface AddressingChange {
@@ -58,9 +69,10 @@ export interface AddressingChange {
 export function planNetworkAddressing(view: NbView): Plan<AddressingChange[]> {
   const tx = new TxnBuilder();
   const done: AddressingChange[] = [];
+  const index = dhcpIndex(view);
   for (const n of view.networks()) {
     const label = `${n.project}/${n.name}`;
-    if (n.ipv4 && dhcpOptionsOf(view, n) === undefined) {
+    if (n.ipv4 && dhcpOptionsOf(view, n, index) === undefined) {
       // Another hvnetd may be adding the same row: only one of them commits.
       tx.guard(
         `dhcp:${n.id}`,
@@ -72,7 +84,7 @@ export function planNetworkAddressing(view: NbView): Plan<AddressingChange[]> {
       continue;
     }
     addRa(view, n, tx, done, label);
-    const dhcp = dhcpOptionsOf(view, n);
+    const dhcp = dhcpOptionsOf(view, n, index);
     const ls = view.switchOf(n.id);
     if (dhcp === undefined || !ls) continue;
     for (const u of ls.ports) {

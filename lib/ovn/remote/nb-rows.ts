@@ -6,6 +6,7 @@ import type { MonitoredTables, MonitorRequest } from '../../ovsdb/row-types.js';
 import type { OVNNorthboundTables } from '../schema/ovn-nb.generated.js';
 import { EXT, parseId } from '../ids.js';
 import { LEARNED_TAG, REMOTE_TAG, lspName } from './side-plan.js';
+import { OPTIONS_RECORD } from './route-options.js';
 import type { SideRows } from './side-plan.js';
 
 export const REMOTE_NB_TABLES = {
@@ -57,6 +58,17 @@ export interface TaggedSide {
 }
 
 /** Every side whose rows exist in the NB (router port, switch port or chassis group tagged by hvnet). */
+/**
+ * Whether this NB holds anything a remote peering leaves: a side's HA chassis group (made with
+ * its ports, removed after them) or hvnet's record of the route options it set. Reads two small
+ * tables, so callers can skip the full pass when there is none.
+ */
+export function hasRemoteTraces(cache: RemoteNbCache): boolean {
+  for (const g of cache.table('HA_Chassis_Group').values()) if (g.external_ids[REMOTE_TAG] !== undefined) return true;
+  for (const g of cache.table('NB_Global').values()) if (g.external_ids[OPTIONS_RECORD] !== undefined) return true;
+  return false;
+}
+
 export function taggedSides(cache: RemoteNbCache): TaggedSide[] {
   const out = new Map<string, TaggedSide>();
   const add = (ext: Readonly<Record<string, string>>, ts: string | undefined): void => {

@@ -26,7 +26,7 @@ import type { NbView, Network } from '../../../../lib/ovn/state.js';
 import { IcSbView, icNbCache, icNbClient, icSbClient } from '../../../../lib/ovn/remote/ic-databases.js';
 import { readIntegrations, transitPattern } from '../../../../lib/ovn/remote/integration.js';
 import type { Integration } from '../../../../lib/ovn/remote/integration.js';
-import { REMOTE_NB_TABLES, sideRows, taggedSides } from '../../../../lib/ovn/remote/nb-rows.js';
+import { REMOTE_NB_TABLES, hasRemoteTraces, sideRows, taggedSides } from '../../../../lib/ovn/remote/nb-rows.js';
 import type { RemoteNbCache } from '../../../../lib/ovn/remote/nb-rows.js';
 import { perPortFilter, planRouteOptions, routeCapability } from '../../../../lib/ovn/remote/route-options.js';
 import type { RouteCapability } from '../../../../lib/ovn/remote/route-options.js';
@@ -166,6 +166,12 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
     const az = global?.name ?? '';
     this.capability ??= routeCapability((await this.nb.client.serverSchema()).version);
     const integrations = readIntegrations(view);
+    // Nothing remote here at all (the common case): no pass over every network and port, which
+    // would make each NB change cost as much as the whole NB.
+    if (integrations.length === 0 && this.links.size === 0 && !hasRemoteTraces(cache)) {
+      this.setWarnings(new Map());
+      return;
+    }
     for (const [name, l] of this.links) {
       if (integrations.some((i) => i.name === name)) continue;
       l.icnb?.close();

@@ -150,6 +150,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       const every = Math.min(10_000, Math.max(1_000, (vm.orphanGraceMs ?? 60_000) / 10));
       this.portTimer = setInterval(() => void this.reconcilePorts(), every);
       this.portTimer.unref();
+      vm.networks.on('changed', () => (this.addressingDirty = true));
     }
   }
 
@@ -195,15 +196,28 @@ export class NicService extends EventEmitter<NicServiceEvents> {
    * waits for that to be settled. Ports hvnet did not make are not VM ports (lib/ovn) and never
    * read here. Runs only while libvirt is connected: without the domains nothing can be judged.
    */
+  /** The NB changed since the last addressing pass (true at start: networks made before hvnet did this). */
+  private addressingDirty = true;
+
   private reconcilePorts(): Promise<void> {
     const vm = this.vm;
     if (vm === undefined || this.stopped || this.link.state !== 'connected') return Promise.resolve();
     return this.serial(async () => {
-      if (this.link.state !== 'connected' || vm.networks.ovn.view.networks().length === 0) return;
-      const addressing = planNetworkAddressing(vm.networks.ovn.view);
-      if (addressing.operations.length > 0) {
-        const done = await vm.networks.applyPlanned((v) => planNetworkAddressing(v), {});
-        if (done.length > 0) this.log.info({ changes: done }, 'DHCPv4 options and router advertisements added to networks made before');
+      if (this.link.state !== 'connected') return;
+      // A pass over every network, so only after the NB changed: on a quiet NB of thousands of
+      // networks this timer then costs next to nothing.
+      if (this.addressingDirty) {
+        this.addressingDirty = false;
+        try {
+          const addressing = planNetworkAddressing(vm.networks.ovn.view);
+          if (addressing.operations.length > 0) {
+            const done = await vm.networks.applyPlanned((v) => planNetworkAddressing(v), {});
+            if (done.length > 0) this.log.info({ changes: done }, 'DHCPv4 options and router advertisements added to networks made before');
+          }
+        } catch (e) {
+          this.addressingDirty = true;
+          throw e;
+        }
       }
       const views = await this.cache.fresh();
       const pending = new Set(this.unknown.keys());
