@@ -1,10 +1,11 @@
 // A fleet on one machine (docs/fleet.md): one OVN control plane (fleet-central.ts), hvnet-controller,
 // and hosts hv1..hvN. A host is its own chassis — ovsdb-server, a netdev ovs-vswitchd with an
 // underlay bridge and tunnel address (geneve between chassis), ovn-controller — and its own hvnetd
-// (files from scripts/provision/hypervisor.sh, via fleet-host-config.ts, socket, state dir, host id hvK). hv1's ovs-vswitchd runs in the
-// root namespace (libvirt's taps are there; root-ovs.ts), the others' each in a namespace of
-// their own. ovn-controller and hvnetd run in the root namespace and reach their ovs-vswitchd, the
-// NB and the SB over unix sockets or loopback.
+// (made by scripts/provision/hypervisor.sh --root, through fleet-host-config.ts: config, socket,
+// state dir, host id hvK). hv1's ovs-vswitchd runs in the root namespace (libvirt's taps are
+// there; root-ovs.ts), the others' each in a namespace of their own. ovn-controller and hvnetd
+// run in the root namespace and reach their ovs-vswitchd, the NB and the SB over unix sockets or
+// loopback.
 import { join } from 'node:path';
 import type { HostStatus } from '../agent/api/status.js';
 import { startChassis, type ChassisHandle } from './chassis.js';
