@@ -6,7 +6,6 @@
 // there; root-ovs.ts), the others' each in a namespace of their own. ovn-controller and hvnetd
 // run in the root namespace and reach their ovs-vswitchd, the NB and the SB over unix sockets or
 // loopback.
-import { join } from 'node:path';
 import type { HostStatus } from '../agent/api/status.js';
 import { startChassis, type ChassisHandle } from './chassis.js';
 import type { Daemon } from './daemon.js';
