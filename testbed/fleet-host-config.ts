@@ -1,8 +1,10 @@
-// The one place a fleet host's hvnetd configuration is written: the fleet fixture and
-// `scripts/lab up --hosts N` (through fleet-host-config-cli.ts) both call fleetHostConfig, so a
-// lab host and a test host differ only in the values given here.
+// A fleet host's files are made by scripts/provision/hypervisor.sh, the script a Vagrant
+// hypervisor runs, with --root the host's directory (as DESTDIR): the script is the one place
+// that knows what a host's hvnetd configuration holds, for the tests' fleet, `scripts/lab up`
+// and a real machine alike. This module only turns a fixture's wishes into its options.
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { fileURLToPath } from 'node:url';
+import { run } from './exec.js';
 
 /** hv1 uses the machine's libvirtd; a network-only node has none; a test host may use libvirt's test driver. */
 export type FleetLibvirt = { kind: 'system' } | { kind: 'none' } | { kind: 'test'; file: string } | { kind: 'uri'; uri: string };
@@ -10,55 +12,61 @@ export type FleetLibvirt = { kind: 'system' } | { kind: 'none' } | { kind: 'test
 export interface FleetHostConfigSpec {
   /** Host id, hv1..hvN. */
   id: string;
-  /** The host's own directory: its socket (hvnet.sock) and state dir (state/) live there. */
+  /** The host's own directory: the provisioning root, its socket (hvnet.sock) and state dir (state/). */
   dir: string;
   /** NB remotes (all members of a cluster). */
   nbRemotes: string;
-  /** SB remotes, for `peer show --trace`. */
-  sbRemotes?: string;
+  /** SB remotes (ovn-controller's, and `peer show --trace`). */
+  sbRemotes: string;
   controller?: { url: string; tokenFile: string; intervalSeconds: number };
   libvirt: FleetLibvirt;
   requiredNetworks?: readonly string[];
 }
 
+export interface ProvisionedHost {
+  configFile: string;
+  socket: string;
+}
+
+const HYPERVISOR_SH = fileURLToPath(new URL('../../scripts/provision/hypervisor.sh', import.meta.url));
+
 export function fleetHostSocket(dir: string): string {
   return join(dir, 'hvnet.sock');
 }
 
-export function fleetHostConfig(h: FleetHostConfigSpec): Record<string, unknown> {
-  const l = h.libvirt;
-  const libvirt =
-    l.kind === 'system'
-      ? { uri: 'qemu:///system', enabled: true }
-      : l.kind === 'test'
-        ? { uri: `test://${l.file}`, enabled: true }
-        : l.kind === 'uri'
-          ? { uri: l.uri, enabled: true }
-          : { enabled: false };
-  return {
-    host: { id: h.id },
-    ovn: {
-      nb: { remotes: h.nbRemotes, inactivityProbeMs: 2_000, readyTimeoutSeconds: 20 },
-      ...(h.sbRemotes ? { sb: { remotes: h.sbRemotes } } : {}),
-    },
-    libvirt,
-    api: { socket: fleetHostSocket(h.dir) },
-    stateDir: join(h.dir, 'state'),
-    ...(h.controller
-      ? {
-          controller: {
-            url: h.controller.url,
-            tokenFile: h.controller.tokenFile,
-            // Short: fleet checks read the controller, and a heartbeat bounds how stale it is.
-            intervalSeconds: h.controller.intervalSeconds,
-            retry: { initialSeconds: 0.5, maxSeconds: 2 },
-          },
-        }
-      : {}),
-    health: { requiredNetworks: [...(h.requiredNetworks ?? [])], pollIntervalMs: 200 },
-  };
+function libvirtArgs(l: FleetLibvirt): string[] {
+  switch (l.kind) {
+    case 'system':
+      return ['--libvirt-uri', 'qemu:///system'];
+    case 'test':
+      return ['--libvirt-uri', `test://${l.file}`];
+    case 'uri':
+      return ['--libvirt-uri', l.uri];
+    case 'none':
+      return ['--no-libvirt'];
+  }
 }
 
-export function fleetHostConfigYaml(h: FleetHostConfigSpec): string {
-  return `# hvnetd of fleet host ${h.id} (written by testbed/fleet-host-config.ts)\n${stringify(fleetHostConfig(h))}`;
+/** The options hypervisor.sh gets for a fleet host (scripts/lab.d/fleet.bash passes the same ones). */
+export function fleetHostArgs(h: FleetHostConfigSpec): string[] {
+  return [
+    '--root', h.dir,
+    '--host-id', h.id,
+    '--nb', h.nbRemotes,
+    '--sb', h.sbRemotes,
+    '--socket', fleetHostSocket(h.dir),
+    '--state-dir', join(h.dir, 'state'),
+    '--quick-checks',
+    ...libvirtArgs(h.libvirt),
+    ...(h.controller
+      ? ['--controller', h.controller.url, '--token-at', h.controller.tokenFile, '--report-interval', String(h.controller.intervalSeconds)]
+      : []),
+    ...(h.requiredNetworks ?? []).flatMap((n) => ['--required-network', n]),
+  ];
+}
+
+/** Runs hypervisor.sh into the host's directory; hvnetd then runs with the config it wrote. */
+export async function provisionFleetHost(h: FleetHostConfigSpec): Promise<ProvisionedHost> {
+  await run('bash', [HYPERVISOR_SH, ...fleetHostArgs(h)], { timeoutMs: 60_000 });
+  return { configFile: join(h.dir, 'etc/hvnet/hvnet.yaml'), socket: fleetHostSocket(h.dir) };
 }

@@ -1,19 +1,18 @@
 // A fleet on one machine (docs/fleet.md): one OVN control plane (fleet-central.ts), hvnet-controller,
 // and hosts hv1..hvN. A host is its own chassis — ovsdb-server, a netdev ovs-vswitchd with an
 // underlay bridge and tunnel address (geneve between chassis), ovn-controller — and its own hvnetd
-// (config from fleet-host-config.ts, socket, state dir, host id hvK). hv1's ovs-vswitchd runs in the
-// root namespace (libvirt's taps are there; root-ovs.ts), the others' each in a namespace of
-// their own. ovn-controller and hvnetd run in the root namespace and reach their ovs-vswitchd, the
-// NB and the SB over unix sockets or loopback.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// (made by scripts/provision/hypervisor.sh --root, through fleet-host-config.ts: config, socket,
+// state dir, host id hvK). hv1's ovs-vswitchd runs in the root namespace (libvirt's taps are
+// there; root-ovs.ts), the others' each in a namespace of their own. ovn-controller and hvnetd
+// run in the root namespace and reach their ovs-vswitchd, the NB and the SB over unix sockets or
+// loopback.
 import type { HostStatus } from '../agent/api/status.js';
 import { startChassis, type ChassisHandle } from './chassis.js';
 import type { Daemon } from './daemon.js';
 import { waitFor } from './exec.js';
 import { startFleetCentral, type FleetCentral } from './fleet-central.js';
 import { hvnetCli, startFleetController, startFleetHvnetd, type CliResult, type FleetController } from './fleet-agents.js';
-import { fleetHostConfigYaml, fleetHostSocket, type FleetLibvirt } from './fleet-host-config.js';
+import { provisionFleetHost, type FleetLibvirt } from './fleet-host-config.js';
 import { startUnderlay, type Underlay } from './fleet-underlay.js';
 import { netns } from './netns.js';
 import { testRun } from './test-run.js';
@@ -152,20 +151,15 @@ async function startHost(
     });
     stack.push(() => chassis.stop());
 
-    const configFile = join(dir, 'hvnet.yaml');
-    const socket = fleetHostSocket(dir);
-    writeFileSync(
-      configFile,
-      fleetHostConfigYaml({
-        id,
-        dir,
-        nbRemotes: central.nb.tcpRemotes,
-        sbRemotes: central.sb.tcpRemotes,
-        controller: { url: controller.url, tokenFile: controller.tokenFile, intervalSeconds: opts.heartbeatSeconds ?? 2 },
-        libvirt: opts.libvirt?.(k) ?? { kind: 'none' },
-        requiredNetworks: opts.requiredNetworks?.(k) ?? [],
-      }),
-    );
+    const { configFile, socket } = await provisionFleetHost({
+      id,
+      dir,
+      nbRemotes: central.nb.tcpRemotes,
+      sbRemotes: central.sb.tcpRemotes,
+      controller: { url: controller.url, tokenFile: controller.tokenFile, intervalSeconds: opts.heartbeatSeconds ?? 2 },
+      libvirt: opts.libvirt?.(k) ?? { kind: 'none' },
+      requiredNetworks: opts.requiredNetworks?.(k) ?? [],
+    });
     let hvnetd: Daemon | undefined = await startFleetHvnetd({ id, dir, configFile, socket });
     stack.push(async () => {
       await hvnetd?.stop();

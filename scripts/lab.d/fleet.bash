@@ -4,8 +4,9 @@
 #
 # Layout: $LAB/nb{1,2,3}, $LAB/sb{1,2,3} (3-member RAFT clusters, unix sockets + ptcp:0), northd,
 # the controller as with one host, and per host K a directory $LAB/hvK with its Open_vSwitch
-# database (ovs/), ovn-controller's files (ovn/), hvnetd's config (hvnet.yaml, written by
-# testbed/fleet-host-config.ts), socket (hvnet.sock) and state (state/), and the pidfiles
+# database (ovs/), ovn-controller's files (ovn/), what scripts/provision/hypervisor.sh --root
+# installs there (etc/hvnet/hvnet.yaml, usr/bin, the unit), socket (hvnet.sock) and state (state/),
+# and the pidfiles
 # ovs-db.pid, vswitchd.pid, ovn-controller.pid, hvnetd.pid.
 #
 # The underlay: a namespace <tag>u holding a Linux bridge `sw`; host K has a veth <tag>vK (in the
@@ -180,12 +181,13 @@ fleet_host() {  # fleet_host K: ovsdb-server, ovs-vswitchd, underlay, bridges, o
   start_ovn_controller "$k"
 }
 
-# hvnetd of host K; its configuration comes from testbed/fleet-host-config.ts, as the tests' does.
+# hvnetd of host K, provisioned by scripts/provision/hypervisor.sh (provision_host), as the tests'
+# fleet hosts are. hv1 uses the machine's libvirtd; the others are network-only nodes.
 start_host_agent() {  # start_host_agent K
-  local k=$1 d=$LAB/hv$1 libvirt=none
-  [ "$k" = 1 ] && libvirt=system
-  host_config "hv$k" "$d" "$(cluster_remotes nb)" "$(cluster_remotes sb)" "$libvirt" >"$d/hvnet.yaml"
-  start_bg "hv$k/hvnetd" node "$HV_ROOT/dist/agent/bin/hvnetd.js" --config "$d/hvnet.yaml"
+  local k=$1 d=$LAB/hv$1 libvirt=(--no-libvirt)
+  [ "$k" = 1 ] && libvirt=(--libvirt-uri qemu:///system)
+  provision_host "hv$k" "$d" "$(cluster_remotes nb)" "$(cluster_remotes sb)" "${libvirt[@]}"
+  start_bg "hv$k/hvnetd" node "$HV_ROOT/dist/agent/bin/hvnetd.js" --config "$(host_config_file "$d")"
 }
 
 fleet_up() {
@@ -211,7 +213,7 @@ fleet_host_verb() {  # fleet_host_verb K stop|start
     stop) stop_pid "hv$k/hvnetd"; stop_pid "hv$k/ovn-controller" ;;
     start)
       start_ovn_controller "$k"
-      start_bg "hv$k/hvnetd" node "$HV_ROOT/dist/agent/bin/hvnetd.js" --config "$LAB/hv$k/hvnet.yaml"
+      start_bg "hv$k/hvnetd" node "$HV_ROOT/dist/agent/bin/hvnetd.js" --config "$(host_config_file "$LAB/hv$k")"
       wait_until 30 "hv$k's hvnetd to answer" node "$HV_ROOT/dist/agent/hvnet-cli.cjs" --socket "$LAB/hv$k/hvnet.sock" status
       ;;
   esac

@@ -15,7 +15,10 @@
 #   --encap-ip IP         tunnel (geneve) address of this chassis; without it the chassis is left as it is
 #   --libvirt-uri URI     libvirt connection URI (default qemu:///system)
 #   --required-network N  an OVN network the host needs to be operational ([project/]network; repeatable)
-#   --no-libvirt          a network-only node: no libvirt or QEMU packages
+#   --no-libvirt          a network-only node: no libvirt or QEMU packages, and libvirt.enabled: false
+#                         in the config (operational without libvirt; excludes --libvirt-uri)
+#   --quick-checks        a lab's timings: NB probe 2 s, controller retries 0.5..2 s, health polled
+#                         every 200 ms, so a fleet on one machine settles within seconds
 #   --socket PATH         hvnetd's socket (default /run/hvnet/hvnet.sock, the unit's RuntimeDirectory)
 #   --state-dir DIR       hvnetd's state directory (default /var/lib/hvnet, the unit's StateDirectory)
 #   --root DIR            install under DIR, as DESTDIR (default /). Under any other root nothing is
@@ -32,8 +35,8 @@ PV_NAME=hypervisor.sh
 # shellcheck source=scripts/provision/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-OPTIONS='--host-id, --nb, --sb, --controller, --token-file, --token-at, --report-interval, --encap-ip, --libvirt-uri, --required-network, --no-libvirt, --socket, --state-dir, --root, --app, --build, --help'
-host_id= nb= sb= controller= token_file= token_at= interval= encap_ip= libvirt_uri=qemu:///system no_libvirt=0 socket= state_dir= build=0
+OPTIONS='--host-id, --nb, --sb, --controller, --token-file, --token-at, --report-interval, --encap-ip, --libvirt-uri, --required-network, --no-libvirt, --quick-checks, --socket, --state-dir, --root, --app, --build, --help'
+host_id= nb= sb= controller= token_file= token_at= interval= encap_ip= libvirt_uri= no_libvirt=0 quick=0 socket= state_dir= build=0
 required_networks=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -48,6 +51,7 @@ while [ $# -gt 0 ]; do
     --encap-ip) pv_need_value "$1" $#; pv_check_ip "$1" "$2"; encap_ip=$2; shift ;;
     --libvirt-uri) pv_need_value "$1" $#; pv_check_libvirt_uri "$2"; libvirt_uri=$2; shift ;;
     --no-libvirt) no_libvirt=1 ;;
+    --quick-checks) quick=1 ;;
     --socket) pv_need_value "$1" $#; pv_check_abs_path "$1" "$2"; socket=$2; shift ;;
     --state-dir) pv_need_value "$1" $#; pv_check_abs_path "$1" "$2"; state_dir=$2; shift ;;
     --root) pv_need_value "$1" $#; pv_check_root "$2"; PV_ROOT=$2; shift ;;
@@ -65,6 +69,8 @@ done
 [ -z "$controller" ] || [ -n "$token_file$token_at" ] || pv_die "--controller needs --token-file or --token-at (hvnet-controller refuses reports without its token)"
 [ -z "$token_file$token_at" ] || [ -n "$controller" ] || pv_die "--token-file and --token-at are only used with --controller"
 [ -z "$interval" ] || [ -n "$controller" ] || pv_die "--report-interval is only used with --controller"
+[ "$no_libvirt" = 0 ] || [ -z "$libvirt_uri" ] || pv_die "--no-libvirt and --libvirt-uri exclude each other (a network-only node connects to no libvirt)"
+libvirt_uri=${libvirt_uri:-qemu:///system}
 PV_ROOT=${PV_ROOT%/}
 PV_ROOT=${PV_ROOT:-/}
 
@@ -81,17 +87,28 @@ mkdir -p "$PV_STAGE/etc/hvnet"
 {
   printf '# Written by scripts/provision/hypervisor.sh; every key: agent/config/hvnet.example.yaml.\n'
   printf 'host:\n  id: "%s"\n' "$host_id"
-  printf 'ovn:\n  nb:\n    remotes: "%s"\n  sb:\n    remotes: "%s"\n' "$nb" "$sb"
-  printf 'libvirt:\n  uri: "%s"\n' "$libvirt_uri"
+  printf 'ovn:\n  nb:\n    remotes: "%s"\n' "$nb"
+  [ "$quick" = 0 ] || printf '    inactivityProbeMs: 2000\n    readyTimeoutSeconds: 20\n'
+  printf '  sb:\n    remotes: "%s"\n' "$sb"
+  if [ "$no_libvirt" = 1 ]; then
+    printf 'libvirt:\n  enabled: false\n'
+  else
+    printf 'libvirt:\n  uri: "%s"\n' "$libvirt_uri"
+  fi
   [ -z "$socket" ] || printf 'api:\n  socket: "%s"\n' "$socket"
   [ -z "$state_dir" ] || printf 'stateDir: "%s"\n' "$state_dir"
   if [ -n "$controller" ]; then
     printf 'controller:\n  url: "%s"\n  tokenFile: "%s"\n' "$controller" "${token_at:-/etc/hvnet/controller.token}"
     [ -z "$interval" ] || printf '  intervalSeconds: %s\n' "$interval"
+    [ "$quick" = 0 ] || printf '  retry:\n    initialSeconds: 0.5\n    maxSeconds: 2\n'
   fi
-  if [ ${#required_networks[@]} -gt 0 ]; then
-    printf 'health:\n  requiredNetworks:\n'
-    printf '    - "%s"\n' "${required_networks[@]}"
+  if [ ${#required_networks[@]} -gt 0 ] || [ "$quick" = 1 ]; then
+    printf 'health:\n'
+    [ "$quick" = 0 ] || printf '  pollIntervalMs: 200\n'
+    if [ ${#required_networks[@]} -gt 0 ]; then
+      printf '  requiredNetworks:\n'
+      printf '    - "%s"\n' "${required_networks[@]}"
+    fi
   fi
 } >"$PV_STAGE/etc/hvnet/hvnet.yaml"
 chmod 0644 "$PV_STAGE/etc/hvnet/hvnet.yaml"

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { HostStatus } from '../../agent/api/status.js';
 import { startFleet, waitForReports, type Fleet, type FleetHost, type ControllerHosts } from '../../testbed/fleet.js';
 import { writeTestDriverFile } from '../../testbed/fleet-test-driver.js';
-import { fleetHostConfigYaml, fleetHostSocket } from '../../testbed/fleet-host-config.js';
+import { provisionFleetHost } from '../../testbed/fleet-host-config.js';
 import { hvnetCli, startFleetHvnetd } from '../../testbed/fleet-agents.js';
 import { startLibvirt, type Libvirt } from '../../testbed/libvirt.js';
 import { waitFor } from '../../testbed/exec.js';
@@ -117,17 +117,17 @@ describe('fleet: three hosts on one OVN', function () {
 
   it('a host configured with libvirt whose libvirt cannot be reached is non-operational, saying so', async () => {
     const dir = testRun.tempDir('fleet-nolibvirt');
-    const configFile = join(dir, 'hvnet.yaml');
-    writeFileSync(configFile, fleetHostConfigYaml({
+    const { configFile, socket } = await provisionFleetHost({
       id: 'hv-nolibvirt',
       dir,
       nbRemotes: fleet.central.nb.tcpRemotes,
+      sbRemotes: fleet.central.sb.tcpRemotes,
       // A socket nobody listens on: libvirt is configured, and down.
       libvirt: { kind: 'uri', uri: `qemu+unix:///system?socket=${dir}/no-libvirtd.sock` },
-    }));
-    const d = await startFleetHvnetd({ id: 'hv-nolibvirt', dir, configFile, socket: fleetHostSocket(dir) });
+    });
+    const d = await startFleetHvnetd({ id: 'hv-nolibvirt', dir, configFile, socket });
     try {
-      const r = await hvnetCli(fleetHostSocket(dir), ['--format', 'json', 'status']);
+      const r = await hvnetCli(socket, ['--format', 'json', 'status']);
       const s = (JSON.parse(r.stdout) as { status: HostStatus }).status;
       assert.equal(s.state, 'non-operational');
       assert.ok(s.reasons.some((x) => x.code === 'libvirt-disconnected' && /no-libvirtd\.sock/.test(x.message)), JSON.stringify(s.reasons));

@@ -38,6 +38,8 @@ describe('provision: refused arguments', () => {
       [hv({}, ['--required-network', 'a b']), /--required-network 'a b': expected \[PROJECT\/\]NETWORK/],
       [hv({}, ['--encap-ip', '300.1.1.1']), /--encap-ip '300\.1\.1\.1': expected an IPv4 or IPv6 address/],
       [hv({}, ['--libvirt-uri', "qemu:///system'"]), /--libvirt-uri '.*': expected a libvirt URI/],
+      [hv({}, ['--libvirt-uri', 'qemu:///system?socket=/x;y']), /--libvirt-uri '.*': expected a libvirt URI/],
+      [hv({}, ['--no-libvirt', '--libvirt-uri', 'qemu:///system']), /--no-libvirt and --libvirt-uri exclude each other/],
       [hv({}, ['--socket', 'run/hvnet.sock']), /--socket 'run\/hvnet\.sock': expected an absolute path/],
       [hv({}, ['--root', 'relative/dir']), /--root 'relative\/dir': expected an absolute path to an existing directory/],
       [hv({}, ['--bogus']), /unknown argument '--bogus' \(allowed: --host-id, --nb, --sb, --controller/],

@@ -49,7 +49,7 @@ describe('provision: scripts into a temporary root', () => {
     assert.match(r.stdout, /^skipped .*: systemctl restart hvnetd\.service$/m);
   });
 
-  it('hypervisor.sh --no-libvirt installs no libvirt or QEMU; without a controller there is no token', async () => {
+  it('hypervisor.sh --no-libvirt installs no libvirt or QEMU, configures a network-only node; without a controller there is no token', async () => {
     const root = testRun.tempDir('root-hv-nolibvirt');
     const r = await outcome('bash', [HYPERVISOR, '--root', `${root}/`, ...HV_ARGS, '--no-libvirt', '--socket', '/run/hvnet-lab/hv2/hvnet.sock', '--state-dir', '/var/lib/hvnet-hv2']);
     assert.equal(r.code, 0, r.stderr);
@@ -58,6 +58,7 @@ describe('provision: scripts into a temporary root', () => {
     assert.doesNotMatch(apt, /libvirt|qemu/);
     assert.ok(!tree(root).some((e) => e.includes('controller.token')));
     const config = parse(readFileSync(join(root, 'etc/hvnet/hvnet.yaml'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(config.libvirt, { enabled: false }, 'a network-only node: operational without libvirt');
     assert.deepEqual(config.api, { socket: '/run/hvnet-lab/hv2/hvnet.sock' });
     assert.equal(config.stateDir, '/var/lib/hvnet-hv2');
     assert.equal(config.controller, undefined);
@@ -79,6 +80,20 @@ describe('provision: scripts into a temporary root', () => {
     const again = await outcome('bash', args);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(tree(root), first);
+  });
+
+  it('--quick-checks: the lab timings (NB probe, controller retries, health poll) the daemon accepts', async () => {
+    const root = testRun.tempDir('root-quick');
+    const r = await outcome('bash', [HYPERVISOR, '--root', root, ...HV_ARGS, '--quick-checks', '--controller', 'http://127.0.0.1:8740',
+      '--token-at', '/run/hvnet-lab/controller/token', '--report-interval', '3', '--libvirt-uri', 'qemu+unix:///system?socket=/run/x/libvirt-sock']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(parse(readFileSync(join(root, 'etc/hvnet/hvnet.yaml'), 'utf8')), {
+      host: { id: 'hv1' },
+      ovn: { nb: { remotes: 'tcp:192.168.57.10:6641', inactivityProbeMs: 2000, readyTimeoutSeconds: 20 }, sb: { remotes: 'tcp:192.168.57.10:6642' } },
+      libvirt: { uri: 'qemu+unix:///system?socket=/run/x/libvirt-sock' },
+      controller: { url: 'http://127.0.0.1:8740', tokenFile: '/run/hvnet-lab/controller/token', intervalSeconds: 3, retry: { initialSeconds: 0.5, maxSeconds: 2 } },
+      health: { pollIntervalMs: 200 },
+    });
   });
 
   it('the installed wrappers run hvnet from --app', async () => {

@@ -83,7 +83,8 @@ pv_check_network() {
 }
 
 pv_check_libvirt_uri() {
-  [[ $1 =~ ^[a-z][a-z0-9+]*://[A-Za-z0-9._@:/+-]*$ ]] || pv_die "--libvirt-uri '$1': expected a libvirt URI such as qemu:///system"
+  [[ $1 =~ ^[a-z][a-z0-9+]*://[A-Za-z0-9._@:/+-]*(\?[A-Za-z0-9._@:/+=\&-]*)?$ ]] ||
+    pv_die "--libvirt-uri '$1': expected a libvirt URI such as qemu:///system or qemu+unix:///system?socket=/PATH"
 }
 
 # The packages of scripts/packages.txt that a role installs: the whole list, less what the role
