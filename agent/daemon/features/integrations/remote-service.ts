@@ -33,6 +33,7 @@ import type { RouteCapability } from '../../../../lib/ovn/remote/route-options.j
 import { planSideRemoveGroup, planSideRemovePorts, planSideRows } from '../../../../lib/ovn/remote/side-plan.js';
 import { allocationKey, planTransitJoin, planTransitLeave, TS_KEYS } from '../../../../lib/ovn/remote/transit-plan.js';
 import { renderTransitName } from '../../../../lib/ovn/remote/transit-name.js';
+import { PROBE_NAME, planIcProbe, probeOf } from '../../../../lib/ovn/remote/ic-probe.js';
 import type { Family } from '../../../../lib/ovn/cidr.js';
 import type { Logger } from '../../../logger.js';
 import type { MonitorNeeds, NbConnection } from '../../ovn-nb.js';
@@ -72,6 +73,8 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
   private again = false;
   private closed = false;
   private capability: RouteCapability | undefined;
+  /** When this hvnetd last put the ovn-ic probe switch (ic-probe.ts). */
+  private probePutMs = 0;
   /** Why peerings are not served as they should be, by `project/network/peering`; cleared when fixed. */
   readonly warnings = new Map<string, string>();
 
@@ -273,6 +276,17 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
         }
       }
     }
+    // Whether this AZ's ovn-ic processes: its probe switch goes when it does (ic-probe.ts).
+    await this.step('ovn-ic probe', async () => {
+      const row = cache.lookup('Logical_Switch', ['name'], [PROBE_NAME])[0];
+      const probe = planIcProbe({ probe: row && probeOf(row), active: wanted.length > 0, nowMs: Date.now(), lastPutMs: this.probePutMs });
+      if (probe.putAtMs !== undefined) this.probePutMs = probe.putAtMs;
+      for (const w of wanted) {
+        const ref = `${w.network.project}/${w.network.name}/${w.peering}`;
+        if (probe.stalled !== undefined && !warnings.has(ref)) warnings.set(ref, probe.stalled);
+      }
+      await this.nbTransact(probe.operations);
+    });
     // Route options for the whole AZ.
     if (global && this.capability) {
       const remoteNets = [...new Map(wanted.map((w) => [w.network.id, w.network])).values()];
