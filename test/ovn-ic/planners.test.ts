@@ -17,6 +17,7 @@ import { learnedOver, planSideRemoveGroup, planSideRemovePorts, planSideRows, tr
 import type { SideInput } from '../../lib/ovn/remote/side-plan.js';
 import { OPTIONS_RECORD, perPortFilter, planRouteOptions, routeCapability } from '../../lib/ovn/remote/route-options.js';
 import { PROBE_BOUND_MS, PROBE_EVERY_MS, planIcProbe, probeOf } from '../../lib/ovn/remote/ic-probe.js';
+import { ARRIVAL_BOUND_MS, arrivalWarning } from '../../lib/ovn/remote/family-arrival.js';
 import { REPO } from '../agent/harness.js';
 
 const newest = parseSchema(readFileSync(join(REPO, 'test/schemas/ovn-nb-26.03.ovsschema'), 'utf8'));
@@ -189,5 +190,18 @@ describe('ovn-ic probe (pure)', () => {
     assert.equal(probeOf({ _uuid: probe._uuid, name: 'ts-incus-x', external_ids: { 'hvnet:ic-probe': '1' } }), undefined);
     assert.equal(probeOf({ _uuid: probe._uuid, name: 'hvnet-ic-probe', external_ids: {} }), undefined);
     assert.deepEqual(probeOf({ _uuid: probe._uuid, name: 'hvnet-ic-probe', external_ids: { 'hvnet:ic-probe': '1000' } }), probe);
+  });
+});
+
+describe('remote peering: families whose routes did not arrive (pure)', () => {
+  const base = { ts: 'ts-x', local: [4, 6] as const, nowMs: 100_000 };
+  it('nothing while no route arrived, or within the bound', () => {
+    assert.equal(arrivalWarning({ ...base, learned: [], firstArrivedMs: undefined }), undefined);
+    assert.equal(arrivalWarning({ ...base, learned: [{ prefix: 'fd42:1::/64' }], firstArrivedMs: 100_000 - ARRIVAL_BOUND_MS + 1 }), undefined);
+  });
+  it('names the missing family after the bound; none when every local family arrived', () => {
+    assert.match(arrivalWarning({ ...base, learned: [{ prefix: 'fd42:1::5/64' }], firstArrivedMs: 0 }) ?? '', /^no IPv4 route learned over transit switch ts-x/);
+    assert.equal(arrivalWarning({ ...base, learned: [{ prefix: 'fd42:1::5/64' }, { prefix: '10.1.0.5/24' }], firstArrivedMs: 0 }), undefined);
+    assert.equal(arrivalWarning({ ...base, local: [6], learned: [{ prefix: 'fd42:1::5/64' }], firstArrivedMs: 0 }), undefined);
   });
 });

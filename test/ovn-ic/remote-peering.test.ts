@@ -270,4 +270,44 @@ describe('ovn-ic: remote peering across two availability zones', function () {
       throw new Error(`${(e as Error).message}\ngroups: ${groups}\nlsps: ${lsps}\nts: ${sw}\nlog: ${log}`);
     });
   });
+
+  it('two IPv6-only networks remote-peered: ping6 both ways, and no IPv4 address or route on their rows', async () => {
+    const ws: Workload[] = [];
+    for (const [s, n] of [[s1, 51], [s2, 52]] as const) {
+      await hvOk(s.sock, ['network', 'create', 'six', '--ipv4', 'none', '--ipv6', `fd42:${n}::1/64`]);
+      const net = JSON.parse(await hvOk(s.sock, ['network', 'show', 'six', '--format', 'json'])) as { switch: string };
+      const lsp = `six-${s.az.name}`;
+      const mac = `02:00:00:00:${n}:10`;
+      await s.az.ovn.nbctl(['lsp-add', net.switch, lsp, '--', 'lsp-set-addresses', lsp, `${mac} fd42:${n}::10`]);
+      ws.push(await s.az.chassis.plugNamespace(lsp, mac, '', '', { ipv6: `fd42:${n}::10/64`, gw6: `fd42:${n}::1` }));
+      await hvOk(s.sock, ['network', 'peer', 'create', 'six', 'remote', 'ic', '--type=remote']);
+    }
+    const [w1, w2] = ws as [Workload, Workload];
+    for (const s of [s1, s2]) await waitFor(`${s.az.name} six created`, async () => ((await status(s.sock, 'six', 'remote')).status === 'Created' ? true : undefined), 60_000, 200);
+    await waitFor('ping6 AZ1 -> AZ2', async () => ((await w1.ping('fd42:52::10')) ? true : undefined), 20_000, 100);
+    await waitFor('ping6 AZ2 -> AZ1', async () => ((await w2.ping('fd42:51::10')) ? true : undefined), 20_000, 100);
+    const ts = 'ts-incus-ic-default-six';
+    for (const s of [s1, s2]) {
+      const lrp = await s.az.ovn.nbctl(['get', 'Logical_Router_Port', ts, 'networks']);
+      assert.ok(lrp.includes(':') && !lrp.includes('.'), `${s.az.name} transit port: IPv6 only: ${lrp}`);
+      const net = JSON.parse(await hvOk(s.sock, ['network', 'show', 'six', '--format', 'json'])) as { router: string };
+      const routes = await s.az.ovn.nbctl(['lr-route-list', net.router]);
+      assert.ok(!/\d+\.\d+\.\d+\.\d+/.test(routes), `${s.az.name} routes of six: no IPv4: ${routes}`);
+      const allocation = await two.icNbctl(['get', 'Transit_Switch', ts, `external_ids:incus-allocation-${s.az.name}`]);
+      assert.ok(!/\d+\.\d+\.\d+\.\d+/.test(allocation), `${s.az.name} allocation: no IPv4: ${allocation}`);
+      const warning = (JSON.parse(await hvOk(s.sock, ['network', 'peer', 'show', 'six', 'remote', '--format', 'json'])) as { warning?: string }).warning;
+      assert.equal(warning, undefined, 'every local family got its routes');
+    }
+  });
+
+  it('a dual-stack network remote-peered with an IPv6-only one: created over IPv6, and the warning names IPv4 as not arrived within the bound', async () => {
+    await hvOk(s1.sock, ['network', 'create', 'mix', '--ipv4', '10.61.0.1/24', '--ipv6', 'fd42:61::1/64']);
+    await hvOk(s2.sock, ['network', 'create', 'mix', '--ipv4', 'none', '--ipv6', 'fd42:62::1/64']);
+    for (const s of [s1, s2]) await hvOk(s.sock, ['network', 'peer', 'create', 'mix', 'remote', 'ic', '--type=remote']);
+    await waitFor('mix created', async () => ((await status(s1.sock, 'mix', 'remote')).status === 'Created' ? true : undefined), 60_000, 200);
+    const warning = async (s: Side): Promise<string> => (JSON.parse(await hvOk(s.sock, ['network', 'peer', 'show', 'mix', 'remote', '--format', 'json'])) as { warning?: string }).warning ?? '';
+    await waitFor('IPv4 named as missing', async () => (/no IPv4 route learned over transit switch ts-incus-ic-default-mix within 10 s/.test(await warning(s1)) ? true : undefined), 30_000, 200);
+    assert.equal((await status(s1.sock, 'mix', 'remote')).status, 'Created');
+    assert.equal(await warning(s2), '', 'the IPv6-only side got all its families');
+  });
 });
