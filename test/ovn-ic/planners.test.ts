@@ -2,7 +2,7 @@
 // switch and per-AZ allocation in Incus's shape), the NB half (chassis group, router port, switch
 // port; their removal with the learned routes 23.03 leaves), and the route options on both OVN
 // branches — the AZ-wide 23.03 options and the per-port filters of the newest schema, whose
-// operations are validated against that schema.
+// operations are validated against that schema; the ovn-ic probe switch.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { planTransitJoin, planTransitLeave, transitSubnet4 } from '../../lib/ovn
 import { learnedOver, planSideRemoveGroup, planSideRemovePorts, planSideRows, transitMac } from '../../lib/ovn/remote/side-plan.js';
 import type { SideInput } from '../../lib/ovn/remote/side-plan.js';
 import { OPTIONS_RECORD, perPortFilter, planRouteOptions, routeCapability } from '../../lib/ovn/remote/route-options.js';
+import { PROBE_BOUND_MS, PROBE_EVERY_MS, planIcProbe, probeOf } from '../../lib/ovn/remote/ic-probe.js';
+import { ARRIVAL_BOUND_MS, arrivalWarning } from '../../lib/ovn/remote/family-arrival.js';
 import { REPO } from '../agent/harness.js';
 
 const newest = parseSchema(readFileSync(join(REPO, 'test/schemas/ovn-nb-26.03.ovsschema'), 'utf8'));
@@ -162,5 +164,44 @@ describe('ovn-ic: remote peering planners (planner output)', () => {
     const o = planRouteOptions({ capability: 'per-port', global, active: true, block: ['10.50.0.0/24'], own: [] });
     validateTransaction(newest, o.operations);
     assert.ok(!JSON.stringify(o.operations).includes('ic-route-blacklist'));
+  });
+});
+
+describe('ovn-ic probe (pure)', () => {
+  const probe = { _uuid: '11111111-1111-4111-8111-111111111111', putAtMs: 1_000 };
+  it('puts a probe while remote peerings exist, not again before PROBE_EVERY_MS', () => {
+    const p = planIcProbe({ probe: undefined, active: true, nowMs: 10_000, lastPutMs: 0 });
+    assert.equal(p.putAtMs, 10_000);
+    validateTransaction(ovnNorthboundSchema, p.operations);
+    assert.match(JSON.stringify(p.operations), /"interconn-ts","hvnet-ic-probe"/);
+    assert.deepEqual(planIcProbe({ probe: undefined, active: true, nowMs: 10_000 + PROBE_EVERY_MS - 1, lastPutMs: 10_000 }).operations, []);
+  });
+  it('a probe older than the bound names ovn-ic; a younger one does not', () => {
+    assert.equal(planIcProbe({ probe, active: true, nowMs: 1_000 + PROBE_BOUND_MS, lastPutMs: 1_000 }).stalled, undefined);
+    assert.match(planIcProbe({ probe, active: true, nowMs: 2_000 + PROBE_BOUND_MS, lastPutMs: 1_000 }).stalled ?? '', /ovn-ic of this availability zone is not running/);
+  });
+  it('without remote peerings the probe is removed and nothing is put', () => {
+    const p = planIcProbe({ probe, active: false, nowMs: 50_000, lastPutMs: 0 });
+    assert.equal(p.operations.length, 1);
+    assert.equal(p.stalled, undefined);
+    assert.deepEqual(planIcProbe({ probe: undefined, active: false, nowMs: 50_000, lastPutMs: 0 }).operations, []);
+  });
+  it('only a switch named and tagged as the probe is one', () => {
+    assert.equal(probeOf({ _uuid: probe._uuid, name: 'ts-incus-x', external_ids: { 'hvnet:ic-probe': '1' } }), undefined);
+    assert.equal(probeOf({ _uuid: probe._uuid, name: 'hvnet-ic-probe', external_ids: {} }), undefined);
+    assert.deepEqual(probeOf({ _uuid: probe._uuid, name: 'hvnet-ic-probe', external_ids: { 'hvnet:ic-probe': '1000' } }), probe);
+  });
+});
+
+describe('remote peering: families whose routes did not arrive (pure)', () => {
+  const base = { ts: 'ts-x', local: [4, 6] as const, nowMs: 100_000 };
+  it('nothing while no route arrived, or within the bound', () => {
+    assert.equal(arrivalWarning({ ...base, learned: [], firstArrivedMs: undefined }), undefined);
+    assert.equal(arrivalWarning({ ...base, learned: [{ prefix: 'fd42:1::/64' }], firstArrivedMs: 100_000 - ARRIVAL_BOUND_MS + 1 }), undefined);
+  });
+  it('names the missing family after the bound; none when every local family arrived', () => {
+    assert.match(arrivalWarning({ ...base, learned: [{ prefix: 'fd42:1::5/64' }], firstArrivedMs: 0 }) ?? '', /^no IPv4 route learned over transit switch ts-x/);
+    assert.equal(arrivalWarning({ ...base, learned: [{ prefix: 'fd42:1::5/64' }, { prefix: '10.1.0.5/24' }], firstArrivedMs: 0 }), undefined);
+    assert.equal(arrivalWarning({ ...base, local: [6], learned: [{ prefix: 'fd42:1::5/64' }], firstArrivedMs: 0 }), undefined);
   });
 });

@@ -14,7 +14,7 @@ export const REMOTE_NB_TABLES = {
   Logical_Router: ['name', 'ports', 'static_routes', 'external_ids'],
   Logical_Router_Port: ['name', 'mac', 'networks', 'ha_chassis_group', 'options', 'external_ids'],
   Logical_Router_Static_Route: ['ip_prefix', 'nexthop', 'external_ids'],
-  Logical_Switch: ['name', 'ports'],
+  Logical_Switch: ['name', 'ports', 'external_ids'],
   Logical_Switch_Port: ['name', 'type', 'addresses', 'options', 'external_ids'],
   HA_Chassis_Group: ['name', 'ha_chassis', 'external_ids'],
   HA_Chassis: ['chassis_name', 'priority'],

@@ -33,7 +33,10 @@ import type { RouteCapability } from '../../../../lib/ovn/remote/route-options.j
 import { planSideRemoveGroup, planSideRemovePorts, planSideRows } from '../../../../lib/ovn/remote/side-plan.js';
 import { allocationKey, planTransitJoin, planTransitLeave, TS_KEYS } from '../../../../lib/ovn/remote/transit-plan.js';
 import { renderTransitName } from '../../../../lib/ovn/remote/transit-name.js';
-import type { Family } from '../../../../lib/ovn/cidr.js';
+import { PROBE_NAME, planIcProbe, probeOf } from '../../../../lib/ovn/remote/ic-probe.js';
+import { familiesOf, gatewayOf } from '../../../../lib/ovn/families.js';
+import { learnedRoutes } from '../../../../lib/ovn/remote/declare-plan.js';
+import { arrivalWarning } from '../../../../lib/ovn/remote/family-arrival.js';
 import type { Logger } from '../../../logger.js';
 import type { MonitorNeeds, NbConnection } from '../../ovn-nb.js';
 import type { NetworksService } from '../networks/service.js';
@@ -57,11 +60,10 @@ interface Wanted {
 
 /** The subnets a network has, whatever families it has. */
 function subnetsOf(n: Network): string[] {
-  return [n.ipv4, n.ipv6].flatMap((g) => (g ? [g.subnet] : []));
-}
-
-function familiesOf(n: Network): Family[] {
-  return [n.ipv4, n.ipv6].flatMap((g) => (g ? [g.family] : []));
+  return familiesOf(n).flatMap((f) => {
+    const g = gatewayOf(n, f);
+    return g ? [g.subnet] : [];
+  });
 }
 
 export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
@@ -72,6 +74,10 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
   private again = false;
   private closed = false;
   private capability: RouteCapability | undefined;
+  /** When this hvnetd last put the ovn-ic probe switch (ic-probe.ts). */
+  private probePutMs = 0;
+  /** When the first learned route of a side appeared, by `project/network/peering` (family-arrival.ts). */
+  private readonly firstArrived = new Map<string, number>();
   /** Why peerings are not served as they should be, by `project/network/peering`; cleared when fixed. */
   readonly warnings = new Map<string, string>();
 
@@ -239,8 +245,14 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
         });
         if (side.waiting !== undefined && !warnings.has(ref)) warnings.set(ref, side.waiting);
         await this.nbTransact(side.operations);
+        const learned = learnedRoutes(view, w.network, w.ts);
+        if (learned.length === 0) this.firstArrived.delete(ref);
+        else if (!this.firstArrived.has(ref)) this.firstArrived.set(ref, Date.now());
+        const missing = arrivalWarning({ ts: w.ts, local: familiesOf(w.network), learned, firstArrivedMs: this.firstArrived.get(ref), nowMs: Date.now() });
+        if (missing !== undefined && !warnings.has(ref)) warnings.set(ref, missing);
       });
     }
+    for (const ref of this.firstArrived.keys()) if (!wanted.some((w) => `${w.network.project}/${w.network.name}/${w.peering}` === ref)) this.firstArrived.delete(ref);
     // Sides whose declaration is gone: NB rows first (ports and learned routes, then the group).
     const live = new Set(wanted.map((w) => `${w.network.id}/${w.peering}/${w.ts}`));
     for (const t of taggedSides(cache)) {
@@ -279,6 +291,17 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
         }
       }
     }
+    // Whether this AZ's ovn-ic processes: its probe switch goes when it does (ic-probe.ts).
+    await this.step('ovn-ic probe', async () => {
+      const row = cache.lookup('Logical_Switch', ['name'], [PROBE_NAME])[0];
+      const probe = planIcProbe({ probe: row && probeOf(row), active: wanted.length > 0, nowMs: Date.now(), lastPutMs: this.probePutMs });
+      if (probe.putAtMs !== undefined) this.probePutMs = probe.putAtMs;
+      for (const w of wanted) {
+        const ref = `${w.network.project}/${w.network.name}/${w.peering}`;
+        if (probe.stalled !== undefined && !warnings.has(ref)) warnings.set(ref, probe.stalled);
+      }
+      await this.nbTransact(probe.operations);
+    });
     // Route options for the whole AZ.
     if (global && this.capability) {
       const remoteNets = [...new Map(wanted.map((w) => [w.network.id, w.network])).values()];
