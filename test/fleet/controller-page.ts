@@ -13,7 +13,6 @@ import { waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
 import type { HostView } from '../../agent/controller/fleet.js';
 import type { HostRecord } from '../../agent/controller/store.js';
-import { REFRESH_MS } from '../../agent/controller/html.js';
 import { inPage, launchChromium, screenshot } from '../controller/helpers.js';
 
 export interface ControllerPageLab {
@@ -57,6 +56,8 @@ export function controllerPageTests(lab: ControllerPageLab): void {
 
     it('shows the 3 hosts with their states and reasons, each peering once with both ends, the NICs with the duplicate MAC, relative times', async () => {
       const fleet = lab.fleet();
+      // hv2 was restarted by the fleet tests: its NICs come in a report after its libvirt inventory.
+      await waitFor('hv2 reported its NIC', async () => ((await hostApi('hv2'))?.nics === 1 ? true : undefined), 10_000, 100);
       await page.goto(`${ctl().url}/`);
       const rows = await inPage<{ host: string; state: string; reasons: string[] }[]>(
         page,
