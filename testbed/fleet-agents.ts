@@ -2,7 +2,7 @@
 // HTTP, reads open, a tokens file so each host reports only as itself) and one hvnetd per host, each a direct child of the test
 // process (daemon.ts), with the V8 settings the systemd unit gives hvnetd.
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,8 @@ export interface FleetController {
   /** The file holding host ID's own token (its hvnetd's controller.tokenFile). */
   tokenFileOf(id: string): string;
   tokenOf(id: string): string;
+  /** A new token for host ID, as an operator rotates one: the controller's file, then the host's (each written aside, renamed over); returns it. */
+  rotateToken(id: string): string;
   /** GET a read route (no token needed: --open-reads). */
   get<T>(path: string): Promise<T>;
 }
@@ -64,9 +66,14 @@ export interface FleetController {
 export async function startFleetController(dir: string, hostIds: readonly string[]): Promise<FleetController> {
   const tokens = new Map(hostIds.map((id) => [id, randomBytes(18).toString('base64url')]));
   const tokensFile = join(dir, 'tokens');
-  writeFileSync(tokensFile, [...tokens].map(([id, t]) => `${id} ${t}\n`).join(''), { mode: 0o600 });
   const tokenFileOf = (id: string): string => join(dir, `token-${id}`);
-  for (const [id, t] of tokens) writeFileSync(tokenFileOf(id), t, { mode: 0o600 });
+  const replace = (file: string, text: string): void => {
+    writeFileSync(`${file}.new`, text, { mode: 0o600 });
+    renameSync(`${file}.new`, file);
+  };
+  const writeTokens = (): void => replace(tokensFile, [...tokens].map(([id, t]) => `${id} ${t}\n`).join(''));
+  writeTokens();
+  for (const [id, t] of tokens) replace(tokenFileOf(id), t);
   const tokenOf = (id: string): string => {
     const t = tokens.get(id);
     if (t === undefined) throw new Error(`no token for ${id}: the fleet's hosts are ${hostIds.join(', ')}`);
@@ -89,6 +96,14 @@ export async function startFleetController(dir: string, hostIds: readonly string
     tokensFile,
     tokenFileOf,
     tokenOf,
+    rotateToken: (id) => {
+      tokenOf(id);
+      const t = randomBytes(18).toString('base64url');
+      tokens.set(id, t);
+      writeTokens();
+      replace(tokenFileOf(id), t);
+      return t;
+    },
     get: async <T>(path: string): Promise<T> => {
       const r = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5_000) });
       if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status}`);

@@ -2,7 +2,7 @@
 // fleet, after its own tests: hvnet-controller's page in headless Chromium (test/controller's
 // helpers) shows the real hosts, their peerings and NICs; a stopped host goes unreachable and
 // comes back; a host whose libvirt is down is non-operational with the reason; a host's token
-// reports only as that host. Expects what the fleet tests left: the peerings fa<->fp2/fb and hub
+// reports only as that host, and a rotated token is used without a restart. Expects what the fleet tests left: the peerings fa<->fp2/fb and hub
 // with s2 and s3, and one MAC on a NIC of hv1 and of hv2.
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -150,6 +150,28 @@ export function controllerPageTests(lab: ControllerPageLab): void {
       await page.goto(`${ctl().url}/`);
       assert.equal(await page.locator('li[data-code="forged"]').count(), 0);
       assert.equal(await rowState('hv3'), 'operational');
+    });
+
+    it("hv2's token rotated: the controller and hv2 use the new one without a restart; the old one gets 401", async () => {
+      const c = ctl();
+      const pid = c.daemon.pid;
+      const hvnetdPid = lab.fleet().host(2).hvnetd?.pid;
+      const old = c.tokenOf('hv2');
+      const before = await c.get<HostRecord>('/v1/hosts/hv2');
+      const rotated = Date.now();
+      c.rotateToken('hv2');
+      const interval = before.report.intervalSeconds;
+      // Two intervals: a heartbeat sent between the two files' renames is refused once and retried.
+      const after = await waitFor('a report of hv2 with its new token', async () => {
+        const r = await c.get<HostRecord>('/v1/hosts/hv2');
+        return Date.parse(r.receivedAt) > rotated && r.stream === before.stream ? r : undefined;
+      }, 2 * interval * 1_000 + 1_000, 100);
+      assert.ok(after.lastSequence > before.lastSequence);
+      const refused = await post(`${c.url}/v1/hosts/hv2/status`, JSON.stringify({ ...after.report, sequence: after.lastSequence + 1 }), old);
+      assert.equal(refused.status, 401, refused.body);
+      assert.equal(c.daemon.pid, pid);
+      assert.equal(lab.fleet().host(2).hvnetd?.pid, hvnetdPid);
+      assert.equal((await hostApi('hv2'))?.state, 'operational');
     });
 
     it("hv1's libvirt down: hv1 non-operational on the page with the reason; operational again once libvirt is back", async function () {
