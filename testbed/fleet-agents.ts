@@ -1,8 +1,8 @@
 // hvnet's own processes in a fleet, from the build output: hvnet-controller on loopback (plain
-// HTTP, reads open, reports with a token) and one hvnetd per host, each a direct child of the test
+// HTTP, reads open, a tokens file so each host reports only as itself) and one hvnetd per host, each a direct child of the test
 // process (daemon.ts), with the V8 settings the systemd unit gives hvnetd.
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,20 +52,39 @@ export async function startFleetHvnetd(o: { id: string; dir: string; configFile:
 export interface FleetController {
   readonly daemon: Daemon;
   readonly url: string;
-  readonly tokenFile: string;
+  /** The controller's tokens file: one "HOST TOKEN" line per host. */
+  readonly tokensFile: string;
+  /** The file holding host ID's own token (its hvnetd's controller.tokenFile). */
+  tokenFileOf(id: string): string;
+  tokenOf(id: string): string;
+  /** A new token for host ID, as an operator rotates one: the controller's file, then the host's (each written aside, renamed over); returns it. */
+  rotateToken(id: string): string;
   /** GET a read route (no token needed: --open-reads). */
   get<T>(path: string): Promise<T>;
 }
 
-export async function startFleetController(dir: string): Promise<FleetController> {
-  const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+export async function startFleetController(dir: string, hostIds: readonly string[]): Promise<FleetController> {
+  const tokens = new Map(hostIds.map((id) => [id, randomBytes(18).toString('base64url')]));
+  const tokensFile = join(dir, 'tokens');
+  const tokenFileOf = (id: string): string => join(dir, `token-${id}`);
+  const replace = (file: string, text: string): void => {
+    writeFileSync(`${file}.new`, text, { mode: 0o600 });
+    renameSync(`${file}.new`, file);
+  };
+  const writeTokens = (): void => replace(tokensFile, [...tokens].map(([id, t]) => `${id} ${t}\n`).join(''));
+  writeTokens();
+  for (const [id, t] of tokens) replace(tokenFileOf(id), t);
+  const tokenOf = (id: string): string => {
+    const t = tokens.get(id);
+    if (t === undefined) throw new Error(`no token for ${id}: the fleet's hosts are ${hostIds.join(', ')}`);
+    return t;
+  };
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const daemon = await startDaemon({
     name: 'hvnet-controller',
     cmd: process.execPath,
-    args: [CONTROLLER, '--listen', `127.0.0.1:${port}`, '--state-dir', join(dir, 'state'), '--token-file', tokenFile, '--open-reads'],
+    args: [CONTROLLER, '--listen', `127.0.0.1:${port}`, '--state-dir', join(dir, 'state'), '--tokens-file', tokensFile, '--open-reads'],
     logFile: join(dir, 'controller.log'),
     ready: async () => {
       await waitFor('controller answers', async () => ((await tcpAccepts(port)) ? true : undefined), 10_000, 20);
@@ -74,7 +93,17 @@ export async function startFleetController(dir: string): Promise<FleetController
   return {
     daemon,
     url,
-    tokenFile,
+    tokensFile,
+    tokenFileOf,
+    tokenOf,
+    rotateToken: (id) => {
+      tokenOf(id);
+      const t = randomBytes(18).toString('base64url');
+      tokens.set(id, t);
+      writeTokens();
+      replace(tokenFileOf(id), t);
+      return t;
+    },
     get: async <T>(path: string): Promise<T> => {
       const r = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5_000) });
       if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status}`);

@@ -87,7 +87,8 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   try {
     const central = await startFleetCentral({ clustered: n >= 2 });
     stack.push(() => central.stop());
-    const controller = await startFleetController(testRun.tempDir('fleet-controller'));
+    const ids = Array.from({ length: n }, (_, i) => `hv${i + 1}`);
+    const controller = await startFleetController(testRun.tempDir('fleet-controller'), ids);
     stack.push(() => controller.daemon.stop());
     const underlay = await startUnderlay(opts.underlaySubnet ?? 77);
     stack.push(() => underlay.ns.delete());
@@ -156,7 +157,7 @@ async function startHost(
       dir,
       nbRemotes: central.nb.tcpRemotes,
       sbRemotes: central.sb.tcpRemotes,
-      controller: { url: controller.url, tokenFile: controller.tokenFile, intervalSeconds: opts.heartbeatSeconds ?? 2 },
+      controller: { url: controller.url, tokenFile: controller.tokenFileOf(id), intervalSeconds: opts.heartbeatSeconds ?? 2 },
       libvirt: opts.libvirt?.(k) ?? { kind: 'none' },
       requiredNetworks: opts.requiredNetworks?.(k) ?? [],
     });

@@ -67,6 +67,20 @@ export function hostView(r: HostRecord, now: number): HostView {
   };
 }
 
+/**
+ * Milliseconds from NOW until the next reachable host turns unreachable if it stays silent
+ * (undefined: none can), so a page can look again right then instead of a refresh period later.
+ */
+export function msUntilNextUnreachable(hosts: readonly HostView[], now: number): number | undefined {
+  let next: number | undefined;
+  for (const h of hosts) {
+    if (h.state === 'unreachable') continue;
+    const ms = Math.max(0, Date.parse(h.receivedAt) + MISSED_INTERVALS * h.intervalSeconds * 1_000 - now);
+    if (next === undefined || ms < next) next = ms;
+  }
+  return next;
+}
+
 export interface EndView {
   /** PROJECT/NETWORK */
   end: string;

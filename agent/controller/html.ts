@@ -2,13 +2,14 @@
 // on top, in one self-contained HTML document (no external assets). Long lists are paged (the
 // page numbers are query parameters, so a page is a link); a small script turns times into "12 s
 // ago" every second and fetches the same address every few seconds to replace the content, so
-// it stays current without a reload. Without the script the page is complete, only frozen.
+// it stays current without a reload (and right when a silent host turns unreachable, so the page
+// is not a refresh period behind the API). Without the script the page is complete, only frozen.
 import type { Fleet, HostView, NicView, PairView } from './fleet.js';
-import { pageOf } from './fleet.js';
+import { msUntilNextUnreachable, pageOf } from './fleet.js';
 
 export const PAGE_SIZE = 100;
-/** How often the page fetches itself again. */
-export const REFRESH_MS = 2_000;
+/** How often the page fetches itself again: a host back after a stop shows within a second. */
+export const REFRESH_MS = 1_000;
 
 export interface PageQuery {
   peerings: number;
@@ -82,6 +83,7 @@ export function fleetPage(f: Fleet, q: PageQuery): string {
   const conflicts = f.macConflicts.length
     ? `<div id="mac-conflicts" class="bad"><b>${plural(f.macConflicts.length, 'MAC address', 'MAC addresses')} on more than one host:</b><ul>${f.macConflicts.map((c) => `<li>${esc(c.mac)}: ${c.hosts.map(esc).join(', ')}</li>`).join('')}</ul></div>`
     : '';
+  const due = msUntilNextUnreachable(f.hosts, now);
   const content = `<p id="summary">${plural(f.hosts.length, 'host')}: ${count.operational} operational, ${count['non-operational']} non-operational, ${count.unreachable} unreachable · ${plural(f.pairs.length, 'peering')}${problems ? `, ${problems} not Created` : ''} · ${plural(f.nics.length, 'NIC')} · as of ${time(f.now, now)}</p>
 ${conflicts}
 <h2>Hosts</h2>
@@ -105,7 +107,7 @@ ${nics.items.map(nicRow).join('\n')}
 .ok{color:#075}.bad{color:#b00}.none{color:#888}ul{margin:0;padding-left:1.1em}tr.dup{background:#fee}nav a{margin-right:1em}</style></head>
 <body><h1>hvnet fleet</h1>
 <nav>JSON: <a href="/v1/hosts">/v1/hosts</a><a href="/v1/peerings">/v1/peerings</a><a href="/v1/nics">/v1/nics</a></nav>
-<main id="fleet">${content}</main>
+<main id="fleet"${due === undefined ? '' : ` data-next-unreachable-ms="${due}"`}>${content}</main>
 <script>
 (() => {
   const ago = ${ago.toString()};
@@ -120,9 +122,14 @@ ${nics.items.map(nicRow).join('\n')}
         if (next) { document.getElementById('fleet').replaceWith(next); tick(); document.body.dataset.refreshed = String(Date.now()); }
       }
     } catch { /* the controller is restarting: the next round tries again */ }
-    setTimeout(refresh, ${REFRESH_MS});
+    schedule();
   };
-  setTimeout(refresh, ${REFRESH_MS});
+  // Sooner than the period when a host turns unreachable before it (50 ms: past the deadline).
+  const schedule = () => {
+    const due = Number(document.getElementById('fleet').dataset.nextUnreachableMs ?? NaN);
+    setTimeout(refresh, Number.isFinite(due) ? Math.min(${REFRESH_MS}, due + 50) : ${REFRESH_MS});
+  };
+  schedule();
 })();
 </script>
 </body></html>

@@ -19,6 +19,7 @@ import { startLibvirt, type Libvirt } from '../../testbed/libvirt.js';
 import { waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
 import type { Workload } from '../../testbed/chassis.js';
+import { controllerPageTests } from './controller-page.js';
 
 const DUP_MAC = '02:68:76:fe:00:01';
 const REQUIRED = 'fleet-required';
@@ -261,5 +262,14 @@ describe('fleet: three hosts on one OVN', function () {
       return h.macConflicts.some((c) => c.mac === DUP_MAC) ? h : undefined;
     }, 15_000, 200);
     assert.deepEqual(hosts.macConflicts.find((c) => c.mac === DUP_MAC)?.hosts, ['hv1', 'hv2']);
+  });
+
+  controllerPageTests({
+    fleet: () => fleet,
+    libvirt: () => libvirt,
+    replaceLibvirt: (l) => {
+      libvirt = l;
+    },
+    dupMac: DUP_MAC,
   });
 });
