@@ -132,6 +132,9 @@ describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', funct
 
     const rows = await cli.json<NicRow[]>(['nic', 'list', guest.name]);
     assert.deepEqual(rows.map((n) => [n.kind, n.network, n.addresses, n.state]), [['network', 'default/net1', r.addresses, 'live+config']]);
+    // The status (what the controller report carries) shows the network and addresses.
+    const inStatus = await waitFor('the OVN NIC in the status', async () => (await status()).nics.find((n) => n.mac === r.mac && n.state === 'live+config'), 5_000, 100);
+    assert.deepEqual([inStatus.vm, inStatus.kind, inStatus.network, inStatus.addresses], [guest.name, 'network', 'default/net1', r.addresses]);
 
     await cli.json(['network', 'peer', 'delete', 'net1', 'to2']);
     assert.notEqual(await guestRun(`ping -c 2 -W 1 ${WL.ip} >/dev/null`, 'HVNET-NOPEER'), '0', 'the workload is still reachable without the peering');
