@@ -120,9 +120,10 @@ export const NicSummarySchema = Type.Object(
   {
     vm: Type.String(),
     mac: Type.String(),
-    kind: Type.Optional(Type.String({ description: 'How the NIC reaches the wire: direct (macvtap on a host device), network (a libvirt network), …; absent: direct.' })),
-    link: Type.Optional(Type.String({ description: 'The host device of a direct NIC.' })),
-    network: Type.Optional(Type.String({ description: 'The libvirt network of a network NIC.' })),
+    kind: Type.Optional(Type.String({ description: 'How the NIC reaches the wire: direct (macvtap on a host device), bridge (a Linux bridge of the host), network (a port of an hvnet OVN network); absent: direct.' })),
+    link: Type.Optional(Type.String({ description: 'The host device of a direct NIC, or the bridge of a bridge NIC.' })),
+    network: Type.Optional(Type.String({ description: 'The network of a network NIC: PROJECT/NETWORK.' })),
+    addresses: Type.Optional(Type.Array(Type.String(), { description: "A network NIC's addresses (its logical switch port's IPv4 and IPv6)." })),
     mode: Type.Optional(Type.String()),
     state: Type.Optional(Type.String()),
     duplicate: Type.Optional(Type.Boolean({ description: 'The MAC is on another NIC of this host too.' })),

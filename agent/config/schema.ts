@@ -69,7 +69,8 @@ export const ConfigSchema = Type.Object(
                 minLength: 1,
                 description:
                   'OVN Southbound remotes as OVN writes them (unix:PATH, tcp:IP:PORT, ssl:IP:PORT, comma-separated), ' +
-                  'for `hvnet network peer show --trace` (ovn-trace --db); hvnetd keeps no SB connection.',
+                  'for `hvnet network peer show --trace` (ovn-trace --db) and for telling where a VM port lives before it is removed as an orphan ' +
+                  '(a short read-only session; without it the NB `up` flag stands in, and a port bound anywhere is kept); hvnetd keeps no SB connection open.',
               }),
               ssl: Type.Optional(SslFilesSchema),
               traceTimeoutMs: Type.Integer({

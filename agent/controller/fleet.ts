@@ -135,8 +135,10 @@ export interface NicView {
   domain: string;
   mac: string;
   kind: string;
-  /** The host device (direct) or the libvirt network it is on. */
+  /** The host device (direct), the Linux bridge (bridge) or the OVN network, PROJECT/NETWORK (network). */
   source: string;
+  /** A network NIC's addresses. */
+  addresses: string[];
   mode: string;
   state: string;
   /** The MAC is on another host too (or twice on this one). */
@@ -154,6 +156,7 @@ export function nicViews(records: readonly HostRecord[], conflicts: readonly Mac
         mac: n.mac,
         kind: n.kind ?? 'direct',
         source: n.network ?? n.link ?? '',
+        addresses: n.addresses ?? [],
         mode: n.mode ?? '',
         state: n.state ?? '',
         duplicate: dup.has(n.mac.toLowerCase()) || n.duplicate === true,

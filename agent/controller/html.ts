@@ -64,7 +64,7 @@ function pairRow(p: PairView): string {
 }
 
 function nicRow(n: NicView): string {
-  return `<tr data-mac="${esc(n.mac)}"${n.duplicate ? ' class="dup"' : ''}><td>${esc(n.host)}</td><td>${esc(n.domain)}</td><td>${esc(n.kind)}</td><td>${esc(n.source)}</td><td>${esc(n.mode)}</td><td>${esc(n.state)}</td><td class="mac">${esc(n.mac)}${n.duplicate ? ' <b class="bad">duplicate</b>' : ''}</td></tr>`;
+  return `<tr data-mac="${esc(n.mac)}"${n.duplicate ? ' class="dup"' : ''}><td>${esc(n.host)}</td><td>${esc(n.domain)}</td><td>${esc(n.kind)}</td><td>${esc(n.source)}</td><td class="addresses">${n.addresses.map(esc).join('<br>')}</td><td>${esc(n.mode)}</td><td>${esc(n.state)}</td><td class="mac">${esc(n.mac)}${n.duplicate ? ' <b class="bad">duplicate</b>' : ''}</td></tr>`;
 }
 
 function pager(name: keyof PageQuery, page: number, pages: number, q: PageQuery): string {
@@ -97,7 +97,7 @@ ${pairs.items.map(pairRow).join('\n')}
 </tbody></table>
 <h2>NICs <small>(duplicate MACs first)</small></h2>
 ${pager('nics', nics.page, nics.pages, q)}
-<table id="nics"><thead><tr><th>host</th><th>domain</th><th>kind</th><th>source or network</th><th>mode</th><th>state</th><th>MAC</th></tr></thead><tbody>
+<table id="nics"><thead><tr><th>host</th><th>domain</th><th>kind</th><th>source, bridge or network</th><th>addresses</th><th>mode</th><th>state</th><th>MAC</th></tr></thead><tbody>
 ${nics.items.map(nicRow).join('\n')}
 </tbody></table>`;
   return `<!doctype html>

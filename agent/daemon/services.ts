@@ -30,6 +30,7 @@ import type { NicMetrics } from './features/nics/metrics.js';
 import { NicService } from './features/nics/service.js';
 import { NETWORK_ONLY_MESSAGE } from './health/libvirt-use.js';
 import { OvsLink } from './features/nics/ovs-link.js';
+import { queryPortChassis } from '../../lib/ovn/port-binding-chassis.js';
 
 export interface Services {
   readonly nb: NbConnection;
@@ -105,7 +106,15 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   const libvirt = new LibvirtLink(c.libvirt.uri, log, nicMetrics.observeCall, dropAfterAttach(log));
   if (!c.libvirt.enabled) libvirt.markUnused(NETWORK_ONLY_MESSAGE);
   const ovs = new OvsLink(c.libvirt.ovsDbSocket, log);
-  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller, { networks, ovs, hostId: c.host.id, orphanGraceMs: c.libvirt.orphanPortGraceSeconds * 1_000 });
+  // Orphan VM ports are judged by their SB binding (a migrated VM's port is bound elsewhere).
+  const sbConfig = c.ovn.sb;
+  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller, {
+    networks,
+    ovs,
+    hostId: c.host.id,
+    orphanGraceMs: c.libvirt.orphanPortGraceSeconds * 1_000,
+    ...(sbConfig === undefined ? {} : { bindings: (ports: readonly string[]) => queryPortChassis({ remotes: sbConfig.remotes, ...(sbConfig.ssl ? { ssl: sbConfig.ssl } : {}), connectTimeoutMs: 5_000 }, ports) }),
+  });
   nicMetrics.bind(libvirt, nics);
   return { nb, links, health, spool, reporter, libvirt, networks, remotePeerings, nics, nicMetrics, ovs };
 }

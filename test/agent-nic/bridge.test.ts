@@ -110,7 +110,7 @@ describe('agent-nic: hvnet nic attach --bridge (Linux bridge)', function () {
     );
     const table = await cli.run(['nic', 'list', guest.name]);
     assert.match(table.stdout, new RegExp(`\\| bridge +\\| ${br.name} +\\|`));
-    await waitFor('the bridge NIC in the status', async () => ((await status()).nics.some((n) => n.mac === r.mac && n.link === br.name && n.mode === 'bridge') ? true : undefined), 5_000, 100);
+    await waitFor('the bridge NIC in the status', async () => ((await status()).nics.some((n) => n.mac === r.mac && n.kind === 'bridge' && n.link === br.name && n.mode === 'bridge') ? true : undefined), 5_000, 100);
 
     const d = await cli.json<Detach>(['nic', 'detach', guest.name, r.mac]);
     assert.deepEqual([d.live, d.config], [true, true]);

@@ -67,7 +67,8 @@ describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', funct
     libvirt = await startLibvirt();
     guest = await startTinyGuest(libvirt);
     // A short grace period: the orphan test waits for it.
-    setup = writeConfig(testRun.tempDir('agent-nic-ovn'), ovn.nb.unix, { libvirt: { orphanPortGraceSeconds: 2 } });
+    // The SB: orphan VM ports are judged by their Port_Binding's chassis.
+    setup = writeConfig(testRun.tempDir('agent-nic-ovn'), ovn.nb.unix, { libvirt: { orphanPortGraceSeconds: 2 }, ovn: { sb: { remotes: ovn.sb.unix } } });
     hv = await startHvnetd(setup);
     cli = new NicCli(setup.socket);
     await waitFor('hvnetd connected to libvirt', async () => ((await status()).libvirt.state === 'connected' ? true : undefined), 15_000, 100);
@@ -132,6 +133,9 @@ describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', funct
 
     const rows = await cli.json<NicRow[]>(['nic', 'list', guest.name]);
     assert.deepEqual(rows.map((n) => [n.kind, n.network, n.addresses, n.state]), [['network', 'default/net1', r.addresses, 'live+config']]);
+    // The status (what the controller report carries) shows the network and addresses.
+    const inStatus = await waitFor('the OVN NIC in the status', async () => (await status()).nics.find((n) => n.mac === r.mac && n.state === 'live+config'), 5_000, 100);
+    assert.deepEqual([inStatus.vm, inStatus.kind, inStatus.network, inStatus.addresses], [guest.name, 'network', 'default/net1', r.addresses]);
 
     await cli.json(['network', 'peer', 'delete', 'net1', 'to2']);
     assert.notEqual(await guestRun(`ping -c 2 -W 1 ${WL.ip} >/dev/null`, 'HVNET-NOPEER'), '0', 'the workload is still reachable without the peering');
@@ -233,6 +237,30 @@ describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', funct
     assert.match(await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port']), /foreign-vm/);
     await ovn.nbctl(['lsp-del', 'foreign-vm']);
     await stopped.remove();
+  });
+
+  it('[vm] a port bound to another chassis (its VM migrated there) is not an orphan; once no chassis binds it, it is', async function () {
+    if (skipVm()) this.skip();
+    const stopped = await defineStoppedDomain(libvirt);
+    const other = `other-${testRun.nextName()}`;
+    const r = await cli.json<Attach>(['nic', 'attach', stopped.name, '--network', 'net1']);
+    const port = r.port ?? 'x';
+    try {
+      await ovn.sbctl(['chassis-add', other, 'geneve', '127.0.0.9']);
+      await waitFor('its Port_Binding', async () => ((await ovn.sbctl(['--bare', '--columns=logical_port', 'find', 'Port_Binding', `logical_port=${port}`])).trim() === port ? true : undefined), 10_000, 100);
+      await ovn.sbctl(['lsp-bind', port, other]);
+      // The domain leaves this host (undefined here), as after a migration.
+      await libvirt.virsh(['undefine', stopped.name]);
+      // Grace 2 s, checked every second: three grace periods go by.
+      await new Promise((res) => setTimeout(res, 6_000));
+      assert.match(await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port']), new RegExp(port), 'a port bound on another chassis was removed');
+      assert.equal((await status()).events?.find((e) => e.code === 'nic-orphan-port-removed' && e.message.includes(port)), undefined);
+      await ovn.sbctl(['lsp-unbind', port]);
+      await waitFor('the port removed once unbound', async () => ((await ovn.nbctl(['--bare', '--columns=name', 'list', 'Logical_Switch_Port'])).includes(port) ? undefined : true), 30_000, 200);
+    } finally {
+      await ovn.sbctl(['--if-exists', 'chassis-del', other]).catch(() => undefined);
+      await stopped.remove();
+    }
   });
 
   it('[vm] libvirt connection dropped right after the attach is sent: after reconnect and reconcile no orphan port, and the pool agrees with the domain', async function () {

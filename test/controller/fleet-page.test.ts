@@ -89,7 +89,9 @@ describe('controller: the fleet page in Chromium', function () {
       reasons: [{ code: 'link-down', subject: 'eth1', message: 'required link eth1 is down (operstate down)' }],
       nics: [
         { vm: 'db1', mac: DUP_MAC.toUpperCase(), link: 'eth1', mode: 'vepa', state: 'live' },
-        { vm: 'db1', mac: '02:68:76:aa:00:02', kind: 'network', network: 'default', state: 'config' },
+        // An OVN network NIC and a Linux bridge NIC, as hvnetd reports them.
+        { vm: 'db1', mac: '02:68:76:aa:00:02', kind: 'network', network: 'default/A', addresses: ['10.0.0.5', 'fd00::68:76ff:feaa:2'], mode: 'network', state: 'config' },
+        { vm: 'db1', mac: '02:68:76:aa:00:03', kind: 'bridge', link: 'br-vm', mode: 'bridge', state: 'live+config' },
       ],
     };
     await hv3.send(ctl);
@@ -130,15 +132,25 @@ describe('controller: the fleet page in Chromium', function () {
     assert.equal(xy?.status, 'disagree');
     assert.match(xy?.text ?? '', /hv3: Created.*hv3: Pending.*ends disagree/s);
 
-    // NICs: domain, kind, source or network, mode, state, host.
-    const nics = await inPage<string[]>(page, `[...document.querySelectorAll('#nics tbody tr')].map((r) => [...r.querySelectorAll('td')].slice(0, 6).map((td) => td.textContent).join('|'))`);
-    assert.deepEqual(nics.sort(), ['hv3|web1|direct|eth0|bridge|live+config', 'hv4|db1|direct|eth1|vepa|live', 'hv4|db1|network|default||config'].sort());
+    // NICs: host, domain, kind, source or bridge or network, addresses (one a line), mode, state.
+    const nics = await inPage<string[]>(page, `[...document.querySelectorAll('#nics tbody tr')].map((r) => [...r.querySelectorAll('td')].slice(0, 7).map((td) => td.innerText.replace(/\\n/g, ' ')).join('|'))`);
+    assert.deepEqual(nics.sort(), [
+      'hv3|web1|direct|eth0||bridge|live+config',
+      'hv4|db1|direct|eth1||vepa|live',
+      'hv4|db1|network|default/A|10.0.0.5 fd00::68:76ff:feaa:2|network|config',
+      'hv4|db1|bridge|br-vm||bridge|live+config',
+    ].sort());
+    // The JSON carries them too.
+    const listedNics = (JSON.parse((await ctl.get('/v1/nics')).body) as { items: { mac: string; kind: string; source: string; addresses: string[] }[] }).items;
+    const nicJson = (mac: string): unknown => listedNics.filter((n) => n.mac === mac).map((n) => ({ kind: n.kind, source: n.source, addresses: n.addresses }));
+    assert.deepEqual(nicJson('02:68:76:aa:00:02'), [{ kind: 'network', source: 'default/A', addresses: ['10.0.0.5', 'fd00::68:76ff:feaa:2'] }]);
+    assert.deepEqual(nicJson('02:68:76:aa:00:03'), [{ kind: 'bridge', source: 'br-vm', addresses: [] }]);
 
     // Relative times, plurals, links to the JSON API.
     const times = await page.locator('#hosts time').allTextContents();
     assert.equal(times.length, 4);
     for (const t of times) assert.match(t, /^(now|\d+ s ago)$/);
-    assert.match((await page.locator('#summary').textContent()) ?? '', /^4 hosts: 2 operational, 2 non-operational, 0 unreachable · 3 peerings, 2 not Created · 3 NICs/);
+    assert.match((await page.locator('#summary').textContent()) ?? '', /^4 hosts: 2 operational, 2 non-operational, 0 unreachable · 3 peerings, 2 not Created · 4 NICs/);
     assert.match((await page.locator('#hosts tr[data-host="hv4"]').textContent()) ?? '', /1 peering|0 peerings/);
     for (const href of ['/v1/hosts', '/v1/peerings', '/v1/nics', '/v1/hosts/hv1']) {
       assert.equal(await page.locator(`a[href="${href}"]`).count(), 1, href);
@@ -171,7 +183,7 @@ describe('controller: the fleet page in Chromium', function () {
     assert.match((await page.locator('#mac-conflicts').textContent()) ?? '', new RegExp(`1 MAC address on more than one host:.*${DUP_MAC}: hv3, hv4`, 's'));
     const dup = await inPage<string[]>(page, `[...document.querySelectorAll('#nics tbody tr.dup')].map((r) => r.querySelector('td').textContent + ' ' + r.querySelector('td.mac').textContent)`);
     assert.deepEqual(dup.sort(), [`hv3 ${DUP_MAC} duplicate`, `hv4 ${DUP_MAC.toUpperCase()} duplicate`]);
-    assert.equal(await page.locator('#nics tbody tr:not(.dup)').count(), 1);
+    assert.equal(await page.locator('#nics tbody tr:not(.dup)').count(), 2);
   });
 
   it('a host that stops reporting is unreachable within 3 of its intervals, and back with its next report', async () => {

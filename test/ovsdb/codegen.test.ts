@@ -13,6 +13,7 @@ const checkedIn = [
   ['lib/ovn/schema/ovn-nb.ovsschema', 'lib/ovn/schema/ovn-nb.generated.ts'],
   ['lib/ovn/schema/ovn-ic-nb.ovsschema', 'lib/ovn/schema/ovn-ic-nb.generated.ts'],
   ['lib/ovn/schema/ovn-ic-sb.ovsschema', 'lib/ovn/schema/ovn-ic-sb.generated.ts'],
+  ['lib/ovn/schema/ovn-sb.ovsschema', 'lib/ovn/schema/ovn-sb.generated.ts'],
 ] as const;
 
 const cli = resolve(repoRoot, 'dist/lib/ovsdb/codegen-cli.js');

@@ -34,11 +34,15 @@ export function createNicsFeature(ctx: Pick<DaemonContext, 'methods' | 'health' 
       // Another feature's events (drift repairs) may be there: one list, newest last, at most 20.
       status.events = [...(status.events ?? []), ...s.events].sort((a, b) => a.at.localeCompare(b.at)).slice(-20);
     }
-    // The summary's schema is the status's: `link` is the macvtap's device or the bridge, `mode` the macvtap's mode or the kind.
+    // The summary's schema is the status's: `link` is the macvtap's device or the Linux bridge, `network`
+    // the OVN network's PROJECT/NETWORK, `mode` the macvtap's mode or the kind (what reports before
+    // `kind` showed); macvtap is `direct` there, as libvirt calls it.
     status.nics = s.nics.map((n) => ({
       vm: n.domain,
       mac: n.mac,
-      ...(n.network ?? n.source ?? n.bridge ? { link: n.network ?? n.source ?? n.bridge } : {}),
+      kind: n.kind === 'macvtap' ? 'direct' : n.kind,
+      ...(n.kind === 'network' ? { network: n.network ?? '', addresses: n.addresses ?? [] } : {}),
+      ...(n.kind !== 'network' && (n.source ?? n.bridge) !== undefined ? { link: n.source ?? n.bridge } : {}),
       mode: n.mode ?? n.kind,
       state: n.state,
       ...(dupMacs.has(n.mac) ? { duplicate: true } : {}),

@@ -74,6 +74,13 @@ export class OvsLink {
     return { socket: this.socket, answers, bridge: integrationBridge(this.cache) };
   }
 
+  /** This host's chassis name for OVN (external_ids:system-id); undefined while the database is not connected. */
+  systemId(): string | undefined {
+    if (!this.up) return undefined;
+    for (const root of this.cache.table('Open_vSwitch').values()) return root.external_ids['system-id'];
+    return undefined;
+  }
+
   /** The OVS ports whose interface carries iface-id = `port` (libvirt's plug of the NIC). */
   portsOf(port: string): string[] {
     return this.up ? portsWithIfaceId(this.cache, port) : [];

@@ -25,8 +25,10 @@ import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from
 import { kindOfParams, kinds } from '../../../../lib/nic/registry.js';
 import { planAttachVmPort, planDetachVmPort, vmPorts } from '../../../../lib/ovn/vm-ports.js';
 import { planNetworkAddressing } from '../../../../lib/ovn/network-addressing.js';
-import { orphanCandidates } from './orphan-ports.js';
-import type { VmPortInfo } from '../../../../lib/ovn/vm-ports.js';
+import { orphanCandidates, placementFromUp, placementOf } from './orphan-ports.js';
+import type { Placement } from './orphan-ports.js';
+import type { PortChassis } from '../../../../lib/ovn/port-binding-chassis.js';
+import type { VmPort, VmPortInfo } from '../../../../lib/ovn/vm-ports.js';
 import type { NetworksService } from '../networks/service.js';
 import type { OvsLink } from './ovs-link.js';
 import { sourceExists } from './host-links.js';
@@ -113,7 +115,14 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     private readonly log: Logger,
     private readonly caller: () => object | undefined = () => undefined,
     /** NICs on OVN networks: NB writes through the networks service, the local OVS database, this host's id. */
-    private readonly vm?: { readonly networks: NetworksService; readonly ovs: OvsLink; readonly hostId: string; readonly orphanGraceMs?: number },
+    private readonly vm?: {
+      readonly networks: NetworksService;
+      readonly ovs: OvsLink;
+      readonly hostId: string;
+      readonly orphanGraceMs?: number;
+      /** Reads the ports' SB bindings (ovn.sb); absent without an SB, and the NB `up` flag stands in. */
+      readonly bindings?: (ports: readonly string[]) => Promise<PortChassis>;
+    },
   ) {
     super();
     this.poolFile = join(stateDir, POOL_FILE);
@@ -192,7 +201,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   /**
    * VM ports this host made whose NIC no domain of the host has (any more) are removed once they
-   * have been so for the grace period, and reported; a port of an attach whose outcome is unknown
+   * have been so for the grace period and no other chassis binds them (orphan-ports.ts), and
+   * reported; a port of an attach whose outcome is unknown
    * waits for that to be settled. Ports hvnet did not make are not VM ports (lib/ovn) and never
    * read here. Runs only while libvirt is connected: without the domains nothing can be judged.
    */
@@ -224,10 +234,19 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       const now = Date.now();
       const candidates = orphanCandidates(vmPorts(vm.networks.ovn.view), views, vm.hostId, pending);
       for (const k of [...this.orphanSince.keys()]) if (!candidates.some((c) => c.port === k)) this.orphanSince.delete(k);
-      for (const c of candidates) {
+      const expired = candidates.filter((c) => {
         const since = this.orphanSince.get(c.port) ?? now;
         this.orphanSince.set(c.port, since);
-        if (now - since < (vm.orphanGraceMs ?? 60_000)) continue;
+        return now - since >= (vm.orphanGraceMs ?? 60_000);
+      });
+      // Where each port lives is read only once its grace period is over: the SB is asked rarely.
+      const placements = expired.length === 0 ? new Map<string, Placement>() : await this.placements(expired);
+      for (const c of expired) {
+        if (placements.get(c.port) !== 'here') {
+          // Bound on another host (or not known now): looked at again after another grace period.
+          this.orphanSince.delete(c.port);
+          continue;
+        }
         const d = await this.detachVmPort(c.port);
         this.orphanSince.delete(c.port);
         const stale = vm.ovs.portsOf(c.port);
@@ -240,6 +259,20 @@ export class NicService extends EventEmitter<NicServiceEvents> {
         );
       }
     }).catch((e: unknown) => this.log.warn({ err: (e as Error).message }, 'VM port reconcile failed; retried'));
+  }
+
+  /** Where each port lives: from its SB binding against this host's chassis, or from the NB `up` flag without an SB. */
+  private async placements(ports: readonly VmPort[]): Promise<Map<string, Placement>> {
+    const vm = this.vm;
+    if (vm?.bindings === undefined) return new Map(ports.map((p) => [p.port, placementFromUp(p)]));
+    try {
+      const bound = await vm.bindings(ports.map((p) => p.port));
+      const local = vm.ovs.systemId();
+      return new Map(ports.map((p) => [p.port, placementOf(bound.get(p.port), local)]));
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message, ports: ports.map((p) => p.port) }, 'the SB could not be read: orphan VM ports are kept until it can');
+      return new Map(ports.map((p) => [p.port, 'unknown']));
+    }
   }
 
   /** hvnet's allocations inside the range apart from every other MAC the domains carry. */
