@@ -7,6 +7,7 @@ import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import type { TSchema } from '@sinclair/typebox';
 import { parseRemotes } from '../../lib/ovsdb/remotes.js';
+import { ROUTER_MAC_RANGE } from '../../lib/ovn/ids.js';
 import { ConfigError } from '../api/errors.js';
 import type { ConfigProblem } from '../api/errors.js';
 import { ConfigSchema } from './schema.js';
@@ -81,6 +82,12 @@ function crossChecks(c: RawConfig): ConfigProblem[] {
   }
   if (macNumber(c.macPool.start) > macNumber(c.macPool.end)) {
     problems.push({ path: 'macPool', message: `start ${c.macPool.start} is after end ${c.macPool.end}` });
+  }
+  if (macNumber(c.macPool.start) <= macNumber(ROUTER_MAC_RANGE.last) && macNumber(c.macPool.end) >= macNumber(ROUTER_MAC_RANGE.first)) {
+    problems.push({
+      path: 'macPool',
+      message: `${c.macPool.start}-${c.macPool.end} overlaps ${ROUTER_MAC_RANGE.first}-${ROUTER_MAC_RANGE.last}, the MACs hvnet gives its networks' router ports: a NIC given one of them could not be reached (the default pool is 02:68:6e:00:00:00-02:68:6e:ff:ff:ff)`,
+    });
   }
   if ((Number.parseInt(c.macPool.start.slice(0, 2), 16) & 1) === 1) {
     problems.push({ path: 'macPool.start', message: `${c.macPool.start} is a multicast address; a NIC needs a unicast one` });

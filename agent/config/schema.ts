@@ -226,8 +226,8 @@ export const ConfigSchema = Type.Object(
     ),
     macPool: Type.Object(
       {
-        start: Type.String({ pattern: MAC, default: '02:68:76:00:00:00', description: 'First MAC hvnet may give a NIC (locally administered by default).' }),
-        end: Type.String({ pattern: MAC, default: '02:68:76:ff:ff:ff', description: 'Last MAC of the pool (inclusive).' }),
+        start: Type.String({ pattern: MAC, default: '02:68:6e:00:00:00', description: "First MAC hvnet may give a NIC (locally administered by default). The pool must not overlap 02:68:76:00:00:00-02:68:76:ff:ff:ff, the MACs of hvnet's router ports." }),
+        end: Type.String({ pattern: MAC, default: '02:68:6e:ff:ff:ff', description: 'Last MAC of the pool (inclusive).' }),
       },
       { ...strict, default: {} },
     ),

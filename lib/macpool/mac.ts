@@ -47,4 +47,5 @@ export function formatRange(r: MacRange): string {
 }
 
 /** "hv" in the second and third octet, first octet 02: locally administered, unicast. */
-export const DEFAULT_RANGE = '02:68:76:00:00:00-02:68:76:ff:ff:ff';
+// Not 02:68:76:…: lib/ovn gives those to routers (a NIC with a router's MAC would be unreachable).
+export const DEFAULT_RANGE = '02:68:6e:00:00:00-02:68:6e:ff:ff:ff';

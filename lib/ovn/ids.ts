@@ -21,6 +21,9 @@ export const rowNames = {
  * network as long as ids are, and never a vendor's address. The internal router port and every
  * peer port of the router reuse it, as Incus does.
  */
+/** Every MAC networkMac can give: NIC MAC pools must stay out of it (a NIC with a router's MAC is unreachable). */
+export const ROUTER_MAC_RANGE = { first: '02:68:76:00:00:00', last: '02:68:76:ff:ff:ff' } as const;
+
 export function networkMac(id: number): string {
   const hex = (v: number): string => (v & 255).toString(16).padStart(2, '0');
   return `02:68:76:${hex(id >> 16)}:${hex(id >> 8)}:${hex(id)}`;

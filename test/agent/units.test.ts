@@ -5,7 +5,8 @@ import { LineReader } from '../../agent/daemon/line-reader.js';
 import { evaluateHealth } from '../../agent/daemon/health/host-state.js';
 import { linkStatus } from '../../agent/daemon/health/links.js';
 import { render } from '../../agent/cli/render.js';
-import { checkConfigText } from '../../agent/config/check.js';
+import { checkConfigText, macNumber } from '../../agent/config/check.js';
+import { networkMac } from '../../lib/ovn/ids.js';
 import { ConfigError } from '../../agent/api/errors.js';
 import type { NbStatus } from '../../agent/api/status.js';
 
@@ -50,6 +51,16 @@ describe('agent: pure parts', () => {
       () => checkConfigText('macPool:\n  start: "02:00:00:00:00:09"\n  end: "02:00:00:00:00:01"\n', 'f.yaml'),
       (e: unknown) => e instanceof ConfigError && e.problems[0]?.path === 'macPool',
     );
+    // A NIC pool over the routers' MACs (networkMac) would hand a NIC a router's MAC.
+    assert.throws(
+      () => checkConfigText('macPool:\n  start: "02:68:76:00:00:00"\n  end: "02:68:76:00:ff:ff"\n', 'f.yaml'),
+      (e: unknown) => e instanceof ConfigError && e.problems[0]?.path === 'macPool' && /router ports/.test(e.problems[0].message),
+    );
+    const dflt = checkConfigText('', 'f.yaml').macPool;
+    for (const id of [1, 255, 65_536]) {
+      const mac = macNumber(networkMac(id));
+      assert.ok(mac < macNumber(dflt.start) || mac > macNumber(dflt.end), `router MAC ${networkMac(id)} outside the default NIC pool`);
+    }
     assert.throws(() => checkConfigText('a: [\n', 'f.yaml'), (e: unknown) => e instanceof ConfigError && /YAML line/.test(e.message));
     assert.equal(checkConfigText('', 'f.yaml').api.socket, '/run/hvnet/hvnet.sock');
   });

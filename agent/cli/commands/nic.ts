@@ -152,7 +152,7 @@ const detachCommand: CliCommand = {
   command: 'detach <domain> <nic>',
   describe: 'detach a NIC (by MAC or alias): from the running domain, waiting until the guest released it, and from the persistent definition',
   examples: [
-    ['hvnet nic detach vm1 02:68:76:00:00:01', 'by MAC'],
+    ['hvnet nic detach vm1 02:68:6e:00:00:01', 'by MAC'],
     ['hvnet nic detach vm1 ua-hvnet-026876000001 --timeout 30', 'by alias, giving the guest 30 s'],
   ],
   builder: (y) =>
