@@ -58,9 +58,11 @@ azs_az() {  # azs_az K: the AZ's OVN, ovn-ic, gateway chassis and hvnetd
     external_ids:ovn-bridge-datapath-type=netdev external_ids:ovn-is-interconn=true
   running "az$k/ovn-controller" || ovn-controller "unix:$d/ovs/db.sock" --pidfile="$d/ovn-controller.pid" \
     --log-file="$d/ovs/ovn-controller.log" -vconsole:off --detach --no-chdir
-  node "$HV_ROOT/dist/testbed/fleet-host-config-cli.js" --id "lab-az$k" --dir "$d" --nb "unix:$d/nb.sock" \
-    --sb "unix:$d/sb.sock" --libvirt none >"$d/hvnet.yaml"
-  start_bg "az$k/hvnetd" node "$HV_ROOT/dist/agent/bin/hvnetd.js" --config "$d/hvnet.yaml"
+  # The AZ's host is provisioned as every lab host is: a network-only node.
+  bash "$HV_ROOT/scripts/provision/hypervisor.sh" --root "$d" --host-id "lab-az$k" --nb "unix:$d/nb.sock" \
+    --sb "unix:$d/sb.sock" --socket "$d/hvnet.sock" --state-dir "$d/state" --quick-checks --no-libvirt >"$d/provision.log" ||
+    { hv_log "provisioning lab-az$k into $d failed"; return 1; }
+  start_bg "az$k/hvnetd" node "$HV_ROOT/dist/agent/bin/hvnetd.js" --config "$d/etc/hvnet/hvnet.yaml"
   unset OVS_RUNDIR OVS_LOGDIR OVS_DBDIR OVS_SYSCONFDIR OVN_RUNDIR
 }
 
@@ -95,7 +97,7 @@ azs_workload() {  # azs_workload K: namespace ${TAG}wK on network labic's switch
 azs_up() {
   hv_ensure_packages
   hv_ensure_node_modules
-  [ -f "$HV_ROOT/dist/agent/bin/hvnetd.js" ] && [ -f "$HV_ROOT/dist/testbed/fleet-host-config-cli.js" ] || hv_build
+  [ -f "$HV_ROOT/dist/agent/bin/hvnetd.js" ] && [ -f "$HV_ROOT/dist/agent/hvnet-cli.cjs" ] || hv_build
   mkdir -p "$LAB/ic"
   chmod 0711 "$LAB"
   echo 2 >"$LAB/azs"

@@ -189,8 +189,8 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     const veth = await vethPair();
     const liveBefore = await dumpxml(guest.name);
     const configBefore = await dumpxml(guest.name, true);
-    const macQbh = '02:68:76:aa:00:01';
-    const macQbg = '02:68:76:aa:00:02';
+    const macQbh = '02:68:6e:aa:00:01';
+    const macQbg = '02:68:6e:aa:00:02';
 
     const qbh = await cli.run(['nic', 'attach', guest.name, '--source', veth.a, '--mode', 'private', ...QBH_ARGS, '--mac', macQbh]);
     assert.equal(qbh.code, 1, `${qbh.stdout}${qbh.stderr}`);
@@ -208,7 +208,7 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     const p = await pool();
     assert.ok(!p.allocations.some((a) => a.mac === macQbh || a.mac === macQbg), JSON.stringify(p.allocations));
     const state = readFileSync(join(setup.dir, 'state', 'macpool.json'), 'utf8');
-    assert.doesNotMatch(state, /02:68:76:aa:00:0[12]/);
+    assert.doesNotMatch(state, /02:68:6e:aa:00:0[12]/);
     // Back in the pool: the same MAC can be used at once.
     const ok = await cli.json<Attach>(['nic', 'attach', guest.name, '--source', veth.a, '--mode', 'bridge', '--mac', macQbh, '--config']);
     assert.equal(ok.mac, macQbh);
@@ -247,7 +247,7 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     if (skipVm()) this.skip();
     const veth = await vethPair();
     const a = await cli.json<Attach>(['nic', 'attach', guest.name, '--source', veth.a, '--mode', 'bridge', '--config']);
-    assert.match(a.mac, /^02:68:76:/);
+    assert.match(a.mac, /^02:68:6e:/);
     // A NIC made behind hvnet's back (virsh) counts too.
     const foreign = '52:54:00:5e:77:01';
     await libvirt.virsh(['attach-interface', stopped.name, 'direct', veth.a, '--mac', foreign, '--config']);
@@ -394,7 +394,7 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
 
     it('[vm] the lost answer is an unknown outcome (exit 75, says libvirtd went away); the MAC stays reserved; the check finds the NIC attached', async function () {
       if (skipVm()) this.skip();
-      const mac = '02:68:76:bb:00:01';
+      const mac = '02:68:6e:bb:00:01';
       const r = await cli.run(['nic', 'attach', guest.name, '--source', veth.a, '--mode', 'bridge', '--mac', mac, '--format', 'json']);
       assert.equal(r.code, 75, `${r.stdout}${r.stderr}`);
       const err = JSON.parse(r.stderr) as { code: string; message: string; details: { mac?: string } };
@@ -422,7 +422,7 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
 
     it('[vm] a macvtap with the MAC that libvirt does not know of is reported as an orphan; the MAC is not handed out while it exists', async function () {
       if (skipVm()) this.skip();
-      const mac = '02:68:76:bb:00:02';
+      const mac = '02:68:6e:bb:00:02';
       const orphan = `hvorph${process.pid % 1000}`;
       await run('ip', ['link', 'add', 'link', veth.a, 'name', orphan, 'address', mac, 'type', 'macvtap', 'mode', 'bridge']);
       await run('ip', ['link', 'set', orphan, 'up']);

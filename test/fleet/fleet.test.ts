@@ -21,7 +21,7 @@ import { testRun } from '../../testbed/test-run.js';
 import type { Workload } from '../../testbed/chassis.js';
 import { controllerPageTests } from './controller-page.js';
 
-const DUP_MAC = '02:68:76:fe:00:01';
+const DUP_MAC = '02:68:6e:fe:00:01';
 const REQUIRED = 'fleet-required';
 
 interface Peer {
