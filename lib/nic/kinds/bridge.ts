@@ -7,12 +7,13 @@ import { validateBridgeInterfaceSpec } from '../../domxml/bridge-validate.js';
 import type { DomainBridgeInterface, NormalizedBridgeInterfaceSpec } from '../../domxml/bridge-types.js';
 import { checkIdentityUnique } from '../../domxml/validate.js';
 import { hvnetAlias } from '../alias.js';
-import { BridgeNotUsableError, NicNotFoundError } from '../errors.js';
+import { BridgeNotUsableError } from '../errors.js';
 import type { BridgeProblem } from '../errors.js';
 import type { HostFacts, LinkFacts, LinkQuestions } from '../facts.js';
 import type { NicKind } from '../kind.js';
-import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from '../plan.js';
+import type { AttachPlan, BoundAttach, DetachPlan } from '../plan.js';
 import { splitRequest } from '../request.js';
+import { attachSteps, namesNic, planNicDetach } from '../steps.js';
 import type { BridgeRequest, DetachRequest } from '../request.js';
 import { decideScope, macChoice } from '../scope.js';
 
@@ -63,10 +64,7 @@ function bind(p: AttachPlan<BridgeRequest>, mac: string): BoundAttach<Normalized
   const spec: NormalizedBridgeInterfaceSpec = { ...p.request.spec, mac, alias };
   const xml = buildBridgeInterfaceXml(spec);
   const undoXml = detachXml(spec.bridge, mac, alias);
-  const steps: AttachStep[] = [];
-  if (p.live) steps.push({ op: 'attach', scope: 'live', xml, undo: { op: 'detach', scope: 'live', xml: undoXml, alias } });
-  if (p.config) steps.push({ op: 'attach', scope: 'config', xml, undo: { op: 'detach', scope: 'config', xml: undoXml } });
-  return { mac, alias, spec, xml, steps };
+  return { mac, alias, spec, xml, steps: attachSteps(p, xml, undoXml, alias) };
 }
 
 export const bridge: NicKind<BridgeRequest, NormalizedBridgeInterfaceSpec> = { kind: 'bridge', validate, questions, plan, bind };
@@ -76,25 +74,12 @@ export interface BridgeNics {
   readonly config?: readonly DomainBridgeInterface[] | undefined;
 }
 
-/** Both copies of one bridge NIC, found as macvtap's planDetach finds direct ones. */
+/** Both copies of one bridge NIC. */
 export function planBridgeDetach(req: DetachRequest, nics: BridgeNics): DetachPlan {
-  const { key } = req;
-  const matches = (i: DomainBridgeInterface): boolean => ('mac' in key ? i.mac === key.mac : i.alias === key.alias);
-  const l = nics.live?.find(matches);
-  const mac = l?.mac ?? nics.config?.find(matches)?.mac;
-  const c = nics.config?.find((i) => (mac !== undefined ? i.mac === mac : matches(i)));
-  if (l === undefined && c === undefined) {
-    const known = [...(nics.live ?? []), ...(nics.config ?? [])].map((i) => i.mac ?? i.alias ?? '?');
-    throw new NicNotFoundError(req.domain, req.nic, [...new Set(known)]);
-  }
-  const steps: DeviceStep[] = [];
-  if (l !== undefined) steps.push({ op: 'detach', scope: 'live', xml: detachXml(l.bridge, l.mac, l.alias), alias: l.alias });
-  if (c !== undefined) steps.push({ op: 'detach', scope: 'config', xml: detachXml(c.bridge, c.mac, c.alias) });
-  return { domain: req.domain, mac: mac ?? '', alias: l?.alias ?? c?.alias, steps };
+  return planNicDetach(req, nics, (n) => detachXml(n.bridge, n.mac, n.alias));
 }
 
 /** True when the detach request names one of these bridge NICs. */
 export function namesBridgeNic(req: DetachRequest, nics: BridgeNics): boolean {
-  const { key } = req;
-  return [...(nics.live ?? []), ...(nics.config ?? [])].some((i) => ('mac' in key ? i.mac === key.mac : i.alias === key.alias));
+  return namesNic(req, nics);
 }

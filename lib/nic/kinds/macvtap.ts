@@ -8,11 +8,12 @@ import { checkIdentityUnique, checkPassthroughExclusive, validateInterfaceSpec }
 import type { ValidateOptions } from '../../domxml/validate.js';
 import type { DomainInterface, NormalizedInterfaceSpec } from '../../domxml/types.js';
 import { hvnetAlias } from '../alias.js';
-import { DomainNotPersistentError, DomainNotRunningError, MacInUseError, NicNotFoundError, NothingToDoError, SourceMissingError } from '../errors.js';
+import { DomainNotPersistentError, DomainNotRunningError, MacInUseError, NothingToDoError, SourceMissingError } from '../errors.js';
 import type { HostFacts, LinkFacts, LinkQuestions } from '../facts.js';
 import type { NicKind } from '../kind.js';
-import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep, MacChoice } from '../plan.js';
+import type { AttachPlan, BoundAttach, DetachPlan, MacChoice } from '../plan.js';
 import { splitRequest } from '../request.js';
+import { attachSteps, planNicDetach } from '../steps.js';
 import type { DetachRequest, MacvtapRequest } from '../request.js';
 
 /** `alias` and `mtu` are lib/domxml's but not the client's: the alias is the plan's. */
@@ -68,10 +69,7 @@ function bind(p: AttachPlan<MacvtapRequest>, mac: string): BoundAttach<Normalize
   const spec: NormalizedInterfaceSpec = { ...p.request.spec, mac, alias };
   const xml = buildInterfaceXml(spec);
   const detachXml = buildDetachXml({ source: spec.source, mode: spec.mode, mac, alias });
-  const steps: AttachStep[] = [];
-  if (p.live) steps.push({ op: 'attach', scope: 'live', xml, undo: { op: 'detach', scope: 'live', xml: detachXml, alias } });
-  if (p.config) steps.push({ op: 'attach', scope: 'config', xml, undo: { op: 'detach', scope: 'config', xml: detachXml } });
-  return { mac, alias, spec, xml, steps };
+  return { mac, alias, spec, xml, steps: attachSteps(p, xml, detachXml, alias) };
 }
 
 export const macvtap: NicKind<MacvtapRequest, NormalizedInterfaceSpec> = { kind: 'macvtap', validate, questions, plan, bind };
@@ -82,19 +80,7 @@ export interface DirectNics {
   readonly config?: readonly DomainInterface[] | undefined;
 }
 
-/** Both copies of one NIC: an alias like net0 exists only live, so the persistent copy is found by the live one's MAC. */
+/** Both copies of one direct NIC. */
 export function planDetach(req: DetachRequest, nics: DirectNics): DetachPlan {
-  const { key } = req;
-  const matches = (i: DomainInterface): boolean => ('mac' in key ? i.mac === key.mac : i.alias === key.alias);
-  const l = nics.live?.find(matches);
-  const mac = l?.mac ?? nics.config?.find(matches)?.mac;
-  const c = nics.config?.find((i) => (mac !== undefined ? i.mac === mac : matches(i)));
-  if (l === undefined && c === undefined) {
-    const known = [...(nics.live ?? []), ...(nics.config ?? [])].map((i) => i.mac ?? i.alias ?? '?');
-    throw new NicNotFoundError(req.domain, req.nic, [...new Set(known)]);
-  }
-  const steps: DeviceStep[] = [];
-  if (l !== undefined) steps.push({ op: 'detach', scope: 'live', xml: buildDetachXml(l), alias: l.alias });
-  if (c !== undefined) steps.push({ op: 'detach', scope: 'config', xml: buildDetachXml(c) });
-  return { domain: req.domain, mac: mac ?? '', alias: l?.alias ?? c?.alias, steps };
+  return planNicDetach(req, nics, buildDetachXml);
 }

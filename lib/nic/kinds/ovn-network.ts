@@ -17,10 +17,11 @@ import { hvnetAlias } from '../alias.js';
 import { OvsUnreachableError } from '../errors.js';
 import type { HostFacts, LinkQuestions } from '../facts.js';
 import type { NicKind } from '../kind.js';
-import type { AttachPlan, AttachStep, BoundAttach } from '../plan.js';
+import type { AttachPlan, BoundAttach } from '../plan.js';
 import { splitRequest } from '../request.js';
 import type { NetworkRequest } from '../request.js';
 import { decideScope, macChoice } from '../scope.js';
+import { attachSteps } from '../steps.js';
 
 const SPEC_FIELDS = ['network', 'project', 'ipv4', 'ipv6', 'mac', 'model'] as const;
 /** ovn-controller's default integration bridge, for a definition made while OVS is not readable. */
@@ -78,10 +79,7 @@ function bind(p: AttachPlan<NetworkRequest>, mac: string): BoundAttach<Normalize
   if (r.userspace) spec.hostCsum = 'off';
   const xml = buildBridgeInterfaceXml(spec);
   const undoXml = buildBridgeInterfaceXml({ kind: 'bridge', bridge: r.bridge, model: r.model, mac, alias });
-  const steps: AttachStep[] = [];
-  if (p.live) steps.push({ op: 'attach', scope: 'live', xml, undo: { op: 'detach', scope: 'live', xml: undoXml, alias } });
-  if (p.config) steps.push({ op: 'attach', scope: 'config', xml, undo: { op: 'detach', scope: 'config', xml: undoXml } });
-  return { mac, alias, spec, xml, steps };
+  return { mac, alias, spec, xml, steps: attachSteps(p, xml, undoXml, alias) };
 }
 
 export const ovnNetwork: NicKind<NetworkRequest, NormalizedBridgeInterfaceSpec> = { kind: 'network', validate, questions, plan, bind };
