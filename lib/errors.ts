@@ -38,3 +38,28 @@ export function isClassifiedError(e: unknown): e is ClassifiedError {
   const { code, errorClass } = e as { code?: unknown; errorClass?: unknown };
   return typeof code === 'string' && isErrorClass(errorClass);
 }
+
+/** A context that can say what a refused value should have been. */
+export interface AllowedContext {
+  allowed?: string | undefined;
+}
+
+/**
+ * The body of a library's error class: its code, the class its own table gives that code, and a
+ * context for the caller to act on; the message ends with "(allowed: …)" when the context says what
+ * would have been accepted, so a refusal always names its way out.
+ */
+export abstract class CodedError<Code extends string, Context extends AllowedContext> extends Error implements ClassifiedError {
+  readonly code: Code;
+  readonly errorClass: ErrorClass;
+  readonly context: Context;
+
+  protected constructor(table: Readonly<Record<Code, ErrorClass>>, code: Code, message: string, context: Context, options?: { cause?: unknown }) {
+    const allowed = context.allowed === undefined ? '' : ` (allowed: ${context.allowed})`;
+    super(`${message}${allowed}`, options);
+    this.code = code;
+    this.errorClass = table[code];
+    this.context = context;
+    this.name = new.target.name;
+  }
+}

@@ -3,8 +3,8 @@
 // never by message text.
 // Each carries what an operator needs to act: the project, network and peering it concerns, the
 // field that was refused and the form that would have been accepted.
-import { defineErrorCodes } from '../errors.js';
-import type { ClassifiedError, CodeOf, ErrorClass } from '../errors.js';
+import { CodedError, defineErrorCodes } from '../errors.js';
+import type { CodeOf } from '../errors.js';
 
 export const OVN_ERRORS = defineErrorCodes({
   HVNET_OVN_INVALID_NAME: 'invalid',
@@ -53,18 +53,9 @@ export interface OvnErrorContext {
   allowed?: string;
 }
 
-export class OvnError extends Error implements ClassifiedError {
-  readonly code: OvnErrorCode;
-  readonly errorClass: ErrorClass;
-  readonly context: OvnErrorContext;
-
+export class OvnError extends CodedError<OvnErrorCode, OvnErrorContext> {
   constructor(code: OvnErrorCode, message: string, context: OvnErrorContext = {}, options?: { cause?: unknown }) {
-    const allowed = context.allowed === undefined ? '' : ` (allowed: ${context.allowed})`;
-    super(`${message}${allowed}`, options);
-    this.code = code;
-    this.errorClass = OVN_ERRORS[code];
-    this.context = context;
-    this.name = new.target.name;
+    super(OVN_ERRORS, code, message, context, options);
   }
 
   get project(): string | undefined {

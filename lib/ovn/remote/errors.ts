@@ -1,8 +1,8 @@
 // The errors of remote peerings and network integrations: stable codes with their class (mapped
 // once in agent/api/errors.ts), and what an operator needs to act (the integration, the peering,
 // the refused field and what it accepts).
-import { defineErrorCodes } from '../../errors.js';
-import type { ClassifiedError, CodeOf, ErrorClass } from '../../errors.js';
+import { CodedError, defineErrorCodes } from '../../errors.js';
+import type { CodeOf } from '../../errors.js';
 
 export const REMOTE_ERRORS = defineErrorCodes({
   HVNET_OVN_INTEGRATION_INVALID: 'invalid',
@@ -31,17 +31,8 @@ export interface RemoteErrorContext {
   usedBy?: string[];
 }
 
-export class RemoteError extends Error implements ClassifiedError {
-  readonly code: RemoteErrorCode;
-  readonly errorClass: ErrorClass;
-  readonly context: RemoteErrorContext;
-
+export class RemoteError extends CodedError<RemoteErrorCode, RemoteErrorContext> {
   constructor(code: RemoteErrorCode, message: string, context: RemoteErrorContext = {}, options?: { cause?: unknown }) {
-    const allowed = context.allowed === undefined ? '' : ` (allowed: ${context.allowed})`;
-    super(`${message}${allowed}`, options);
-    this.code = code;
-    this.errorClass = REMOTE_ERRORS[code];
-    this.context = context;
-    this.name = 'RemoteError';
+    super(REMOTE_ERRORS, code, message, context, options);
   }
 }
