@@ -24,6 +24,11 @@ export const rowNames = {
 /** Every MAC networkMac can give: NIC MAC pools must stay out of it (a NIC with a router's MAC is unreachable). */
 export const ROUTER_MAC_RANGE = { first: '02:68:76:00:00:00', last: '02:68:76:ff:ff:ff' } as const;
 
+/** True for a MAC networkMac gives or may give (the range is exactly one 24-bit prefix). */
+export function isRouterMac(mac: string): boolean {
+  return mac.toLowerCase().startsWith(ROUTER_MAC_RANGE.first.slice(0, 9));
+}
+
 export function networkMac(id: number): string {
   const hex = (v: number): string => (v & 255).toString(16).padStart(2, '0');
   return `02:68:76:${hex(id >> 16)}:${hex(id >> 8)}:${hex(id)}`;

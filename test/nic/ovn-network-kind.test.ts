@@ -1,6 +1,7 @@
 // The network kind (a NIC on an hvnet OVN network), pure: the port UUID chosen at validation, the
 // bridge XML on the integration bridge with the openvswitch virtualport, host csum off on the
-// userspace datapath only, and the refusal when the Open vSwitch database does not answer.
+// userspace datapath only, the refusal when the Open vSwitch database does not answer, and of a MAC
+// the network's router ports use.
 import assert from 'node:assert/strict';
 import { InvalidFieldError } from '../../lib/domxml/errors.js';
 import { OvsUnreachableError } from '../../lib/nic/errors.js';
@@ -10,7 +11,7 @@ import type { NetworkRequest } from '../../lib/nic/request.js';
 import { FIXED_UUID, STOPPED, facts } from './facts.js';
 
 const { network } = kinds;
-const MAC = '02:68:76:00:00:07';
+const MAC = '02:68:6e:00:00:07';
 const OVS = (datapathType: string, answers = true): OvsFacts => ({ socket: '/run/openvswitch/db.sock', answers, bridge: { name: 'br-int', datapathType, exists: true } });
 const request = (extra: Record<string, unknown> = {}): NetworkRequest => network.validate({ kind: 'network', domain: 'vm1', network: 'net1', ...extra }, FIXED_UUID);
 
@@ -20,6 +21,14 @@ describe('nic: network plans', () => {
     assert.throws(() => request({ ipv6: 'dhcp' }), (e: unknown) => e instanceof InvalidFieldError && e.field === 'ipv6');
     assert.throws(() => request({ mode: 'vepa' }), (e: unknown) => e instanceof InvalidFieldError && e.field === 'mode');
     assert.throws(() => request({ network: '' }), (e: unknown) => e instanceof InvalidFieldError && e.field === 'network');
+  });
+
+  it("refuses a MAC of the router ports' range, naming the field and the range; the MAC just outside it is taken", () => {
+    for (const mac of ['02:68:76:00:00:01', '02:68:76:FF:FF:FF']) {
+      assert.throws(() => request({ mac }), (e: unknown) => e instanceof InvalidFieldError && e.field === 'mac' && /02:68:76:00:00:00-02:68:76:ff:ff:ff/.test(e.message));
+    }
+    assert.equal(request({ mac: '02:68:77:00:00:00' }).mac, '02:68:77:00:00:00');
+    assert.equal(request({ mac: '02:68:75:ff:ff:ff' }).mac, '02:68:75:ff:ff:ff');
   });
 
   it('on a userspace-datapath integration bridge: openvswitch virtualport with the port, host csum off', () => {

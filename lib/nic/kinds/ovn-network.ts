@@ -13,6 +13,7 @@ import { NIC_MODELS } from '../../domxml/types.js';
 import type { NicModel } from '../../domxml/types.js';
 import { checkIdentityUnique, normalizeMac, normalizeUuid, oneOf } from '../../domxml/validate.js';
 import type { ValidateOptions } from '../../domxml/validate.js';
+import { isRouterMac, ROUTER_MAC_RANGE } from '../../ovn/ids.js';
 import { hvnetAlias } from '../alias.js';
 import { OvsUnreachableError } from '../errors.js';
 import type { HostFacts, LinkQuestions } from '../facts.js';
@@ -39,6 +40,8 @@ function validate(raw: unknown, options: ValidateOptions = {}): NetworkRequest {
   const ipv4 = spec.ipv4 === undefined ? undefined : text(spec.ipv4, 'ipv4', 'auto, none or a free address of the network');
   const ipv6 = spec.ipv6 === undefined ? undefined : oneOf(spec.ipv6, ['auto', 'none'] as const, 'ipv6');
   const mac = spec.mac === undefined ? undefined : normalizeMac(spec.mac);
+  // On the network's switch the router port answers for this MAC: the NIC would get no traffic.
+  if (mac !== undefined && isRouterMac(mac)) throw new InvalidFieldError('mac', spec.mac, `a unicast MAC outside ${ROUTER_MAC_RANGE.first}-${ROUTER_MAC_RANGE.last}, the MACs hvnet gives its networks' router ports`);
   const model: NicModel = spec.model === undefined ? 'virtio' : oneOf(spec.model, NIC_MODELS, 'model');
   const port = normalizeUuid((options.randomUUID ?? nodeRandomUUID)(), 'port (generated)');
   return { kind: 'network', ...target, project, network, ipv4, ipv6, mac, model, port };
