@@ -18,6 +18,7 @@ import type { SideInput } from '../../lib/ovn/remote/side-plan.js';
 import { OPTIONS_RECORD, perPortFilter, planRouteOptions, routeCapability } from '../../lib/ovn/remote/route-options.js';
 import { PROBE_BOUND_MS, PROBE_EVERY_MS, planIcProbe, probeOf } from '../../lib/ovn/remote/ic-probe.js';
 import { ARRIVAL_BOUND_MS, arrivalWarning } from '../../lib/ovn/remote/family-arrival.js';
+import { CLAIM_BOUND_MS, gatewayWarning } from '../../lib/ovn/remote/gateway-binding.js';
 import { REPO } from '../agent/harness.js';
 
 const newest = parseSchema(readFileSync(join(REPO, 'test/schemas/ovn-nb-26.03.ovsschema'), 'utf8'));
@@ -203,5 +204,18 @@ describe('remote peering: families whose routes did not arrive (pure)', () => {
     assert.match(arrivalWarning({ ...base, learned: [{ prefix: 'fd42:1::5/64' }], firstArrivedMs: 0 }) ?? '', /^no IPv4 route learned over transit switch ts-x/);
     assert.equal(arrivalWarning({ ...base, learned: [{ prefix: 'fd42:1::5/64' }, { prefix: '10.1.0.5/24' }], firstArrivedMs: 0 }), undefined);
     assert.equal(arrivalWarning({ ...base, local: [6], learned: [{ prefix: 'fd42:1::5/64' }], firstArrivedMs: 0 }), undefined);
+  });
+});
+
+describe('remote peering: a side whose port no gateway chassis claimed (pure)', () => {
+  const base = { ts: 'ts-x', az: 'az1', gateways: ['gw1'], nowMs: 100_000 };
+  it('nothing while bound, while the IC-SB has no port yet, or within the bound', () => {
+    assert.equal(gatewayWarning({ ...base, gateway: 'gw1', unboundSinceMs: undefined }), undefined);
+    assert.equal(gatewayWarning({ ...base, gateway: undefined, unboundSinceMs: 0 }), undefined);
+    assert.equal(gatewayWarning({ ...base, gateway: '', unboundSinceMs: 100_000 - CLAIM_BOUND_MS + 1 }), undefined);
+  });
+  it('after the bound: names the switch, the chassis the group names and the AZ', () => {
+    assert.match(gatewayWarning({ ...base, gateway: '', unboundSinceMs: 0 }) ?? '', /transit switch ts-x has been bound to no gateway chassis .*group ts-x names gw1.*traffic cannot leave az1/);
+    assert.match(gatewayWarning({ ...base, gateways: [], gateway: '', unboundSinceMs: 0 }) ?? '', /no interconnection gateway is known/);
   });
 });

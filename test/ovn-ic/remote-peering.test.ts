@@ -3,9 +3,12 @@
 // TCP works only while both sides are declared; each AZ learns exactly the peer's subnets; the
 // IC-SB and one AZ's ovn-ic going away does not stop traffic; deleting both sides leaves nothing
 // in either NB or the IC-NB; the integration cannot be deleted while used; bad input is refused
-// with the NB and IC-NB unchanged; hvnetd killed between its IC-NB and NB writes is completed.
+// with the NB and IC-NB unchanged; hvnetd killed between its IC-NB and NB writes is completed; a
+// side whose port no gateway chassis claims is said so.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { run, waitFor } from '../../testbed/exec.js';
 import { startTwoAz } from '../../testbed/ovn-ic-two-az.js';
 import type { Az, TwoAz } from '../../testbed/ovn-ic-two-az.js';
@@ -62,13 +65,52 @@ async function tcpWorks(server: Side, client: Side): Promise<boolean> {
   }
 }
 
+/** What a cross-AZ ping that never came depends on, from both AZs, to tell where it stopped. */
+async function dataPathDump(two: TwoAz, workloads: readonly Workload[]): Promise<string> {
+  const safe = (p: Promise<string>): Promise<string> => p.catch((e: unknown) => `(failed: ${(e as Error).message})`);
+  const parts: string[] = [];
+  for (const az of two.azs) {
+    parts.push(`== ${az.name} NB routes\n${await safe(az.ovn.nbctl(['--columns=ip_prefix,nexthop,output_port,route_table,external_ids', 'list', 'Logical_Router_Static_Route']))}`);
+    parts.push(`== ${az.name} NB router ports\n${await safe(az.ovn.nbctl(['--columns=name,mac,networks,peer,ha_chassis_group', 'list', 'Logical_Router_Port']))}`);
+    parts.push(`== ${az.name} SB remote/patch ports\n${await safe(az.ovn.sbctl(['--columns=logical_port,type,mac,chassis,up', 'list', 'Port_Binding']))}`);
+    parts.push(`== ${az.name} SB MAC_Binding\n${await safe(az.ovn.sbctl(['--columns=logical_port,ip,mac', 'list', 'MAC_Binding']))}`);
+    parts.push(`== ${az.name} NB HA_Chassis_Group / HA_Chassis\n${await safe(az.ovn.nbctl(['list', 'HA_Chassis_Group']))}\n${await safe(az.ovn.nbctl(['list', 'HA_Chassis']))}`);
+    parts.push(`== ${az.name} SB HA_Chassis_Group / HA_Chassis\n${await safe(az.ovn.sbctl(['list', 'HA_Chassis_Group']))}\n${await safe(az.ovn.sbctl(['list', 'HA_Chassis']))}`);
+    parts.push(`== ${az.name} ovn-controller local bindings\n${await safe(az.chassis.controllerCtl(['debug/dump-local-bindings']))}`);
+    parts.push(`== ${az.name} ovn-controller connection\n${await safe(az.chassis.controllerCtl(['connection-status']))}`);
+    const ctlLog = await safe(readFile(join(az.chassis.dir, 'ovs', 'ovn-controller.log'), 'utf8'));
+    parts.push(`== ${az.name} ovn-controller.log, last 40 lines\n${ctlLog.split('\n').slice(-40).join('\n')}`);
+    parts.push(`== ${az.name} SB Chassis (local: ${az.chassis.systemId})\n${await safe(az.ovn.sbctl(['--columns=_uuid,name,other_config', 'list', 'Chassis']))}`);
+  }
+  for (const az of two.azs) {
+    const unbound = async (): Promise<string> => (await safe(az.ovn.sbctl(['--bare', '--columns=logical_port', 'find', 'Port_Binding', 'type=chassisredirect', 'chassis=[]']))).trim().split(/\s+/).filter(Boolean).join(' ');
+    const before = await unbound();
+    if (before === '') continue;
+    await safe(az.chassis.controllerCtl(['recompute']));
+    await new Promise((r) => setTimeout(r, 3_000));
+    parts.push(`== ${az.name} unbound chassisredirect ports: ${before}; 3 s after ovn-controller recompute: ${(await unbound()) || 'none'}`);
+  }
+  parts.push(`== IC-SB Route\n${await safe(two.icSbctl(['--columns=transit_switch,ip_prefix,nexthop,origin,availability_zone', 'list', 'Route']))}`);
+  parts.push(`== IC-SB Gateway\n${await safe(two.icSbctl(['--columns=name,availability_zone', 'list', 'Gateway']))}`);
+  parts.push(`== IC-SB Availability_Zone\n${await safe(two.icSbctl(['--columns=_uuid,name', 'list', 'Availability_Zone']))}`);
+  parts.push(`== IC-SB Port_Binding\n${await safe(two.icSbctl(['--columns=logical_port,transit_switch,address,gateway,availability_zone', 'list', 'Port_Binding']))}`);
+  for (const w of workloads) {
+    for (const args of [['-6', 'neigh'], ['-6', 'route'], ['neigh']]) parts.push(`== ${w.name} ip ${args.join(' ')}\n${await safe(run('ip', ['netns', 'exec', w.name, 'ip', ...args]))}`);
+  }
+  return parts.join('\n');
+}
+
 async function pingUntil(from: Side, to: string, ok: boolean, timeoutMs = 20_000): Promise<void> {
-  await waitFor(`ping ${from.az.name} -> ${to} ${ok ? 'works' : 'fails'}`, async () => ((await from.w.ping(to)) === ok ? true : undefined), timeoutMs, 100);
+  await waitFor(`ping ${from.az.name} -> ${to} ${ok ? 'works' : 'fails'}`, async () => ((await from.w.ping(to)) === ok ? true : undefined), timeoutMs, 100).catch(async (e: unknown) => {
+    throw new Error(`${(e as Error).message}\n${await dataPathDump(currentTwo, [from.w])}`);
+  });
 }
 
 async function nbDump(az: Az): Promise<string> {
   return (await run('ovsdb-client', ['dump', az.ovn.nb.unix, 'OVN_Northbound'])).split('\n').filter((l) => !/_cfg|_timestamp/.test(l)).join('\n');
 }
+
+let currentTwo: TwoAz;
 
 describe('ovn-ic: remote peering across two availability zones', function () {
   this.timeout(300_000);
@@ -79,6 +121,7 @@ describe('ovn-ic: remote peering across two availability zones', function () {
   before(async function () {
     this.timeout(120_000);
     two = await startTwoAz();
+    currentTwo = two;
     const [az1, az2] = two.azs;
     const sides: Side[] = [];
     for (const [az, n] of [[az1, 31], [az2, 32]] as const) {
@@ -284,8 +327,11 @@ describe('ovn-ic: remote peering across two availability zones', function () {
     }
     const [w1, w2] = ws as [Workload, Workload];
     for (const s of [s1, s2]) await waitFor(`${s.az.name} six created`, async () => ((await status(s.sock, 'six', 'remote')).status === 'Created' ? true : undefined), 60_000, 200);
-    await waitFor('ping6 AZ1 -> AZ2', async () => ((await w1.ping('fd42:52::10')) ? true : undefined), 20_000, 100);
-    await waitFor('ping6 AZ2 -> AZ1', async () => ((await w2.ping('fd42:51::10')) ? true : undefined), 20_000, 100);
+    const dumpOnTimeout = async (e: unknown): Promise<never> => {
+      throw new Error(`${(e as Error).message}\n${await dataPathDump(two, ws)}`);
+    };
+    await waitFor('ping6 AZ1 -> AZ2', async () => ((await w1.ping('fd42:52::10')) ? true : undefined), 20_000, 100).catch(dumpOnTimeout);
+    await waitFor('ping6 AZ2 -> AZ1', async () => ((await w2.ping('fd42:51::10')) ? true : undefined), 20_000, 100).catch(dumpOnTimeout);
     const ts = 'ts-incus-ic-default-six';
     for (const s of [s1, s2]) {
       const lrp = await s.az.ovn.nbctl(['get', 'Logical_Router_Port', ts, 'networks']);
@@ -309,5 +355,20 @@ describe('ovn-ic: remote peering across two availability zones', function () {
     await waitFor('IPv4 named as missing', async () => (/no IPv4 route learned over transit switch ts-incus-ic-default-mix within 10 s/.test(await warning(s1)) ? true : undefined), 30_000, 200);
     assert.equal((await status(s1.sock, 'mix', 'remote')).status, 'Created');
     assert.equal(await warning(s2), '', 'the IPv6-only side got all its families');
+  });
+
+  it("a side whose port no gateway chassis claims (AZ1's ovn-controller stopped) shows a warning naming the switch and chassis; it clears once the port is claimed", async () => {
+    const warning = async (): Promise<string> => (JSON.parse(await hvOk(s1.sock, ['network', 'peer', 'show', 'lone', 'out', '--format', 'json'])) as { warning?: string }).warning ?? '';
+    await hvOk(s1.sock, ['network', 'create', 'lone', '--ipv4', '10.71.0.1/24']);
+    await s1.az.chassis.stopController();
+    try {
+      await hvOk(s1.sock, ['network', 'peer', 'create', 'lone', 'out', 'ic', '--type=remote']);
+      await waitFor('unclaimed port named', async () => (/transit switch ts-incus-ic-default-lone has been bound to no gateway chassis .*names .*-az1-gw/.test(await warning()) ? true : undefined), 40_000, 250);
+    } finally {
+      await s1.az.chassis.startController();
+    }
+    await waitFor('warning cleared once claimed', async () => ((await warning()) === '' ? true : undefined), 40_000, 250);
+    assert.match(await two.icSbctl(['--bare', '--columns=gateway', 'find', 'Port_Binding', 'logical_port=ts-incus-ic-default-lone-az1']), /-az1-gw/);
+    await hvOk(s1.sock, ['network', 'delete', 'lone']);
   });
 });

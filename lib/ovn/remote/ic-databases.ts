@@ -104,6 +104,15 @@ export class IcSbView {
     return out.sort((a, b) => (a.az + a.prefix < b.az + b.prefix ? -1 : 1));
   }
 
+  /**
+   * The gateway chassis ovn-ic recorded for `az`'s port on `transitSwitch`: '' while none claimed
+   * it, undefined while the AZ has no port there (gateway-binding.ts).
+   */
+  portGateway(transitSwitch: string, az: string): string | undefined {
+    for (const p of this.cache.lookup('Port_Binding', ['transit_switch'], [transitSwitch])) if (this.azName(p.availability_zone) === az) return p.gateway;
+    return undefined;
+  }
+
   /** The AZs with a port bound on `transitSwitch`. */
   azsOn(transitSwitch: string): string[] {
     const out = new Set<string>();

@@ -37,6 +37,7 @@ import { PROBE_NAME, planIcProbe, probeOf } from '../../../../lib/ovn/remote/ic-
 import { familiesOf, gatewayOf } from '../../../../lib/ovn/families.js';
 import { learnedRoutes } from '../../../../lib/ovn/remote/declare-plan.js';
 import { arrivalWarning } from '../../../../lib/ovn/remote/family-arrival.js';
+import { gatewayWarning } from '../../../../lib/ovn/remote/gateway-binding.js';
 import type { Logger } from '../../../logger.js';
 import type { MonitorNeeds, NbConnection } from '../../ovn-nb.js';
 import type { NetworksService } from '../networks/service.js';
@@ -78,6 +79,8 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
   private probePutMs = 0;
   /** When the first learned route of a side appeared, by `project/network/peering` (family-arrival.ts). */
   private readonly firstArrived = new Map<string, number>();
+  /** Since when a side's port has had no gateway chassis in the IC-SB, by `project/network/peering` (gateway-binding.ts). */
+  private readonly unboundSince = new Map<string, number>();
   /** Why peerings are not served as they should be, by `project/network/peering`; cleared when fixed. */
   readonly warnings = new Map<string, string>();
 
@@ -250,9 +253,16 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
         else if (!this.firstArrived.has(ref)) this.firstArrived.set(ref, Date.now());
         const missing = arrivalWarning({ ts: w.ts, local: familiesOf(w.network), learned, firstArrivedMs: this.firstArrived.get(ref), nowMs: Date.now() });
         if (missing !== undefined && !warnings.has(ref)) warnings.set(ref, missing);
+        const gateway = RemotePeerings.synced(l.icsb) ? IcSbView.of(l.icsb).portGateway(w.ts, az) : undefined;
+        if (gateway !== '') this.unboundSince.delete(ref);
+        else if (!this.unboundSince.has(ref)) this.unboundSince.set(ref, Date.now());
+        const unbound = gatewayWarning({ ts: w.ts, az, gateway, gateways, unboundSinceMs: this.unboundSince.get(ref), nowMs: Date.now() });
+        if (unbound !== undefined && !warnings.has(ref)) warnings.set(ref, unbound);
       });
     }
-    for (const ref of this.firstArrived.keys()) if (!wanted.some((w) => `${w.network.project}/${w.network.name}/${w.peering}` === ref)) this.firstArrived.delete(ref);
+    for (const since of [this.firstArrived, this.unboundSince]) {
+      for (const ref of since.keys()) if (!wanted.some((w) => `${w.network.project}/${w.network.name}/${w.peering}` === ref)) since.delete(ref);
+    }
     // Sides whose declaration is gone: NB rows first (ports and learned routes, then the group).
     const live = new Set(wanted.map((w) => `${w.network.id}/${w.peering}/${w.ts}`));
     for (const t of taggedSides(cache)) {
