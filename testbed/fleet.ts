@@ -16,6 +16,7 @@ import { provisionFleetHost, type FleetLibvirt } from './fleet-host-config.js';
 import { startUnderlay, type Underlay } from './fleet-underlay.js';
 import { netns } from './netns.js';
 import { testRun } from './test-run.js';
+import { StopStack } from './stop-stack.js';
 
 export type { FleetLibvirt } from './fleet-host-config.js';
 
@@ -75,28 +76,21 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const n = opts.hosts;
   if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error(`startFleet: hosts ${n}: 1..9`);
   const hv1InRoot = opts.hv1InRoot ?? true;
-  const stack: (() => Promise<void>)[] = [];
-  const stopAll = async (): Promise<void> => {
-    const errors: string[] = [];
-    while (stack.length > 0) {
-      const s = stack.pop();
-      if (s) await s().catch((e: unknown) => errors.push(e instanceof Error ? e.message : String(e)));
-    }
-    if (errors.length > 0) throw new Error(`stopping the fleet: ${errors.join('; ')}`);
-  };
+  const stack = new StopStack('the fleet');
+  const stopAll = (): Promise<void> => stack.stopAll();
   try {
     const central = await startFleetCentral({ clustered: n >= 2 });
-    stack.push(() => central.stop());
+    stack.push('OVN central', () => central.stop());
     const ids = Array.from({ length: n }, (_, i) => `hv${i + 1}`);
     const controller = await startFleetController(testRun.tempDir('fleet-controller'), ids);
-    stack.push(() => controller.daemon.stop());
+    stack.push('hvnet-controller', () => controller.daemon.stop());
     const underlay = await startUnderlay(opts.underlaySubnet ?? 77);
-    stack.push(() => underlay.ns.delete());
+    stack.push('underlay', () => underlay.ns.delete());
 
     const hosts: FleetHost[] = [];
     for (let k = 1; k <= n; k += 1) {
       const h = await startHost(k, { ...opts, hv1InRoot }, central, controller, underlay);
-      stack.push(() => h.stopAll());
+      stack.push(h.host.id, () => h.stopAll());
       hosts.push(h.host);
     }
     const unregister = testRun.onCleanup(`fleet of ${n}`, stopAll);
@@ -133,13 +127,11 @@ async function startHost(
   const id = `hv${k}`;
   const dir = testRun.tempDir(`fleet-${id}`);
   const inRoot = k === 1 && opts.hv1InRoot;
-  const stack: (() => Promise<void>)[] = [];
-  const stopAll = async (): Promise<void> => {
-    while (stack.length > 0) await stack.pop()?.();
-  };
+  const stack = new StopStack(`host ${id}`);
+  const stopAll = (): Promise<void> => stack.stopAll();
   try {
     const ns = inRoot ? undefined : await netns(`h${k}`);
-    if (ns) stack.push(() => ns.delete());
+    if (ns) stack.push(`netns ${ns.name}`, () => ns.delete());
     const wire = await underlay.attach(k, ns);
     // In the root namespace the bridges' taps carry the run's prefix, beside the machine's links.
     const base = inRoot ? testRun.nextName() : '';
@@ -150,7 +142,7 @@ async function startHost(
       intBridge: inRoot ? `${base}i` : 'br-int',
       underlay: { port: wire.port, cidr: wire.cidr, bridge: inRoot ? `${base}p` : 'br-phy' },
     });
-    stack.push(() => chassis.stop());
+    stack.push('chassis', () => chassis.stop());
 
     const { configFile, socket } = await provisionFleetHost({
       id,
@@ -162,7 +154,7 @@ async function startHost(
       requiredNetworks: opts.requiredNetworks?.(k) ?? [],
     });
     let hvnetd: Daemon | undefined = await startFleetHvnetd({ id, dir, configFile, socket });
-    stack.push(async () => {
+    stack.push('hvnetd', async () => {
       await hvnetd?.stop();
     });
 

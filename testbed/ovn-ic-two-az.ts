@@ -17,6 +17,7 @@ import { startIcDaemon } from './ovn-ic.js';
 import { startChassis } from './chassis.js';
 import type { ChassisHandle } from './chassis.js';
 import { vethPair } from './netns.js';
+import { StopStack } from './stop-stack.js';
 
 export interface Az {
   readonly index: 1 | 2;
@@ -44,23 +45,9 @@ export interface TwoAz {
 
 export async function startTwoAz(): Promise<TwoAz> {
   const dir = testRun.tempDir('ic2az');
-  const stack: { label: string; stop: () => Promise<void> }[] = [];
-  const track = (label: string, stop: () => Promise<void>): void => {
-    stack.push({ label, stop });
-  };
-  const stopAll = async (): Promise<void> => {
-    const errors: string[] = [];
-    while (stack.length > 0) {
-      const s = stack.pop();
-      if (!s) break;
-      try {
-        await s.stop();
-      } catch (e) {
-        errors.push(`${s.label}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    if (errors.length > 0) throw new Error(`stopping the two AZs: ${errors.join('; ')}`);
-  };
+  const started = new StopStack('the two AZs');
+  const track = (label: string, stop: () => Promise<void>): void => started.push(label, stop);
+  const stopAll = (): Promise<void> => started.stopAll();
   try {
     await createDb(join(dir, 'ic-nb.db'), IC_NB_SCHEMA);
     await createDb(join(dir, 'ic-sb.db'), IC_SB_SCHEMA);
