@@ -18,6 +18,7 @@ const port = parentPort;
 if (port === null) throw new Error('lib/libvirt/event-worker.js runs as a worker thread only');
 const data = workerData as EventWorkerData;
 const stop = new Int32Array(data.stop);
+const awake = new Int32Array(data.awake);
 /**
  * Set when the wake timer that stops the loop has fired. The loop must not end before: that timer
  * stays in libvirt's process-wide loop, and the next event worker of the process would fire it
@@ -112,6 +113,11 @@ function run(): void {
       // Only fails when no implementation is registered; nothing sensible to retry.
       throw new Error('virEventRunDefaultImpl failed');
     }
+    // While a request worker is awake, each RPC it makes takes its socket out of libvirt's loop
+    // and puts it back, waking a poll()ing loop twice; resting here instead leaves those wake-ups
+    // pending for the next turn (docs/libvirt.md#the-event-loop-rests-while-calls-run).
+    const n = Atomics.load(awake, 0);
+    if (n > 0 && data.restMs > 0) Atomics.wait(awake, 0, n, data.restMs);
     if (performance.now() >= turnUntil) {
       setImmediate(run);
       return;

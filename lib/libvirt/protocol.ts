@@ -113,6 +113,8 @@ export interface RequestWorkerData {
   ctrl: SharedArrayBuffer;
   port: MessagePort;
   callbacks: CallbackPointers;
+  /** EventWorkerData.awake of the process's event loop. */
+  awake: SharedArrayBuffer;
 }
 
 /** Values of EventWorkerData.stop[0]. */
@@ -127,6 +129,14 @@ export interface EventWorkerData {
   stop: SharedArrayBuffer;
   /** Period of the loop's safety timer, ms (bounds how long a callback relayed from another thread waits). */
   tickMs: number;
+  /**
+   * Int32Array[1]: how many request workers of the process are awake (serving or watching for
+   * the next call). While any is, the event worker stays out of libvirt's poll() between turns
+   * (docs/libvirt.md#the-event-loop-rests-while-calls-run).
+   */
+  awake: SharedArrayBuffer;
+  /** Longest rest between two turns of libvirt's loop while request workers are awake, ms. */
+  restMs: number;
 }
 
 export type EventWorkerMessage =

@@ -16,6 +16,9 @@ const data = workerData as RequestWorkerData;
 const ctrl = new Int32Array(data.ctrl);
 const port = data.port;
 const cb = data.callbacks;
+/** Counts this worker while it is awake (EventWorkerData.awake). */
+const awake = new Int32Array(data.awake);
+Atomics.add(awake, 0, 1);
 
 silenceLibvirtStderr();
 
@@ -259,6 +262,12 @@ let exiting = false;
  */
 const LINGER_MS = 0.05;
 
+/** Leaves the awake count; the event worker may be resting until it drops. */
+function asleep(): void {
+  Atomics.sub(awake, 0, 1);
+  Atomics.notify(awake, 0);
+}
+
 /** True when a request was posted before `until` (performance.now()). */
 function requestWithin(seen: number, until: number): boolean {
   while (performance.now() < until) {
@@ -284,8 +293,11 @@ for (;;) {
   }
   if (exiting) break;
   if (served && requestWithin(seen, performance.now() + LINGER_MS)) continue;
+  asleep();
   Atomics.wait(ctrl, CTRL_REQ_SEQ, seen);
+  Atomics.add(awake, 0, 1);
 }
+asleep();
 
 teardown();
 port.close();
