@@ -11,14 +11,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { callbacks, domainIdentity, silenceLibvirtStderr, v } from './ffi.js';
 import type { Ptr } from './ffi.js';
-import { STOP_AFTER_WAKE, STOP_NOW } from './protocol.js';
+import { LOOP_AWAKE, LOOP_TURNS, STOP_AFTER_WAKE, STOP_NOW } from './protocol.js';
 import type { CallbackPointers, EventWorkerData, EventWorkerMessage } from './protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('lib/libvirt/event-worker.js runs as a worker thread only');
 const data = workerData as EventWorkerData;
 const stop = new Int32Array(data.stop);
-const awake = new Int32Array(data.awake);
+const shared = new Int32Array(data.loop);
 /**
  * Set when the wake timer that stops the loop has fired. The loop must not end before: that timer
  * stays in libvirt's process-wide loop, and the next event worker of the process would fire it
@@ -116,8 +116,10 @@ function run(): void {
     // While a request worker is awake, each RPC it makes takes its socket out of libvirt's loop
     // and puts it back, waking a poll()ing loop twice; resting here instead leaves those wake-ups
     // pending for the next turn (docs/libvirt.md#the-event-loop-rests-while-calls-run).
-    const n = Atomics.load(awake, 0);
-    if (n > 0 && data.restMs > 0) Atomics.wait(awake, 0, n, data.restMs);
+    Atomics.add(shared, LOOP_TURNS, 1);
+    Atomics.notify(shared, LOOP_TURNS);
+    const n = Atomics.load(shared, LOOP_AWAKE);
+    if (n > 0 && data.restMs > 0) Atomics.wait(shared, LOOP_AWAKE, n, data.restMs);
     if (performance.now() >= turnUntil) {
       setImmediate(run);
       return;
