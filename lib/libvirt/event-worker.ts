@@ -8,6 +8,9 @@
 // socket die) is queued by koffi to THIS thread's event loop, and the firing thread waits for it
 // (docs/libvirt.md#callbacks-must-fire-on-the-thread-that-registered-them).
 // A safety timer in libvirt's loop bounds how long poll() can sleep before such a turn.
+//
+// While a request worker is awake the loop rests between turns instead of poll()ing
+// (docs/libvirt.md#the-event-loop-rests-while-calls-run).
 import { parentPort, workerData } from 'node:worker_threads';
 import { callbacks, domainIdentity, silenceLibvirtStderr, v } from './ffi.js';
 import type { Ptr } from './ffi.js';
