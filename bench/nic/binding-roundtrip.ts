@@ -1,21 +1,25 @@
 // Round trip of virConnectGetLibVersion (one RPC to libvirtd): the binding (main → request worker
 // → libvirt → back) against python3-libvirt, same daemon, same machine. Python is measured twice:
 // a bare loop, and with libvirt's event loop running on a thread, the shape of a daemon that
-// receives events (each RPC then also wakes the event-loop thread; the binding always has one).
-// Each round runs the three tools in a rotated order; each tool does the same WARMUP calls right
-// before its timed calls in every round (the binding's connection is opened once, each python
-// round is a new process: neither start is timed).
+// receives events (the binding always has one). Every tool is one long-lived process (the binding
+// this one), opened before the clock starts; the run is many short rounds, each running the three
+// tools one after the other in a rotated order, so that a change in the machine's load falls on all
+// of them alike. Each tool makes WARMUP calls right before its timed calls in every round.
 //   node dist/bench/nic/binding-roundtrip.js [--uri URI] [CALLS] [ROUNDS]
 // Without --uri it starts the test fixture's libvirtd. bench/nic/main.ts runs it as a child
 // process with --uri, so that whatever happens to the FFI cannot skip the bench's cleanup.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startLibvirt } from '../../testbed/libvirt.js';
 import { testRun } from '../../testbed/test-run.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
-import { formatRatio, ratioSpread } from './ratio.js';
+import { formatRatio, pairedRatioSpread, ratioSpread } from './ratio.js';
 
-const WARMUP = 1_000;
+const WARMUP = 200;
 
 interface Stats {
   median: number;
@@ -29,27 +33,55 @@ function stats(us: number[]): Stats {
   return { median: at(0.5), p90: at(0.9), p99: at(0.99) };
 }
 
+/** Answers each line "N" with the timings (µs) of WARMUP untimed then N timed calls, as JSON. */
 const PY = `
 import libvirt, sys, time, threading, json
-if sys.argv[3] == 'ev':
+if sys.argv[2] == 'ev':
     libvirt.virEventRegisterDefaultImpl()
     threading.Thread(target=lambda: [libvirt.virEventRunDefaultImpl() for _ in iter(int, 1)], daemon=True).start()
 c = libvirt.open(sys.argv[1])
-n = int(sys.argv[2])
-for i in range(${WARMUP}): c.getLibVersion()
-t = []
-for i in range(n):
-    a = time.perf_counter_ns(); c.getLibVersion(); t.append((time.perf_counter_ns() - a) / 1000)
-print(json.dumps(t))
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    n = int(line)
+    for i in range(${WARMUP}): c.getLibVersion()
+    t = []
+    for i in range(n):
+        a = time.perf_counter_ns(); c.getLibVersion(); t.append((time.perf_counter_ns() - a) / 1000)
+    print(json.dumps(t), flush=True)
 `;
 
-function python(uri: string, mode: 'bare' | 'ev', CALLS: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    execFile('/usr/bin/python3', ['-c', PY, uri, String(CALLS), mode], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
-      if (err) reject(new Error(`python3-libvirt benchmark failed: ${err.message}`));
-      else resolve(JSON.parse(stdout) as number[]);
+class PythonLoop {
+  private readonly lines: AsyncIterator<string>;
+  private constructor(private readonly proc: ChildProcessByStdio<Writable, Readable, null>) {
+    this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  }
+
+  static async start(uri: string, mode: 'bare' | 'ev'): Promise<PythonLoop> {
+    const proc = spawn('/usr/bin/python3', ['-c', PY, uri, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+    testRun.trackPid(proc.pid ?? 0);
+    const loop = new PythonLoop(proc);
+    await loop.next();
+    return loop;
+  }
+
+  private async next(): Promise<unknown> {
+    const r = await this.lines.next();
+    if (r.done === true) throw new Error('python3-libvirt round-trip helper exited');
+    return JSON.parse(r.value) as unknown;
+  }
+
+  async calls(n: number): Promise<number[]> {
+    this.proc.stdin.write(`${n}\n`);
+    return (await this.next()) as number[];
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.proc.once('exit', () => resolve());
+      this.proc.stdin.end();
+      setTimeout(() => this.proc.kill('SIGKILL'), 5_000).unref();
     });
-  });
+  }
 }
 
 async function binding(conn: LibvirtConnection, CALLS: number): Promise<number[]> {
@@ -64,6 +96,7 @@ async function binding(conn: LibvirtConnection, CALLS: number): Promise<number[]
 }
 
 const fmt = (s: Stats): string => `median ${s.median.toFixed(1)} µs, p90 ${s.p90.toFixed(1)}, p99 ${s.p99.toFixed(1)}`;
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 export interface RoundTripResult {
   binding: Stats;
@@ -75,31 +108,42 @@ type Tool = 'binding' | 'pyBare' | 'pyEv';
 const TOOLS: readonly Tool[] = ['binding', 'pyBare', 'pyEv'];
 
 /** Measures and prints the round trips against `uri`; CALLS calls per tool and round. */
-export async function bindingRoundTrip(uri: string, CALLS: number, ROUNDS = 3): Promise<RoundTripResult> {
+export async function bindingRoundTrip(uri: string, CALLS: number, ROUNDS = 30): Promise<RoundTripResult> {
+  const loadBefore = load();
   const conn = await LibvirtConnection.open(uri);
+  const py: PythonLoop[] = [];
   const all: Record<Tool, number[]> = { binding: [], pyBare: [], pyEv: [] };
   const perRound: Record<Tool, number[]> = { binding: [], pyBare: [], pyEv: [] };
   try {
+    const pyBare = await PythonLoop.start(uri, 'bare');
+    py.push(pyBare);
+    const pyEv = await PythonLoop.start(uri, 'ev');
+    py.push(pyEv);
     for (let r = 0; r < ROUNDS; r++) {
       for (let k = 0; k < TOOLS.length; k++) {
         const t = TOOLS[(r + k) % TOOLS.length] as Tool;
-        const us = t === 'binding' ? await binding(conn, CALLS) : await python(uri, t === 'pyBare' ? 'bare' : 'ev', CALLS);
+        const us = t === 'binding' ? await binding(conn, CALLS) : await (t === 'pyBare' ? pyBare : pyEv).calls(CALLS);
         all[t].push(...us);
         perRound[t].push(stats(us).median);
       }
     }
   } finally {
+    for (const p of py) await p.stop();
     await conn.close();
   }
   const b = stats(all.binding);
   const p = stats(all.pyBare);
   const pe = stats(all.pyEv);
-  const rounds = perRound.binding.map((x, i) => (x / (perRound.pyBare[i] ?? NaN)).toFixed(2)).join(', ');
-  console.log(`virConnectGetLibVersion round trip, ${ROUNDS} rounds × ${CALLS} calls per tool, order rotated each round, ${WARMUP} warm-up calls per tool and round:`);
+  const rounds = perRound.binding.map((x, i) => x / (perRound.pyBare[i] ?? NaN)).sort((x, y) => x - y);
+  const q = (f: number): string => (rounds[Math.min(rounds.length - 1, Math.floor(f * rounds.length))] ?? NaN).toFixed(2);
+  console.log(
+    `virConnectGetLibVersion round trip, ${ROUNDS} rounds × ${CALLS} calls per tool, order rotated each round, ${WARMUP} warm-up calls per tool and round, one process per tool (load ${loadBefore} → ${load()}):`,
+  );
   console.log(`  hvnet binding (worker, Atomics channel): ${fmt(b)}`);
   console.log(`  python3-libvirt, bare loop:              ${fmt(p)}`);
   console.log(`  python3-libvirt, event loop thread:      ${fmt(pe)}`);
-  console.log(`  binding / python bare:            ${formatRatio(ratioSpread(all.binding, all.pyBare), 1.5)}; per round ${rounds}`);
+  console.log(`  binding / python bare:            ${formatRatio(ratioSpread(all.binding, all.pyBare), 1.5)}`);
+  console.log(`    per round (median of round medians, paired): ${formatRatio(pairedRatioSpread(perRound.binding, perRound.pyBare), 1.5)}; rounds min ${q(0)}, quartiles ${q(0.25)}–${q(0.75)}, max ${q(1)}`);
   console.log(`  binding / python with event loop: ${formatRatio(ratioSpread(all.binding, all.pyEv), 1.5)}`);
   return { binding: b, pyBare: p, pyEv: pe };
 }
@@ -108,8 +152,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const u = args.indexOf('--uri');
   const given = u >= 0 ? args.splice(u, 2)[1] : undefined;
-  const CALLS = Number(args[0] ?? 10_000);
-  const ROUNDS = Number(args[1] ?? 3);
+  const CALLS = Number(args[0] ?? 1_000);
+  const ROUNDS = Number(args[1] ?? 30);
   if (!Number.isInteger(CALLS) || CALLS < 1 || !Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('CALLS and ROUNDS must be whole numbers >= 1');
   if (given !== undefined) {
     await bindingRoundTrip(given, CALLS, ROUNDS);

@@ -129,7 +129,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     const events = await acquireEventLoop(opts.eventLoopTickMs ?? 250);
     const ctrl = new SharedArrayBuffer(CTRL_WORDS * 4);
     const { port1, port2 } = new MessageChannel();
-    const reqData: RequestWorkerData = { ctrl, port: port2, callbacks: events.callbacks };
+    const reqData: RequestWorkerData = { ctrl, port: port2, callbacks: events.callbacks, loop: events.loop };
     const rq = startWorker('request-worker.js', reqData, [port2]);
     const conn = new LibvirtConnection(uri, opts, rq, events, port1, ctrl);
     try {

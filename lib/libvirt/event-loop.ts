@@ -5,7 +5,7 @@
 // close(). Each connection (and each reconnection) gets a tag that libvirt passes back to the
 // callbacks as their opaque pointer; messages are routed to the connection by that tag.
 import { Worker } from 'node:worker_threads';
-import { STOP_AFTER_WAKE, STOP_NOW } from './protocol.js';
+import { LOOP_WORDS, STOP_AFTER_WAKE, STOP_NOW } from './protocol.js';
 import type { CallbackPointers, EventWorkerData, EventWorkerMessage } from './protocol.js';
 import { LibvirtWorkerError } from './errors.js';
 
@@ -13,6 +13,8 @@ type Routed = Exclude<EventWorkerMessage, { type: 'ready' } | { type: 'stopped' 
 
 export interface EventLoopLease {
   readonly callbacks: CallbackPointers;
+  /** EventWorkerData.loop, for the request workers. */
+  readonly loop: SharedArrayBuffer;
   /** Sends messages carrying `tag` to `listener` (until unroute or release). */
   route(tag: number, listener: (m: Routed) => void): void;
   /** Called once if the event worker dies. */
@@ -28,6 +30,7 @@ export interface EventLoopLease {
 }
 
 interface Loop {
+  shared: SharedArrayBuffer;
   worker: Worker;
   exited: Promise<number>;
   callbacks: CallbackPointers;
@@ -63,14 +66,21 @@ function fail(loop: Loop, e: LibvirtWorkerError): void {
   loop.failureListeners.clear();
 }
 
+/**
+ * How long libvirt's loop may rest while calls run (EventWorkerData.restMs): events that come
+ * during a call are delivered at most this late (docs/libvirt.md#the-event-loop-rests-while-calls-run).
+ */
+const REST_MS = 2;
+
 async function startLoop(tickMs: number): Promise<Loop> {
   const stopBuf = new SharedArrayBuffer(4);
-  const data: EventWorkerData = { stop: stopBuf, tickMs };
+  const shared = new SharedArrayBuffer(LOOP_WORDS * 4);
+  const data: EventWorkerData = { stop: stopBuf, tickMs, loop: shared, restMs: REST_MS };
   const worker = new Worker(new URL('./event-worker.js', import.meta.url), { workerData: data });
   // Attached at once: a worker can exit before anyone awaits it
   // (docs/libvirt.md#waiting-for-a-workers-exit).
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-  const partial = { worker, exited, stop: new Int32Array(stopBuf), refs: 0, routes: new Map<number, (m: Routed) => void>(), failureListeners: new Set<(e: LibvirtWorkerError) => void>(), stopping: false };
+  const partial = { shared, worker, exited, stop: new Int32Array(stopBuf), refs: 0, routes: new Map<number, (m: Routed) => void>(), failureListeners: new Set<(e: LibvirtWorkerError) => void>(), stopping: false };
   const callbacks = await new Promise<CallbackPointers>((resolve, reject) => {
     worker.once('message', (m: EventWorkerMessage) => {
       if (m.type === 'ready') resolve(m.callbacks);
@@ -108,6 +118,7 @@ export async function acquireEventLoop(tickMs: number): Promise<EventLoopLease> 
   let released = false;
   return {
     callbacks: loop.callbacks,
+    loop: loop.shared,
     route: (tag, listener) => {
       mine.add(tag);
       loop.routes.set(tag, listener);

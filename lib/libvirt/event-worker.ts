@@ -8,16 +8,20 @@
 // socket die) is queued by koffi to THIS thread's event loop, and the firing thread waits for it
 // (docs/libvirt.md#callbacks-must-fire-on-the-thread-that-registered-them).
 // A safety timer in libvirt's loop bounds how long poll() can sleep before such a turn.
+//
+// While a request worker is awake the loop rests between turns instead of poll()ing
+// (docs/libvirt.md#the-event-loop-rests-while-calls-run).
 import { parentPort, workerData } from 'node:worker_threads';
 import { callbacks, domainIdentity, silenceLibvirtStderr, v } from './ffi.js';
 import type { Ptr } from './ffi.js';
-import { STOP_AFTER_WAKE, STOP_NOW } from './protocol.js';
+import { LOOP_AWAKE, LOOP_TURNS, STOP_AFTER_WAKE, STOP_NOW } from './protocol.js';
 import type { CallbackPointers, EventWorkerData, EventWorkerMessage } from './protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('lib/libvirt/event-worker.js runs as a worker thread only');
 const data = workerData as EventWorkerData;
 const stop = new Int32Array(data.stop);
+const shared = new Int32Array(data.loop);
 /**
  * Set when the wake timer that stops the loop has fired. The loop must not end before: that timer
  * stays in libvirt's process-wide loop, and the next event worker of the process would fire it
@@ -112,6 +116,13 @@ function run(): void {
       // Only fails when no implementation is registered; nothing sensible to retry.
       throw new Error('virEventRunDefaultImpl failed');
     }
+    // While a request worker is awake, each RPC it makes takes its socket out of libvirt's loop
+    // and puts it back, waking a poll()ing loop twice; resting here instead leaves those wake-ups
+    // pending for the next turn (docs/libvirt.md#the-event-loop-rests-while-calls-run).
+    Atomics.add(shared, LOOP_TURNS, 1);
+    Atomics.notify(shared, LOOP_TURNS);
+    const n = Atomics.load(shared, LOOP_AWAKE);
+    if (n > 0 && data.restMs > 0) Atomics.wait(shared, LOOP_AWAKE, n, data.restMs);
     if (performance.now() >= turnUntil) {
       setImmediate(run);
       return;

@@ -113,7 +113,19 @@ export interface RequestWorkerData {
   ctrl: SharedArrayBuffer;
   port: MessagePort;
   callbacks: CallbackPointers;
+  /** EventWorkerData.loop of the process's event loop. */
+  loop: SharedArrayBuffer;
 }
+
+/**
+ * EventWorkerData.loop[LOOP_AWAKE]: how many request workers of the process are awake (serving or
+ * watching for the next call). While any is, the event worker rests between turns of libvirt's
+ * loop instead of waiting in its poll() (docs/libvirt.md#the-event-loop-rests-while-calls-run).
+ */
+export const LOOP_AWAKE = 0;
+/** EventWorkerData.loop[LOOP_TURNS]: bumped (and notified) after every turn of libvirt's loop. */
+export const LOOP_TURNS = 1;
+export const LOOP_WORDS = 2;
 
 /** Values of EventWorkerData.stop[0]. */
 export const STOP_NO = 0;
@@ -127,6 +139,10 @@ export interface EventWorkerData {
   stop: SharedArrayBuffer;
   /** Period of the loop's safety timer, ms (bounds how long a callback relayed from another thread waits). */
   tickMs: number;
+  /** Int32Array[LOOP_WORDS], shared with every request worker of the process. */
+  loop: SharedArrayBuffer;
+  /** Longest rest between two turns of libvirt's loop while request workers are awake, ms. */
+  restMs: number;
 }
 
 export type EventWorkerMessage =

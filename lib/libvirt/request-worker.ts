@@ -7,7 +7,7 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { domainIdentity, silenceLibvirtStderr, takeDomainArray, takeLastError, v } from './ffi.js';
 import type { Ptr } from './ffi.js';
 import { isDisconnection } from './errors.js';
-import { CTRL_CURRENT, CTRL_REQ_SEQ } from './protocol.js';
+import { CTRL_CURRENT, CTRL_REQ_SEQ, LOOP_AWAKE, LOOP_TURNS } from './protocol.js';
 import type { CallFailure, ConnectArgs, DomainInfo, DomainRef, Ops, OpName, RequestWorkerData, WorkerReply, WorkerRequest } from './protocol.js';
 import { DomainEventId, VirErrorCode } from './constants.js';
 
@@ -16,6 +16,9 @@ const data = workerData as RequestWorkerData;
 const ctrl = new Int32Array(data.ctrl);
 const port = data.port;
 const cb = data.callbacks;
+/** This worker counts itself in loop[LOOP_AWAKE] while awake. */
+const loop = new Int32Array(data.loop);
+Atomics.add(loop, LOOP_AWAKE, 1);
 
 silenceLibvirtStderr();
 
@@ -120,6 +123,7 @@ function domainOf(ref: DomainRef | undefined): Ptr {
 function teardown(): void {
   const c = conn;
   if (c === null) return;
+  flushEvents();
   for (const id of eventIds) {
     if (v.virConnectDomainEventDeregisterAny(c, id) < 0) takeLastError();
   }
@@ -259,6 +263,29 @@ let exiting = false;
  */
 const LINGER_MS = 0.05;
 
+/** Leaves the awake count; the event worker may be resting until it drops. */
+function asleep(): void {
+  Atomics.sub(loop, LOOP_AWAKE, 1);
+  Atomics.notify(loop, LOOP_AWAKE);
+}
+
+/**
+ * Longest wait for a turn of libvirt's loop before the callbacks are deregistered. A resting loop
+ * may hold events our last calls received (their dispatch is a timer in that loop, armed by the
+ * call, which also signalled the loop): the turn after the rest dispatches them. A loop with
+ * nothing pending does not turn, and this is waited in full (once per close or reconnection).
+ */
+const FLUSH_MS = 5;
+
+/** Ends the loop's rest and waits for its next turn: the events already received are delivered. */
+function flushEvents(): void {
+  const turns = Atomics.load(loop, LOOP_TURNS);
+  Atomics.sub(loop, LOOP_AWAKE, 1);
+  Atomics.notify(loop, LOOP_AWAKE);
+  Atomics.wait(loop, LOOP_TURNS, turns, FLUSH_MS);
+  Atomics.add(loop, LOOP_AWAKE, 1);
+}
+
 /** True when a request was posted before `until` (performance.now()). */
 function requestWithin(seen: number, until: number): boolean {
   while (performance.now() < until) {
@@ -284,8 +311,11 @@ for (;;) {
   }
   if (exiting) break;
   if (served && requestWithin(seen, performance.now() + LINGER_MS)) continue;
+  asleep();
   Atomics.wait(ctrl, CTRL_REQ_SEQ, seen);
+  Atomics.add(loop, LOOP_AWAKE, 1);
 }
+asleep();
 
 teardown();
 port.close();
