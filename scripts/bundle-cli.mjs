@@ -10,7 +10,7 @@
 //   took ~10 ms of every call, is loaded for the first other text.
 // The daemon stays unbundled.
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -44,6 +44,30 @@ const asciiStringWidth = {
   },
 };
 
+/**
+ * yargs' platform shim imports node:assert for two invariant checks; loading it costs ~4 ms of
+ * every call (assert pulls in util/colors, which opens process.stderr, which loads the stream
+ * modules). These two functions do the same checks.
+ * @type {import('esbuild').Plugin}
+ */
+const lightAssert = {
+  name: 'light-assert',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?assert$/ }, (args) => (/[\\/]node_modules[\\/]yargs[\\/]/.test(args.importer) ? { path: 'assert', namespace: 'light-assert' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'light-assert' }, () => ({
+      contents:
+        'function fail(message, actual, expected, operator) {\n' +
+        '  const e = new Error(message ?? `${String(actual)} ${operator} ${String(expected)}`);\n' +
+        "  e.name = 'AssertionError';\n" +
+        "  e.code = 'ERR_ASSERTION';\n" +
+        '  throw e;\n' +
+        '}\n' +
+        "export function strictEqual(a, b, message) { if (!Object.is(a, b)) fail(message, a, b, '==='); }\n" +
+        "export function notStrictEqual(a, b, message) { if (Object.is(a, b)) fail(message, a, b, '!=='); }\n",
+    }));
+  },
+};
+
 await build({
   stdin: {
     contents: "import { runCli } from './dist/agent/cli/main.js';\nrunCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n",
@@ -56,10 +80,24 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  // The bundle runs through vm.Script, which has no loader for import(): the modules the CLI
+  // loads on demand (node:net at its first call) are required instead.
+  supported: { 'dynamic-import': false },
   // The sources are ES modules that find files next to them through import.meta.url.
-  define: { 'import.meta.url': '__hvnetModuleUrl' },
-  banner: { js: "const __hvnetModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [asciiStringWidth],
+  // process.stdout.columns, read by yargs' shim when it loads and by the CLI's help width, makes
+  // process.stdout, which for a pipe or a file loads the net and stream modules (~4 ms) before
+  // anything is printed. Only a terminal has columns, so the stream is made only for one; and
+  // node:tty itself loads node:net, so it is asked only about a character device.
+  define: { 'import.meta.url': '__hvnetModuleUrl', 'process.stdout.columns': '__hvnetStdoutColumns' },
+  banner: {
+    js:
+      "const __hvnetModuleUrl = require('node:url').pathToFileURL(__filename).href;\n" +
+      'const __hvnetStdoutColumns = (() => {\n' +
+      "  try { return require('node:fs').fstatSync(1).isCharacterDevice() && require('node:tty').isatty(1) ? process.stdout.columns : undefined; }\n" +
+      '  catch { return undefined; }\n' +
+      '})();',
+  },
+  plugins: [asciiStringWidth, lightAssert],
   logLevel: 'warning',
 });
 
@@ -72,6 +110,13 @@ writeFileSync(bundle, `// hvnet-cli-build ${id}\n${code}`);
 copyFileSync(`${root}scripts/lib/hvnet-cli-launcher.cjs`, launcher);
 chmodSync(launcher, 0o755);
 // The cache is made by running the CLI, so it holds the functions a call compiles, not only the
-// top level; `--help` walks the parser and the layout that every command goes through.
+// top level. Each run starts from the cache the previous one wrote and adds what it compiled:
+// `--help` walks the parser and the help layout, `version` a command's way through yargs, and a
+// peer list (to a socket that is not there) the network commands' modules, the client and the
+// error output. Commands loaded by no run here are compiled when called, as without a cache.
 rmSync(`${bundle}.cache`, { force: true });
-execFileSync(process.execPath, [launcher, '--help'], { env: { ...process.env, HVNET_CLI_WRITE_CACHE: '1' }, stdio: 'ignore' });
+const nowhere = `${root}dist/agent/hvnet-cli-cache-run.sock`;
+for (const [argv, exitCode] of [[['--help'], 0], [['version'], 0], [['network', 'peer', 'list', 'x', '--socket', nowhere], 1]]) {
+  const r = spawnSync(process.execPath, [launcher, ...argv], { env: { ...process.env, HVNET_CLI_WRITE_CACHE: '1' }, encoding: 'utf8' });
+  if (r.status !== exitCode) throw new Error(`hvnet ${argv.join(' ')}: exit ${r.status} (expected ${exitCode}): ${r.stderr}`);
+}

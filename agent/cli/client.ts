@@ -1,7 +1,6 @@
 // The CLI's JSON-RPC client: one connection per call to hvnetd's Unix socket, one request line,
 // one reply line. Socket failures become the errors an operator can act on (daemon not running,
 // not in group hvnet) rather than errno names.
-import net from 'node:net';
 import type { TSchema } from '@sinclair/typebox';
 import type { MethodSpec, ParamsOf, ResultOf } from '../api/methods.js';
 import { DaemonUnreachableError, HvnetError, SocketPermissionError, fromRpcError } from '../api/errors.js';
@@ -26,11 +25,13 @@ export class DaemonClient {
   }
 
   /** Sends one request; resolves with its result, rejects with an HvnetError. */
-  raw(method: string, params: unknown): Promise<unknown> {
+  async raw(method: string, params: unknown): Promise<unknown> {
     const { socket: path, timeoutMs = 60_000 } = this.options;
     const id = nextId++;
+    // Loaded at the first call, not with the CLI: `hvnet version` and usage errors never connect.
+    const { connect } = await import('node:net');
     return new Promise((resolve, reject) => {
-      const socket = net.connect(path);
+      const socket = connect(path);
       let buffer = '';
       let settled = false;
       const done = (fn: () => void): void => {

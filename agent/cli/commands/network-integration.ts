@@ -2,13 +2,7 @@
 // this OVN deployment reaches an OVN interconnection, for remote peerings
 // (`hvnet network peer create NET PEER INTEGRATION --type=remote`). TLS settings are paths of
 // files hvnetd reads, not PEM.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { HvnetError } from '../../api/errors.js';
 import * as api from '../../api/integrations.js';
 import type { IntegrationInfoResult } from '../../api/integrations.js';
 import type { CliCommand, CliGroup } from '../command.js';
@@ -84,27 +78,6 @@ const EDIT_HELP = `### This is a YAML representation of the network integration 
 ### Only description and config may be changed; TLS keys take paths of files hvnetd reads.
 `;
 
-async function editedText(current: IntegrationInfoResult): Promise<string | undefined> {
-  if (!process.stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'hvnet-edit-'));
-  const file = join(dir, 'integration.yaml');
-  try {
-    const original = `${EDIT_HELP}${toYaml(current)}`;
-    writeFileSync(file, original, { mode: 0o600 });
-    const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
-    const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
-    if (r.status !== 0) throw new HvnetError('HVNET_EDITOR_FAILED', `the editor (${editor}) failed; nothing was changed`);
-    const edited = readFileSync(file, 'utf8');
-    return edited === original ? undefined : edited;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const editCommand: CliCommand = {
   command: 'edit <integration>',
   describe: 'edit description and config of a network integration as YAML ($EDITOR on a terminal, else read from stdin)',
@@ -113,18 +86,9 @@ const editCommand: CliCommand = {
     const ref = { name: str(args.integration) };
     const client = ctx.client();
     const current = await client.call(api.integrationShowMethod, ref);
-    const text = await editedText(current);
-    if (text === undefined) return message(ctx, 'Nothing changed', current, fields(current));
-    let doc: unknown;
-    try {
-      doc = parseYaml(text);
-    } catch (e) {
-      throw new HvnetError('HVNET_INVALID_ARGUMENT', `the edited integration is not valid YAML: ${(e as Error).message}`, { field: '(document)' });
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-      throw new HvnetError('HVNET_INVALID_ARGUMENT', 'the edited integration must be a YAML mapping of its fields (as `integration show --format yaml` prints it)', { field: '(document)' });
-    }
-    const edited = { ...(doc as Record<string, unknown>) };
+    const { editDocument } = await import('../edit-document.js');
+    const edited = await editDocument(current, { what: 'integration', show: 'integration show', help: EDIT_HELP });
+    if (edited === undefined) return message(ctx, 'Nothing changed', current, fields(current));
     if (isDeepStrictEqual(edited.used_by, current.used_by)) delete edited.used_by;
     const r = await client.call(api.integrationUpdateMethod, { ...ref, fields: edited });
     return message(ctx, `Network integration ${r.name} updated`, r, fields(r));

@@ -3,13 +3,7 @@
 // `Created` once both have. A target that does not exist answers exactly like one that has not
 // declared its side yet: whoever peers cannot probe other projects for network names. Its
 // documents (json, yaml, and what `peer edit` reads) are Incus's, so an Incus user's files fit.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { HvnetError } from '../../api/errors.js';
 import * as api from '../../api/networks.js';
 import type { PeeringInfoResult } from '../../api/networks.js';
 import type { CliCommand, CliGroup } from '../command.js';
@@ -103,28 +97,6 @@ const EDIT_HELP = `### This is a YAML representation of the network peering (Inc
 ### differs from its current value is refused, naming it.
 `;
 
-/** Reads the edited form: from $EDITOR on a terminal, else from stdin. */
-async function editedText(current: PeeringInfoResult): Promise<string | undefined> {
-  if (!process.stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'hvnet-edit-'));
-  const file = join(dir, 'peering.yaml');
-  try {
-    const original = `${EDIT_HELP}${toYaml(current)}`;
-    writeFileSync(file, original, { mode: 0o600 });
-    const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
-    const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
-    if (r.status !== 0) throw new HvnetError('HVNET_EDITOR_FAILED', `the editor (${editor}) failed; nothing was changed`);
-    const edited = readFileSync(file, 'utf8');
-    return edited === original ? undefined : edited;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const editCommand: CliCommand = {
   command: 'edit <network> <peering>',
   describe: 'edit description and config of a peering as YAML ($EDITOR on a terminal, else read from stdin)',
@@ -137,19 +109,10 @@ const editCommand: CliCommand = {
     const ref = { network: str(args.network), name: str(args.peering) };
     const client = ctx.client();
     const current = await client.call(api.peerShowMethod, ref);
-    const text = await editedText(current);
-    if (text === undefined) return message(ctx, 'Nothing changed', current, peerFields(current));
-    let doc: unknown;
-    try {
-      doc = parseYaml(text);
-    } catch (e) {
-      throw new HvnetError('HVNET_INVALID_ARGUMENT', `the edited peering is not valid YAML: ${(e as Error).message}`, { field: '(document)' });
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-      throw new HvnetError('HVNET_INVALID_ARGUMENT', 'the edited peering must be a YAML mapping of its fields (as `peer show --format yaml` prints it)', { field: '(document)' });
-    }
+    const { editDocument } = await import('../edit-document.js');
+    const fields = await editDocument(current, { what: 'peering', show: 'peer show', help: EDIT_HELP });
+    if (fields === undefined) return message(ctx, 'Nothing changed', current, peerFields(current));
     // Derived fields sent back as shown are not an edit (the status may have moved meanwhile).
-    const fields = { ...(doc as Record<string, unknown>) };
     for (const k of ['status', 'reason', 'used_by', 'warning'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
     const r = await client.call(api.peerUpdateMethod, { ...ref, fields });
     return message(ctx, `Network peer ${r.name} updated`, r, peerFields(r));

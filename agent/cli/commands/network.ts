@@ -6,6 +6,8 @@ import { HvnetError } from '../../api/errors.js';
 import { dryRunOutput, message, networkFields, parseKeyValues, str } from './network-output.js';
 import { peerGroup } from './network-peer.js';
 import { integrationGroup } from './network-integration.js';
+import { TOPICS } from './topics.js';
+import { writeStdout } from '../std-write.js';
 
 const DRY_RUN = { type: 'boolean', default: false, describe: 'print the planned OVSDB operations, change nothing' } as const;
 
@@ -93,7 +95,7 @@ const deleteCommand: CliCommand = {
       const ports = (r.result as { foreign_ports?: string[] } | undefined)?.foreign_ports ?? [];
       const out = dryRunOutput(ctx, r);
       if (ctx.format === 'table' && ports.length > 0) {
-        process.stdout.write(`Ports hvnet did not make (${args.force ? 'deleted with the switch' : 'the delete is refused without --force'}): ${ports.join(', ')}\n`);
+        writeStdout(`Ports hvnet did not make (${args.force ? 'deleted with the switch' : 'the delete is refused without --force'}): ${ports.join(', ')}\n`);
       }
       return out;
     }
@@ -104,7 +106,6 @@ const deleteCommand: CliCommand = {
 };
 
 export const networkGroup: CliGroup = {
-  command: 'network',
-  describe: 'manage OVN networks and their peerings',
+  ...TOPICS.network,
   subcommands: [createCommand, listCommand, showCommand, deleteCommand, peerGroup, integrationGroup],
 };

@@ -7,6 +7,8 @@ import type { ParamsOf } from '../../api/methods.js';
 import { MACVTAP_MODES } from '../../../lib/domxml/types.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import type { Cell } from '../render.js';
+import { TOPICS } from './topics.js';
+import { writeStderr, writeStdout } from '../std-write.js';
 
 const QBG_NUMBERS = ['managerid', 'typeid', 'typeidversion'];
 /** Each names a kind of NIC: exactly one is given. */
@@ -121,12 +123,12 @@ const attachCommand: CliCommand = {
     if (dryRun !== undefined) params.dryRun = dryRun;
     const r = await ctx.client().call(nicAttachMethod, params);
     if (r.dryRun && ctx.format === 'table') {
-      for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
-      if (r.nbOperations !== undefined) process.stdout.write(`# OVN NB transaction\n${JSON.stringify(r.nbOperations, null, 2)}\n# libvirt device XML\n`);
-      process.stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
+      for (const w of r.warnings) writeStderr(`hvnet: warning: ${w}\n`);
+      if (r.nbOperations !== undefined) writeStdout(`# OVN NB transaction\n${JSON.stringify(r.nbOperations, null, 2)}\n# libvirt device XML\n`);
+      writeStdout(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
       return undefined;
     }
-    for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
+    for (const w of r.warnings) writeStderr(`hvnet: warning: ${w}\n`);
     const rows: Cell[][] = [
       ['domain', r.domain],
       ['kind', r.kind],
@@ -234,7 +236,6 @@ const poolCommand: CliCommand = {
 };
 
 export const nicGroup: CliGroup = {
-  command: 'nic',
-  describe: 'NICs of libvirt domains (macvtap, Linux bridge): attach, detach, list, MAC pool',
+  ...TOPICS.nic,
   subcommands: [attachCommand, detachCommand, listCommand, poolCommand],
 };

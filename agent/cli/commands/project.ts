@@ -3,6 +3,7 @@
 import { isDryRun, projectCreateMethod, projectDeleteMethod, projectListMethod } from '../../api/networks.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import { dryRunOutput, message, projectNetworks, str } from './network-output.js';
+import { TOPICS } from './topics.js';
 
 const createCommand: CliCommand = {
   command: 'create <name>',
@@ -44,7 +45,6 @@ const deleteCommand: CliCommand = {
 };
 
 export const projectGroup: CliGroup = {
-  command: 'project',
-  describe: 'manage projects (networks and peerings belong to one)',
+  ...TOPICS.project,
   subcommands: [createCommand, listCommand, deleteCommand],
 };

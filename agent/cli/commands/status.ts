@@ -3,12 +3,12 @@ import type { Static } from '@sinclair/typebox';
 import { statusMethod } from '../../api/methods.js';
 import type { CliCommand } from '../command.js';
 import type { Table } from '../render.js';
+import { TOPICS } from './topics.js';
 
 type StatusResult = Static<typeof statusMethod.result>;
 
 export const statusCommand: CliCommand = {
-  command: 'status',
-  describe: "show whether this host is operational, and why not: OVN NB, libvirt, required links and networks, report delivery",
+  ...TOPICS.status,
   examples: [
     ['hvnet status', 'the host, its connections and what it requires'],
     ['hvnet status --format json', 'the same for a script'],
