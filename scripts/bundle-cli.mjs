@@ -68,6 +68,26 @@ const lightAssert = {
   },
 };
 
+/**
+ * After a command's handler, yargs renders that command's whole help text and keeps it, in case
+ * the program shows help after the handler ran (~2 ms of every call: cliui lays out every option).
+ * hvnet never does: its handlers catch their errors, and its fail callback shows help only for
+ * lines refused before any handler runs. The build fails if yargs changes that line, so an update
+ * is looked at again.
+ * @type {import('esbuild').Plugin}
+ */
+const noHelpCacheAfterHandler = {
+  name: 'no-help-cache-after-handler',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const line = 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();';
+      const text = readFileSync(args.path, 'utf8');
+      if (text.split(line).length !== 2) throw new Error(`${args.path}: expected "${line}" once; look at what yargs does after a handler now`);
+      return { contents: text.replace(line, '/* help not cached after the handler: scripts/bundle-cli.mjs */'), loader: 'js' };
+    });
+  },
+};
+
 await build({
   stdin: {
     contents: "import { runCli } from './dist/agent/cli/main.js';\nrunCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n",
@@ -87,17 +107,24 @@ await build({
   // process.stdout.columns, read by yargs' shim when it loads and by the CLI's help width, makes
   // process.stdout, which for a pipe or a file loads the net and stream modules (~4 ms) before
   // anything is printed. Only a terminal has columns, so the stream is made only for one; and
-  // node:tty itself loads node:net, so it is asked only about a character device.
+  // node:tty itself loads node:net, so it is asked only about a character device other than
+  // /dev/null (where scripts send what they do not read).
   define: { 'import.meta.url': '__hvnetModuleUrl', 'process.stdout.columns': '__hvnetStdoutColumns' },
   banner: {
     js:
       "const __hvnetModuleUrl = require('node:url').pathToFileURL(__filename).href;\n" +
       'const __hvnetStdoutColumns = (() => {\n' +
-      "  try { return require('node:fs').fstatSync(1).isCharacterDevice() && require('node:tty').isatty(1) ? process.stdout.columns : undefined; }\n" +
-      '  catch { return undefined; }\n' +
+      '  try {\n' +
+      "    const { fstatSync, statSync } = require('node:fs');\n" +
+      '    const out = fstatSync(1);\n' +
+      "    if (!out.isCharacterDevice() || out.rdev === statSync('/dev/null').rdev) return undefined;\n" +
+      "    return require('node:tty').isatty(1) ? process.stdout.columns : undefined;\n" +
+      '  } catch {\n' +
+      '    return undefined;\n' +
+      '  }\n' +
       '})();',
   },
-  plugins: [asciiStringWidth, lightAssert],
+  plugins: [asciiStringWidth, lightAssert, noHelpCacheAfterHandler],
   logLevel: 'warning',
 });
 

@@ -34,11 +34,20 @@ export class DaemonClient {
       const socket = connect(path);
       let buffer = '';
       let settled = false;
-      const done = (fn: () => void): void => {
+      const done = (fn: () => void, answered = false): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        socket.destroy();
+        // Once answered, the connection is ended (FIN; hvnetd closes its side) and no longer keeps
+        // the process alive, rather than destroyed: Node's destroy() of a socket reads
+        // process.stderr, which would make the stderr stream (and load its modules) in every CLI
+        // call.
+        if (answered) {
+          socket.end();
+          socket.unref();
+        } else {
+          socket.destroy();
+        }
         fn();
       };
       const timer = setTimeout(
@@ -62,7 +71,7 @@ export class DaemonClient {
           }
           if (reply.error !== undefined) reject(fromRpcError(reply.error));
           else resolve(reply.result);
-        });
+        }, true);
       });
       socket.on('end', () => done(() => reject(new HvnetError('HVNET_DAEMON_PROTOCOL', `hvnetd closed the connection without answering ${method}`))));
       socket.on('error', (e: NodeJS.ErrnoException) =>
