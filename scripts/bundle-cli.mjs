@@ -129,10 +129,15 @@ await build({
 });
 
 // The launcher matches a cache to its bundle by this id on the bundle's first line (hashing the
-// bundle on every call would load node:crypto, which costs more than it saves).
+// bundle on every call would load node:crypto, which costs more than it saves). The bundle is
+// written as the function the launcher calls, with CommonJS's arguments, so the launcher compiles
+// the file's text as it is: wrapping it at run time made a second copy of the text, which with
+// the first filled V8's young generation and cost a garbage collection in every call. It is
+// ASCII only (esbuild escapes the rest), so the launcher reads it as latin1, without UTF-8 decoding.
 const code = readFileSync(bundle, 'utf8');
+if (!/^[\x00-\x7f]*$/.test(code)) throw new Error(`${bundle}: not ASCII; the launcher reads it as latin1`);
 const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
-writeFileSync(bundle, `// hvnet-cli-build ${id}\n${code}`);
+writeFileSync(bundle, `// hvnet-cli-build ${id}\n(function (exports, require, module, __filename, __dirname) {\n${code}\n})`);
 
 copyFileSync(`${root}scripts/lib/hvnet-cli-launcher.cjs`, launcher);
 chmodSync(launcher, 0o755);

@@ -7,13 +7,14 @@
 // runs all the same.
 'use strict';
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
-const { createRequire, wrap } = require('node:module');
+const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const file = join(__dirname, 'hvnet-cli.bundle.cjs');
 const cacheFile = `${file}.cache`;
-const source = readFileSync(file, 'utf8');
+// ASCII only, and a function expression already (scripts/bundle-cli.mjs says why).
+const source = readFileSync(file, 'latin1');
 const digest = Buffer.from(source.slice(0, source.indexOf('\n')), 'latin1');
 
 let cachedData;
@@ -24,7 +25,7 @@ try {
   // no cache yet: compile
 }
 
-const script = new Script(wrap(source), { filename: file, cachedData });
+const script = new Script(source, { filename: file, cachedData });
 const mod = { exports: {} };
 
 // Refreshed when asked (at build time) or when V8 refused the one there (another Node version);
