@@ -88,6 +88,40 @@ const noHelpCacheAfterHandler = {
   },
 };
 
+/**
+ * yaml and TypeBox are half of the CLI's code, and V8's code cache holds an entry for every
+ * function of a script whether it ran or not: reading that back was the largest single cost of a
+ * call that uses neither (`hvnet version`), and a large part of every other. So each is a script
+ * of its own (dist/agent/hvnet-cli-yaml.cjs, hvnet-cli-typebox.cjs) with its own code cache, which
+ * the launcher loads the first time the bundle requires it. Every TypeBox entry point the CLI
+ * imports is in the one TypeBox script, so they share one copy of its registries.
+ * @type {Map<string, Set<string>>} vendor script -> the entry points imported from it
+ */
+const vendorImports = new Map();
+const VENDORS = [
+  { name: 'yaml', filter: /^yaml(\/.*)?$/ },
+  { name: 'typebox', filter: /^@sinclair\/typebox(\/.*)?$/ },
+];
+/** @type {import('esbuild').Plugin} */
+const vendorScripts = {
+  name: 'vendor-scripts',
+  setup(b) {
+    for (const v of VENDORS) {
+      b.onResolve({ filter: v.filter }, (args) => {
+        const entries = vendorImports.get(v.name) ?? new Set();
+        entries.add(args.path);
+        vendorImports.set(v.name, entries);
+        return { path: args.path, namespace: 'vendor', pluginData: v.name };
+      });
+    }
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`./hvnet-cli-${args.pluginData}.cjs`)})[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/hvnet-cli-[a-z]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 await build({
   stdin: {
     contents: "import { runCli } from './dist/agent/cli/main.js';\nrunCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n",
@@ -124,31 +158,61 @@ await build({
       '  }\n' +
       '})();',
   },
-  plugins: [asciiStringWidth, lightAssert, noHelpCacheAfterHandler],
+  plugins: [asciiStringWidth, lightAssert, noHelpCacheAfterHandler, vendorScripts],
   logLevel: 'warning',
 });
 
-// The launcher matches a cache to its bundle by this id on the bundle's first line (hashing the
-// bundle on every call would load node:crypto, which costs more than it saves). The bundle is
+// Each vendor script exports its package's entry points by the names the bundle imports them by.
+const scripts = [bundle];
+for (const [name, entries] of vendorImports) {
+  const outfile = `${root}dist/agent/hvnet-cli-${name}.cjs`;
+  await build({
+    stdin: {
+      contents: [...entries].map((e, i) => `import * as e${i} from ${JSON.stringify(e)};\n`).join('') + `module.exports = { ${[...entries].map((e, i) => `${JSON.stringify(e)}: e${i}`).join(', ')} };\n`,
+      resolveDir: root,
+      sourcefile: `hvnet-cli-${name}-entry.js`,
+    },
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  scripts.push(outfile);
+}
+
+// The launcher matches a cache to its script by this id on the script's first line (hashing the
+// script on every call would load node:crypto, which costs more than it saves). A script is
 // written as the function the launcher calls, with CommonJS's arguments, so the launcher compiles
 // the file's text as it is: wrapping it at run time made a second copy of the text, which with
 // the first filled V8's young generation and cost a garbage collection in every call. It is
 // ASCII only (esbuild escapes the rest), so the launcher reads it as latin1, without UTF-8 decoding.
-const code = readFileSync(bundle, 'utf8');
-if (!/^[\x00-\x7f]*$/.test(code)) throw new Error(`${bundle}: not ASCII; the launcher reads it as latin1`);
-const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
-writeFileSync(bundle, `// hvnet-cli-build ${id}\n(function (exports, require, module, __filename, __dirname) {\n${code}\n})`);
+for (const file of scripts) {
+  const code = readFileSync(file, 'utf8');
+  if (!/^[\x00-\x7f]*$/.test(code)) throw new Error(`${file}: not ASCII; the launcher reads it as latin1`);
+  const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
+  writeFileSync(file, `// hvnet-cli-build ${id}\n(function (exports, require, module, __filename, __dirname) {\n${code}\n})`);
+  rmSync(`${file}.cache`, { force: true });
+}
 
 copyFileSync(`${root}scripts/lib/hvnet-cli-launcher.cjs`, launcher);
 chmodSync(launcher, 0o755);
-// The cache is made by running the CLI, so it holds the functions a call compiles, not only the
-// top level. Each run starts from the cache the previous one wrote and adds what it compiled:
-// `--help` walks the parser and the help layout, `version` a command's way through yargs, and a
-// peer list (to a socket that is not there) the network commands' modules, the client and the
-// error output. Commands loaded by no run here are compiled when called, as without a cache.
-rmSync(`${bundle}.cache`, { force: true });
+// The caches are made by running the CLI, so they hold the functions a call compiles, not only
+// the top level; each run starts from the caches the previous one wrote and adds what it
+// compiled. Only what scripts call in loops is run here: `version` (a command's way through
+// yargs), a peer list (to a socket that is not there: the network commands' modules, TypeBox, the
+// client, the error output) and YAML output. V8 reads back every function a cache holds, so
+// training on more (help, config check) would make these calls slower; what no run here
+// compiled is compiled when called, as without a cache.
 const nowhere = `${root}dist/agent/hvnet-cli-cache-run.sock`;
-for (const [argv, exitCode] of [[['--help'], 0], [['version'], 0], [['network', 'peer', 'list', 'x', '--socket', nowhere], 1]]) {
+const training = [
+  [['version'], 0],
+  [['network', 'peer', 'list', 'x', '--socket', nowhere], 1],
+  [['version', '--format', 'yaml'], 0],
+];
+for (const [argv, exitCode] of training) {
   const r = spawnSync(process.execPath, [launcher, ...argv], { env: { ...process.env, HVNET_CLI_WRITE_CACHE: '1' }, encoding: 'utf8' });
   if (r.status !== exitCode) throw new Error(`hvnet ${argv.join(' ')}: exit ${r.status} (expected ${exitCode}): ${r.stderr}`);
 }
