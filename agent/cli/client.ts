@@ -3,6 +3,7 @@
 // not in group hvnet) rather than errno names.
 import type { TSchema } from '@sinclair/typebox';
 import type { MethodSpec, ParamsOf, ResultOf } from '../api/methods.js';
+import type { MethodRef } from './methods.js';
 import { DaemonUnreachableError, HvnetError, SocketPermissionError, fromRpcError } from '../api/errors.js';
 
 export const DEFAULT_SOCKET = '/run/hvnet/hvnet.sock';
@@ -19,9 +20,10 @@ let nextId = 1;
 export class DaemonClient {
   constructor(private readonly options: ClientOptions) {}
 
-  async call<M extends MethodSpec<TSchema, TSchema>>(spec: M, params: Omit<ParamsOf<M>, 'project'>): Promise<ResultOf<M>> {
+  /** Calls a method given by its spec, or by name with the spec's type (the CLI: methods.ts). */
+  async call<M extends MethodSpec<TSchema, TSchema>>(method: M | MethodRef<M>, params: Omit<ParamsOf<M>, 'project'>): Promise<ResultOf<M>> {
     const withProject = this.options.project === undefined ? params : { ...params, project: this.options.project };
-    return (await this.raw(spec.name, withProject)) as ResultOf<M>;
+    return (await this.raw(method.name, withProject)) as ResultOf<M>;
   }
 
   /** Sends one request; resolves with its result, rejects with an HvnetError. */

@@ -3,7 +3,7 @@
 // (`hvnet network peer create NET PEER INTEGRATION --type=remote`). TLS settings are paths of
 // files hvnetd reads, not PEM.
 import { isDeepStrictEqual } from 'node:util';
-import * as api from '../../api/integrations.js';
+import { CLI_METHODS as M } from '../methods.js';
 import type { IntegrationInfoResult } from '../../api/integrations.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import type { Table } from '../render.js';
@@ -45,7 +45,7 @@ const createCommand: CliCommand = {
       .option('description', { type: 'string', describe: 'free text' }),
   async run(args, ctx) {
     const config = parseKeyValues(Array.isArray(args.config) ? (args.config as unknown[]) : []);
-    const r = await ctx.client().call(api.integrationCreateMethod, {
+    const r = await ctx.client().call(M.integrationCreateMethod, {
       name: str(args.integration),
       type: str(args.type),
       ...(Object.keys(config).length > 0 ? { config } : {}),
@@ -59,7 +59,7 @@ const listCommand: CliCommand = {
   command: 'list',
   describe: 'list the network integrations',
   async run(_args, ctx) {
-    const r = await ctx.client().call(api.integrationListMethod, {});
+    const r = await ctx.client().call(M.integrationListMethod, {});
     return { data: r, tables: [{ columns: COLUMNS, rows: r.map(row) }] };
   },
 };
@@ -69,7 +69,7 @@ const showCommand: CliCommand = {
   describe: 'show one network integration',
   builder: name,
   async run(args, ctx) {
-    const r = await ctx.client().call(api.integrationShowMethod, { name: str(args.integration) });
+    const r = await ctx.client().call(M.integrationShowMethod, { name: str(args.integration) });
     return { data: r, tables: [fields(r)] };
   },
 };
@@ -85,12 +85,12 @@ const editCommand: CliCommand = {
   async run(args, ctx) {
     const ref = { name: str(args.integration) };
     const client = ctx.client();
-    const current = await client.call(api.integrationShowMethod, ref);
+    const current = await client.call(M.integrationShowMethod, ref);
     const { editDocument } = await import('../edit-document.js');
     const edited = await editDocument(current, { what: 'integration', show: 'integration show', help: EDIT_HELP });
     if (edited === undefined) return message(ctx, 'Nothing changed', current, fields(current));
     if (isDeepStrictEqual(edited.used_by, current.used_by)) delete edited.used_by;
-    const r = await client.call(api.integrationUpdateMethod, { ...ref, fields: edited });
+    const r = await client.call(M.integrationUpdateMethod, { ...ref, fields: edited });
     return message(ctx, `Network integration ${r.name} updated`, r, fields(r));
   },
 };
@@ -101,7 +101,7 @@ const setCommand: CliCommand = {
   examples: [['hvnet network integration set ic1 ovn.transit.pattern "ts-{{ projectName }}-{{ networkName }}"', '']],
   builder: (y) => name(y).positional('key', { type: 'string', demandOption: true }).positional('value', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.integrationSetMethod, { name: str(args.integration), key: str(args.key), value: str(args.value) });
+    const r = await ctx.client().call(M.integrationSetMethod, { name: str(args.integration), key: str(args.key), value: str(args.value) });
     return message(ctx, `Network integration ${r.name}: ${str(args.key)} set`, r, fields(r));
   },
 };
@@ -111,7 +111,7 @@ const unsetCommand: CliCommand = {
   describe: 'remove a config key of a network integration',
   builder: (y) => name(y).positional('key', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.integrationUnsetMethod, { name: str(args.integration), key: str(args.key) });
+    const r = await ctx.client().call(M.integrationUnsetMethod, { name: str(args.integration), key: str(args.key) });
     return message(ctx, `Network integration ${r.name}: ${str(args.key)} unset`, r, fields(r));
   },
 };
@@ -121,7 +121,7 @@ const getCommand: CliCommand = {
   describe: 'print the value of a config key of a network integration (empty when unset)',
   builder: (y) => name(y).positional('key', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.integrationGetMethod, { name: str(args.integration), key: str(args.key) });
+    const r = await ctx.client().call(M.integrationGetMethod, { name: str(args.integration), key: str(args.key) });
     return message(ctx, r.value ?? '', r, { columns: ['KEY', 'VALUE'], rows: [[r.key, r.value]] });
   },
 };
@@ -132,7 +132,7 @@ const deleteCommand: CliCommand = {
   builder: name,
   async run(args, ctx) {
     const n = str(args.integration);
-    await ctx.client().call(api.integrationDeleteMethod, { name: n });
+    await ctx.client().call(M.integrationDeleteMethod, { name: n });
     return message(ctx, `Network integration ${n} deleted`, { name: n, deleted: true }, { columns: ['NAME', 'DELETED'], rows: [[n, true]] });
   },
 };

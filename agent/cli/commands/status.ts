@@ -1,6 +1,7 @@
 // hvnet status: the host's verdict and everything it rests on.
 import type { Static } from '@sinclair/typebox';
-import { statusMethod } from '../../api/methods.js';
+import type { statusMethod } from '../../api/methods.js';
+import { CLI_METHODS as M } from '../methods.js';
 import type { CliCommand } from '../command.js';
 import type { Table } from '../render.js';
 import { TOPICS } from './topics.js';
@@ -14,7 +15,7 @@ export const statusCommand: CliCommand = {
     ['hvnet status --format json', 'the same for a script'],
   ],
   async run(_args, ctx) {
-    const r = await ctx.client().call(statusMethod, {});
+    const r = await ctx.client().call(M.statusMethod, {});
     return { data: r, tables: statusTables(r) };
   },
 };
