@@ -1,15 +1,22 @@
 #!/usr/bin/env node
-// Makes the hvnet CLI start close to bare `node`, since operators call it in shell loops:
+// Makes the hvnet CLI start close to bare `node`, since operators call it in shell loops
+// (`node dist/bench/cli/main.js` measures it):
 // - one minified CommonJS bundle (dist/agent/hvnet-cli.bundle.cjs): loading ~200 ES modules one by
-//   one was most of a call (0.45 s against 0.24 s);
+//   one was most of a call (0.45 s against 0.24 s); yaml and TypeBox are scripts of their own
+//   beside it, loaded only by the calls that use them (vendorScripts below);
 // - run by a small launcher (dist/agent/hvnet-cli.cjs, the package's `hvnet` bin) through
-//   vm.Script with a V8 code cache made here, so a call does not compile the bundle again
+//   vm.Script with V8 code caches made here, so a call does not compile the scripts again
 //   (Node 20 has no module compile cache; it came in Node 22);
-// - string-width, which yargs' help layout calls on every cell even for `hvnet version`, takes a
-//   fast path for printable ASCII (all of hvnet's help text); the real one, whose set-up alone
-//   took ~10 ms of every call, is loaded for the first other text.
+// - inside the bundle a call evaluates only the modules of the command it names
+//   (agent/cli/commands/index.ts) and never creates process.stdout for a pipe or a file
+//   (agent/cli/std-write.ts);
+// - string-width, which yargs' help layout calls on every cell, takes a fast path for printable
+//   ASCII (all of hvnet's help text); the real one, whose set-up alone took ~10 ms, is loaded for
+//   the first other text; yargs goes without node:assert and without rendering help after a
+//   command ran (the plugins below).
 // The daemon stays unbundled.
 import { build } from 'esbuild';
+import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -191,7 +198,7 @@ for (const [name, entries] of vendorImports) {
 // ASCII only (esbuild escapes the rest), so the launcher reads it as latin1, without UTF-8 decoding.
 for (const file of scripts) {
   const code = readFileSync(file, 'utf8');
-  if (!/^[\x00-\x7f]*$/.test(code)) throw new Error(`${file}: not ASCII; the launcher reads it as latin1`);
+  if (Buffer.byteLength(code, 'utf8') !== code.length) throw new Error(`${file}: not ASCII; the launcher reads it as latin1`);
   const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
   writeFileSync(file, `// hvnet-cli-build ${id}\n(function (exports, require, module, __filename, __dirname) {\n${code}\n})`);
   rmSync(`${file}.cache`, { force: true });
