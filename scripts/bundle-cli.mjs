@@ -17,7 +17,9 @@
 // The daemon stays unbundled.
 import { build } from 'esbuild';
 import { Buffer } from 'node:buffer';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { copyFileSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -26,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = `${root}dist/agent/hvnet-cli.bundle.cjs`;
 const launcher = `${root}dist/agent/hvnet-cli.cjs`;
+const run = promisify(execFile);
 
 /** @type {import('esbuild').Plugin} */
 const asciiStringWidth = {
@@ -209,17 +212,37 @@ chmodSync(launcher, 0o755);
 // The caches are made by running the CLI, so they hold the functions a call compiles, not only
 // the top level; each run starts from the caches the previous one wrote and adds what it
 // compiled. Only what scripts call in loops is run here: `version` (a command's way through
-// yargs), a peer list (to a socket that is not there: the network commands' modules, TypeBox, the
-// client, the error output) and YAML output. V8 reads back every function a cache holds, so
-// training on more (help, config check) would make these calls slower; what no run here
-// compiled is compiled when called, as without a cache.
-const nowhere = `${root}dist/agent/hvnet-cli-cache-run.sock`;
+// yargs), a peer list (the network commands' modules, the client, the table) and YAML output.
+// V8 reads back every function a cache holds, so training on more (help, config check) would make
+// these calls slower; what no run here compiled is compiled when called, as without a cache. The
+// peer list asks a socket of this build that answers any call with one peering: no daemon is
+// needed to build, and the run goes the way of a call that got its answer.
+const socket = `${root}dist/agent/hvnet-cli-cache-run.sock`;
+rmSync(socket, { force: true });
+const answering = createServer((c) => {
+  let text = '';
+  c.setEncoding('utf8');
+  c.on('data', (chunk) => {
+    text += chunk;
+    const nl = text.indexOf('\n');
+    if (nl < 0) return;
+    const { id } = JSON.parse(text.slice(0, nl));
+    const peering = { name: 'to-b', description: '', config: {}, target_project: 'default', target_network: 'b', status: 'Created', used_by: [], type: 'local' };
+    c.end(`${JSON.stringify({ jsonrpc: '2.0', id, result: [peering] })}\n`);
+  });
+});
+await new Promise((resolve) => answering.listen(socket, () => resolve(undefined)));
 const training = [
-  [['version'], 0],
-  [['network', 'peer', 'list', 'x', '--socket', nowhere], 1],
-  [['version', '--format', 'yaml'], 0],
+  [['version'], '0.'],
+  [['network', 'peer', 'list', 'a', '--socket', socket], '| to-b '],
+  [['version', '--format', 'yaml'], 'version: '],
 ];
-for (const [argv, exitCode] of training) {
-  const r = spawnSync(process.execPath, [launcher, ...argv], { env: { ...process.env, HVNET_CLI_WRITE_CACHE: '1' }, encoding: 'utf8' });
-  if (r.status !== exitCode) throw new Error(`hvnet ${argv.join(' ')}: exit ${r.status} (expected ${exitCode}): ${r.stderr}`);
+try {
+  for (const [argv, expected] of training) {
+    const r = await run(process.execPath, [launcher, ...argv], { env: { ...process.env, HVNET_CLI_WRITE_CACHE: '1' }, encoding: 'utf8' }).catch((e) => e);
+    if (typeof r.stdout !== 'string' || !r.stdout.includes(expected)) throw new Error(`hvnet ${argv.join(' ')}: printed ${JSON.stringify(r.stdout)} (expected ${JSON.stringify(expected)}): ${r.stderr}`);
+  }
+} finally {
+  answering.close();
+  rmSync(socket, { force: true });
 }
