@@ -162,7 +162,10 @@ async function main(): Promise<void> {
   ];
 
   console.log(`# bench/cli: whole processes, ${n} runs each, order rotated each round, every output checked${smoke ? ' (smoke)' : ''}`);
-  console.log(`# node ${process.version}; hvnet = node ${HVNET} (bundle ${kb(join(REPO, 'dist/agent/hvnet-cli.bundle.cjs'))}, code cache ${kb(join(REPO, 'dist/agent/hvnet-cli.bundle.cjs.cache'))})`);
+  console.log(
+    `# node ${process.version}; hvnet = node ${HVNET} (bundle ${kb(join(REPO, 'dist/agent/hvnet-cli.bundle.cjs'))}, code cache ${kb(join(REPO, 'dist/agent/hvnet-cli.bundle.cjs.cache'))}; ` +
+      'the yaml and TypeBox scripts beside it are loaded by neither command)',
+  );
   console.log(`# hvnetd on a standalone NB (no northd), hub network with ${SPOKES} peerings, Created both ways; each command run once untimed first`);
   console.log(`# load at the start: ${load()}`);
   for (const t of tools) once(t);
