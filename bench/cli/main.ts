@@ -26,6 +26,7 @@ import { startDaemon } from '../../testbed/daemon.js';
 import { waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
 import { DaemonClient } from '../../agent/cli/client.js';
+import { statusMethod } from '../../agent/api/methods.js';
 import { networkCreateMethod, peerCreateMethod, peerListMethod } from '../../agent/api/networks.js';
 import { VERSION } from '../../agent/version.js';
 import { rowNames } from '../../lib/ovn/ids.js';
@@ -93,9 +94,9 @@ async function main(): Promise<void> {
     logFile: join(dir, 'hvnetd.log'),
     env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '' },
     ready: async () => {
-      await waitFor(`${socket} answers`, async () => ((await client.raw('version', {}).catch(() => undefined)) ? true : undefined), 15_000, 20);
+      await waitFor('hvnetd connected to the NB', async () => ((await client.call(statusMethod, {}).catch(() => undefined))?.status.ovn.nb.state === 'connected' ? true : undefined), 20_000, 50);
     },
-    readyTimeoutMs: 20_000,
+    readyTimeoutMs: 25_000,
   });
 
   const hub = await client.call(networkCreateMethod, { name: 'hub', config: { 'ipv4.address': '10.30.0.1/24' } });
