@@ -185,13 +185,16 @@ async function main(): Promise<void> {
   }
 
   const bare = tools[0] as Tool;
-  console.log('| command | wall median | min | max | vs node -e 0 |');
-  console.log('|---|---:|---:|---:|---|');
+  // The fastest runs are the least disturbed by the machine's other work: their ratio is printed
+  // beside the medians' (the figure the target is about) for a busy machine.
+  console.log('| command | wall median | min | max | vs node -e 0 (medians) | vs node -e 0 (fastest runs) |');
+  console.log('|---|---:|---:|---:|---|---:|');
   for (const t of tools) {
     const target = t.label.startsWith('hvnet ') ? TARGET : undefined;
     const r = ratioSpread(t.times, bare.times);
     const ratio = t === bare ? '1.00×' : target === undefined ? `${r.ratio.toFixed(2)}× (95 % ${r.low.toFixed(2)}–${r.high.toFixed(2)})` : formatRatio(r, target);
-    console.log(`| \`${t.label}\` | ${median(t.times).toFixed(1)} ms | ${Math.min(...t.times).toFixed(1)} ms | ${Math.max(...t.times).toFixed(1)} ms | ${ratio} |`);
+    const fastest = (Math.min(...t.times) / Math.min(...bare.times)).toFixed(2);
+    console.log(`| \`${t.label}\` | ${median(t.times).toFixed(1)} ms | ${Math.min(...t.times).toFixed(1)} ms | ${Math.max(...t.times).toFixed(1)} ms | ${ratio} | ${fastest}× |`);
   }
   const [, version, list, nbctlVersion, nbctlRows] = tools as [Tool, Tool, Tool, Tool, Tool];
   console.log(`hvnet version / ovn-nbctl --version: ${(median(version.times) / median(nbctlVersion.times)).toFixed(1)}×`);
