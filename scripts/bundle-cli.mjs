@@ -79,6 +79,32 @@ const lightAssert = {
 };
 
 /**
+ * yargs' platform shim imports cliui, the help layout, whose modules (wrap-ansi, ansi-styles,
+ * strip-ansi) build their tables and regexps when they load (~1.5 ms). Only help and usage errors
+ * lay anything out, so the shim gets a cliui that loads the real one on its first use.
+ * @type {import('esbuild').Plugin}
+ */
+const cliuiOnFirstUse = {
+  name: 'cliui-on-first-use',
+  setup(b) {
+    b.onResolve({ filter: /^cliui$/ }, async (args) => {
+      if (args.pluginData === 'real' || !/[\\/]node_modules[\\/]yargs[\\/]/.test(args.importer)) return undefined;
+      const real = await b.resolve('cliui', { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real' });
+      return { path: real.path, namespace: 'cliui-on-first-use' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'cliui-on-first-use' }, (args) => ({
+      contents:
+        'let real;\n' +
+        'export default function cliui(opts) {\n' +
+        `  real ??= require(${JSON.stringify(args.path)}).default;\n` +
+        '  return real(opts);\n' +
+        '}\n',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
  * After a command's handler, yargs renders that command's whole help text and keeps it, in case
  * the program shows help after the handler ran (~2 ms of every call: cliui lays out every option).
  * hvnet never does: its handlers catch their errors, and its fail callback shows help only for
@@ -168,7 +194,7 @@ await build({
       '  }\n' +
       '})();',
   },
-  plugins: [asciiStringWidth, lightAssert, noHelpCacheAfterHandler, vendorScripts],
+  plugins: [asciiStringWidth, lightAssert, cliuiOnFirstUse, noHelpCacheAfterHandler, vendorScripts],
   logLevel: 'warning',
 });
 
