@@ -1,9 +1,9 @@
 // The CLI's JSON-RPC client: one connection per call to hvnetd's Unix socket, one request line,
 // one reply line. Socket failures become the errors an operator can act on (daemon not running,
 // not in group hvnet) rather than errno names.
-import net from 'node:net';
 import type { TSchema } from '@sinclair/typebox';
 import type { MethodSpec, ParamsOf, ResultOf } from '../api/methods.js';
+import type { MethodRef } from './methods.js';
 import { DaemonUnreachableError, HvnetError, SocketPermissionError, fromRpcError } from '../api/errors.js';
 
 export const DEFAULT_SOCKET = '/run/hvnet/hvnet.sock';
@@ -20,24 +20,36 @@ let nextId = 1;
 export class DaemonClient {
   constructor(private readonly options: ClientOptions) {}
 
-  async call<M extends MethodSpec<TSchema, TSchema>>(spec: M, params: Omit<ParamsOf<M>, 'project'>): Promise<ResultOf<M>> {
+  /** Calls a method given by its spec, or by name with the spec's type (the CLI: methods.ts). */
+  async call<M extends MethodSpec<TSchema, TSchema>>(method: M | MethodRef<M>, params: Omit<ParamsOf<M>, 'project'>): Promise<ResultOf<M>> {
     const withProject = this.options.project === undefined ? params : { ...params, project: this.options.project };
-    return (await this.raw(spec.name, withProject)) as ResultOf<M>;
+    return (await this.raw(method.name, withProject)) as ResultOf<M>;
   }
 
   /** Sends one request; resolves with its result, rejects with an HvnetError. */
-  raw(method: string, params: unknown): Promise<unknown> {
+  async raw(method: string, params: unknown): Promise<unknown> {
     const { socket: path, timeoutMs = 60_000 } = this.options;
     const id = nextId++;
+    // Loaded at the first call, not with the CLI: `hvnet version` and usage errors never connect.
+    const { connect } = await import('node:net');
     return new Promise((resolve, reject) => {
-      const socket = net.connect(path);
+      const socket = connect(path);
       let buffer = '';
       let settled = false;
-      const done = (fn: () => void): void => {
+      const done = (fn: () => void, answered = false): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        socket.destroy();
+        // Once answered, the connection is ended (FIN; hvnetd closes its side) and no longer keeps
+        // the process alive, rather than destroyed: Node's destroy() of a socket reads
+        // process.stderr, which would make the stderr stream (and load its modules) in every CLI
+        // call.
+        if (answered) {
+          socket.end();
+          socket.unref();
+        } else {
+          socket.destroy();
+        }
         fn();
       };
       const timer = setTimeout(
@@ -61,7 +73,7 @@ export class DaemonClient {
           }
           if (reply.error !== undefined) reject(fromRpcError(reply.error));
           else resolve(reply.result);
-        });
+        }, true);
       });
       socket.on('end', () => done(() => reject(new HvnetError('HVNET_DAEMON_PROTOCOL', `hvnetd closed the connection without answering ${method}`))));
       socket.on('error', (e: NodeJS.ErrnoException) =>

@@ -1,16 +1,16 @@
 // How the CLI prints a failure: in the format the command line asked for, so a script that reads
 // `--format json` gets JSON on stderr for errors too ({code, message, details}) and an empty
 // stdout; table and csv print the message for a person.
-import { stringify as toYaml } from 'yaml';
 import { ConfigError } from '../api/errors.js';
 import type { HvnetError } from '../api/errors.js';
 import { FORMATS } from './render.js';
+import { yamlText } from './yaml-text.js';
 import type { Format } from './render.js';
 
 export function errorText(err: HvnetError, format: Format): string {
   const doc = { code: err.code, message: err.message, details: err.details };
   if (format === 'json') return `${JSON.stringify(doc, null, 2)}\n`;
-  if (format === 'yaml') return toYaml(doc);
+  if (format === 'yaml') return yamlText(doc);
   if (err instanceof ConfigError) return err.problems.map((p) => `hvnet: ${err.file}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`).join('');
   return `hvnet: ${err.message}\n`;
 }

@@ -13,6 +13,8 @@ import type { Format } from './render.js';
 import { COMMANDS } from './commands/index.js';
 import { isGroup } from './command.js';
 import type { CliArgs, CliCommand, CliContext, CliEntry } from './command.js';
+import { writeStderr, writeStdout } from './std-write.js';
+import { loadYaml } from './yaml-text.js';
 
 export interface CliIo {
   out: (s: string) => void;
@@ -20,16 +22,17 @@ export interface CliIo {
 }
 
 const stdio: CliIo = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
+  out: (s) => writeStdout(s),
+  err: (s) => writeStderr(s),
 };
 
 /** Runs the CLI on `argv` (without node and script); resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const known = COMMANDS.map((c) => c.command.split(' ')[0] ?? '').concat('completion').sort();
+  const known = COMMANDS.map((c) => topName(c.command)).concat('completion').sort();
   const first = argv.find((a) => !a.startsWith('-'));
   // Until yargs has parsed, and when it refuses the line, the format is read from argv itself.
   const argvFormat = formatInArgv(argv);
+  if (argvFormat === 'yaml') await loadYaml();
   const usage = (message: string, help: string): number => {
     const err = new HvnetError('HVNET_USAGE', message);
     io.err(argvFormat === 'json' || argvFormat === 'yaml' ? errorText(err, argvFormat) : `${errorText(err, argvFormat)}${help}`);
@@ -50,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
   const handler = (cmd: CliCommand) => async (args: CliArgs): Promise<void> => {
     const ctx = contextFrom(args, env);
     try {
+      if (ctx.format === 'yaml') await loadYaml();
       const out = await cmd.run(args, ctx);
       if (out) io.out(render(out, ctx.format));
     } catch (e) {
@@ -122,7 +126,14 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
       return b.demandCommand(1, `'hvnet ${name}' needs a subcommand`);
     });
   };
-  for (const entry of COMMANDS) parser = addEntry(parser, entry, '');
+  // yargs can only run a command whose name is a word of the line, so the other modules are not
+  // loaded: help lists them by name and line, which is all it needs of them.
+  const words = new Set(argv);
+  const loaded = await Promise.all(COMMANDS.map((c) => (words.has(topName(c.command)) ? c.load() : Promise.resolve(undefined))));
+  COMMANDS.forEach((c, i) => {
+    const entry = loaded[i];
+    parser = entry ? addEntry(parser, entry, '') : parser.command(c.command, c.describe);
+  });
   try {
     await parser.parseAsync();
   } catch (e) {
@@ -135,6 +146,10 @@ export async function runCli(argv: readonly string[], io: CliIo = stdio, env: No
 }
 
 class UsageFailure extends Error {}
+
+function topName(command: string): string {
+  return command.split(' ')[0] ?? '';
+}
 
 function contextFrom(args: CliArgs, env: NodeJS.ProcessEnv): CliContext {
   const socket = typeof args.socket === 'string' ? args.socket : (env.HVNET_SOCKET ?? DEFAULT_SOCKET);

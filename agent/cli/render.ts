@@ -1,6 +1,6 @@
 // The one renderer of every hvnet command's output (as incus does it): a command hands over its
 // data and the tables that show it, and --format picks json, yaml, csv or a table.
-import { stringify as toYaml } from 'yaml';
+import { yamlText } from './yaml-text.js';
 
 export const FORMATS = ['table', 'json', 'yaml', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -25,7 +25,7 @@ export function render(out: Output, format: Format): string {
     case 'json':
       return `${JSON.stringify(out.data, null, 2)}\n`;
     case 'yaml':
-      return toYaml(out.data);
+      return yamlText(out.data);
     case 'csv':
       return out.tables.map(csv).join('\n');
     case 'table':

@@ -5,6 +5,7 @@ import { LineReader } from '../../agent/daemon/line-reader.js';
 import { evaluateHealth } from '../../agent/daemon/health/host-state.js';
 import { linkStatus } from '../../agent/daemon/health/links.js';
 import { render } from '../../agent/cli/render.js';
+import { loadYaml } from '../../agent/cli/yaml-text.js';
 import { checkConfigText, macNumber } from '../../agent/config/check.js';
 import { networkMac } from '../../lib/ovn/ids.js';
 import { ConfigError } from '../../agent/api/errors.js';
@@ -34,7 +35,8 @@ describe('agent: pure parts', () => {
     assert.equal(linkStatus({ name: 'x' }, { operstate: 'up', flags: 0x1002, mtu: 1500 }).up, false);
   });
 
-  it('one renderer: table, csv, json, yaml', () => {
+  it('one renderer: table, csv, json, yaml', async () => {
+    await loadYaml();
     const out = { data: { a: 1 }, tables: [{ columns: ['K', 'V'], rows: [['x,y', true]] }] };
     assert.equal(render(out, 'csv'), 'K,V\n"x,y",yes\n');
     assert.match(render(out, 'table'), /\| x,y \| yes \|/);

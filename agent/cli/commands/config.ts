@@ -4,6 +4,7 @@ import { checkConfigText } from '../../config/check.js';
 import { ConfigUnreadableError } from '../../api/errors.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import type { Cell } from '../render.js';
+import { TOPICS } from './topics.js';
 
 const checkCommand: CliCommand = {
   command: 'check <file>',
@@ -29,8 +30,7 @@ const checkCommand: CliCommand = {
 };
 
 export const configGroup: CliGroup = {
-  command: 'config',
-  describe: 'work with hvnetd configuration files',
+  ...TOPICS.config,
   subcommands: [checkCommand],
 };
 

@@ -2,14 +2,8 @@
 // this OVN deployment reaches an OVN interconnection, for remote peerings
 // (`hvnet network peer create NET PEER INTEGRATION --type=remote`). TLS settings are paths of
 // files hvnetd reads, not PEM.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { HvnetError } from '../../api/errors.js';
-import * as api from '../../api/integrations.js';
+import { CLI_METHODS as M } from '../methods.js';
 import type { IntegrationInfoResult } from '../../api/integrations.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import type { Table } from '../render.js';
@@ -51,7 +45,7 @@ const createCommand: CliCommand = {
       .option('description', { type: 'string', describe: 'free text' }),
   async run(args, ctx) {
     const config = parseKeyValues(Array.isArray(args.config) ? (args.config as unknown[]) : []);
-    const r = await ctx.client().call(api.integrationCreateMethod, {
+    const r = await ctx.client().call(M.integrationCreateMethod, {
       name: str(args.integration),
       type: str(args.type),
       ...(Object.keys(config).length > 0 ? { config } : {}),
@@ -65,7 +59,7 @@ const listCommand: CliCommand = {
   command: 'list',
   describe: 'list the network integrations',
   async run(_args, ctx) {
-    const r = await ctx.client().call(api.integrationListMethod, {});
+    const r = await ctx.client().call(M.integrationListMethod, {});
     return { data: r, tables: [{ columns: COLUMNS, rows: r.map(row) }] };
   },
 };
@@ -75,7 +69,7 @@ const showCommand: CliCommand = {
   describe: 'show one network integration',
   builder: name,
   async run(args, ctx) {
-    const r = await ctx.client().call(api.integrationShowMethod, { name: str(args.integration) });
+    const r = await ctx.client().call(M.integrationShowMethod, { name: str(args.integration) });
     return { data: r, tables: [fields(r)] };
   },
 };
@@ -84,27 +78,6 @@ const EDIT_HELP = `### This is a YAML representation of the network integration 
 ### Only description and config may be changed; TLS keys take paths of files hvnetd reads.
 `;
 
-async function editedText(current: IntegrationInfoResult): Promise<string | undefined> {
-  if (!process.stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'hvnet-edit-'));
-  const file = join(dir, 'integration.yaml');
-  try {
-    const original = `${EDIT_HELP}${toYaml(current)}`;
-    writeFileSync(file, original, { mode: 0o600 });
-    const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
-    const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
-    if (r.status !== 0) throw new HvnetError('HVNET_EDITOR_FAILED', `the editor (${editor}) failed; nothing was changed`);
-    const edited = readFileSync(file, 'utf8');
-    return edited === original ? undefined : edited;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const editCommand: CliCommand = {
   command: 'edit <integration>',
   describe: 'edit description and config of a network integration as YAML ($EDITOR on a terminal, else read from stdin)',
@@ -112,21 +85,12 @@ const editCommand: CliCommand = {
   async run(args, ctx) {
     const ref = { name: str(args.integration) };
     const client = ctx.client();
-    const current = await client.call(api.integrationShowMethod, ref);
-    const text = await editedText(current);
-    if (text === undefined) return message(ctx, 'Nothing changed', current, fields(current));
-    let doc: unknown;
-    try {
-      doc = parseYaml(text);
-    } catch (e) {
-      throw new HvnetError('HVNET_INVALID_ARGUMENT', `the edited integration is not valid YAML: ${(e as Error).message}`, { field: '(document)' });
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-      throw new HvnetError('HVNET_INVALID_ARGUMENT', 'the edited integration must be a YAML mapping of its fields (as `integration show --format yaml` prints it)', { field: '(document)' });
-    }
-    const edited = { ...(doc as Record<string, unknown>) };
+    const current = await client.call(M.integrationShowMethod, ref);
+    const { editDocument } = await import('../edit-document.js');
+    const edited = await editDocument(current, { what: 'integration', show: 'integration show', help: EDIT_HELP });
+    if (edited === undefined) return message(ctx, 'Nothing changed', current, fields(current));
     if (isDeepStrictEqual(edited.used_by, current.used_by)) delete edited.used_by;
-    const r = await client.call(api.integrationUpdateMethod, { ...ref, fields: edited });
+    const r = await client.call(M.integrationUpdateMethod, { ...ref, fields: edited });
     return message(ctx, `Network integration ${r.name} updated`, r, fields(r));
   },
 };
@@ -137,7 +101,7 @@ const setCommand: CliCommand = {
   examples: [['hvnet network integration set ic1 ovn.transit.pattern "ts-{{ projectName }}-{{ networkName }}"', '']],
   builder: (y) => name(y).positional('key', { type: 'string', demandOption: true }).positional('value', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.integrationSetMethod, { name: str(args.integration), key: str(args.key), value: str(args.value) });
+    const r = await ctx.client().call(M.integrationSetMethod, { name: str(args.integration), key: str(args.key), value: str(args.value) });
     return message(ctx, `Network integration ${r.name}: ${str(args.key)} set`, r, fields(r));
   },
 };
@@ -147,7 +111,7 @@ const unsetCommand: CliCommand = {
   describe: 'remove a config key of a network integration',
   builder: (y) => name(y).positional('key', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.integrationUnsetMethod, { name: str(args.integration), key: str(args.key) });
+    const r = await ctx.client().call(M.integrationUnsetMethod, { name: str(args.integration), key: str(args.key) });
     return message(ctx, `Network integration ${r.name}: ${str(args.key)} unset`, r, fields(r));
   },
 };
@@ -157,7 +121,7 @@ const getCommand: CliCommand = {
   describe: 'print the value of a config key of a network integration (empty when unset)',
   builder: (y) => name(y).positional('key', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.integrationGetMethod, { name: str(args.integration), key: str(args.key) });
+    const r = await ctx.client().call(M.integrationGetMethod, { name: str(args.integration), key: str(args.key) });
     return message(ctx, r.value ?? '', r, { columns: ['KEY', 'VALUE'], rows: [[r.key, r.value]] });
   },
 };
@@ -168,7 +132,7 @@ const deleteCommand: CliCommand = {
   builder: name,
   async run(args, ctx) {
     const n = str(args.integration);
-    await ctx.client().call(api.integrationDeleteMethod, { name: n });
+    await ctx.client().call(M.integrationDeleteMethod, { name: n });
     return message(ctx, `Network integration ${n} deleted`, { name: n, deleted: true }, { columns: ['NAME', 'DELETED'], rows: [[n, true]] });
   },
 };

@@ -4,6 +4,7 @@ import { HvnetError } from '../../api/errors.js';
 import type { DryRunResult, NetworkInfoResult, PeeringInfoResult, ProjectInfoResult } from '../../api/networks.js';
 import type { CliContext } from '../command.js';
 import type { Output, Table } from '../render.js';
+import { writeStdout } from '../std-write.js';
 
 /** A dry run: the planned transaction (guards first) as one JSON operation per line, or the data. */
 export function dryRunOutput(ctx: CliContext, r: DryRunResult): Output | undefined {
@@ -18,7 +19,7 @@ export function dryRunOutput(ctx: CliContext, r: DryRunResult): Output | undefin
   if (ctx.format === 'table') {
     const lines = [head, ...r.operations.map((op, i) => `  ${i + 1}. ${JSON.stringify(op)}`)];
     if (r.changes.length > 0) lines.push('Peer rows:', ...r.changes.map((c) => `  ${c.action} ${c.table} ${c.what}`));
-    process.stdout.write(`${lines.join('\n')}\n`);
+    writeStdout(`${lines.join('\n')}\n`);
     return undefined;
   }
   return { data: r, tables: [{ columns: ['#', 'OP', 'TABLE', 'DETAIL'], rows }] };
@@ -27,7 +28,7 @@ export function dryRunOutput(ctx: CliContext, r: DryRunResult): Output | undefin
 /** Table format prints a sentence; the other formats the data. */
 export function message(ctx: CliContext, text: string, data: unknown, table: Table): Output | undefined {
   if (ctx.format === 'table') {
-    process.stdout.write(`${text}\n`);
+    writeStdout(`${text}\n`);
     return undefined;
   }
   return { data, tables: [table] };

@@ -3,14 +3,8 @@
 // `Created` once both have. A target that does not exist answers exactly like one that has not
 // declared its side yet: whoever peers cannot probe other projects for network names. Its
 // documents (json, yaml, and what `peer edit` reads) are Incus's, so an Incus user's files fit.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { HvnetError } from '../../api/errors.js';
-import * as api from '../../api/networks.js';
+import { CLI_METHODS as M, isDryRun } from '../methods.js';
 import type { PeeringInfoResult } from '../../api/networks.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import type { Output } from '../render.js';
@@ -51,7 +45,7 @@ const createCommand: CliCommand = {
       .option('dry-run', DRY_RUN),
   async run(args, ctx) {
     const config = parseKeyValues(Array.isArray(args.config) ? (args.config as unknown[]) : []);
-    const r = await ctx.client().call(api.peerCreateMethod, {
+    const r = await ctx.client().call(M.peerCreateMethod, {
       network: str(args.network),
       name: str(args.peering),
       target: str(args.target),
@@ -61,7 +55,7 @@ const createCommand: CliCommand = {
       ...(args.wait ? { wait: true } : {}),
       ...(args.dryRun ? { dryRun: true } : {}),
     });
-    if (api.isDryRun(r)) return dryRunOutput(ctx, r);
+    if (isDryRun(r)) return dryRunOutput(ctx, r);
     return message(ctx, statusLine(r), r, { columns: PEER_COLUMNS, rows: [peerRow(r)] });
   },
 };
@@ -72,7 +66,7 @@ const listCommand: CliCommand = {
   examples: [['hvnet network peer list A --format csv', 'NAME,DESCRIPTION,PEER,STATUS']],
   builder: (y) => y.positional('network', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.peerListMethod, { network: str(args.network) });
+    const r = await ctx.client().call(M.peerListMethod, { network: str(args.network) });
     return { data: r, tables: [{ columns: PEER_COLUMNS, rows: r.map(peerRow) }] };
   },
 };
@@ -91,7 +85,7 @@ const showCommand: CliCommand = {
         describe: "also ovn-trace an echo from each network to the other's gateway and back: pass or fail with the hops (the exit status stays 0)",
       }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.peerShowMethod, { network: str(args.network), name: str(args.peering), ...(args.trace ? { trace: true } : {}) });
+    const r = await ctx.client().call(M.peerShowMethod, { network: str(args.network), name: str(args.peering), ...(args.trace ? { trace: true } : {}) });
     const { trace, ...doc } = r;
     if (trace === undefined) return one(doc);
     return { data: r, tables: [peerFields(doc), ...traceTables(trace)] };
@@ -102,28 +96,6 @@ const EDIT_HELP = `### This is a YAML representation of the network peering (Inc
 ### Only description and config (user.* keys) may be changed; any other field that
 ### differs from its current value is refused, naming it.
 `;
-
-/** Reads the edited form: from $EDITOR on a terminal, else from stdin. */
-async function editedText(current: PeeringInfoResult): Promise<string | undefined> {
-  if (!process.stdin.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'hvnet-edit-'));
-  const file = join(dir, 'peering.yaml');
-  try {
-    const original = `${EDIT_HELP}${toYaml(current)}`;
-    writeFileSync(file, original, { mode: 0o600 });
-    const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi';
-    const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'editor', file], { stdio: 'inherit' });
-    if (r.status !== 0) throw new HvnetError('HVNET_EDITOR_FAILED', `the editor (${editor}) failed; nothing was changed`);
-    const edited = readFileSync(file, 'utf8');
-    return edited === original ? undefined : edited;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const editCommand: CliCommand = {
   command: 'edit <network> <peering>',
@@ -136,22 +108,13 @@ const editCommand: CliCommand = {
   async run(args, ctx) {
     const ref = { network: str(args.network), name: str(args.peering) };
     const client = ctx.client();
-    const current = await client.call(api.peerShowMethod, ref);
-    const text = await editedText(current);
-    if (text === undefined) return message(ctx, 'Nothing changed', current, peerFields(current));
-    let doc: unknown;
-    try {
-      doc = parseYaml(text);
-    } catch (e) {
-      throw new HvnetError('HVNET_INVALID_ARGUMENT', `the edited peering is not valid YAML: ${(e as Error).message}`, { field: '(document)' });
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-      throw new HvnetError('HVNET_INVALID_ARGUMENT', 'the edited peering must be a YAML mapping of its fields (as `peer show --format yaml` prints it)', { field: '(document)' });
-    }
+    const current = await client.call(M.peerShowMethod, ref);
+    const { editDocument } = await import('../edit-document.js');
+    const fields = await editDocument(current, { what: 'peering', show: 'peer show', help: EDIT_HELP });
+    if (fields === undefined) return message(ctx, 'Nothing changed', current, peerFields(current));
     // Derived fields sent back as shown are not an edit (the status may have moved meanwhile).
-    const fields = { ...(doc as Record<string, unknown>) };
     for (const k of ['status', 'reason', 'used_by', 'warning'] as const) if (isDeepStrictEqual(fields[k], current[k])) delete fields[k];
-    const r = await client.call(api.peerUpdateMethod, { ...ref, fields });
+    const r = await client.call(M.peerUpdateMethod, { ...ref, fields });
     return message(ctx, `Network peer ${r.name} updated`, r, peerFields(r));
   },
 };
@@ -167,7 +130,7 @@ const setCommand: CliCommand = {
       .positional('key', { type: 'string', demandOption: true })
       .positional('value', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.peerSetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key), value: str(args.value) });
+    const r = await ctx.client().call(M.peerSetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key), value: str(args.value) });
     return message(ctx, `Network peer ${r.name}: ${str(args.key)} set`, r, peerFields(r));
   },
 };
@@ -178,7 +141,7 @@ const unsetCommand: CliCommand = {
   builder: (y) =>
     y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).positional('key', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.peerUnsetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
+    const r = await ctx.client().call(M.peerUnsetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
     return message(ctx, `Network peer ${r.name}: ${str(args.key)} unset`, r, peerFields(r));
   },
 };
@@ -189,7 +152,7 @@ const getCommand: CliCommand = {
   builder: (y) =>
     y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).positional('key', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(api.peerGetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
+    const r = await ctx.client().call(M.peerGetMethod, { network: str(args.network), name: str(args.peering), key: str(args.key) });
     return message(ctx, r.value ?? '', r, { columns: ['KEY', 'VALUE'], rows: [[r.key, r.value]] });
   },
 };
@@ -201,8 +164,8 @@ const deleteCommand: CliCommand = {
     y.positional('network', { type: 'string', demandOption: true }).positional('peering', { type: 'string', demandOption: true }).option('dry-run', DRY_RUN),
   async run(args, ctx) {
     const ref = { network: str(args.network), name: str(args.peering) };
-    const r = await ctx.client().call(api.peerDeleteMethod, { ...ref, ...(args.dryRun ? { dryRun: true } : {}) });
-    if (api.isDryRun(r)) return dryRunOutput(ctx, r);
+    const r = await ctx.client().call(M.peerDeleteMethod, { ...ref, ...(args.dryRun ? { dryRun: true } : {}) });
+    if (isDryRun(r)) return dryRunOutput(ctx, r);
     return message(ctx, `Network peer ${ref.name} deleted`, { ...ref, deleted: true }, { columns: ['NETWORK', 'NAME', 'DELETED'], rows: [[ref.network, ref.name, true]] });
   },
 };

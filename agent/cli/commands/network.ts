@@ -1,11 +1,13 @@
 // hvnet network create|list|show|delete, and `hvnet network peer …` (network-peer.ts): OVN
 // networks of a project, as Incus spells the commands.
-import { isDryRun, networkCreateMethod, networkDeleteMethod, networkListMethod, networkShowMethod } from '../../api/networks.js';
+import { CLI_METHODS as M, isDryRun } from '../methods.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import { HvnetError } from '../../api/errors.js';
 import { dryRunOutput, message, networkFields, parseKeyValues, str } from './network-output.js';
 import { peerGroup } from './network-peer.js';
 import { integrationGroup } from './network-integration.js';
+import { TOPICS } from './topics.js';
+import { writeStdout } from '../std-write.js';
 
 const DRY_RUN = { type: 'boolean', default: false, describe: 'print the planned OVSDB operations, change nothing' } as const;
 
@@ -43,7 +45,7 @@ const createCommand: CliCommand = {
       .option('description', { type: 'string', describe: 'free text' })
       .option('dry-run', DRY_RUN),
   async run(args, ctx) {
-    const r = await ctx.client().call(networkCreateMethod, {
+    const r = await ctx.client().call(M.networkCreateMethod, {
       name: str(args.name),
       config: createConfig(args),
       ...(typeof args.description === 'string' ? { description: args.description } : {}),
@@ -59,7 +61,7 @@ const listCommand: CliCommand = {
   describe: "list the project's networks",
   examples: [['hvnet network list --project p2 --format json', 'for a script']],
   async run(_args, ctx) {
-    const r = await ctx.client().call(networkListMethod, {});
+    const r = await ctx.client().call(M.networkListMethod, {});
     return {
       data: r,
       tables: [{ columns: ['NAME', 'IPV4', 'IPV6', 'DESCRIPTION', 'PEERINGS'], rows: r.map((n) => [n.name, n.config['ipv4.address'], n.config['ipv6.address'], n.description, n.peerings]) }],
@@ -72,7 +74,7 @@ const showCommand: CliCommand = {
   describe: 'show a network and the OVN rows it is made of',
   builder: (y) => y.positional('name', { type: 'string', demandOption: true }),
   async run(args, ctx) {
-    const r = await ctx.client().call(networkShowMethod, { name: str(args.name) });
+    const r = await ctx.client().call(M.networkShowMethod, { name: str(args.name) });
     return { data: r, tables: [networkFields(r)] };
   },
 };
@@ -88,12 +90,12 @@ const deleteCommand: CliCommand = {
       .option('dry-run', DRY_RUN),
   async run(args, ctx) {
     const name = str(args.name);
-    const r = await ctx.client().call(networkDeleteMethod, { name, ...(args.force ? { force: true } : {}), ...(args.dryRun ? { dryRun: true } : {}) });
+    const r = await ctx.client().call(M.networkDeleteMethod, { name, ...(args.force ? { force: true } : {}), ...(args.dryRun ? { dryRun: true } : {}) });
     if (isDryRun(r)) {
       const ports = (r.result as { foreign_ports?: string[] } | undefined)?.foreign_ports ?? [];
       const out = dryRunOutput(ctx, r);
       if (ctx.format === 'table' && ports.length > 0) {
-        process.stdout.write(`Ports hvnet did not make (${args.force ? 'deleted with the switch' : 'the delete is refused without --force'}): ${ports.join(', ')}\n`);
+        writeStdout(`Ports hvnet did not make (${args.force ? 'deleted with the switch' : 'the delete is refused without --force'}): ${ports.join(', ')}\n`);
       }
       return out;
     }
@@ -104,7 +106,6 @@ const deleteCommand: CliCommand = {
 };
 
 export const networkGroup: CliGroup = {
-  command: 'network',
-  describe: 'manage OVN networks and their peerings',
+  ...TOPICS.network,
   subcommands: [createCommand, listCommand, showCommand, deleteCommand, peerGroup, integrationGroup],
 };

@@ -1,12 +1,15 @@
 // hvnet nic attach|detach|list|pool: NICs of libvirt domains (macvtap on a host device, a tap on a
 // host Linux bridge), through hvnetd.
 import { HvnetError } from '../../api/errors.js';
-import { nicAttachMethod, nicDetachMethod, nicListMethod, nicPoolMethod } from '../../api/nics.js';
+import type { nicAttachMethod } from '../../api/nics.js';
+import { CLI_METHODS as M } from '../methods.js';
 import type { VirtualPortParams } from '../../api/nics.js';
 import type { ParamsOf } from '../../api/methods.js';
 import { MACVTAP_MODES } from '../../../lib/domxml/types.js';
 import type { CliCommand, CliGroup } from '../command.js';
 import type { Cell } from '../render.js';
+import { TOPICS } from './topics.js';
+import { writeStderr, writeStdout } from '../std-write.js';
 
 const QBG_NUMBERS = ['managerid', 'typeid', 'typeidversion'];
 /** Each names a kind of NIC: exactly one is given. */
@@ -119,14 +122,14 @@ const attachCommand: CliCommand = {
     if (config !== undefined) params.config = config;
     const dryRun = bool(args['dry-run']);
     if (dryRun !== undefined) params.dryRun = dryRun;
-    const r = await ctx.client().call(nicAttachMethod, params);
+    const r = await ctx.client().call(M.nicAttachMethod, params);
     if (r.dryRun && ctx.format === 'table') {
-      for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
-      if (r.nbOperations !== undefined) process.stdout.write(`# OVN NB transaction\n${JSON.stringify(r.nbOperations, null, 2)}\n# libvirt device XML\n`);
-      process.stdout.write(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
+      for (const w of r.warnings) writeStderr(`hvnet: warning: ${w}\n`);
+      if (r.nbOperations !== undefined) writeStdout(`# OVN NB transaction\n${JSON.stringify(r.nbOperations, null, 2)}\n# libvirt device XML\n`);
+      writeStdout(r.xml.endsWith('\n') ? r.xml : `${r.xml}\n`);
       return undefined;
     }
-    for (const w of r.warnings) process.stderr.write(`hvnet: warning: ${w}\n`);
+    for (const w of r.warnings) writeStderr(`hvnet: warning: ${w}\n`);
     const rows: Cell[][] = [
       ['domain', r.domain],
       ['kind', r.kind],
@@ -166,7 +169,7 @@ const detachCommand: CliCommand = {
       if (!(args.timeout >= 0.1 && args.timeout <= 120)) throw new HvnetError('HVNET_INVALID_ARGUMENT', `--timeout ${args.timeout}: allowed 0.1 to 120 seconds`);
       params.timeoutMs = Math.round(args.timeout * 1_000);
     }
-    const r = await ctx.client().call(nicDetachMethod, params);
+    const r = await ctx.client().call(M.nicDetachMethod, params);
     const rows: Cell[][] = [
       ['domain', r.domain],
       ['mac', r.mac],
@@ -191,7 +194,7 @@ const listCommand: CliCommand = {
   builder: (y) => y.positional('domain', { type: 'string', describe: 'only this domain' }),
   async run(args, ctx) {
     const domain = str(args.domain);
-    const r = await ctx.client().call(nicListMethod, domain === undefined ? {} : { domain });
+    const r = await ctx.client().call(M.nicListMethod, domain === undefined ? {} : { domain });
     return {
       data: r.nics,
       tables: [
@@ -209,7 +212,7 @@ const poolCommand: CliCommand = {
   describe: "show the MAC pool: its range, hvnet's allocations in it, the other MACs of the domains, and duplicates found on this host",
   examples: [['hvnet nic pool', 'range, allocations, foreign MACs, duplicates']],
   async run(_args, ctx) {
-    const r = await ctx.client().call(nicPoolMethod, {});
+    const r = await ctx.client().call(M.nicPoolMethod, {});
     const tables = [
       {
         columns: ['RANGE', 'ALLOCATED', 'FOREIGN', 'DUPLICATES', 'DUPLICATES SEEN'],
@@ -234,7 +237,6 @@ const poolCommand: CliCommand = {
 };
 
 export const nicGroup: CliGroup = {
-  command: 'nic',
-  describe: 'NICs of libvirt domains (macvtap, Linux bridge): attach, detach, list, MAC pool',
+  ...TOPICS.nic,
   subcommands: [attachCommand, detachCommand, listCommand, poolCommand],
 };

@@ -1,20 +1,21 @@
 // hvnet status: the host's verdict and everything it rests on.
 import type { Static } from '@sinclair/typebox';
-import { statusMethod } from '../../api/methods.js';
+import type { statusMethod } from '../../api/methods.js';
+import { CLI_METHODS as M } from '../methods.js';
 import type { CliCommand } from '../command.js';
 import type { Table } from '../render.js';
+import { TOPICS } from './topics.js';
 
 type StatusResult = Static<typeof statusMethod.result>;
 
 export const statusCommand: CliCommand = {
-  command: 'status',
-  describe: "show whether this host is operational, and why not: OVN NB, libvirt, required links and networks, report delivery",
+  ...TOPICS.status,
   examples: [
     ['hvnet status', 'the host, its connections and what it requires'],
     ['hvnet status --format json', 'the same for a script'],
   ],
   async run(_args, ctx) {
-    const r = await ctx.client().call(statusMethod, {});
+    const r = await ctx.client().call(M.statusMethod, {});
     return { data: r, tables: statusTables(r) };
   },
 };

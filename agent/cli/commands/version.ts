@@ -2,14 +2,15 @@
 // say what it is without one.
 import { VERSION } from '../../version.js';
 import type { CliCommand } from '../command.js';
+import { TOPICS } from './topics.js';
+import { writeStdout } from '../std-write.js';
 
 export const versionCommand: CliCommand = {
-  command: 'version',
-  describe: 'print the version of this CLI',
+  ...TOPICS.version,
   examples: [['hvnet version', 'e.g. 0.1.0']],
   run(_args, ctx) {
     if (ctx.format === 'table') {
-      process.stdout.write(`${VERSION}\n`);
+      writeStdout(`${VERSION}\n`);
       return Promise.resolve(undefined);
     }
     return Promise.resolve({ data: { version: VERSION }, tables: [{ columns: ['VERSION'], rows: [[VERSION]] }] });
