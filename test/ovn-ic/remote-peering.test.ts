@@ -76,6 +76,8 @@ async function dataPathDump(two: TwoAz, workloads: readonly Workload[]): Promise
     parts.push(`== ${az.name} SB MAC_Binding\n${await safe(az.ovn.sbctl(['--columns=logical_port,ip,mac', 'list', 'MAC_Binding']))}`);
     parts.push(`== ${az.name} NB HA_Chassis_Group / HA_Chassis\n${await safe(az.ovn.nbctl(['list', 'HA_Chassis_Group']))}\n${await safe(az.ovn.nbctl(['list', 'HA_Chassis']))}`);
     parts.push(`== ${az.name} SB HA_Chassis_Group / HA_Chassis\n${await safe(az.ovn.sbctl(['list', 'HA_Chassis_Group']))}\n${await safe(az.ovn.sbctl(['list', 'HA_Chassis']))}`);
+    const ctl = az.chassis.daemons.controller;
+    parts.push(`== ${az.name} ovn-controller pid ${ctl.pid}: ${ctl.hasExited ? `EXITED ${JSON.stringify(await ctl.exited)}` : 'running'}\n${ctl.log().split('\n').slice(-15).join('\n')}`);
     parts.push(`== ${az.name} ovn-controller local bindings\n${await safe(az.chassis.controllerCtl(['debug/dump-local-bindings']))}`);
     parts.push(`== ${az.name} ovn-controller connection\n${await safe(az.chassis.controllerCtl(['connection-status']))}`);
     const ctlLog = await safe(readFile(join(az.chassis.dir, 'ovs', 'ovn-controller.log'), 'utf8'));
@@ -86,9 +88,16 @@ async function dataPathDump(two: TwoAz, workloads: readonly Workload[]): Promise
     const unbound = async (): Promise<string> => (await safe(az.ovn.sbctl(['--bare', '--columns=logical_port', 'find', 'Port_Binding', 'type=chassisredirect', 'chassis=[]']))).trim().split(/\s+/).filter(Boolean).join(' ');
     const before = await unbound();
     if (before === '') continue;
+    // First an NB change that reaches the SB's HA_Chassis (priority), then a full recompute: which
+    // one makes ovn-controller claim tells where a lost claim is held.
+    for (const hc of (await safe(az.ovn.nbctl(['--bare', '--columns=_uuid', 'list', 'HA_Chassis']))).trim().split(/\s+/).filter(Boolean)) {
+      await safe(az.ovn.nbctl(['set', 'HA_Chassis', hc, 'priority=32000']));
+    }
+    await new Promise((r) => setTimeout(r, 3_000));
+    parts.push(`== ${az.name} unbound chassisredirect ports: ${before}; 3 s after an HA_Chassis priority change: ${(await unbound()) || 'none'}`);
     await safe(az.chassis.controllerCtl(['recompute']));
     await new Promise((r) => setTimeout(r, 3_000));
-    parts.push(`== ${az.name} unbound chassisredirect ports: ${before}; 3 s after ovn-controller recompute: ${(await unbound()) || 'none'}`);
+    parts.push(`== ${az.name} then 3 s after ovn-controller recompute: ${(await unbound()) || 'none'}`);
   }
   parts.push(`== IC-SB Route\n${await safe(two.icSbctl(['--columns=transit_switch,ip_prefix,nexthop,origin,availability_zone', 'list', 'Route']))}`);
   parts.push(`== IC-SB Gateway\n${await safe(two.icSbctl(['--columns=name,availability_zone', 'list', 'Gateway']))}`);
