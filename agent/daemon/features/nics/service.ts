@@ -94,6 +94,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private chain: Promise<unknown> = Promise.resolve();
   private rows: NicRow[] = [];
   private rowsKey = '[]';
+  /** The rows come from a read of every domain (until then they are empty for want of one, not of NICs). */
+  private rowsRead = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
   private refreshing = false;
@@ -169,6 +171,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   get nics(): readonly NicRow[] {
     return this.rows;
+  }
+
+  /** False from the start until the domains were first read from libvirt. */
+  get inventoryLoaded(): boolean {
+    return this.rowsRead;
   }
 
   get duplicates(): Duplicate[] {
@@ -818,9 +825,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     }
   }
 
+  /** Every caller passes rows made from a read of every domain. */
   private setRows(rows: NicRow[], force = false): void {
     const key = JSON.stringify(rows);
-    if (!force && key === this.rowsKey) return;
+    if (!force && key === this.rowsKey && this.rowsRead) return;
+    this.rowsRead = true;
     this.rows = rows;
     this.rowsKey = key;
     this.emit('changed');
