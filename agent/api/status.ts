@@ -41,6 +41,13 @@ export const LibvirtStatusSchema = Type.Object(
     state: Type.Union([Type.Literal('not yet managed'), Type.Literal('none'), Type.Literal('connected'), Type.Literal('disconnected')]),
     uri: Type.String(),
     message: Type.Optional(Type.String()),
+    inventory: Type.Optional(
+      Type.Union([Type.Literal('loading'), Type.Literal('loaded')], {
+        description:
+          "Whether `nics` is the host's NIC list as read from libvirt ('loaded') or not read yet since hvnetd started ('loading': " +
+          '`nics` is empty, not because the host has none). Absent on a network-only node and in reports of older agents.',
+      }),
+    ),
   },
   strict,
 );

@@ -5,6 +5,7 @@
 import type { HealthReason, PeeringSummary } from '../api/status.js';
 import type { HostRecord } from './store.js';
 import { macConflicts } from './mac-conflicts.js';
+import { nicsOf } from './held-nics.js';
 import type { MacConflict } from './mac-conflicts.js';
 
 /** Heartbeat intervals without a report after which a host is unreachable. */
@@ -149,7 +150,7 @@ export function nicViews(records: readonly HostRecord[], conflicts: readonly Mac
   const dup = new Set(conflicts.map((c) => c.mac));
   const out: NicView[] = [];
   for (const r of records) {
-    for (const n of r.report.status.nics) {
+    for (const n of nicsOf(r)) {
       out.push({
         host: r.host,
         domain: n.vm,

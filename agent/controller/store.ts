@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { reportFromV1, reportFromV2 } from '../api/report.js';
 import type { FullReport, Report, ReportV1, ReportV2 } from '../api/report.js';
 import { PeeringDigest, peeringKey } from '../api/peering-digest.js';
-import type { PeeringSummary } from '../api/status.js';
+import type { HostStatus, PeeringSummary } from '../api/status.js';
+import { heldNics } from './held-nics.js';
 
 /** Accepted sequence numbers kept per host (for audits and tests); older ones are forgotten. */
 const HISTORY = 1_000;
@@ -34,6 +35,8 @@ export interface HostRecord {
   resyncs: number;
   /** The last accepted sequence numbers, oldest first. */
   history: number[];
+  /** The host's NICs as last read from libvirt, while its latest report says it has not read them yet (held-nics.ts). */
+  heldNics?: HostStatus['nics'];
 }
 
 export interface AcceptResult {
@@ -104,6 +107,9 @@ export class HostStore {
         resyncs: (prev?.resyncs ?? 0) + (applied.stale ? 1 : 0),
         history,
       };
+      // Whatever the stream: an hvnetd restart starts a new one, and that is when the list is not read yet.
+      const held = heldNics(prev, report.status);
+      if (held !== undefined) rec.heldNics = held;
       this.hosts.set(report.host, rec);
       await this.save(rec);
       return applied.stale ? { accepted: true, duplicate: false, resync: true } : { accepted: true, duplicate: false };

@@ -36,7 +36,9 @@ const smoke = process.env.HVNET_BENCH_SMOKE === '1';
 const URI = 'qemu:///system';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const PAUSE_MS = 300;
-const MAC = '02:68:76:be:0c:01';
+// Inside the default pool (02:68:6e:00:00:00-02:68:6e:ff:ff:ff), far from where allocation starts: one of
+// hvnet's own, as the pool sees it; 02:68:76:… is the router ports' range, which --mac refuses.
+const MAC = '02:68:6e:be:0c:01';
 
 function option(name: string, full: number, small: number): number {
   const i = process.argv.indexOf(`--${name}`);

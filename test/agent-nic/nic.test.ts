@@ -18,7 +18,9 @@ import { testRun } from '../../testbed/test-run.js';
 import { NotifyListener, startHvnetd, writeConfig } from '../agent/harness.js';
 import type { HvnetdSetup, RunningHvnetd } from '../agent/harness.js';
 import type { ResultOf } from '../../agent/api/methods.js';
-import type { NicRow, nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../agent/api/nics.js';
+import { nicListMethod, nicPoolMethod } from '../../agent/api/nics.js';
+import type { NicRow, nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
+import { statusMethod } from '../../agent/api/methods.js';
 import type { HostStatus } from '../../agent/api/status.js';
 import { parseDomainInterfaces } from '../../lib/domxml/parse.js';
 import { NicCli, assertMacvtapMode, defineStoppedDomain, interfaceWithMac, linkExists } from './helpers.js';
@@ -316,6 +318,40 @@ describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
     assert.equal(interfaceWithMac(await dumpxml(stopped.name, true), foreign), undefined);
     const d = await cli.json<Detach>(['nic', 'detach', guest.name, foreign]);
     assert.equal(d.live, true);
+    await veth.delete();
+  });
+
+  it('[vm] a NIC hvnet attached and virsh detached live is gone from nic list, the status and the pool within 2 s; its MAC is free', async function () {
+    if (skipVm()) this.skip();
+    const veth = await vethPair();
+    const a = await cli.json<Attach>(['nic', 'attach', guest.name, '--source', veth.a, '--mode', 'bridge', '--live']);
+    assert.equal(a.live, true);
+    const where = async (): Promise<string[]> => {
+      const [list, st, p] = await Promise.all([hv.client.call(nicListMethod, {}), hv.client.call(statusMethod, {}), hv.client.call(nicPoolMethod, {})]);
+      const seen: string[] = [];
+      if (list.nics.some((r) => r.mac === a.mac)) seen.push('nic.list');
+      if (st.status.nics.some((r) => r.mac === a.mac)) seen.push('status.nics');
+      if ([...p.allocations, ...p.foreign].some((x) => x.mac === a.mac)) seen.push('nic.pool');
+      return seen;
+    };
+    // hvnetd knows the NIC everywhere before virsh acts: only libvirt's event can tell it of the detach.
+    await waitFor('the NIC everywhere', async () => ((await where()).length === 3 ? true : undefined), 5_000, 50);
+    const file = join(testRun.tempDir('foreign-detach'), 'nic.xml');
+    writeFileSync(file, a.xml);
+    await libvirt.virsh(['detach-device', guest.name, file, '--live']);
+    const t = performance.now();
+    assert.equal(interfaceWithMac(await dumpxml(guest.name), a.mac), undefined, 'virsh returned before the guest released the NIC');
+    let seen: string[] = [];
+    await waitFor('the NIC gone from hvnetd', async () => ((seen = await where()).length === 0 ? true : undefined), 2_000, 20).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message}: still in ${seen.join(', ')} ${Math.round(performance.now() - t)} ms after virsh returned`);
+    });
+    // Free: the CLI agrees, and hvnet can give the MAC to a NIC again (never while another NIC has it).
+    assert.ok(!(await cli.json<NicRow[]>(['nic', 'list'])).some((r) => r.mac === a.mac));
+    const again = await cli.json<Attach>(['nic', 'attach', stopped.name, '--source', veth.a, '--mac', a.mac, '--config']);
+    assert.equal(again.mac, a.mac);
+    const dup = await cli.run(['nic', 'attach', guest.name, '--source', veth.a, '--mac', a.mac, '--live', '--format', 'json']);
+    assert.equal((JSON.parse(dup.stderr) as { code: string }).code, 'HVNET_NIC_DUPLICATE_MAC', dup.stderr);
+    await cli.json<Detach>(['nic', 'detach', stopped.name, a.mac]);
     await veth.delete();
   });
 

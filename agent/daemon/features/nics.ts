@@ -29,7 +29,7 @@ export function createNicsFeature(ctx: Pick<DaemonContext, 'methods' | 'health' 
         : dups.length > 0
           ? `${dups.length} duplicate MAC address${dups.length === 1 ? '' : 'es'} on this host: ${dups.map((d) => `${d.mac} (${d.holders.join(', ')})`).join('; ')}`
           : undefined;
-    status.libvirt = { state: l.state, uri: l.uri, ...(message === undefined ? {} : { message }) };
+    status.libvirt = { state: l.state, uri: l.uri, ...(message === undefined ? {} : { message }), inventory: s.inventoryLoaded ? 'loaded' : 'loading' };
     if (s.events.length > 0) {
       // Another feature's events (drift repairs) may be there: one list, newest last, at most 20.
       status.events = [...(status.events ?? []), ...s.events].sort((a, b) => a.at.localeCompare(b.at)).slice(-20);

@@ -94,6 +94,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private chain: Promise<unknown> = Promise.resolve();
   private rows: NicRow[] = [];
   private rowsKey = '[]';
+  /** The rows come from a read of every domain (until then they are empty for want of one, not of NICs). */
+  private rowsRead = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private periodic: NodeJS.Timeout | undefined;
   private refreshing = false;
@@ -103,6 +105,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private readonly unknown = new Map<string, UnknownAttach>();
   private readonly eventList: HostEvent[] = [];
   private pruneTimer: NodeJS.Timeout | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
   /** VM ports of this host whose domain lacks their NIC: since when (grace period). */
   private readonly orphanSince = new Map<string, number>();
   private portTimer: NodeJS.Timeout | undefined;
@@ -139,9 +142,12 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     link.on('up', () => void this.rebuild('connect'));
     // Events of a broken connection are lost: nothing cached can be trusted after it.
     link.on('down', () => this.cache.invalidateAll());
+    // The pool follows too, not only the rows: a NIC another client detached (virsh detach-device,
+    // any libvirt client) frees its MAC now rather than at the next periodic re-read, and one
+    // another client attached is never handed out.
     const changed = (e: { domain: { uuid: string } }): void => {
       this.cache.invalidate(e.domain.uuid);
-      this.scheduleRefresh();
+      this.scheduleSync();
     };
     link.on('lifecycle', (e) => {
       changed(e);
@@ -165,6 +171,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   get nics(): readonly NicRow[] {
     return this.rows;
+  }
+
+  /** False from the start until the domains were first read from libvirt. */
+  get inventoryLoaded(): boolean {
+    return this.rowsRead;
   }
 
   get duplicates(): Duplicate[] {
@@ -195,6 +206,7 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     this.stopped = true;
     clearTimeout(this.refreshTimer);
     clearTimeout(this.pruneTimer);
+    clearTimeout(this.syncTimer);
     clearInterval(this.periodic);
     clearInterval(this.portTimer);
   }
@@ -702,17 +714,21 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   /**
    * The pool from what the domains really have: at connect and every reconnection (`connect`:
    * duplicates counted and logged), after a domain was undefined and periodically (`reload`: MACs
-   * no domain has any more are released). MACs of attaches whose outcome is unknown stay reserved.
+   * no domain has any more are released), and after libvirt's event for a domain (`event`: from
+   * the cache, with only the domains events named read again). MACs of attaches whose outcome is
+   * unknown stay reserved. Serial with attaches and detaches: it never sees one half done.
    */
-  rebuild(why: 'connect' | 'reload'): Promise<void> {
+  rebuild(why: 'connect' | 'reload' | 'event'): Promise<void> {
     return this.serial(async () => {
       if (this.link.state !== 'connected') return; // the reconnection rebuilds
-      this.cache.invalidateAll();
+      if (why !== 'event') this.cache.invalidateAll();
       const views = await this.cache.fresh();
       this.resolveUnknown(views);
+      const before = JSON.stringify(this.pool.list());
       const dups = this.pool.rebuild(macsInUse(views), { count: why === 'connect' });
       for (const u of this.unknown.values()) if (this.pool.holderOf(u.mac) === undefined) this.pool.claim(u.mac, u.domain.name, hvnetAlias(u.mac));
-      this.save();
+      // Events come with every attach and detach: the file is written only when the pool changed.
+      if (why !== 'event' || JSON.stringify(this.pool.list()) !== before) this.save();
       if (why === 'connect') {
         if (dups.length > 0) this.log.warn({ duplicates: dups }, 'duplicate MAC addresses on this host');
         this.emit('rebuilt', dups);
@@ -775,6 +791,14 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     this.pruneTimer.unref();
   }
 
+  /** Debounced: a burst of events (a domain started with many NICs) is one pass. */
+  private scheduleSync(): void {
+    if (this.stopped) return;
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(() => void this.rebuild('event'), REFRESH_DEBOUNCE_MS);
+    this.syncTimer.unref();
+  }
+
   scheduleRefresh(): void {
     if (this.stopped) return;
     clearTimeout(this.refreshTimer);
@@ -801,9 +825,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     }
   }
 
+  /** Every caller passes rows made from a read of every domain. */
   private setRows(rows: NicRow[], force = false): void {
     const key = JSON.stringify(rows);
-    if (!force && key === this.rowsKey) return;
+    if (!force && key === this.rowsKey && this.rowsRead) return;
+    this.rowsRead = true;
     this.rows = rows;
     this.rowsKey = key;
     this.emit('changed');
