@@ -146,6 +146,8 @@ interface Hvnetd {
   socket: string;
   /** Writes hvnetd re-planned because a guard failed (another write got there first), so far. */
   conflicts(): Promise<number>;
+  /** NB transactions sent for requests and the requests they carried (group commit), so far. */
+  grouped(): Promise<{ transactions: number; requests: number }>;
   /** user+system CPU seconds of the daemon so far (from /proc). */
   cpu(): number;
   stop(): Promise<void>;
@@ -177,6 +179,11 @@ async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       const m = /^hvnet_ovn_plan_retries_total\{reason="conflict"\} (\d+)/m.exec(text);
       return m ? Number(m[1]) : NaN;
+    },
+    grouped: async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const v = (name: string): number => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+      return { transactions: v('hvnet_ovn_group_transactions_total'), requests: v('hvnet_ovn_group_requests_total') };
     },
     cpu: () => {
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
@@ -268,6 +275,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
           }
         };
         const conflicts0 = await daemon.conflicts();
+        const grouped0 = await daemon.grouped();
         const cpu0 = process.cpuUsage();
         const dcpu0 = daemon.cpu();
         const t1 = performance.now();
@@ -276,6 +284,8 @@ function hvnetTool(conns: number, perConn: number): Tool {
         const cpu = process.cpuUsage(cpu0);
         const daemonCpu = daemon.cpu() - dcpu0;
         const replans = (await daemon.conflicts()) - conflicts0;
+        const grouped1 = await daemon.grouped();
+        const perTxn = (grouped1.requests - grouped0.requests) / (grouped1.transactions - grouped0.transactions);
         for (const c of clients) c.close();
         const bad = await checkHvnetRows(nb.remote);
         const ok = errors === 0 && bad.length === 0;
@@ -286,7 +296,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
           client_cpu_s: (cpu.user + cpu.system) / 1e6,
           daemon_cpu_s: daemonCpu,
           ok,
-          note: `${replans} re-planned after a failed guard; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
+          note: `${replans} re-planned after a failed guard; ${perTxn.toFixed(1)} requests per NB transaction; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
         };
       } finally {
         for (const c of clients) c.close();
