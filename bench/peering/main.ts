@@ -185,10 +185,7 @@ async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
       const v = (name: string): number => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
       return { transactions: v('hvnet_ovn_group_transactions_total'), requests: v('hvnet_ovn_group_requests_total') };
     },
-    cpu: () => {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-    },
+    cpu: () => cpuOf(pid),
     stop: async () => {
       process.kill(pid, 'SIGTERM');
       const t = setTimeout(() => process.kill(pid, 'SIGKILL'), 15_000);
@@ -204,6 +201,12 @@ async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
     throw e;
   }
   return d;
+}
+
+/** user+system CPU seconds of a process so far (from /proc; USER_HZ 100). */
+function cpuOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 const netName = (i: number): string => `n${i}`;
@@ -243,7 +246,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
   return {
     name,
     inFlight: conns * perConn,
-    how: `two socket calls per peering (one per side, order: ${order}), ${conns} kept connection(s) x ${perConn} in flight`,
+    how: `two socket calls per peering (one per side, order: ${order}), ${conns} kept connection(s) x ${perConn} in flight; hvnetd sends the requests that arrive while a transaction is in flight as one transaction (group commit)`,
     run: async (round) => {
       const nb = startBenchNb(['--networks', '2']);
       let daemon: Hvnetd | undefined;
@@ -278,11 +281,14 @@ function hvnetTool(conns: number, perConn: number): Tool {
         const grouped0 = await daemon.grouped();
         const cpu0 = process.cpuUsage();
         const dcpu0 = daemon.cpu();
+        const nbPid = nb.pid;
+        const nbCpu0 = nbPid === undefined ? NaN : cpuOf(nbPid);
         const t1 = performance.now();
         await Promise.all(clients.flatMap((c) => Array.from({ length: perConn }, () => worker(c))));
         const elapsed = (performance.now() - t1) / 1000;
         const cpu = process.cpuUsage(cpu0);
         const daemonCpu = daemon.cpu() - dcpu0;
+        const nbCpu = nbPid === undefined ? NaN : cpuOf(nbPid) - nbCpu0;
         const replans = (await daemon.conflicts()) - conflicts0;
         const grouped1 = await daemon.grouped();
         const perTxn = (grouped1.requests - grouped0.requests) / (grouped1.transactions - grouped0.transactions);
@@ -296,7 +302,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
           client_cpu_s: (cpu.user + cpu.system) / 1e6,
           daemon_cpu_s: daemonCpu,
           ok,
-          note: `${replans} re-planned after a failed guard; ${perTxn.toFixed(1)} requests per NB transaction; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
+          note: `${replans} re-planned after a failed guard; ${perTxn.toFixed(1)} requests per NB transaction, ovsdb-server CPU ${((nbCpu * 1000) / N).toFixed(3)} ms/peering; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
         };
       } finally {
         for (const c of clients) c.close();

@@ -1,9 +1,12 @@
-// Group commit: requests that arrive while a transaction of this instance is in flight are planned
-// together when it completes and sent as ONE transaction. Each NB transaction costs both ends far
+// Group commit: requests that arrive while this instance has its maximum of transactions in flight
+// are planned together when one completes and sent as ONE transaction. Each NB transaction costs both ends far
 // more than its operations do (framing, a reply, an update notification and a cache batch with all
 // its listeners here; a commit, a log write and a round of monitor updates at the server), so a
 // burst of requests costs about one transaction instead of one each. A request that arrives while
-// nothing is in flight is sent alone, at once: nothing waits for company.
+// fewer are in flight is sent alone, at once: nothing waits for company, and the NB and this
+// process keep working side by side (one transaction at a time left the NB idle while hvnetd
+// planned, and the other way round). Plans touching what a transaction in flight touches wait
+// for it: the cache does not have its rows yet.
 //
 // Every guarantee of a request sent alone holds:
 // - each request is planned by its own planner against the cache, and its plan keeps its guards:
@@ -35,6 +38,11 @@ export interface GroupCommitOptions {
   maxRequests?: number;
   /** Operations in one transaction at most (default 4,096): a reply and an update stay a sane size. */
   maxOperations?: number;
+  /**
+   * Transactions in flight at once (default 4): below it a request goes at once, so the NB and
+   * this process keep working side by side; at it, requests wait and are combined.
+   */
+  maxInFlight?: number;
 }
 
 interface Waiting {
@@ -61,7 +69,9 @@ export interface GroupCommitStats {
 
 export class GroupCommit {
   private readonly queue: Waiting[] = [];
-  private busy = false;
+  /** What the transactions in flight touch: a request clashing with one waits for it. */
+  private readonly inFlight = new Set<Footprint>();
+  private readonly maxInFlight: number;
   private readonly maxRequests: number;
   private readonly maxOperations: number;
   readonly stats: GroupCommitStats = { transactions: 0, requests: 0, fallbacks: 0 };
@@ -72,6 +82,7 @@ export class GroupCommit {
     opts: GroupCommitOptions = {},
   ) {
     this.maxRequests = opts.maxRequests ?? 128;
+    this.maxInFlight = opts.maxInFlight ?? 4;
     this.maxOperations = opts.maxOperations ?? 4_096;
   }
 
@@ -80,15 +91,20 @@ export class GroupCommit {
     if ((opts.wait ?? 'none') !== 'none' || opts.lock !== undefined) return applyPlan(this.client, this.view, planner, opts);
     return new Promise<Applied<R>>((resolve, reject) => {
       this.queue.push({ planner, opts, resolve: resolve as (a: Applied<unknown>) => void, reject });
-      if (!this.busy) this.next();
+      // Others waiting means a transaction in flight will call next() when it completes: they are
+      // not planned again on every arrival.
+      if (this.queue.length === 1) this.next();
     });
   }
 
   /** Plans what waits, sends what fits in one transaction; the rest waits for the next. */
   private next(): void {
-    if (this.busy || this.queue.length === 0) return;
+    if (this.inFlight.size >= this.maxInFlight || this.queue.length === 0) return;
     const members: Member[] = [];
     const taken: Footprint = emptyFootprint();
+    // Planned from a cache that does not have the transactions in flight yet: what they touch waits.
+    for (const f of this.inFlight) joinFootprint(taken, f);
+    const busy = this.inFlight.size > 0;
     const later: Waiting[] = [];
     let operations = 0;
     for (const w of this.queue.splice(0)) {
@@ -108,7 +124,7 @@ export class GroupCommit {
         continue;
       }
       const fp = footprintOf(plan.operations);
-      const fits = members.length === 0 || (!clash(taken, fp) && operations + plan.operations.length <= this.maxOperations);
+      const fits = (members.length === 0 && !busy) || (!clash(taken, fp) && operations + plan.operations.length <= this.maxOperations);
       // What waits keeps its place: a later request touching the same rows does not pass it.
       joinFootprint(taken, fp);
       if (!fits) {
@@ -120,9 +136,11 @@ export class GroupCommit {
     }
     this.queue.unshift(...later);
     if (members.length === 0) return;
-    this.busy = true;
+    const mine = emptyFootprint();
+    for (const m of members) joinFootprint(mine, footprintOf(m.plan.operations));
+    this.inFlight.add(mine);
     void this.send(members).finally(() => {
-      this.busy = false;
+      this.inFlight.delete(mine);
       this.next();
     });
   }

@@ -33,7 +33,8 @@ describe('ovn group commit: concurrent requests as one transaction (real ovsdb-s
 
   before(async () => {
     ovn = await startOvn({ northd: false });
-    agent = await openNetworks(ovn.nbRemotes, { reconcile: false, groupCommit: true });
+    // One transaction in flight at a time, so which requests share one is known in advance.
+    agent = await openNetworks(ovn.nbRemotes, { reconcile: false, groupCommit: { maxInFlight: 1 } });
     agent.on('retry', (kind) => (retries[kind] += 1));
     for (let i = 0; i < 24; i++) nets.set(`g${i}`, await agent.createNetwork({ name: `g${i}`, ipv4: `10.88.${i}.1/24` }));
   });
@@ -195,7 +196,7 @@ describe('ovn group commit: footprints and the lost reply (pure)', () => {
         },
       },
     };
-    const g = new GroupCommit(transactor, nb.view);
+    const g = new GroupCommit(transactor, nb.view, { maxInFlight: 1 });
     const unknown: string[] = [];
     const req = (x: number, y: number): Promise<unknown> =>
       g.apply((v, o) => planCreatePeering(v, { network: `u${x}`, name: `to-u${y}`, target: `u${y}` }, o), { onRetry: (k) => unknown.push(k) });
