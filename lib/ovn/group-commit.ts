@@ -57,6 +57,7 @@ interface Member {
   plan: Plan<unknown>;
   /** Index of the plan's first operation in the combined transaction. */
   from: number;
+  fp: Footprint;
 }
 
 /** How many requests the combined transactions carried, for metrics and tests. */
@@ -102,9 +103,12 @@ export class GroupCommit {
     if (this.inFlight.size >= this.maxInFlight || this.queue.length === 0) return;
     const members: Member[] = [];
     const taken: Footprint = emptyFootprint();
-    // Planned from a cache that does not have the transactions in flight yet: what they touch waits.
-    for (const f of this.inFlight) joinFootprint(taken, f);
     const busy = this.inFlight.size > 0;
+    // Planned from a cache that does not have the transactions in flight yet: what they touch waits.
+    const meetsInFlight = (fp: Footprint): boolean => {
+      for (const f of this.inFlight) if (clash(f, fp)) return true;
+      return false;
+    };
     const later: Waiting[] = [];
     let operations = 0;
     for (const w of this.queue.splice(0)) {
@@ -124,20 +128,22 @@ export class GroupCommit {
         continue;
       }
       const fp = footprintOf(plan.operations);
-      const fits = (members.length === 0 && !busy) || (!clash(taken, fp) && operations + plan.operations.length <= this.maxOperations);
+      const fits =
+        (members.length === 0 && !busy) || (!clash(taken, fp) && !(busy && meetsInFlight(fp)) && operations + plan.operations.length <= this.maxOperations);
       // What waits keeps its place: a later request touching the same rows does not pass it.
       joinFootprint(taken, fp);
       if (!fits) {
         later.push(w);
         continue;
       }
-      members.push({ w, plan, from: operations });
+      members.push({ w, plan, from: operations, fp });
       operations += plan.operations.length;
     }
     this.queue.unshift(...later);
     if (members.length === 0) return;
+    // What this transaction touches: its members' footprints and nothing of those that wait.
     const mine = emptyFootprint();
-    for (const m of members) joinFootprint(mine, footprintOf(m.plan.operations));
+    for (const m of members) joinFootprint(mine, m.fp);
     this.inFlight.add(mine);
     void this.send(members).finally(() => {
       this.inFlight.delete(mine);
