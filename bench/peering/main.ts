@@ -246,7 +246,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
   return {
     name,
     inFlight: conns * perConn,
-    how: `two socket calls per peering (one per side, order: ${order}), ${conns} kept connection(s) x ${perConn} in flight; hvnetd sends the requests that arrive while a transaction is in flight as one transaction (group commit)`,
+    how: `two socket calls per peering (one per side, order: ${order}), ${conns} kept connection(s) x ${perConn} in flight; hvnetd combines the requests that arrive while 4 NB transactions are in flight into one (group commit)`,
     run: async (round) => {
       const nb = startBenchNb(['--networks', '2']);
       let daemon: Hvnetd | undefined;
