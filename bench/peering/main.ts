@@ -146,6 +146,8 @@ interface Hvnetd {
   socket: string;
   /** Writes hvnetd re-planned because a guard failed (another write got there first), so far. */
   conflicts(): Promise<number>;
+  /** NB transactions sent for requests and the requests they carried (group commit), so far. */
+  grouped(): Promise<{ transactions: number; requests: number }>;
   /** user+system CPU seconds of the daemon so far (from /proc). */
   cpu(): number;
   stop(): Promise<void>;
@@ -178,10 +180,12 @@ async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
       const m = /^hvnet_ovn_plan_retries_total\{reason="conflict"\} (\d+)/m.exec(text);
       return m ? Number(m[1]) : NaN;
     },
-    cpu: () => {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+    grouped: async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const v = (name: string): number => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+      return { transactions: v('hvnet_ovn_group_transactions_total'), requests: v('hvnet_ovn_group_requests_total') };
     },
+    cpu: () => cpuOf(pid),
     stop: async () => {
       process.kill(pid, 'SIGTERM');
       const t = setTimeout(() => process.kill(pid, 'SIGKILL'), 15_000);
@@ -197,6 +201,12 @@ async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
     throw e;
   }
   return d;
+}
+
+/** user+system CPU seconds of a process so far (from /proc; USER_HZ 100). */
+function cpuOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 const netName = (i: number): string => `n${i}`;
@@ -236,7 +246,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
   return {
     name,
     inFlight: conns * perConn,
-    how: `two socket calls per peering (one per side, order: ${order}), ${conns} kept connection(s) x ${perConn} in flight`,
+    how: `two socket calls per peering (one per side, order: ${order}), ${conns} kept connection(s) x ${perConn} in flight; hvnetd combines the requests that arrive while 4 NB transactions are in flight into one (group commit)`,
     run: async (round) => {
       const nb = startBenchNb(['--networks', '2']);
       let daemon: Hvnetd | undefined;
@@ -268,14 +278,20 @@ function hvnetTool(conns: number, perConn: number): Tool {
           }
         };
         const conflicts0 = await daemon.conflicts();
+        const grouped0 = await daemon.grouped();
         const cpu0 = process.cpuUsage();
         const dcpu0 = daemon.cpu();
+        const nbPid = nb.pid;
+        const nbCpu0 = nbPid === undefined ? NaN : cpuOf(nbPid);
         const t1 = performance.now();
         await Promise.all(clients.flatMap((c) => Array.from({ length: perConn }, () => worker(c))));
         const elapsed = (performance.now() - t1) / 1000;
         const cpu = process.cpuUsage(cpu0);
         const daemonCpu = daemon.cpu() - dcpu0;
+        const nbCpu = nbPid === undefined ? NaN : cpuOf(nbPid) - nbCpu0;
         const replans = (await daemon.conflicts()) - conflicts0;
+        const grouped1 = await daemon.grouped();
+        const perTxn = (grouped1.requests - grouped0.requests) / (grouped1.transactions - grouped0.transactions);
         for (const c of clients) c.close();
         const bad = await checkHvnetRows(nb.remote);
         const ok = errors === 0 && bad.length === 0;
@@ -286,7 +302,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
           client_cpu_s: (cpu.user + cpu.system) / 1e6,
           daemon_cpu_s: daemonCpu,
           ok,
-          note: `${replans} re-planned after a failed guard; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
+          note: `${replans} re-planned after a failed guard; ${perTxn.toFixed(1)} requests per NB transaction, ovsdb-server CPU ${((nbCpu * 1000) / N).toFixed(3)} ms/peering; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
         };
       } finally {
         for (const c of clients) c.close();

@@ -56,14 +56,25 @@ export interface Transactor {
   session: { ready(): Promise<void> };
 }
 
-export async function applyPlan<R>(client: Transactor, view: NbView, planner: Planner<R>, opts: ApplyOptions = {}): Promise<Applied<R>> {
+/**
+ * How far a request got before it reached this applier: a request whose combined transaction
+ * (group-commit.ts) failed carries on from there, its earlier attempt counted.
+ */
+export interface ApplyProgress {
+  attempts: number;
+  conflicts: number;
+  unknown: number;
+  replay: boolean;
+}
+
+export async function applyPlan<R>(client: Transactor, view: NbView, planner: Planner<R>, opts: ApplyOptions = {}, from?: ApplyProgress): Promise<Applied<R>> {
   const maxConflicts = opts.maxConflicts ?? 25;
   const maxUnknown = opts.maxUnknown ?? 5;
   const waitFor = opts.wait ?? 'none';
-  let conflicts = 0;
-  let unknown = 0;
-  let attempts = 0;
-  let replay = false;
+  let conflicts = from?.conflicts ?? 0;
+  let unknown = from?.unknown ?? 0;
+  let attempts = from?.attempts ?? 0;
+  let replay = from?.replay ?? false;
   for (;;) {
     const plan = planner(view, { replay });
     if (plan.operations.length === 0) return { ...plan, attempts };
@@ -90,7 +101,7 @@ export async function applyPlan<R>(client: Transactor, view: NbView, planner: Pl
         conflicts += 1;
         if (conflicts >= maxConflicts) throw new OvnConflictError(attempts, opts.context ?? {}, { cause: e });
         opts.onRetry?.('conflict', attempts);
-        await sleep(Math.random() * Math.min(250, 4 * 2 ** Math.min(conflicts, 6)));
+        await sleep(conflictPauseMs(conflicts));
         continue;
       }
       if (e instanceof OutcomeUnknownError) {
@@ -108,6 +119,11 @@ export async function applyPlan<R>(client: Transactor, view: NbView, planner: Pl
       throw e;
     }
   }
+}
+
+/** The pause before re-planning after the `conflicts`th failed guard: jittered, growing, bounded. */
+export function conflictPauseMs(conflicts: number): number {
+  return Math.random() * Math.min(250, 4 * 2 ** Math.min(conflicts, 6));
 }
 
 /** Resolves when NB_Global's sb_cfg (or hv_cfg) in the cache reaches `nbCfg`. */

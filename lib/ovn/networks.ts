@@ -11,6 +11,8 @@ import { ovnNorthboundSchema } from './schema/ovn-nb.generated.js';
 import { applyPlan } from './apply.js';
 import type { Applied, ApplyOptions, Planner, Transactor, WaitFor } from './apply.js';
 import type { OvnErrorContext } from './errors.js';
+import { GroupCommit } from './group-commit.js';
+import type { GroupCommitOptions } from './group-commit.js';
 import { globalAbsent } from './guards.js';
 import { nb } from './nb-operations.js';
 import { checkName } from './names.js';
@@ -48,6 +50,11 @@ export interface OvnNetworksOptions {
    * place of `client.transact`, so the caller can time, count or log them in one place.
    */
   transact?: Transact;
+  /**
+   * Requests made while a transaction of this instance is in flight are sent together as one
+   * transaction when it completes (group-commit.ts). Default false: one transaction per request.
+   */
+  groupCommit?: boolean | GroupCommitOptions;
 }
 
 /** What sends one transaction: the client's own `transact`, or a caller's wrapper around it. */
@@ -111,6 +118,8 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
   readonly view: NbView;
   private readonly reconciler: Reconciler | undefined;
   private readonly transactor: Transactor;
+  /** With the groupCommit option: what sends the requests' plans. */
+  readonly groupCommit: GroupCommit | undefined;
   private ownsClient = false;
 
   /** The monitor the OvsdbClient must be created with. */
@@ -151,6 +160,7 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
     // checked once to hold what NbView reads, with the schema the row types come from.
     this.view = new NbView(withRowTypes(client.cache, ovnNorthboundSchema, NB_TABLES));
     this.transactor = { transact: opts.transact ?? ((ops) => client.transact(ops)), session: client.session };
+    if (opts.groupCommit) this.groupCommit = new GroupCommit(this.transactor, this.view, opts.groupCommit === true ? {} : opts.groupCommit);
     if (opts.reconcile !== false) {
       const reconcile = typeof opts.reconcile === 'object' ? opts.reconcile : {};
       this.reconciler = new Reconciler(client, this.view, { ...reconcile, transact: this.transactor.transact });
@@ -193,7 +203,7 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
     const opts: ApplyOptions = { context, wait: w.wait ?? this.opts.wait ?? 'none', onRetry: (kind) => this.emit('retry', kind) };
     const timeout = w.waitTimeoutMs ?? this.opts.waitTimeoutMs;
     if (timeout !== undefined) opts.waitTimeoutMs = timeout;
-    return applyPlan(this.transactor, this.view, planner, opts);
+    return this.groupCommit ? this.groupCommit.apply(planner, opts) : applyPlan(this.transactor, this.view, planner, opts);
   }
 
   // Projects ------------------------------------------------------------------------------------

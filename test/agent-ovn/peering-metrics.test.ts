@@ -13,6 +13,7 @@ import { networkCreateMethod, networkShowMethod, peerCreateMethod } from '../../
 import { HvnetError } from '../../agent/api/errors.js';
 import { startHvnetd, writeConfig } from '../agent/harness.js';
 import type { RunningHvnetd } from '../agent/harness.js';
+import { openNetworks } from '../ovn/helpers.js';
 
 /** Every sample of the page, keyed `name{labels}` as Prometheus prints them. */
 async function scrape(url: string): Promise<Map<string, number>> {
@@ -66,14 +67,24 @@ describe('agent-ovn: peering metrics', function () {
     await c.call(peerCreateMethod, { network: 'd', name: 'to-e', target: 'e' });
     await c.call(peerCreateMethod, { network: 'e', name: 'to-d', target: 'd' });
     const errorsBefore = (await scrape(url)).get('hvnet_ovsdb_transaction_duration_seconds_count{result="error"}') ?? 0;
-    // Concurrent writes to one router: all but one find their guard failed each round, and re-plan.
-    // Whether two writes meet depends on the scheduler (a loaded machine may serve them one by
-    // one), so bursts go on until one has re-planned, at most five.
+    // Concurrent writes to one router from hvnetd and another writer (another host's hvnet, here
+    // an OvnNetworks of the test): hvnetd's writes whose guard the other's commit failed re-plan.
+    // (hvnetd's own concurrent writes to one router never meet: group commit sends them one
+    // after the other.) Whether two writes meet depends on the scheduler (a loaded machine may
+    // serve them one by one), so bursts go on until one has re-planned, at most five.
     let pending = 0;
-    for (let burst = 0; burst < 5; burst++) {
-      await Promise.all(Array.from({ length: 6 }, (_, i) => c.call(peerCreateMethod, { network: 'c', name: `p${burst}-${i}`, target: `nope${burst}-${i}` })));
-      pending += 6;
-      if (((await scrape(url)).get('hvnet_ovn_plan_retries_total{reason="conflict"}') ?? 0) > 0) break;
+    const other = await openNetworks(ovn.nbRemotes, { reconcile: false });
+    try {
+      for (let burst = 0; burst < 5; burst++) {
+        await Promise.all([
+          ...Array.from({ length: 6 }, (_, i) => c.call(peerCreateMethod, { network: 'c', name: `p${burst}-${i}`, target: `nope${burst}-${i}` })),
+          ...Array.from({ length: 6 }, (_, i) => other.createPeering({ network: 'c', name: `q${burst}-${i}`, target: `none${burst}-${i}` })),
+        ]);
+        pending += 12;
+        if (((await scrape(url)).get('hvnet_ovn_plan_retries_total{reason="conflict"}') ?? 0) > 0) break;
+      }
+    } finally {
+      await other.close();
     }
 
     const refuse = async (p: Promise<unknown>, code: string): Promise<void> => {

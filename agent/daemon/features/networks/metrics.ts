@@ -47,6 +47,22 @@ export function instrumentNetworks(registry: Registry, svc: NetworksService): vo
     labelNames: ['code'],
     registers: [registry],
   });
+  const grouped = svc.ovn.groupCommit?.stats;
+  if (grouped) {
+    const counter = (name: string, help: string, value: () => number): void =>
+      void new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(value());
+        },
+      });
+    counter('hvnet_ovn_group_transactions_total', 'NB transactions sent for API requests (group commit: one may carry many requests).', () => grouped.transactions);
+    counter('hvnet_ovn_group_requests_total', 'API requests whose plans those transactions carried.', () => grouped.requests);
+    counter('hvnet_ovn_group_fallbacks_total', 'Combined transactions that failed, whose requests then went on alone.', () => grouped.fallbacks);
+  }
   svc.ovn.on('retry', (kind) => retries.inc({ reason: kind === 'unknown' ? 'outcome_unknown' : 'conflict' }));
   svc.ovn.on('repaired', (changes) => repairs.inc(changes.length));
   svc.on('failed', (e) => errors.inc({ code: e.code }));

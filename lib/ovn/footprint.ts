@@ -1,0 +1,139 @@
+// What a planned transaction reads and writes, as far as group commit (group-commit.ts) needs to
+// know whether two plans made from the same cache can be sent as one transaction: they can when
+// neither writes anything the other reads or writes, so each plan's guards still state the facts
+// its decision rests on, and each plan's writes land on rows no other plan of the batch looks at.
+//
+// Found from the operations themselves, so every planner is covered without declaring anything:
+// - an operation whose `where` names rows by `_uuid ==` touches those rows;
+// - any other `where` (a guard on a router's external_ids, an update by name) touches its whole table;
+// - an insert adds to its table: it matters to whoever reads that table as a whole (a "no such
+//   network" guard), not to readers of other rows;
+// - a write that puts a row's uuid into a value (a router's `ports delete [uuid]`) touches that row;
+// - uuid-names must differ between plans of one transaction;
+// - an operation of another kind (assert, commit, abort, comment) makes the plan go alone.
+// Wrongly shared unique values (two plans inserting one port name) need no detection: the server
+// refuses the combined transaction and group commit falls back to one transaction per request.
+import type { Operation } from '../ovsdb/operations.js';
+
+export interface Footprint {
+  /** Rows (by uuid) read by guards (wait, select) and written (update, mutate, delete by `_uuid`). */
+  rowReads: Set<string>;
+  rowWrites: Set<string>;
+  /** Tables whose rows are named by `_uuid` in a read or a write, and in a write. */
+  rowTables: Set<string>;
+  rowTablesWritten: Set<string>;
+  /** Tables read or written as a whole (a `where` on anything but `_uuid`). */
+  tableReads: Set<string>;
+  tableWrites: Set<string>;
+  inserts: Set<string>;
+  /** A write puts row uuids into values (their tables unknown here). */
+  refs: boolean;
+  names: Set<string>;
+  /** Has an operation group commit does not reason about: sent alone. */
+  alone: boolean;
+}
+
+export function emptyFootprint(): Footprint {
+  return {
+    rowReads: new Set(),
+    rowWrites: new Set(),
+    rowTables: new Set(),
+    rowTablesWritten: new Set(),
+    tableReads: new Set(),
+    tableWrites: new Set(),
+    inserts: new Set(),
+    refs: false,
+    names: new Set(),
+    alone: false,
+  };
+}
+
+export function footprintOf(operations: readonly Operation[]): Footprint {
+  const fp = emptyFootprint();
+  const refs = new Set<string>();
+  for (const op of operations) {
+    switch (op.op) {
+      case 'wait':
+      case 'select':
+        addWhere(fp, op.table, op.where, false);
+        break;
+      case 'update':
+        addWhere(fp, op.table, op.where, true);
+        addUuids(refs, op.row);
+        break;
+      case 'mutate':
+        addWhere(fp, op.table, op.where, true);
+        addUuids(refs, op.mutations);
+        break;
+      case 'delete':
+        addWhere(fp, op.table, op.where, true);
+        break;
+      case 'insert':
+        fp.inserts.add(op.table);
+        addUuids(refs, op.row);
+        if (op['uuid-name'] !== undefined) fp.names.add(op['uuid-name']);
+        break;
+      default:
+        fp.alone = true;
+    }
+  }
+  for (const u of refs) fp.rowWrites.add(u);
+  fp.refs = refs.size > 0;
+  return fp;
+}
+
+function addWhere(fp: Footprint, table: string, where: readonly (readonly [string, string, unknown])[], write: boolean): void {
+  const byUuid = where.filter((c) => c[0] === '_uuid' && c[1] === '==');
+  if (byUuid.length === 0) {
+    (write ? fp.tableWrites : fp.tableReads).add(table);
+    return;
+  }
+  fp.rowTables.add(table);
+  if (write) fp.rowTablesWritten.add(table);
+  for (const c of byUuid) addUuids(write ? fp.rowWrites : fp.rowReads, c[2]);
+}
+
+/** Every ["uuid", s] atom inside a value (rows, mutations, conditions). */
+function addUuids(into: Set<string>, value: unknown): void {
+  if (!Array.isArray(value)) {
+    if (value !== null && typeof value === 'object') for (const v of Object.values(value)) addUuids(into, v);
+    return;
+  }
+  if (value.length === 2 && value[0] === 'uuid' && typeof value[1] === 'string') {
+    into.add(value[1]);
+    return;
+  }
+  for (const v of value) addUuids(into, v);
+}
+
+const meets = (a: ReadonlySet<string>, ...bs: ReadonlySet<string>[]): boolean => {
+  for (const x of a) for (const b of bs) if (b.has(x)) return true;
+  return false;
+};
+
+/** Whether what `x` writes is read or written by `y`. */
+function writesInto(x: Footprint, y: Footprint): boolean {
+  const yWhole = y.tableReads.size + y.tableWrites.size > 0;
+  return (
+    meets(x.rowWrites, y.rowReads, y.rowWrites) ||
+    meets(x.tableWrites, y.tableReads, y.tableWrites, y.inserts, y.rowTables) ||
+    (x.tableWrites.size > 0 && y.refs) ||
+    meets(x.inserts, y.tableReads, y.tableWrites) ||
+    meets(x.rowTablesWritten, y.tableReads, y.tableWrites) ||
+    (x.refs && yWhole)
+  );
+}
+
+/** Whether two plans made from the same cache cannot go into one transaction. */
+export function clash(a: Footprint, b: Footprint): boolean {
+  return a.alone || b.alone || meets(a.names, b.names) || writesInto(a, b) || writesInto(b, a);
+}
+
+/** Adds `fp` to `into` (what a batch touches so far). */
+export function joinFootprint(into: Footprint, fp: Footprint): void {
+  for (const k of ['rowReads', 'rowWrites', 'rowTables', 'rowTablesWritten', 'tableReads', 'tableWrites', 'inserts', 'names'] as const) {
+    for (const v of fp[k]) into[k].add(v);
+  }
+  into.refs ||= fp.refs;
+  into.alone ||= fp.alone;
+}
