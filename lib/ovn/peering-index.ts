@@ -14,7 +14,7 @@ import { EXT, parseId } from './ids.js';
 import { peeringInfo } from './peering-plan.js';
 import type { PeeringInfo } from './peering-plan.js';
 import { PlanModel } from './plan.js';
-import { changedKeys, declarationTarget, declarationTo } from './state.js';
+import { declarationTarget, declarationTo, extChange } from './state.js';
 import type { NbView, Network } from './state.js';
 
 type Ext = Record<string, string>;
@@ -48,20 +48,19 @@ export class PeeringIndex {
     if (this.all) return;
     for (const e of events) {
       if (e.table === 'Logical_Router') {
-        const now = e.kind === 'delete' ? undefined : extOf(e.row);
-        const before = e.kind === 'insert' ? undefined : extOf(e.old);
-        const keys = now && before ? changedKeys(now, before) : undefined;
-        if (!now || !before || !keys || keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
-          this.routerChanged(before);
-          this.routerChanged(now);
+        const ext = e.kind === 'update' ? extChange(e) : undefined;
+        if (e.kind !== 'update' || !ext || ext.keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
+          this.routerChanged(e.kind === 'insert' ? undefined : extOf(e.old));
+          this.routerChanged(e.kind === 'delete' ? undefined : extOf(e.row));
           continue;
         }
+        const now = ext.now;
         const id = parseId(now[EXT.id]);
         const project = now[EXT.project];
         if (id === undefined || project === undefined) continue;
-        for (const k of keys) {
+        for (const k of ext.keys) {
           add(this.names, id, k.slice(EXT.peeringPrefix.length));
-          for (const text of [now[k], before[k]]) {
+          for (const text of [now[k], ext.before(k)]) {
             const t = declarationTarget(text, project);
             const other = t && this.view.network(t.project, t.network);
             if (other) this.pair(id, other.id);
