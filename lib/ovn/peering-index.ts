@@ -40,6 +40,12 @@ export class PeeringIndex {
   private readonly targetsRedo = new Set<string>();
   /** The indexed declarations by their target's `project/network`: network id → peering names. */
   private readonly byTargetKey = new Map<string, Map<number, Set<string>>>();
+  /** The peerings by status, kept as they come and go: a status read must not walk them all. */
+  private readonly tallies: Record<'total' | PeeringInfo['status'], number> = { total: 0, created: 0, pending: 0, errored: 0 };
+  /** The errored and pending peerings (what a status shows one by one, up to a few). */
+  private readonly problemSet = new Set<PeeringInfo>();
+  private problemsSorted: PeeringInfo[] | undefined;
+  private changes = 0;
 
   constructor(private readonly view: NbView) {}
 
@@ -96,6 +102,7 @@ export class PeeringIndex {
   }
 
   private ref(id: number, p: PeeringInfo): void {
+    this.tally(p, 1);
     const k = targetKey(p.targetProject, p.targetNetwork);
     let m = this.byTargetKey.get(k);
     if (!m) this.byTargetKey.set(k, (m = new Map<number, Set<string>>()));
@@ -103,6 +110,7 @@ export class PeeringIndex {
   }
 
   private unref(id: number, p: PeeringInfo): void {
+    this.tally(p, -1);
     const k = targetKey(p.targetProject, p.targetNetwork);
     const m = this.byTargetKey.get(k);
     const names = m?.get(id);
@@ -118,6 +126,10 @@ export class PeeringIndex {
       this.all = false;
       this.byNetwork.clear();
       this.byTargetKey.clear();
+      this.tallies.total = this.tallies.created = this.tallies.pending = this.tallies.errored = 0;
+      this.problemSet.clear();
+      this.problemsSorted = undefined;
+      this.changes++;
       this.sorted.clear();
       this.order = undefined;
       this.networksRedo.clear();
@@ -207,6 +219,41 @@ export class PeeringIndex {
     this.byNetwork.set(a.id, m);
     this.order = undefined;
     return true;
+  }
+
+  /** Every peering in or out (each ref and unref of a PeeringInfo): counted, and the problems noted. */
+  private tally(p: PeeringInfo, delta: 1 | -1): void {
+    this.tallies.total += delta;
+    this.tallies[p.status] += delta;
+    this.changes++;
+    if (p.status === 'created') return;
+    if (delta > 0) this.problemSet.add(p);
+    else this.problemSet.delete(p);
+    this.problemsSorted = undefined;
+  }
+
+  /** Bumped whenever what list() gives may have changed. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** The peerings by status, and the networks having any (as of the last `update`). */
+  counts(): { total: number; created: number; pending: number; errored: number; networks: number } {
+    return { ...this.tallies, networks: this.byNetwork.size };
+  }
+
+  /**
+   * The errored peerings, then the pending ones, each in list() order; at most `max`. Sorted
+   * again only after one of them came, went or changed, from these alone.
+   */
+  problems(max: number): readonly PeeringInfo[] {
+    if (!this.problemsSorted) {
+      const key = (p: PeeringInfo): string => `${p.status === 'errored' ? 0 : 1}\u0000${p.project}\u0000${p.network}\u0000${p.name}`;
+      const keyed = [...this.problemSet].map((p) => [key(p), p] as const);
+      keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      this.problemsSorted = keyed.map(([, p]) => p);
+    }
+    return this.problemsSorted.slice(0, max);
   }
 
   /**

@@ -6,6 +6,7 @@
 // change events, so any hvnetd sharing the NB reads the same thing. Parsed networks are memoised
 // per cache row object (the cache replaces a row object on every change, so a memo never goes
 // stale).
+import { DeclarationMap } from './declaration-map.js';
 import { isPeeringType } from './peering-types.js';
 import type { PeeringType } from './peering-types.js';
 import { changedMapKeys, valueBefore } from '../ovsdb/cache.js';
@@ -164,7 +165,7 @@ export function parseNetwork(row: RouterRow, previous?: Network, changed?: Itera
   return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
 }
 
-function parseDeclarations(ext: Readonly<Record<string, string>>, project: string): Map<string, Declaration> {
+function parseDeclarations(ext: Readonly<Record<string, string>>, project: string): DeclarationMap {
   const declarations = new Map<string, Declaration>();
   for (const k in ext) {
     if (!k.startsWith(EXT.peeringPrefix)) continue;
@@ -172,13 +173,14 @@ function parseDeclarations(ext: Readonly<Record<string, string>>, project: strin
     const d = isValidName(peering) ? decodeDeclaration(peering, ext[k] as string, project) : undefined;
     if (d) declarations.set(peering, d);
   }
-  return declarations;
+  return DeclarationMap.owning(declarations);
 }
 
 /**
  * The declarations of `ext` as a change of `previous`'s router: its map itself when no
- * declaration changed, else a copy with only the changed ones decoded. Undefined (parse it all)
- * when anything but declarations changed, so nothing that another key could affect is kept.
+ * declaration changed, else its map patched with only the changed ones decoded (declaration-map.ts).
+ * Undefined (parse it all) when anything but declarations changed, so nothing that another key
+ * could affect is kept.
  */
 function declarationsAfter(previous: Network, ext: Readonly<Record<string, string>>, changed: Iterable<string> | undefined): ReadonlyMap<string, Declaration> | undefined {
   // The previous row's map is read only when the changed keys are not known: made whole for the
@@ -187,18 +189,15 @@ function declarationsAfter(previous: Network, ext: Readonly<Record<string, strin
   const keys = changed ? [...changed] : changedKeys(ext, previous.router.external_ids);
   if (keys.some((k) => !k.startsWith(EXT.peeringPrefix))) return undefined;
   if (keys.length === 0) return previous.declarations;
-  const out = new Map(previous.declarations);
-  const names: string[] = [];
+  const changes: [string, Declaration | undefined][] = [];
   for (const k of keys) {
     const peering = k.slice(EXT.peeringPrefix.length);
     const v = ext[k];
-    const d = v !== undefined && isValidName(peering) ? decodeDeclaration(peering, v, previous.project) : undefined;
-    if (d) out.set(peering, d);
-    else out.delete(peering);
-    names.push(peering);
+    changes.push([peering, v !== undefined && isValidName(peering) ? decodeDeclaration(peering, v, previous.project) : undefined]);
   }
-  deriveTargetIndex(previous.declarations, out, names);
-  return out;
+  // The previous parse's map, patched where it is (it keeps answering as it was for the old row).
+  const before = previous.declarations instanceof DeclarationMap ? previous.declarations : DeclarationMap.owning(new Map(previous.declarations));
+  return before.patched(changes);
 }
 
 // By declarations map, not by network: planners copy a network with a new map (`{ ...a,
@@ -216,6 +215,7 @@ interface TargetIndex {
  * of every spoke about the hub and of the hub about every spoke, so a scan would be quadratic.
  */
 export function declarationTo(n: Pick<Network, 'declarations'>, project: string, network: string): Declaration | undefined {
+  if (n.declarations instanceof DeclarationMap) return n.declarations.towards(networkKey(project, network));
   let index = byTarget.get(n.declarations);
   if (!index) {
     index = { first: new Map(), duplicates: false };
@@ -234,6 +234,7 @@ export function declarationTo(n: Pick<Network, 'declarations'>, project: string,
  * the old map's: a plan about one peering of a hub must not index all of the hub's again.
  */
 export function withDeclaration(declarations: ReadonlyMap<string, Declaration>, name: string, d: Declaration | undefined): ReadonlyMap<string, Declaration> {
+  if (declarations instanceof DeclarationMap) return declarations.withOne(name, d);
   const out = new Map(declarations);
   if (d) out.set(name, d);
   else out.delete(name);

@@ -590,6 +590,24 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 
 function sameRow(a: Row, b: Row): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (indexKey([a[k]]) !== indexKey([b[k]])) return false;
+  for (const k of keys) if (!sameValue(a[k], b[k])) return false;
   return true;
+}
+
+/**
+ * Equal content, whatever the order: a map changed in place, or a set toggled, holds its keys
+ * and elements in the order the changes came, the server's snapshot in its own.
+ */
+function sameValue(a: DecodedValue, b: DecodedValue): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    const inB = new Set(b);
+    return a.every((x) => inB.has(x));
+  }
+  if (a instanceof Map && b instanceof Map) return a.size === b.size && [...a].every(([k, v]) => b.has(k) && b.get(k) === v);
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b) && !(a instanceof Map) && !(b instanceof Map)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+  }
+  return a === b;
 }
