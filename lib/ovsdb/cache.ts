@@ -420,7 +420,7 @@ const supersededBy = new WeakMap<Row, Map<string, Superseded>>();
  */
 function supersede(old: Row, column: string, next: Row, undo: ReadonlyMap<Atom, Atom | undefined>): void {
   let links = supersededBy.get(old);
-  if (!links) supersededBy.set(old, (links = new Map()));
+  if (!links) supersededBy.set(old, (links = new Map<string, Superseded>()));
   links.set(column, { next, undo });
   Object.defineProperty(old, column, {
     configurable: true,
