@@ -7,7 +7,8 @@
 //   and reads the rest through its successor (made whole only if something iterates it);
 // - a planner's "this network with one declaration more, or less" (`withOne`) is a view over the
 //   map it changes, without copying it.
-// Readers see plain maps that never change under them; iteration order is the Map's (insertion).
+// Readers see maps that never change under them. Iteration is in insertion order, except that a
+// replaced version, if iterated, lists the declarations later changes touched after the others.
 import type { Declaration } from './state.js';
 
 /** `project/network` of a declaration's target: what the index goes by. */
