@@ -9,7 +9,20 @@
 //   map it changes, without copying it.
 // Readers see maps that never change under them. Iteration is in insertion order, except that a
 // replaced version, if iterated, lists the declarations later changes touched after the others.
-import type { Declaration } from './state.js';
+import type { PeeringType } from './peering-types.js';
+import type { Target } from './names.js';
+
+/** One side's declaration of a peering, as stored under `hvnet:peering:<name>` on its router. */
+export interface Declaration {
+  name: string;
+  /** Stored only when not `local`, so declarations made before types existed read as local. */
+  type: PeeringType;
+  /** A remote peering's network integration (lib/ovn/remote); absent for a local one. */
+  integration?: string;
+  target: Target;
+  description: string;
+  config: Record<string, string>;
+}
 
 /** `project/network` of a declaration's target: what the index goes by. */
 export function targetKeyOf(d: Declaration): string {

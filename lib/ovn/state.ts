@@ -7,8 +7,8 @@
 // per cache row object (the cache replaces a row object on every change, so a memo never goes
 // stale).
 import { DeclarationMap } from './declaration-map.js';
+import type { Declaration } from './declaration-map.js';
 import { isPeeringType } from './peering-types.js';
-import type { PeeringType } from './peering-types.js';
 import { changedMapKeys, valueBefore } from '../ovsdb/cache.js';
 import type { TableCache, CacheEvent, ColumnChange, RowChanges } from '../ovsdb/cache.js';
 import type { NbTables } from './schema-check.js';
@@ -25,17 +25,7 @@ export type RouteRow = NbTables['Logical_Router_Static_Route'];
 export type SwitchRow = NbTables['Logical_Switch'];
 export type GlobalRow = NbTables['NB_Global'];
 
-/** One side's declaration of a peering, as stored under `hvnet:peering:<name>` on its router. */
-export interface Declaration {
-  name: string;
-  /** Stored only when not `local`, so declarations made before types existed read as local. */
-  type: PeeringType;
-  /** A remote peering's network integration (lib/ovn/remote); absent for a local one. */
-  integration?: string;
-  target: Target;
-  description: string;
-  config: Record<string, string>;
-}
+export type { Declaration } from './declaration-map.js';
 
 export interface Network {
   id: number;
