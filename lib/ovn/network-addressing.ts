@@ -7,7 +7,10 @@ import { where } from '../ovsdb/operations.js';
 import { map, uuid } from '../ovsdb/values.js';
 import { mutation } from '../ovsdb/operations.js';
 import type { GatewayCidr } from './cidr.js';
-import { EXT, rowNames } from './ids.js';
+import { EXT, parseId, rowNames } from './ids.js';
+import { valueBefore } from '../ovsdb/cache.js';
+import type { CacheEvent, ColumnChange } from '../ovsdb/cache.js';
+import type { NbTables } from './schema-check.js';
 import { nb } from './nb-operations.js';
 import type { Operation } from '../ovsdb/operations.js';
 import { TxnBuilder } from './plan.js';
@@ -64,13 +67,15 @@ export interface AddressingChange {
 
 /**
  * For networks made before hvnet did this: their DHCPv4 options, their RA configs, and the
- * options on their VM ports with IPv4 that lack them. Empty when everything is in place.
+ * options on their VM ports with IPv4 that lack them. Empty when everything is in place. `only`:
+ * those networks (addressingTouched), not all of them.
  */
-export function planNetworkAddressing(view: NbView): Plan<AddressingChange[]> {
+export function planNetworkAddressing(view: NbView, only?: ReadonlySet<number>): Plan<AddressingChange[]> {
   const tx = new TxnBuilder();
   const done: AddressingChange[] = [];
   const index = dhcpIndex(view);
-  for (const n of view.networks()) {
+  const networks = only ? [...only].flatMap((id) => view.networkById(id) ?? []) : view.networks();
+  for (const n of networks) {
     const label = `${n.project}/${n.name}`;
     if (n.ipv4 && dhcpOptionsOf(view, n, index) === undefined) {
       // Another hvnetd may be adding the same row: only one of them commits.
@@ -104,4 +109,32 @@ function addRa(view: NbView, n: Network, tx: TxnBuilder, done: AddressingChange[
   if (!lrp || lrp.ipv6_ra_configs.address_mode !== undefined) return;
   tx.write(nb.mutate('Logical_Router_Port', [where('_uuid', '==', uuid(lrp._uuid))], [mutation('ipv6_ra_configs', 'insert', map(RA_CONFIGS))]));
   done.push({ network: label, what: 'IPv6 router advertisements (SLAAC)' });
+}
+
+const ADDRESSING_TABLES: ReadonlySet<string> = new Set(['Logical_Router', 'Logical_Router_Port', 'Logical_Switch', 'Logical_Switch_Port', 'DHCP_Options']);
+
+/**
+ * The networks whose addressing an NB batch can have changed: what planNetworkAddressing looks
+ * at for network n are rows hvnet tags with n's id (its router, router port, switch, VM ports,
+ * DHCP_Options row), so the ids on the rows that changed name them. A row without the tag is not
+ * one the plan reads. The old row's id is read from the event's diff, not from its map: on a
+ * hub's router that map has thousands of keys.
+ */
+export function addressingTouched(events: readonly CacheEvent<NbTables>[]): Set<number> {
+  const out = new Set<number>();
+  const add = (text: string | undefined): void => {
+    const id = parseId(text);
+    if (id !== undefined) out.add(id);
+  };
+  for (const e of events) {
+    if (!ADDRESSING_TABLES.has(e.table)) continue;
+    const ext = (r: object): Readonly<Record<string, string>> => (r as { external_ids?: Record<string, string> }).external_ids ?? {};
+    if (e.kind !== 'delete') add(ext(e.row)[EXT.id]);
+    if (e.kind === 'delete') add(ext(e.old)[EXT.id]);
+    else if (e.kind === 'update') {
+      const changes = e.changes as { readonly [column: string]: ColumnChange | undefined } | undefined;
+      add(changes ? valueBefore(changes.external_ids, ext(e.row), EXT.id) : ext(e.old)[EXT.id]);
+    }
+  }
+  return out;
 }

@@ -14,7 +14,7 @@ import { EXT, parseId } from './ids.js';
 import { peeringInfo } from './peering-plan.js';
 import type { PeeringInfo } from './peering-plan.js';
 import { PlanModel } from './plan.js';
-import { changedKeys, declarationTarget, declarationTo } from './state.js';
+import { declarationTarget, declarationTo, extChange } from './state.js';
 import type { NbView, Network } from './state.js';
 
 type Ext = Record<string, string>;
@@ -40,6 +40,12 @@ export class PeeringIndex {
   private readonly targetsRedo = new Set<string>();
   /** The indexed declarations by their target's `project/network`: network id → peering names. */
   private readonly byTargetKey = new Map<string, Map<number, Set<string>>>();
+  /** The peerings by status, kept as they come and go: a status read must not walk them all. */
+  private readonly tallies: Record<'total' | PeeringInfo['status'], number> = { total: 0, created: 0, pending: 0, errored: 0 };
+  /** The errored and pending peerings (what a status shows one by one, up to a few). */
+  private readonly problemSet = new Set<PeeringInfo>();
+  private problemsSorted: PeeringInfo[] | undefined;
+  private changes = 0;
 
   constructor(private readonly view: NbView) {}
 
@@ -48,20 +54,19 @@ export class PeeringIndex {
     if (this.all) return;
     for (const e of events) {
       if (e.table === 'Logical_Router') {
-        const now = e.kind === 'delete' ? undefined : extOf(e.row);
-        const before = e.kind === 'insert' ? undefined : extOf(e.old);
-        const keys = now && before ? changedKeys(now, before) : undefined;
-        if (!now || !before || !keys || keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
-          this.routerChanged(before);
-          this.routerChanged(now);
+        const ext = e.kind === 'update' ? extChange(e) : undefined;
+        if (e.kind !== 'update' || !ext || ext.keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
+          this.routerChanged(e.kind === 'insert' ? undefined : extOf(e.old));
+          this.routerChanged(e.kind === 'delete' ? undefined : extOf(e.row));
           continue;
         }
+        const now = ext.now;
         const id = parseId(now[EXT.id]);
         const project = now[EXT.project];
         if (id === undefined || project === undefined) continue;
-        for (const k of keys) {
+        for (const k of ext.keys) {
           add(this.names, id, k.slice(EXT.peeringPrefix.length));
-          for (const text of [now[k], before[k]]) {
+          for (const text of [now[k], ext.before(k)]) {
             const t = declarationTarget(text, project);
             const other = t && this.view.network(t.project, t.network);
             if (other) this.pair(id, other.id);
@@ -97,6 +102,7 @@ export class PeeringIndex {
   }
 
   private ref(id: number, p: PeeringInfo): void {
+    this.tally(p, 1);
     const k = targetKey(p.targetProject, p.targetNetwork);
     let m = this.byTargetKey.get(k);
     if (!m) this.byTargetKey.set(k, (m = new Map<number, Set<string>>()));
@@ -104,6 +110,7 @@ export class PeeringIndex {
   }
 
   private unref(id: number, p: PeeringInfo): void {
+    this.tally(p, -1);
     const k = targetKey(p.targetProject, p.targetNetwork);
     const m = this.byTargetKey.get(k);
     const names = m?.get(id);
@@ -119,6 +126,10 @@ export class PeeringIndex {
       this.all = false;
       this.byNetwork.clear();
       this.byTargetKey.clear();
+      this.tallies.total = this.tallies.created = this.tallies.pending = this.tallies.errored = 0;
+      this.problemSet.clear();
+      this.problemsSorted = undefined;
+      this.changes++;
       this.sorted.clear();
       this.order = undefined;
       this.networksRedo.clear();
@@ -208,6 +219,41 @@ export class PeeringIndex {
     this.byNetwork.set(a.id, m);
     this.order = undefined;
     return true;
+  }
+
+  /** Every peering in or out (each ref and unref of a PeeringInfo): counted, and the problems noted. */
+  private tally(p: PeeringInfo, delta: 1 | -1): void {
+    this.tallies.total += delta;
+    this.tallies[p.status] += delta;
+    this.changes++;
+    if (p.status === 'created') return;
+    if (delta > 0) this.problemSet.add(p);
+    else this.problemSet.delete(p);
+    this.problemsSorted = undefined;
+  }
+
+  /** Bumped whenever what list() gives may have changed. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** The peerings by status, and the networks having any (as of the last `update`). */
+  counts(): { total: number; created: number; pending: number; errored: number; networks: number } {
+    return { ...this.tallies, networks: this.byNetwork.size };
+  }
+
+  /**
+   * The errored peerings, then the pending ones, each in list() order; at most `max`. Sorted
+   * again only after one of them came, went or changed, from these alone.
+   */
+  problems(max: number): readonly PeeringInfo[] {
+    if (!this.problemsSorted) {
+      const key = (p: PeeringInfo): string => `${p.status === 'errored' ? 0 : 1}\u0000${p.project}\u0000${p.network}\u0000${p.name}`;
+      const keyed = [...this.problemSet].map((p) => [key(p), p] as const);
+      keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      this.problemsSorted = keyed.map(([, p]) => p);
+    }
+    return this.problemsSorted.slice(0, max);
   }
 
   /**

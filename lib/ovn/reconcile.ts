@@ -17,7 +17,7 @@ import { convergePeerRows } from './peer-rows.js';
 import { PlanModel, TxnBuilder } from './plan.js';
 import type { Plan, RowChange } from './plan.js';
 import { EXT, parseId } from './ids.js';
-import { changedKeys, declarationTarget } from './state.js';
+import { declarationTarget, extChange } from './state.js';
 import type { NbView, Network } from './state.js';
 
 export const RECONCILE_LOCK = 'hvnet_reconcile';
@@ -81,19 +81,18 @@ export function networksTouched(view: NbView, events: readonly CacheEvent[]): To
   };
   for (const e of events) {
     if (e.table === 'Logical_Router') {
-      const now = e.kind === 'delete' ? undefined : extOf(e.row);
-      const before = e.kind === 'insert' ? undefined : extOf(e.old);
-      const keys = now && before ? changedKeys(now, before) : undefined;
-      if (!now || !before || !keys || keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
-        network(before);
-        network(now);
+      const ext = e.kind === 'update' ? extChange(e) : undefined;
+      if (e.kind !== 'update' || !ext || ext.keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
+        network(e.kind === 'insert' ? undefined : extOf(e.old));
+        network(e.kind === 'delete' ? undefined : extOf(e.row));
         continue;
       }
+      const now = ext.now;
       const id = parseId(now[EXT.id]);
       const project = now[EXT.project];
-      for (const k of keys) {
+      for (const k of ext.keys) {
         if (id === undefined || project === undefined) return 'all';
-        for (const text of [now[k], before[k]]) {
+        for (const text of [now[k], ext.before(k)]) {
           const target = declarationTarget(text, project);
           const other = target && view.network(target.project, target.network)?.id;
           if (other !== undefined) pair(id, other);

@@ -6,9 +6,11 @@
 // change events, so any hvnetd sharing the NB reads the same thing. Parsed networks are memoised
 // per cache row object (the cache replaces a row object on every change, so a memo never goes
 // stale).
+import { DeclarationMap } from './declaration-map.js';
+import type { Declaration } from './declaration-map.js';
 import { isPeeringType } from './peering-types.js';
-import type { PeeringType } from './peering-types.js';
-import type { TableCache, CacheEvent } from '../ovsdb/cache.js';
+import { changedMapKeys, valueBefore } from '../ovsdb/cache.js';
+import type { TableCache, CacheEvent, ColumnChange, RowChanges } from '../ovsdb/cache.js';
 import type { NbTables } from './schema-check.js';
 import { parseGatewayCidr } from './cidr.js';
 import type { GatewayCidr } from './cidr.js';
@@ -23,17 +25,7 @@ export type RouteRow = NbTables['Logical_Router_Static_Route'];
 export type SwitchRow = NbTables['Logical_Switch'];
 export type GlobalRow = NbTables['NB_Global'];
 
-/** One side's declaration of a peering, as stored under `hvnet:peering:<name>` on its router. */
-export interface Declaration {
-  name: string;
-  /** Stored only when not `local`, so declarations made before types existed read as local. */
-  type: PeeringType;
-  /** A remote peering's network integration (lib/ovn/remote); absent for a local one. */
-  integration?: string;
-  target: Target;
-  description: string;
-  config: Record<string, string>;
-}
+export type { Declaration } from './declaration-map.js';
 
 export interface Network {
   id: number;
@@ -85,17 +77,40 @@ function decodeDeclaration(name: string, text: string, project: string): Declara
  * of their union: on a hub's router this runs on every change, over thousands of keys.
  */
 export function changedKeys(now: Readonly<Record<string, string>>, before: Readonly<Record<string, string>>): string[] {
-  // The same change is asked about by the status index, the reconciler and the parse: once.
-  const memo = changedMemo.get(now);
-  if (memo?.before === before) return memo.keys;
   const out: string[] = [];
   for (const k in now) if (now[k] !== before[k]) out.push(k);
   for (const k in before) if (!(k in now)) out.push(k);
-  changedMemo.set(now, { before, keys: out });
   return out;
 }
 
-const changedMemo = new WeakMap<object, { before: object; keys: string[] }>();
+/** The external_ids keys a router update changed, their values before, and the map now. */
+export interface ExtChange {
+  now: Readonly<Record<string, string>>;
+  keys: readonly string[];
+  before(key: string): string | undefined;
+}
+
+type RouterUpdate = { old: object; row: object; changes?: { readonly [column: string]: ColumnChange | undefined } };
+type ExtRow = { external_ids?: Record<string, string> };
+
+/**
+ * What an update of a router changed in its external_ids: from the diff the cache's event
+ * carries (the keys the NB sent, in proportion to the change), or, for an update that came
+ * whole (a resync), by comparing the two maps. The work per change of a hub's router must not
+ * grow with its thousands of declarations.
+ */
+export function extChange(e: RouterUpdate): ExtChange {
+  const now = (e.row as ExtRow).external_ids ?? {};
+  if (e.changes) {
+    const change = e.changes.external_ids;
+    return { now, keys: changedMapKeys(change) as string[], before: (k) => valueBefore(change, now, k) };
+  }
+  const old = (e.old as ExtRow).external_ids ?? {};
+  return { now, keys: changedKeys(now, old), before: (k) => old[k] };
+}
+
+/** Keys changed since a router row was last parsed; undefined: not known (compare the maps). */
+type KeysSince = Set<string> | undefined;
 
 /** The target of a stored declaration, without the rest of it; undefined when it does not parse. */
 export function declarationTarget(text: string | undefined, project: string): Target | undefined {
@@ -116,9 +131,11 @@ export function encodeProject(p: Omit<Project, 'name'>): string {
  * Parses a router into a Network; undefined when it is not an (intact) hvnet network router.
  * `previous`: the same router parsed before its last change; declarations whose stored text did
  * not change are taken from it (and its whole declarations map when none did), so a change to a
- * hub's router does not decode, nor re-index, its thousands of declarations again.
+ * hub's router does not decode, nor re-index, its thousands of declarations again. `changed`:
+ * the external_ids keys changed since `previous` (known from the cache's events), else found by
+ * comparing the two routers' maps.
  */
-export function parseNetwork(row: RouterRow, previous?: Network): Network | undefined {
+export function parseNetwork(row: RouterRow, previous?: Network, changed?: Iterable<string>): Network | undefined {
   const ext = row.external_ids;
   const id = parseId(ext[EXT.id]);
   const project = ext[EXT.project];
@@ -134,11 +151,11 @@ export function parseNetwork(row: RouterRow, previous?: Network): Network | unde
   }
   // An IPv6-only network has no hvnet:ipv4 key; a router with neither key is not a network.
   if (!ipv4 && !ipv6) return undefined;
-  const declarations = (previous && declarationsAfter(previous, ext)) ?? parseDeclarations(ext, project);
+  const declarations = (previous && declarationsAfter(previous, ext, changed)) ?? parseDeclarations(ext, project);
   return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
 }
 
-function parseDeclarations(ext: Readonly<Record<string, string>>, project: string): Map<string, Declaration> {
+function parseDeclarations(ext: Readonly<Record<string, string>>, project: string): DeclarationMap {
   const declarations = new Map<string, Declaration>();
   for (const k in ext) {
     if (!k.startsWith(EXT.peeringPrefix)) continue;
@@ -146,32 +163,31 @@ function parseDeclarations(ext: Readonly<Record<string, string>>, project: strin
     const d = isValidName(peering) ? decodeDeclaration(peering, ext[k] as string, project) : undefined;
     if (d) declarations.set(peering, d);
   }
-  return declarations;
+  return DeclarationMap.owning(declarations);
 }
 
 /**
  * The declarations of `ext` as a change of `previous`'s router: its map itself when no
- * declaration changed, else a copy with only the changed ones decoded. Undefined (parse it all)
- * when anything but declarations changed, so nothing that another key could affect is kept.
+ * declaration changed, else its map patched with only the changed ones decoded (declaration-map.ts).
+ * Undefined (parse it all) when anything but declarations changed, so nothing that another key
+ * could affect is kept.
  */
-function declarationsAfter(previous: Network, ext: Readonly<Record<string, string>>): ReadonlyMap<string, Declaration> | undefined {
-  const beforeExt = previous.router?.external_ids;
-  if (!beforeExt) return undefined;
-  const keys = changedKeys(ext, beforeExt);
+function declarationsAfter(previous: Network, ext: Readonly<Record<string, string>>, changed: Iterable<string> | undefined): ReadonlyMap<string, Declaration> | undefined {
+  // The previous row's map is read only when the changed keys are not known: made whole for the
+  // reader, it would cost what this saves.
+  if (!previous.router) return undefined;
+  const keys = changed ? [...changed] : changedKeys(ext, previous.router.external_ids);
   if (keys.some((k) => !k.startsWith(EXT.peeringPrefix))) return undefined;
   if (keys.length === 0) return previous.declarations;
-  const out = new Map(previous.declarations);
-  const names: string[] = [];
+  const changes: [string, Declaration | undefined][] = [];
   for (const k of keys) {
     const peering = k.slice(EXT.peeringPrefix.length);
     const v = ext[k];
-    const d = v !== undefined && isValidName(peering) ? decodeDeclaration(peering, v, previous.project) : undefined;
-    if (d) out.set(peering, d);
-    else out.delete(peering);
-    names.push(peering);
+    changes.push([peering, v !== undefined && isValidName(peering) ? decodeDeclaration(peering, v, previous.project) : undefined]);
   }
-  deriveTargetIndex(previous.declarations, out, names);
-  return out;
+  // The previous parse's map, patched where it is (it keeps answering as it was for the old row).
+  const before = previous.declarations instanceof DeclarationMap ? previous.declarations : DeclarationMap.owning(new Map(previous.declarations));
+  return before.patched(changes);
 }
 
 // By declarations map, not by network: planners copy a network with a new map (`{ ...a,
@@ -189,6 +205,7 @@ interface TargetIndex {
  * of every spoke about the hub and of the hub about every spoke, so a scan would be quadratic.
  */
 export function declarationTo(n: Pick<Network, 'declarations'>, project: string, network: string): Declaration | undefined {
+  if (n.declarations instanceof DeclarationMap) return n.declarations.towards(networkKey(project, network));
   let index = byTarget.get(n.declarations);
   if (!index) {
     index = { first: new Map(), duplicates: false };
@@ -207,6 +224,7 @@ export function declarationTo(n: Pick<Network, 'declarations'>, project: string,
  * the old map's: a plan about one peering of a hub must not index all of the hub's again.
  */
 export function withDeclaration(declarations: ReadonlyMap<string, Declaration>, name: string, d: Declaration | undefined): ReadonlyMap<string, Declaration> {
+  if (declarations instanceof DeclarationMap) return declarations.withOne(name, d);
   const out = new Map(declarations);
   if (d) out.set(name, d);
   else out.delete(name);
@@ -270,8 +288,11 @@ export class NbView {
   private readonly byKey = new Map<string, Set<string>>();
   private readonly byId = new Map<number, Set<string>>();
   private readonly parsed = new WeakMap<object, Network | null>();
-  /** A router row's predecessor (the row it replaced in the cache), until the new one is parsed. */
-  private readonly predecessor = new WeakMap<RouterRow, RouterRow>();
+  /**
+   * A router row's last parsed predecessor (the rows it replaced in the cache), and the
+   * external_ids keys changed since, until the new one is parsed.
+   */
+  private readonly predecessor = new WeakMap<RouterRow, { from: RouterRow; keys: KeysSince }>();
   /** The remote network id tagged on each peer port and route, by row uuid. */
   private readonly peerTags = new Map<string, number>();
   /** Declarations by their target's `project/network`: declaring network id → how many. */
@@ -281,8 +302,11 @@ export class NbView {
   /** Bumped when a peer row's tag changes in place: a grouping made before is stale. */
   private tagsVersion = 0;
   private readonly grouped = new WeakMap<RouterRow, Grouping>();
-  /** A router row's predecessor, until the new one is grouped (as `predecessor`, for the grouping). */
-  private readonly groupPredecessor = new WeakMap<RouterRow, RouterRow>();
+  /**
+   * A router row's last grouped predecessor, and the changes of its ports and routes since (each
+   * update's, in order; undefined: not known, compare the sets), until the new one is grouped.
+   */
+  private readonly groupPredecessor = new WeakMap<RouterRow, { from: RouterRow; changes: RowChanges<RouterRow>[] | undefined }>();
   private readonly onChange = (e: CacheEvent<NbTables>): void => {
     if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
       const before = e.kind === 'insert' ? undefined : parseId(e.old.external_ids[EXT.peerId]);
@@ -296,13 +320,35 @@ export class NbView {
       return;
     }
     if (e.table !== 'Logical_Router') return;
-    this.countDeclarations(e);
-    // Chained past rows never parsed, to the last one that was.
-    if (e.kind === 'update') this.predecessor.set(e.row, this.parsed.has(e.old) ? e.old : (this.predecessor.get(e.old) ?? e.old));
-    if (e.kind === 'update') this.groupPredecessor.set(e.row, this.grouped.has(e.old) ? e.old : (this.groupPredecessor.get(e.old) ?? e.old));
-    if (e.kind !== 'insert') this.unindex(e.old);
-    if (e.kind !== 'delete') this.index(e.row);
+    if (e.kind !== 'update') {
+      this.countAllDeclarations(e.kind === 'insert' ? e.row.external_ids : e.old.external_ids, e.kind === 'insert' ? 1 : -1);
+      if (e.kind === 'insert') this.index(e.row);
+      else this.unindex(e.old);
+      return;
+    }
+    const ext = extChange(e);
+    this.countDeclarations(e, ext);
+    this.notePredecessors(e, ext);
+    // The network's id, project and name (what the lookups go by) are three keys: unless one of
+    // them changed, the row is found as before, without reading its old map.
+    const at = [EXT.id, EXT.project, EXT.network] as const;
+    if (ext.keys.some((k) => (at as readonly string[]).includes(k))) {
+      this.unindexAs(e.old._uuid, ext.before(EXT.id), ext.before(EXT.project), ext.before(EXT.network));
+      this.index(e.row);
+    }
   };
+
+  /** Links the new row to the last parsed and the last grouped of the rows before it, with what changed since. */
+  private notePredecessors(e: { old: RouterRow; row: RouterRow; changes?: RowChanges<RouterRow> }, ext: ExtChange): void {
+    const parsedFrom = this.parsed.has(e.old) ? undefined : this.predecessor.get(e.old);
+    let keys: KeysSince;
+    if (parsedFrom) keys = parsedFrom.keys && e.changes ? new Set([...parsedFrom.keys, ...ext.keys]) : undefined;
+    else keys = e.changes ? new Set(ext.keys) : undefined;
+    this.predecessor.set(e.row, { from: parsedFrom?.from ?? e.old, keys });
+    const groupedFrom = this.grouped.has(e.old) ? undefined : this.groupPredecessor.get(e.old);
+    const changes = groupedFrom ? groupedFrom.changes && e.changes && [...groupedFrom.changes, e.changes] : e.changes && [e.changes];
+    this.groupPredecessor.set(e.row, { from: groupedFrom?.from ?? e.old, changes });
+  }
 
   constructor(readonly cache: TableCache<NbTables>) {
     for (const row of cache.table('Logical_Router').values()) {
@@ -335,12 +381,14 @@ export class NbView {
 
   private unindex(row: RouterRow): void {
     const ext = row.external_ids;
-    const id = parseId(ext[EXT.id]);
+    this.unindexAs(row._uuid, ext[EXT.id], ext[EXT.project], ext[EXT.network]);
+  }
+
+  private unindexAs(uuid: string, idText: string | undefined, project: string | undefined, name: string | undefined): void {
+    const id = parseId(idText);
     if (id === undefined) return;
-    removeFrom(this.byId, id, row._uuid);
-    const project = ext[EXT.project];
-    const name = ext[EXT.network];
-    if (project !== undefined && name !== undefined) removeFrom(this.byKey, networkKey(project, name), row._uuid);
+    removeFrom(this.byId, id, uuid);
+    if (project !== undefined && name !== undefined) removeFrom(this.byKey, networkKey(project, name), uuid);
   }
 
   /**
@@ -356,24 +404,20 @@ export class NbView {
     return [...(this.rowOwners.get(id)?.keys() ?? [])];
   }
 
-  /** Keeps `towards` in step with a router event: only the changed declarations of an update. */
-  private countDeclarations(e: CacheEvent<NbTables> & { table: 'Logical_Router' }): void {
-    if (e.kind === 'update') {
-      const now = e.row.external_ids;
-      const before = e.old.external_ids;
-      const keys = changedKeys(now, before);
-      const id = parseId(now[EXT.id]);
-      const project = now[EXT.project];
-      if (keys.every((k) => k.startsWith(EXT.peeringPrefix)) && id !== undefined && project !== undefined) {
-        for (const k of keys) {
-          this.countDeclaration(id, project, before[k], -1);
-          this.countDeclaration(id, project, now[k], 1);
-        }
-        return;
+  /** Keeps `towards` in step with a router update: only the changed declarations. */
+  private countDeclarations(e: { old: RouterRow; row: RouterRow }, ext: ExtChange): void {
+    const now = e.row.external_ids;
+    const id = parseId(now[EXT.id]);
+    const project = now[EXT.project];
+    if (ext.keys.every((k) => k.startsWith(EXT.peeringPrefix)) && id !== undefined && project !== undefined) {
+      for (const k of ext.keys) {
+        this.countDeclaration(id, project, ext.before(k), -1);
+        this.countDeclaration(id, project, now[k], 1);
       }
+      return;
     }
-    if (e.kind !== 'insert') this.countAllDeclarations(e.old.external_ids, -1);
-    if (e.kind !== 'delete') this.countAllDeclarations(e.row.external_ids, 1);
+    this.countAllDeclarations(e.old.external_ids, -1);
+    this.countAllDeclarations(now, 1);
   }
 
   private countAllDeclarations(ext: Readonly<Record<string, string>>, delta: number): void {
@@ -403,8 +447,9 @@ export class NbView {
     if (!row) return undefined;
     let n = this.parsed.get(row);
     if (n === undefined) {
-      const old = this.predecessor.get(row);
-      n = parseNetwork(row, (old && this.parsed.get(old)) ?? undefined) ?? null;
+      const p = this.predecessor.get(row);
+      const before = p && this.parsed.get(p.from);
+      n = (before ? parseNetwork(row, before, p.keys) : parseNetwork(row)) ?? null;
       this.predecessor.delete(row);
       this.parsed.set(row, n);
     }
@@ -518,12 +563,21 @@ export class NbView {
     if (!g || g.version !== this.tagsVersion) {
       // The previous row's grouping, taken over and patched with the rows that came and went: a
       // hub's router changes with each of its peerings, and grouping it again cost all its rows.
-      const old = this.groupPredecessor.get(router);
-      const prev = old && this.grouped.get(old);
-      if (old && prev && prev.version === this.tagsVersion) {
-        this.grouped.delete(old);
-        this.patchGroups(prev.ports, prev.remoteOf, old.ports, router.ports);
-        this.patchGroups(prev.routes, prev.remoteOf, old.static_routes, router.static_routes);
+      const p = this.groupPredecessor.get(router);
+      const prev = p && this.grouped.get(p.from);
+      if (p && prev && prev.version === this.tagsVersion) {
+        this.grouped.delete(p.from);
+        if (p.changes) {
+          for (const c of p.changes) {
+            const ports = c.ports?.kind === 'set' ? c.ports : undefined;
+            const routes = c.static_routes?.kind === 'set' ? c.static_routes : undefined;
+            if (ports) this.applyToGroups(prev.ports, prev.remoteOf, ports.removed as string[], ports.added as string[]);
+            if (routes) this.applyToGroups(prev.routes, prev.remoteOf, routes.removed as string[], routes.added as string[]);
+          }
+        } else {
+          this.patchGroups(prev.ports, prev.remoteOf, p.from.ports, router.ports);
+          this.patchGroups(prev.routes, prev.remoteOf, p.from.static_routes, router.static_routes);
+        }
         g = prev;
       } else {
         const remoteOf = new Map<string, number>();
@@ -571,6 +625,11 @@ export class NbView {
       if (j < after.length && after[j] === u) j++;
       else removed.push(u);
     }
+    this.applyToGroups(groups, remoteOf, removed, after.slice(j));
+  }
+
+  /** Takes `removed` out of `groups` and puts `added` in (by their tags). */
+  private applyToGroups(groups: Map<number, string[]>, remoteOf: Map<string, number>, removed: readonly string[], added: readonly string[]): void {
     for (const u of removed) {
       const remote = remoteOf.get(u);
       if (remote === undefined) continue;
@@ -579,7 +638,7 @@ export class NbView {
       if (rest.length > 0) groups.set(remote, rest);
       else groups.delete(remote);
     }
-    for (const u of after.slice(j)) {
+    for (const u of added) {
       const remote = this.peerTags.get(u);
       if (remote === undefined) continue;
       remoteOf.set(u, remote);

@@ -18,10 +18,24 @@ import type { AnyTables, ColumnName, MonitoredTables, MonitorRequest, TableName,
 /** A cached row as stored: the monitored columns plus `_uuid`. */
 export type Row = UntypedRow;
 
+/**
+ * What an update2 `modify` changed in one column. A map: each key whose value changed (added,
+ * replaced or removed) with its value before (undefined: it had none). A set: the elements it
+ * gained and lost. Anything else: only that it was in the modify.
+ */
+export type ColumnChange =
+  | { kind: 'map'; before: ReadonlyMap<Atom, Atom | undefined> }
+  | { kind: 'set'; added: readonly Atom[]; removed: readonly Atom[] }
+  | { kind: 'value' };
+
+/** The columns a `modify` named; a column not listed holds the same value (the same object) as before. */
+export type RowChanges<Row> = { readonly [C in keyof Row]?: ColumnChange };
+
 export type CacheEvent<Tables extends object = AnyTables> = {
   [T in TableName<Tables>]:
     | { kind: 'insert'; table: T; row: Tables[T] }
-    | { kind: 'update'; table: T; old: Tables[T]; row: Tables[T] }
+    /** `changes`: present when the server sent the update as a diff (update2 `modify`), so a reader can react to what changed without comparing whole rows. */
+    | { kind: 'update'; table: T; old: Tables[T]; row: Tables[T]; changes?: RowChanges<Tables[T]> }
     | { kind: 'delete'; table: T; old: Tables[T] };
 }[TableName<Tables>];
 
@@ -224,16 +238,42 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
     }
     if ('modify' in change && old) {
       const row: Row = { ...old };
+      const changes: Record<string, ColumnChange> = {};
+      const inPlace: [string, Record<string, Atom>, [Atom, Atom][]][] = [];
       for (const [column, diff] of Object.entries(asRecord(change.modify))) {
         const col = schema.columns.get(column) ?? implicitColumn(column);
         if (!col) continue;
-        row[column] = applyDiff(col.type, old[column], diff, { table: schema.name, column });
+        const at = { table: schema.name, column };
+        const current = old[column];
+        const delta = this.indexedColumn(schema.name, column) ? undefined : inPlaceDelta(col.type, current, diff, at);
+        if (delta) inPlace.push([column, current as Record<string, Atom>, delta]);
+        else {
+          const applied = applyDiff(col.type, current, diff, at);
+          row[column] = applied.value;
+          changes[column] = applied.change;
+        }
+      }
+      // After every column decoded (a bad one throws with nothing changed): the shared maps
+      // change where they are, and the old row reads them through its successor from now on.
+      for (const [column, map, delta] of inPlace) {
+        const before = applyInPlace(map, delta);
+        changes[column] = { kind: 'map', before };
+        supersede(old, column, row, before);
       }
       this.put(schema.name, t, row, old);
-      return { kind: 'update', table: schema.name, old, row };
+      return { kind: 'update', table: schema.name, old, row, changes };
     }
     return undefined;
   }
+
+  /** Whether an index reads the column: its old value is needed as it was, so it is never shared. */
+  private indexedColumn(table: string, column: string): boolean {
+    let cols = this.indexedColumns.get(table);
+    if (!cols) this.indexedColumns.set(table, (cols = new Set((this.indexes.get(table) ?? []).flatMap((d) => d.columns))));
+    return cols.has(column);
+  }
+
+  private readonly indexedColumns = new Map<string, Set<string>>();
 
   private put(table: string, t: Map<string, Row>, row: Row, old: Row | undefined): void {
     t.set(row._uuid, row);
@@ -304,57 +344,162 @@ function typedEvents<Tables extends object>(stored: StoredEvent[]): CacheEvent<T
 /**
  * update2 `modify` semantics: scalars carry the new value; sets (and optional values) carry the
  * elements to toggle; maps carry pairs to add (new key), remove (same key and value) or replace.
+ * Returns the new value (a new object) and what changed.
  */
-function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: { table: string; column: string }): DecodedValue {
+function applyDiff(type: ColumnType, current: DecodedValue, diff: unknown, at: { table: string; column: string }): { value: DecodedValue; change: ColumnChange } {
   const shape = columnShape(type);
-  if (shape === 'scalar') return decodeValue(type, diff, at);
+  if (shape === 'scalar') return { value: decodeValue(type, diff, at), change: { kind: 'value' } };
   const relaxed = relaxedType(type);
   if (shape === 'map') {
     const delta = decodeValue(relaxed, diff, at);
-    if (type.key.type === 'string') {
-      const fast = applyStringMapDiff(current, entriesOf(delta));
-      if (fast) return fast;
-    }
+    const before = new Map<Atom, Atom | undefined>();
     const result = new Map<Atom, Atom>(entriesOf(current));
     for (const [k, v] of entriesOf(delta)) {
-      if (result.has(k) && result.get(k) === v) result.delete(k);
+      const was = result.get(k);
+      if (!before.has(k)) before.set(k, was);
+      if (result.has(k) && was === v) result.delete(k);
       else result.set(k, v);
     }
-    return type.key.type === 'string' ? (Object.fromEntries(result) as Record<string, Atom>) : result;
+    const value = type.key.type === 'string' ? (Object.fromEntries(result) as Record<string, Atom>) : result;
+    return { value, change: { kind: 'map', before } };
   }
   const toggles = decodeValue(relaxed, diff, at) as Atom[];
-  if (shape === 'set' && Array.isArray(current)) return toggleSet(current, toggles);
+  if (shape === 'set' && Array.isArray(current)) {
+    const t = toggleSet(current, toggles);
+    return { value: t.value, change: { kind: 'set', added: t.added, removed: t.removed } };
+  }
   const result = new Set<Atom>(current === undefined ? [] : Array.isArray(current) ? current : [current as Atom]);
   for (const a of toggles) {
     if (result.has(a)) result.delete(a);
     else result.add(a);
   }
   const values = [...result];
-  return shape === 'optional' ? values[0] : values;
+  return { value: shape === 'optional' ? values[0] : values, change: { kind: 'value' } };
 }
 
 /**
- * A string-keyed map as an object copy with the delta applied: one pass over a big map (a hub's
- * external_ids) instead of three. Undefined (the general path) for a key the copy cannot hold as
- * a plain property.
+ * A string-keyed map changed where it is, the work in proportion to the diff, not to the map (a
+ * hub's external_ids hold thousands of keys and gain one per peering): the new row takes the
+ * same object, and the old row is given its values back lazily (supersede). inPlaceDelta: the
+ * decoded diff, or undefined when the column is not such a map (the copying path then);
+ * applyInPlace: each changed key's value before.
  */
-function applyStringMapDiff(current: DecodedValue, delta: [Atom, Atom][]): Record<string, Atom> | undefined {
-  if (current !== undefined && (typeof current !== 'object' || current === null || Array.isArray(current) || current instanceof Map)) return undefined;
-  if (delta.some(([k]) => k === '__proto__')) return undefined;
-  const result: Record<string, Atom> = { ...current };
+function inPlaceDelta(type: ColumnType, current: DecodedValue, diff: unknown, at: { table: string; column: string }): [Atom, Atom][] | undefined {
+  if (columnShape(type) !== 'map' || type.key.type !== 'string') return undefined;
+  if (current === undefined || typeof current !== 'object' || current === null || Array.isArray(current) || current instanceof Map) return undefined;
+  const delta = entriesOf(decodeValue(relaxedType(type), diff, at));
+  // A key the object cannot hold as a plain property.
+  return delta.some(([k]) => k === '__proto__') ? undefined : delta;
+}
+
+function applyInPlace(map: Record<string, Atom>, delta: readonly [Atom, Atom][]): Map<Atom, Atom | undefined> {
+  const before = new Map<Atom, Atom | undefined>();
   for (const [k, v] of delta) {
     const key = k as string;
-    if (Object.hasOwn(result, key) && result[key] === v) delete result[key];
-    else result[key] = v;
+    const had = Object.hasOwn(map, key);
+    const was = had ? map[key] : undefined;
+    if (!before.has(key)) before.set(key, was);
+    if (had && was === v) delete map[key];
+    else map[key] = v;
   }
-  return result;
+  return before;
+}
+
+/** An old row's column whose object went on to its successor: its value is the successor's with `undo` applied. */
+interface Superseded {
+  next: Row;
+  undo: ReadonlyMap<Atom, Atom | undefined>;
+}
+
+const supersededBy = new WeakMap<Row, Map<string, Superseded>>();
+
+/**
+ * Makes `old[column]` read as it was before the in-place change: made (a copy of the newest
+ * value, the undos of each later change applied) only when something reads it. A reader of the
+ * event's old row sees what it always saw; one that never reads it pays nothing.
+ */
+function supersede(old: Row, column: string, next: Row, undo: ReadonlyMap<Atom, Atom | undefined>): void {
+  let links = supersededBy.get(old);
+  if (!links) supersededBy.set(old, (links = new Map<string, Superseded>()));
+  links.set(column, { next, undo });
+  Object.defineProperty(old, column, {
+    configurable: true,
+    enumerable: true,
+    get: () => settle(old, column, materialise(old, column)),
+    set: (v: DecodedValue) => {
+      settle(old, column, v);
+    },
+  });
+}
+
+function settle(row: Row, column: string, value: DecodedValue): DecodedValue {
+  supersededBy.get(row)?.delete(column);
+  Object.defineProperty(row, column, { value, writable: true, enumerable: true, configurable: true });
+  return value;
+}
+
+function materialise(row: Row, column: string): Record<string, Atom> {
+  const undos: ReadonlyMap<Atom, Atom | undefined>[] = [];
+  let r = row;
+  for (let link = supersededBy.get(r)?.get(column); link; link = supersededBy.get(r)?.get(column)) {
+    undos.push(link.undo);
+    r = link.next;
+  }
+  const out: Record<string, Atom> = { ...(r[column] as Record<string, Atom>) };
+  // Newest change first: each undo takes the value one change further back.
+  for (let i = undos.length - 1; i >= 0; i--) {
+    for (const [k, v] of undos[i] as ReadonlyMap<Atom, Atom | undefined>) {
+      if (v === undefined) delete out[k as string];
+      else out[k as string] = v;
+    }
+  }
+  return out;
+}
+
+/**
+ * For a reader of an update that carries `changes`: the old row's value of `key` in a
+ * string-keyed map column, from the change (or the new row, when the key did not change)
+ * rather than from the old row's map, which would be made whole for it.
+ */
+export function valueBefore<V extends Atom>(change: ColumnChange | undefined, now: Readonly<Record<string, V>>, key: string): V | undefined {
+  if (change?.kind === 'map' && change.before.has(key)) return change.before.get(key) as V | undefined;
+  return now[key];
+}
+
+/** The keys a map column's change names; none for another kind of change. */
+export function changedMapKeys(change: ColumnChange | undefined): Atom[] {
+  return change?.kind === 'map' ? [...change.before.keys()] : [];
 }
 
 /**
  * The set with the toggled elements removed (when present) or appended, in the order the
- * general path gives, without copying a big set (a hub's ports) into a Set and back.
+ * general path gives, without copying a big set (a hub's ports) into a Set and back; with the
+ * elements it gained and lost.
  */
-function toggleSet(current: readonly Atom[], toggles: readonly Atom[]): Atom[] {
+function toggleSet(current: readonly Atom[], toggles: readonly Atom[]): { value: Atom[]; added: Atom[]; removed: Atom[] } {
+  const counts = new Map<Atom, number>();
+  for (const a of toggles) counts.set(a, (counts.get(a) ?? 0) + 1);
+  const added: Atom[] = [];
+  const removed: Atom[] = [];
+  // A few toggles (a peering's port): found with the engine's array scan, the rest copied whole.
+  if (counts.size <= 8) {
+    const out = current.slice();
+    const tail: Atom[] = [];
+    for (const [a, n] of counts) {
+      const i = out.indexOf(a);
+      if (i >= 0) {
+        out.splice(i, 1);
+        // Toggled an even number of times: put back, last (the general path's order).
+        if (n % 2 === 0) tail.push(a);
+        else removed.push(a);
+      } else if (n % 2 === 1) {
+        tail.push(a);
+        added.push(a);
+      }
+    }
+    for (const a of tail) out.push(a);
+    return { value: out, added, removed };
+  }
   const t = new Set(toggles);
   const hit = new Set<Atom>();
   const out: Atom[] = [];
@@ -363,13 +508,14 @@ function toggleSet(current: readonly Atom[], toggles: readonly Atom[]): Atom[] {
     else out.push(a);
   }
   // An element toggled twice is put back; the general path does the same.
-  const counts = new Map<Atom, number>();
-  for (const a of toggles) counts.set(a, (counts.get(a) ?? 0) + 1);
   for (const [a, n] of counts) {
     const present = hit.has(a);
-    if ((present ? n - 1 : n) % 2 === 1) out.push(a);
+    if ((present ? n - 1 : n) % 2 === 1) {
+      out.push(a);
+      if (!present) added.push(a);
+    } else if (present) removed.push(a);
   }
-  return out;
+  return { value: out, added, removed };
 }
 
 /** The type of a modify diff: any number of elements of the column's kind. Made once per column. */
@@ -444,6 +590,24 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 
 function sameRow(a: Row, b: Row): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (indexKey([a[k]]) !== indexKey([b[k]])) return false;
+  for (const k of keys) if (!sameValue(a[k], b[k])) return false;
   return true;
+}
+
+/**
+ * Equal content, whatever the order: a map changed in place, or a set toggled, holds its keys
+ * and elements in the order the changes came, the server's snapshot in its own.
+ */
+function sameValue(a: DecodedValue, b: DecodedValue): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    const inB = new Set(b);
+    return a.every((x) => inB.has(x));
+  }
+  if (a instanceof Map && b instanceof Map) return a.size === b.size && [...a].every(([k, v]) => b.has(k) && b.get(k) === v);
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b) && !(a instanceof Map) && !(b instanceof Map)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+  }
+  return a === b;
 }

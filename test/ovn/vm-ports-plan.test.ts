@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { WaitTimedOutError } from '../../lib/ovsdb/errors.js';
 import { AddressInUseError, InvalidInputError, NetworkHasVmPortsError, NetworkNotFoundError, PortNotFoundError, SubnetFullError } from '../../lib/ovn/errors.js';
 import { planCreateNetwork, planDeleteNetwork } from '../../lib/ovn/network-plan.js';
-import { planNetworkAddressing } from '../../lib/ovn/network-addressing.js';
+import { addressingTouched, planNetworkAddressing } from '../../lib/ovn/network-addressing.js';
 import { planCreateProject } from '../../lib/ovn/project-plan.js';
 import { checkNoVmPorts, eui64, planAttachVmPort, planDetachVmPort, vmPorts, VM_PORT_EXT } from '../../lib/ovn/vm-ports.js';
 import type { AttachPortRequest } from '../../lib/ovn/vm-ports.js';
@@ -160,6 +160,20 @@ describe('ovn: DHCPv4 options and router advertisements of networks (pure)', () 
     nb.transact(second.operations);
     assert.equal(nb.cache.lookup('Logical_Switch_Port', ['name'], [P1])[0]?.dhcpv4_options, dhcpUuid(nb));
     assert.deepEqual(planNetworkAddressing(nb.view).operations, []);
+  });
+
+  it('the addressing pass after a change looks at the networks whose rows changed (their ids on the rows), and finds what a full pass finds there', () => {
+    const nb = setup();
+    nb.transact(planCreateNetwork(nb.view, { name: 'net2', ipv4: '10.10.2.1/24' }).operations);
+    const net2 = nb.view.network('default', 'net2');
+    assert.ok(net2);
+    const batches: Set<number>[] = [];
+    nb.cache.on('batch', (events) => batches.push(addressingTouched(events)));
+    nb.transact([{ op: 'delete', table: 'DHCP_Options', where: [['cidr', '==', '10.10.2.0/24']] }]);
+    assert.deepEqual(batches.map((b) => [...b]), [[net2.id]], "only net2's row changed");
+    const only = planNetworkAddressing(nb.view, batches[0]);
+    assert.deepEqual(only.result, planNetworkAddressing(nb.view).result);
+    assert.deepEqual(only.result.map((c) => c.network), ['default/net2']);
   });
 
   it('deleting a network removes its DHCPv4 options', () => {

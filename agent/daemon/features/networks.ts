@@ -28,7 +28,6 @@ import {
 import type { Handler } from '../registry.js';
 import type { DaemonContext, Feature } from '../feature.js';
 import { tracePeering } from './networks/trace.js';
-import { peeringCounts } from '../../api/peering-counts.js';
 import { networkDocument, networkRequest, peeringDocument as baseDocument, peeringEdit, projectDocument, renameAddressField } from './networks/documents.js';
 
 export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'health' | 'networks' | 'config' | 'remotePeerings'>): Feature {
@@ -36,9 +35,9 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
   const peeringDocument = (p: PeeringInfo): ReturnType<typeof baseDocument> => ctx.remotePeerings.document(baseDocument(p), p);
   ctx.health.addContributor((s) => {
     if (svc.events.length > 0) s.events = [...svc.events];
-    s.peerings = peeringCounts(svc.summary);
+    s.peerings = svc.counts;
   });
-  ctx.health.setPeeringSource(() => svc.summary);
+  ctx.health.setPeeringSource({ version: () => svc.summaryVersion, list: () => svc.summary });
   svc.on('changed', () => ctx.health.update());
 
   /** `document`: the API's form of what the request would return (lib/ovn plans return its views). */

@@ -24,18 +24,26 @@ export interface HealthSources {
 /** A feature's contribution to the status (the peering feature fills `peerings`, the NIC feature `nics` and `libvirt`). */
 export type StatusContributor = (status: HostStatus) => void;
 
-/** Every peering of the host, for reports (the status itself carries counts only). Same array while nothing changed. */
-export type PeeringSource = () => readonly PeeringSummary[];
+/**
+ * Every peering of the host, for reports (the status itself carries counts only): `version`
+ * changes when the list would, so a change is seen without making the list (every peering of
+ * the host) on each update; `list` is made when a report asks for it.
+ */
+export interface PeeringSource {
+  version(): number;
+  list(): readonly PeeringSummary[];
+}
 
 const NONE: readonly PeeringSummary[] = [];
+const NO_SOURCE: PeeringSource = { version: () => 0, list: () => NONE };
 
 export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   private current: HostStatus | undefined;
   private key = '';
   private nbEverSynced = false;
   private readonly contributors: StatusContributor[] = [];
-  private peeringSource: PeeringSource = () => NONE;
-  private peeringList: readonly PeeringSummary[] = NONE;
+  private peeringSource: PeeringSource = NO_SOURCE;
+  private peeringVersion = 0;
 
   constructor(private sources: HealthSources) {
     super();
@@ -55,9 +63,9 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
     this.peeringSource = source;
   }
 
-  /** The peerings as of the last update: what reports send deltas of. */
+  /** The peerings (what reports send deltas of): made when asked for, as of the source's last change. */
   get peerings(): readonly PeeringSummary[] {
-    return this.peeringList;
+    return this.peeringSource.list();
   }
 
   setRequiredNetworks(names: readonly string[]): void {
@@ -98,13 +106,12 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
     next.reasons = reasons;
     next.since = this.current && this.current.state === state ? this.current.since : new Date().toISOString();
     // The status holds counts and at most a few problem peerings, so comparing it costs the same
-    // at any size; the full list is compared by identity (the source makes a new array only when
-    // its content changed).
+    // at any size; the full list by its source's version.
     const key = JSON.stringify(next);
-    const list = this.peeringSource();
-    const changed = key !== this.key || list !== this.peeringList;
+    const version = this.peeringSource.version();
+    const changed = key !== this.key || version !== this.peeringVersion;
     this.current = next;
-    this.peeringList = list;
+    this.peeringVersion = version;
     if (changed) {
       this.key = key;
       this.emit('change', next);

@@ -4,7 +4,6 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { PeeringSummary } from '../../../api/status.js';
-import { peeringSummary } from './documents.js';
 import type { NetworksService } from './service.js';
 
 type PeeringStatus = PeeringSummary['status'];
@@ -16,17 +15,12 @@ export function instrumentNetworks(registry: Registry, svc: NetworksService): vo
     help: "Peerings of every network in the NB (each side's declaration), by status as `network peer list` shows it.",
     labelNames: ['status'],
     registers: [registry],
-    // On scrape, from the cache: the status summary trails NB changes by up to a second.
+    // On scrape, the status's counts brought up to date with the cache first: checking every
+    // peering again per scrape held the event loop for a quarter of a second at 10,000.
     collect() {
-      const counts = new Map<PeeringStatus, number>(STATUSES.map((s) => [s, 0]));
-      for (const n of svc.ovn.listNetworks()) {
-        if (n.peerings === 0) continue;
-        for (const p of svc.ovn.listPeerings({ project: n.project, network: n.name })) {
-          const s = peeringSummary(p).status;
-          counts.set(s, (counts.get(s) ?? 0) + 1);
-        }
-      }
-      for (const [status, v] of counts) this.set({ status }, v);
+      const c = svc.currentCounts();
+      const counts: Record<PeeringStatus, number> = { Created: c.created, Pending: c.pending, Errored: c.errored };
+      for (const status of STATUSES) this.set({ status }, counts[status]);
     },
   });
   const retries = new Counter({

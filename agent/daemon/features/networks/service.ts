@@ -21,7 +21,8 @@ import type { Planner } from '../../../../lib/ovn/apply.js';
 import type { OvnErrorContext } from '../../../../lib/ovn/errors.js';
 import type { RowChange } from '../../../../lib/ovn/plan.js';
 import { HvnetError } from '../../../api/errors.js';
-import type { HostEvent, PeeringSummary } from '../../../api/status.js';
+import { MAX_PROBLEM_PEERINGS } from '../../../api/status.js';
+import type { HostEvent, PeeringCounts, PeeringSummary } from '../../../api/status.js';
 import type { Config } from '../../../config/schema.js';
 import type { Logger } from '../../../logger.js';
 import type { MonitorNeeds, NbConnection } from '../../ovn-nb.js';
@@ -89,14 +90,40 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
 
   /** Every network's peerings, as of the last quiet moment of the NB. */
   get summary(): PeeringSummary[] {
-    // Made when asked for, not on each change: the list has every peering of the NB, so making
-    // it per NB change cost each write of a hub as much as all its peerings.
-    this.summaryValue ??= this.index.list().map((p) => {
-      let s = this.summaries.get(p);
-      if (!s) this.summaries.set(p, (s = peeringSummary(p)));
-      return s;
-    });
-    return this.summaryValue;
+    // Made when asked for (the reports), not on each change: the list has every peering of the
+    // NB, so making it per NB change cost each write of a hub as much as all its peerings.
+    if (this.summaryValue?.version !== this.index.version) {
+      const list = this.index.list().map((p) => this.summaryOf(p));
+      this.summaryValue = { version: this.index.version, list };
+    }
+    return this.summaryValue.list;
+  }
+
+  /** Bumped whenever `summary` would give another list: what tells a change without making it. */
+  get summaryVersion(): number {
+    return this.index.version;
+  }
+
+  /** The status's peerings: counts and the first problems, from the index's tallies, not from the list. */
+  get counts(): PeeringCounts {
+    if (this.countsValue?.version !== this.index.version) {
+      const c = this.index.counts();
+      const problems = this.index.problems(MAX_PROBLEM_PEERINGS).map((p) => this.summaryOf(p));
+      this.countsValue = { version: this.index.version, counts: { ...c, problems } };
+    }
+    return this.countsValue.counts;
+  }
+
+  /** The counts as of now (the index brought up to date with the cache first), for /metrics. */
+  currentCounts(): PeeringCounts {
+    if (this.everSynced) this.syncIndex();
+    return this.counts;
+  }
+
+  private summaryOf(p: PeeringInfo): PeeringSummary {
+    let s = this.summaries.get(p);
+    if (!s) this.summaries.set(p, (s = peeringSummary(p)));
+    return s;
   }
 
   /**
@@ -201,8 +228,9 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
    * peerings) follows after a quiet moment (bounded), so a burst of thousands of writes costs
    * one update, and an update recomputes only the peerings the NB changes can have touched.
    */
-  /** Undefined: to be made again from the index when next asked for. */
-  private summaryValue: PeeringSummary[] | undefined = [];
+  /** Made again from the index when asked for after it changed. */
+  private summaryValue: { version: number; list: PeeringSummary[] } | undefined;
+  private countsValue: { version: number; counts: PeeringCounts } | undefined;
   /** The index keeps a peering's info object until it changes: its summary is made once. */
   private readonly summaries = new WeakMap<PeeringInfo, PeeringSummary>();
   private summaryTimer: NodeJS.Timeout | undefined;
@@ -239,7 +267,6 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
 
   private syncIndex(): void {
     if (!this.index.update()) return;
-    this.summaryValue = undefined;
     this.emit('changed');
   }
 }

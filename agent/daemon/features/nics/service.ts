@@ -24,7 +24,7 @@ import { rollbackAfter } from '../../../../lib/nic/plan.js';
 import type { AttachPlan, AttachStep, BoundAttach, DetachPlan, DeviceStep } from '../../../../lib/nic/plan.js';
 import { kindOfParams, kinds } from '../../../../lib/nic/registry.js';
 import { planAttachVmPort, planDetachVmPort, vmPorts } from '../../../../lib/ovn/vm-ports.js';
-import { planNetworkAddressing } from '../../../../lib/ovn/network-addressing.js';
+import { addressingTouched, planNetworkAddressing } from '../../../../lib/ovn/network-addressing.js';
 import { orphanCandidates, placementFromUp, placementOf } from './orphan-ports.js';
 import type { Placement } from './orphan-ports.js';
 import type { PortChassis } from '../../../../lib/ovn/port-binding-chassis.js';
@@ -165,7 +165,12 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       const every = Math.min(10_000, Math.max(1_000, (vm.orphanGraceMs ?? 60_000) / 10));
       this.portTimer = setInterval(() => void this.reconcilePorts(), every);
       this.portTimer.unref();
-      vm.networks.on('changed', () => (this.addressingDirty = true));
+      // The networks whose rows changed, not all of them: at thousands of networks a pass over
+      // every one after each change cost more than the change.
+      vm.networks.ovn.view.cache.on('batch', (events) => {
+        if (this.addressingDirty === 'all') return;
+        for (const id of addressingTouched(events)) this.addressingDirty.add(id);
+      });
     }
   }
 
@@ -218,26 +223,27 @@ export class NicService extends EventEmitter<NicServiceEvents> {
    * waits for that to be settled. Ports hvnet did not make are not VM ports (lib/ovn) and never
    * read here. Runs only while libvirt is connected: without the domains nothing can be judged.
    */
-  /** The NB changed since the last addressing pass (true at start: networks made before hvnet did this). */
-  private addressingDirty = true;
+  /** Networks whose rows changed since the last addressing pass ('all' at start: networks made before hvnet did this; and after a failed pass). */
+  private addressingDirty: Set<number> | 'all' = 'all';
 
   private reconcilePorts(): Promise<void> {
     const vm = this.vm;
     if (vm === undefined || this.stopped || this.link.state !== 'connected') return Promise.resolve();
     return this.serial(async () => {
       if (this.link.state !== 'connected') return;
-      // A pass over every network, so only after the NB changed: on a quiet NB of thousands of
-      // networks this timer then costs next to nothing.
-      if (this.addressingDirty) {
-        this.addressingDirty = false;
+      // Only the networks whose rows changed: on a quiet NB of thousands of networks this timer
+      // then costs next to nothing, and after a change as much as the change.
+      if (this.addressingDirty === 'all' || this.addressingDirty.size > 0) {
+        const only = this.addressingDirty === 'all' ? undefined : this.addressingDirty;
+        this.addressingDirty = new Set();
         try {
-          const addressing = planNetworkAddressing(vm.networks.ovn.view);
+          const addressing = planNetworkAddressing(vm.networks.ovn.view, only);
           if (addressing.operations.length > 0) {
-            const done = await vm.networks.applyPlanned((v) => planNetworkAddressing(v), {});
+            const done = await vm.networks.applyPlanned((v) => planNetworkAddressing(v, only), {});
             if (done.length > 0) this.log.info({ changes: done }, 'DHCPv4 options and router advertisements added to networks made before');
           }
         } catch (e) {
-          this.addressingDirty = true;
+          this.addressingDirty = 'all';
           throw e;
         }
       }

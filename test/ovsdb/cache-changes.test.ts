@@ -1,0 +1,124 @@
+// What an update event says about a `modify` from a real server, and what it costs: the changed
+// map keys with their old values and the set elements gained and lost, in proportion to the
+// change (a router with 2,000 external_ids keys, one changed, names one key); the map changed in
+// place rather than copied; the old row still reading exactly as it was, after further changes
+// too; a resync (no diff from the server) announcing only real differences, without `changes`.
+import assert from 'node:assert/strict';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
+import { OvsdbClient } from '../../lib/ovsdb/client.js';
+import { TableCache, valueBefore } from '../../lib/ovsdb/cache.js';
+import type { CacheEvent } from '../../lib/ovsdb/cache.js';
+import { mutation, where } from '../../lib/ovsdb/operations.js';
+import { map, set, uuid } from '../../lib/ovsdb/values.js';
+import { opsFor } from '../../lib/ovsdb/typed-operations.js';
+import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
+
+const TABLES = { Logical_Router: ['name', 'ports', 'external_ids'], Logical_Router_Port: ['name'] } as const;
+const KEYS = 2_000;
+const nb = opsFor(ovnNorthboundSchema);
+
+describe('ovsdb cache: what an update changed, against a standalone server', function () {
+  this.timeout(30_000);
+  let ovn: OvnHandle;
+  let client: OvsdbClient;
+  const events: CacheEvent[] = [];
+  let router = '';
+
+  const routerRow = (): Record<string, unknown> & { external_ids: Record<string, string>; ports: string[] } => {
+    const r = client.cache.get('Logical_Router', router) as (Record<string, unknown> & { external_ids: Record<string, string>; ports: string[] }) | undefined;
+    if (!r) throw new Error('router not cached');
+    return r;
+  };
+  /** The next update of the router, after `act`. */
+  const updateAfter = async (act: () => Promise<unknown>): Promise<CacheEvent & { kind: 'update' }> => {
+    events.length = 0;
+    await act();
+    return waitFor('the router updated', () => events.find((e): e is CacheEvent & { kind: 'update' } => e.kind === 'update' && e.table === 'Logical_Router'));
+  };
+
+  before(async () => {
+    ovn = await startOvn({ northd: false });
+    client = await OvsdbClient.connect({ remotes: ovn.nb.unix, schema: ovnNorthboundSchema, monitor: { tables: TABLES, extraIndexes: { Logical_Router: [['name']] } } });
+    const ids: Record<string, string> = {};
+    for (let i = 0; i < KEYS; i++) ids[`k${i}`] = `v${i}`;
+    await client.transact([nb.insert('Logical_Router', { name: 'big', external_ids: map(ids) })]);
+    router = (await waitFor('big cached', () => client.cache.lookup('Logical_Router', ['name'], ['big'])[0]))._uuid;
+    client.cache.on('change', (e) => events.push(e));
+  });
+  after(async () => {
+    client?.close();
+    await ovn?.stop();
+  });
+
+  it('names only the keys that changed, with their values before, and changes the map where it is', async () => {
+    const before = routerRow();
+    const mapObject = before.external_ids;
+    const snapshot = { ...mapObject };
+    // Another client: one key replaced, one removed, one added.
+    const e = await updateAfter(() => ovn.nbctl(['set', 'Logical_Router', 'big', 'external_ids:k5=new', 'external_ids:added=1', '--', 'remove', 'Logical_Router', 'big', 'external_ids', 'k7']));
+    const change = e.changes?.external_ids;
+    assert.ok(change && change.kind === 'map', 'the event carries the map diff');
+    assert.deepEqual(
+      [...change.before].sort(),
+      [
+        ['added', undefined],
+        ['k5', 'v5'],
+        ['k7', 'v7'],
+      ],
+    );
+    assert.equal(e.changes?.ports, undefined, 'a column the modify did not name is not listed');
+    assert.equal(e.row.ports, e.old.ports, 'and keeps its object');
+    // Not copied: the new row holds the same object, changed.
+    assert.equal(e.row.external_ids, mapObject);
+    assert.equal(e.row.external_ids.k5, 'new');
+    assert.equal(valueBefore(change, e.row.external_ids, 'k5'), 'v5');
+    assert.equal(valueBefore(change, e.row.external_ids, 'k9'), 'v9', 'a key that did not change reads from the new row');
+    // The old row reads as it was, made when read, even after a further change.
+    const later = await updateAfter(() => ovn.nbctl(['set', 'Logical_Router', 'big', 'external_ids:k1=again']));
+    assert.deepEqual([...(later.changes?.external_ids?.kind === 'map' ? later.changes.external_ids.before : [])], [['k1', 'v1']]);
+    assert.deepEqual(e.old.external_ids, snapshot);
+    assert.deepEqual(later.old.external_ids, omit({ ...snapshot, k5: 'new', added: '1' }, 'k7'));
+    assert.equal(routerRow().external_ids.k1, 'again');
+    assert.equal(Object.keys(routerRow().external_ids).length, KEYS);
+  });
+
+  it('names the set elements gained and lost', async () => {
+    const added = await updateAfter(() => ovn.nbctl(['lrp-add', 'big', 'big-p1', '02:00:00:00:00:01', '10.9.0.1/24']));
+    const port = client.cache.lookupOne('Logical_Router_Port', 'name', 'big-p1');
+    assert.ok(port);
+    assert.deepEqual(added.changes?.ports, { kind: 'set', added: [port._uuid], removed: [] });
+    const removed = await updateAfter(() => client.transact([nb.mutate('Logical_Router', [where('_uuid', '==', uuid(router))], [mutation('ports', 'delete', set([uuid(port._uuid)]))])]));
+    assert.deepEqual(removed.changes?.ports, { kind: 'set', added: [], removed: [port._uuid] });
+    assert.deepEqual(removed.old.ports, [port._uuid]);
+    assert.deepEqual(removed.row.ports, []);
+  });
+
+});
+
+describe('ovsdb cache: a resync (pure, on the cache alone)', () => {
+  const u = '6c2bd7a2-8b4e-4c3f-9f57-0a1b2c3d4e5f';
+  const snapshot = (ids: [string, string][]): unknown => ({ Logical_Router: { [u]: { initial: { name: 'x', external_ids: ['map', ids] } } } });
+
+  it('announces no update for a row whose map only holds its keys in another order, and an update without `changes` for one that differs', () => {
+    const cache = new TableCache(ovnNorthboundSchema, { Logical_Router: ['name', 'external_ids'] });
+    cache.applyUpdates(snapshot([['a', '1'], ['b', '2']]));
+    // Removed and added again: the same content, its keys in another order than the server's.
+    for (const pair of [['a', '1'], ['a', '1'], ['c', '3']]) cache.applyUpdates({ Logical_Router: { [u]: { modify: { external_ids: ['map', [pair]] } } } });
+    assert.deepEqual(Object.keys(cache.get('Logical_Router', u)?.external_ids as object), ['b', 'a', 'c']);
+    assert.deepEqual(cache.replaceAll(snapshot([['a', '1'], ['b', '2'], ['c', '3']])), []);
+    const [e, ...rest] = cache.replaceAll(snapshot([['a', '1'], ['b', '2'], ['c', '4']]));
+    assert.equal(rest.length, 0);
+    assert.ok(e?.kind === 'update');
+    assert.equal(e.changes, undefined, 'a resync compares whole rows: no diff from the server to pass on');
+    assert.equal((e.old.external_ids as Record<string, string>).c, '3');
+    assert.equal((e.row.external_ids as Record<string, string>).c, '4');
+  });
+});
+
+function omit(r: Record<string, string>, key: string): Record<string, string> {
+  const out = { ...r };
+  delete out[key];
+  return out;
+}
