@@ -122,4 +122,23 @@ describe('chassis fixture', function () {
     await ovn.stop();
     for (const pid of ovnPids) assert.equal(await isAlive(pid), false);
   });
+
+  it("an ovn-controller that dies is restarted, as its unit's Restart=on-failure does, and the death is kept; a stop asked for is not one", async () => {
+    const ovn = await startOvn();
+    const ch = await startChassis({ sb: ovn.sb.unix });
+    try {
+      const first = ch.daemons.controller.pid;
+      process.kill(first, 'SIGSEGV');
+      await waitFor('a new ovn-controller', () => Promise.resolve(ch.controllerCrashes.length === 1 && !ch.daemons.controller.hasExited && ch.daemons.controller.pid !== first ? true : undefined), 20_000, 50);
+      assert.equal(ch.controllerCrashes[0]?.signal, 'SIGSEGV');
+      assert.match(await ch.controllerCtl(['connection-status']), /connected/);
+      await ch.stopController();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(ch.controllerCrashes.length, 1, 'a stop asked for is not a crash');
+      assert.equal(ch.pids().length, 2, 'and ovn-controller stays stopped');
+    } finally {
+      await ch.stop();
+      await ovn.stop();
+    }
+  });
 });
