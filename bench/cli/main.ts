@@ -25,6 +25,7 @@ import { startOvn } from '../../testbed/ovn.js';
 import { startDaemon } from '../../testbed/daemon.js';
 import { waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
+import { runBench } from '../common/run-bench.js';
 import { DaemonClient } from '../../agent/cli/client.js';
 import { statusMethod } from '../../agent/api/methods.js';
 import { networkCreateMethod, peerCreateMethod, peerListMethod } from '../../agent/api/networks.js';
@@ -204,27 +205,4 @@ async function main(): Promise<void> {
   console.log(`# load at the end: ${load()}`);
 }
 
-process.stdout.on('error', () => undefined);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(sig, () => {
-    void testRun.stopAll().finally(() => process.exit(130));
-  });
-}
-
-let failed = false;
-try {
-  await main();
-} catch (e) {
-  console.error(`bench/cli: ${e instanceof Error ? e.message : String(e)}`);
-  failed = true;
-} finally {
-  const errors = await testRun.stopAll();
-  const leaks = await testRun.leaks();
-  if (errors.length + leaks.length > 0) {
-    console.error(`cleanup problems: ${[...errors, ...leaks].join('; ')}`);
-    failed = true;
-  } else if (process.env.HVNET_KEEP_TEST_DIRS !== '1') {
-    testRun.removeRoot();
-  }
-}
-process.exit(failed ? 1 : 0);
+await runBench('bench/cli', main);

@@ -28,6 +28,7 @@ import { startTinyGuest } from '../../testbed/guest.js';
 import { startDaemon } from '../../testbed/daemon.js';
 import { run, waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
+import { runBench } from '../common/run-bench.js';
 import { DaemonClient } from '../../agent/cli/client.js';
 import { statusMethod } from '../../agent/api/methods.js';
 import { nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
@@ -189,27 +190,4 @@ async function main(): Promise<void> {
   console.log(`load at the end ${load()}`);
 }
 
-process.stdout.on('error', () => undefined);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const) {
-  process.once(sig, () => {
-    void testRun.stopAll().finally(() => process.exit(130));
-  });
-}
-
-let failed = false;
-try {
-  await main();
-} catch (e) {
-  console.error(`bench/nic-ovn: ${e instanceof Error ? e.message : String(e)}`);
-  failed = true;
-} finally {
-  const errors = await testRun.stopAll();
-  const leaks = await testRun.leaks();
-  if (errors.length + leaks.length > 0) {
-    console.error(`cleanup problems: ${[...errors, ...leaks].join('; ')}`);
-    failed = true;
-  } else if (process.env.HVNET_KEEP_TEST_DIRS !== '1') {
-    testRun.removeRoot();
-  }
-}
-process.exit(failed ? 1 : 0);
+await runBench('bench/nic-ovn', main);

@@ -26,6 +26,7 @@ import { startDaemon } from '../../testbed/daemon.js';
 import { run, waitFor } from '../../testbed/exec.js';
 import { vethPair } from '../../testbed/netns.js';
 import { testRun } from '../../testbed/test-run.js';
+import { runBench } from '../common/run-bench.js';
 import { DaemonClient } from '../../agent/cli/client.js';
 import { statusMethod } from '../../agent/api/methods.js';
 import { nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../agent/api/nics.js';
@@ -337,28 +338,4 @@ async function roundTripChild(calls: number, rounds: number): Promise<void> {
   if (code !== 0) throw new Error(`the binding round trip (node ${script}, pid ${child.pid}) exited with code ${code}`);
 }
 
-// Whatever happens to our output (a closed pipe) or to us (Ctrl-C), what we started is stopped.
-process.stdout.on('error', () => undefined);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const) {
-  process.once(sig, () => {
-    void testRun.stopAll().finally(() => process.exit(130));
-  });
-}
-
-let failed = false;
-try {
-  await main();
-} catch (e) {
-  console.error(`bench/nic: ${e instanceof Error ? e.message : String(e)}`);
-  failed = true;
-} finally {
-  const errors = await testRun.stopAll();
-  const leaks = await testRun.leaks();
-  if (errors.length + leaks.length > 0) {
-    console.error(`cleanup problems: ${[...errors, ...leaks].join('; ')}`);
-    failed = true;
-  } else if (process.env.HVNET_KEEP_TEST_DIRS !== '1') {
-    testRun.removeRoot();
-  }
-}
-process.exit(failed ? 1 : 0);
+await runBench('bench/nic', main);
