@@ -296,6 +296,9 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
   private put(table: string, t: Map<string, Row>, row: Row, old: Row | undefined): void {
     t.set(row._uuid, row);
     for (const def of this.indexes.get(table) ?? []) {
+      // Most updates leave the indexed columns alone, the very same values (a router gains a port,
+      // keeps its name): nothing to re-key, no key to build.
+      if (old && sameIndexedValues(def.columns, row, old)) continue;
       const key = rowKey(def.columns, row);
       if (old) {
         const oldKey = rowKey(def.columns, old);
@@ -564,7 +567,11 @@ function entriesOf(value: DecodedValue): [Atom, Atom][] {
 
 /** A fresh row (insert/initial) lists only non-default columns in update2; fill in the defaults. */
 function withDefaults(schema: TableSchema, monitored: readonly string[], row: DecodedRow): DecodedRow {
-  for (const [name, make] of defaultsOf(schema, monitored)) if (!(name in row)) row[name] = make();
+  const list = defaultsOf(schema, monitored);
+  for (let i = 0; i < list.length; i++) {
+    const [name, make] = list[i] as [string, DefaultMaker];
+    if (!(name in row)) row[name] = make();
+  }
   return row;
 }
 
@@ -608,19 +615,29 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+function sameIndexedValues(columns: readonly string[], row: Row, old: Row): boolean {
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i] as string;
+    if (row[c] !== old[c]) return false;
+  }
+  return true;
+}
+
 /** A row's key in an index: indexKey of its values in those columns. */
 function rowKey(columns: readonly string[], row: Row): string {
   if (columns.length === 1) {
     const v = row[columns[0] as string];
-    if (typeof v === 'string') return `s${v}`;
+    if (typeof v === 'string') return v;
   }
   return indexKey(columns.map((c) => row[c]));
 }
 
+// The usual index is one string column (a name): its key is the string itself, not a copy. Any
+// other key is serialized behind a NUL, which no OVSDB string holds (ovsdb-server refuses
+// "\u0000"), so the two kinds never meet.
 function indexKey(values: readonly unknown[]): string {
-  // The usual index is one string column (a name): its key needs no serialization.
-  if (values.length === 1 && typeof values[0] === 'string') return `s${values[0]}`;
-  return JSON.stringify(values.map((v) => (v instanceof Map ? [...v] : v)));
+  if (values.length === 1 && typeof values[0] === 'string') return values[0];
+  return `\u0000${JSON.stringify(values.map((v) => (v instanceof Map ? [...v] : v)))}`;
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {

@@ -223,6 +223,12 @@ function decodeIn(type: ColumnType, wire: unknown, table: string, column: string
     for (const [k, v] of pairs) m.set(decodeAtom(key, k, table, column), decodeAtom(type.value as BaseType, v, table, column));
     return m;
   }
+  // A lone atom (the usual optional value, a one-element set): decoded without wrapping it.
+  const kind = typeof wire;
+  if (kind === 'string' || kind === 'number' || kind === 'boolean' || (key.type === 'uuid' && isUuidAtom(wire))) {
+    const atom = decodeAtom(key, wire, table, column);
+    return shape === 'set' ? [atom] : atom;
+  }
   const atoms = setAtoms(wire, key);
   if (atoms === undefined) return decodeFail(table, column, `expected ${describeType(type)}, got ${preview(wire)}`, wire);
   const n = atoms.length;
