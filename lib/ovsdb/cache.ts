@@ -627,16 +627,17 @@ function sameIndexedValues(columns: readonly string[], row: Row, old: Row): bool
 function rowKey(columns: readonly string[], row: Row): string {
   if (columns.length === 1) {
     const v = row[columns[0] as string];
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string' && v.charCodeAt(0) !== 0) return v;
   }
   return indexKey(columns.map((c) => row[c]));
 }
 
 // The usual index is one string column (a name): its key is the string itself, not a copy. Any
-// other key is serialized behind a NUL, which no OVSDB string holds (ovsdb-server refuses
-// "\u0000"), so the two kinds never meet.
+// other key is serialized behind a NUL, and so is a string that starts with one (which
+// ovsdb-server never sends: it refuses "\u0000"), so the two kinds never meet.
 function indexKey(values: readonly unknown[]): string {
-  if (values.length === 1 && typeof values[0] === 'string') return values[0];
+  const only = values[0];
+  if (values.length === 1 && typeof only === 'string' && only.charCodeAt(0) !== 0) return only;
   return `\u0000${JSON.stringify(values.map((v) => (v instanceof Map ? [...v] : v)))}`;
 }
 
