@@ -129,7 +129,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
     columns: C,
     values: NoInfer<IndexValues<Tables[T], C>>,
   ): Tables[T][] {
-    const def = this.indexes.get(table)?.find((d) => sameColumns(d.columns, columns));
+    const def = this.indexFor(table, columns);
     if (!def) throw new DecodeError(table, columns.join(','), 'no such index in this cache');
     const uuids = def.byKey.get(indexKey(values));
     const t = this.typedRows(table);
@@ -140,6 +140,19 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
       if (row !== undefined) out.push(row);
     }
     return out;
+  }
+
+  // Callers pass a fresh column list each time: the usual one-column index is found by its name
+  // without comparing lists.
+  private indexFor(table: string, columns: readonly string[]): IndexDef | undefined {
+    const defs = this.indexes.get(table);
+    if (!defs) return undefined;
+    if (columns.length === 1) {
+      const c = columns[0];
+      for (const d of defs) if (d.columns.length === 1 && d.columns[0] === c) return d;
+      return undefined;
+    }
+    return defs.find((d) => sameColumns(d.columns, columns));
   }
 
   /** The one row with this value in a single-column index (e.g. Logical_Switch_Port.name). */
@@ -159,12 +172,15 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
    */
   applyUpdates(tableUpdates: unknown): CacheEvent<Tables>[] {
     const events: StoredEvent[] = [];
-    for (const [tableName, rowUpdates] of Object.entries(asRecord(tableUpdates))) {
+    // for-in over the parsed JSON: no entry arrays per table and per row.
+    const updates = asRecord(tableUpdates);
+    for (const tableName in updates) {
       const t = this.rows.get(tableName);
       if (!t) continue; // a table we did not ask for
       const schema = this.tableSchema(tableName);
-      for (const [uuid, change] of Object.entries(asRecord(rowUpdates))) {
-        const event = this.applyRowUpdate(schema, t, uuid, asRecord(change));
+      const rowUpdates = asRecord(updates[tableName]);
+      for (const uuid in rowUpdates) {
+        const event = this.applyRowUpdate(schema, t, uuid, asRecord(rowUpdates[uuid]));
         if (event) events.push(event);
       }
     }
@@ -240,7 +256,9 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
       const row: Row = { ...old };
       const changes: Record<string, ColumnChange> = {};
       const inPlace: [string, Record<string, Atom>, [Atom, Atom][]][] = [];
-      for (const [column, diff] of Object.entries(asRecord(change.modify))) {
+      const modify = asRecord(change.modify);
+      for (const column in modify) {
+        const diff = modify[column];
         const col = schema.columns.get(column) ?? implicitColumn(column);
         if (!col) continue;
         const at = { table: schema.name, column };
@@ -278,9 +296,12 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
   private put(table: string, t: Map<string, Row>, row: Row, old: Row | undefined): void {
     t.set(row._uuid, row);
     for (const def of this.indexes.get(table) ?? []) {
-      const key = indexKey(def.columns.map((c) => row[c]));
+      // Most updates leave the indexed columns alone, the very same values (a router gains a port,
+      // keeps its name): nothing to re-key, no key to build.
+      if (old && sameIndexedValues(def.columns, row, old)) continue;
+      const key = rowKey(def.columns, row);
       if (old) {
-        const oldKey = indexKey(def.columns.map((c) => old[c]));
+        const oldKey = rowKey(def.columns, old);
         // Most updates leave the indexed columns alone (a router gains a port, keeps its name).
         if (oldKey === key) continue;
         const was = def.byKey.get(oldKey);
@@ -300,7 +321,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
 
   private unindex(table: string, row: Row): void {
     for (const def of this.indexes.get(table) ?? []) {
-      const key = indexKey(def.columns.map((c) => row[c]));
+      const key = rowKey(def.columns, row);
       const set = def.byKey.get(key);
       set?.delete(row._uuid);
       if (set?.size === 0) def.byKey.delete(key);
@@ -477,6 +498,18 @@ export function changedMapKeys(change: ColumnChange | undefined): Atom[] {
  * elements it gained and lost.
  */
 function toggleSet(current: readonly Atom[], toggles: readonly Atom[]): { value: Atom[]; added: Atom[]; removed: Atom[] } {
+  if (toggles.length === 1) {
+    // One toggle (a peering adds a port): no counting, the same result as below.
+    const a = toggles[0] as Atom;
+    const out = current.slice();
+    const i = out.indexOf(a);
+    if (i >= 0) {
+      out.splice(i, 1);
+      return { value: out, added: [], removed: [a] };
+    }
+    out.push(a);
+    return { value: out, added: [a], removed: [] };
+  }
   const counts = new Map<Atom, number>();
   for (const a of toggles) counts.set(a, (counts.get(a) ?? 0) + 1);
   const added: Atom[] = [];
@@ -534,7 +567,11 @@ function entriesOf(value: DecodedValue): [Atom, Atom][] {
 
 /** A fresh row (insert/initial) lists only non-default columns in update2; fill in the defaults. */
 function withDefaults(schema: TableSchema, monitored: readonly string[], row: DecodedRow): DecodedRow {
-  for (const [name, make] of defaultsOf(schema, monitored)) if (!(name in row)) row[name] = make();
+  const list = defaultsOf(schema, monitored);
+  for (let i = 0; i < list.length; i++) {
+    const [name, make] = list[i] as [string, DefaultMaker];
+    if (!(name in row)) row[name] = make();
+  }
   return row;
 }
 
@@ -578,10 +615,30 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+function sameIndexedValues(columns: readonly string[], row: Row, old: Row): boolean {
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i] as string;
+    if (row[c] !== old[c]) return false;
+  }
+  return true;
+}
+
+/** A row's key in an index: indexKey of its values in those columns. */
+function rowKey(columns: readonly string[], row: Row): string {
+  if (columns.length === 1) {
+    const v = row[columns[0] as string];
+    if (typeof v === 'string' && v.charCodeAt(0) !== 0) return v;
+  }
+  return indexKey(columns.map((c) => row[c]));
+}
+
+// The usual index is one string column (a name): its key is the string itself, not a copy. Any
+// other key is serialized behind a NUL, and so is a string that starts with one (which
+// ovsdb-server never sends: it refuses "\u0000"), so the two kinds never meet.
 function indexKey(values: readonly unknown[]): string {
-  // The usual index is one string column (a name): its key needs no serialization.
-  if (values.length === 1 && typeof values[0] === 'string') return `s${values[0]}`;
-  return JSON.stringify(values.map((v) => (v instanceof Map ? [...v] : v)));
+  const only = values[0];
+  if (values.length === 1 && typeof only === 'string' && only.charCodeAt(0) !== 0) return only;
+  return `\u0000${JSON.stringify(values.map((v) => (v instanceof Map ? [...v] : v)))}`;
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {

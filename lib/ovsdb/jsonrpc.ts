@@ -88,10 +88,12 @@ export function isResponse(value: unknown): value is JsonRpcResponse {
 
 /** Sorts an incoming message into its kind, filling absent response members with null. */
 export function classifyMessage(value: unknown): ClassifiedMessage {
+  // Most messages are replies that carry both members: passed on as they are, not copied.
+  if (isResponse(value)) {
+    const message = value.result !== undefined && value.error !== undefined ? value : { result: value.result ?? null, error: value.error ?? null, id: value.id };
+    return { kind: 'response', message };
+  }
   if (isRequest(value)) return { kind: 'request', message: value };
   if (isNotification(value)) return { kind: 'notification', message: value };
-  if (isResponse(value)) {
-    return { kind: 'response', message: { result: value.result ?? null, error: value.error ?? null, id: value.id } };
-  }
   throw new ProtocolError('not a JSON-RPC request, notification or response', value);
 }

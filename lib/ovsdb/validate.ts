@@ -194,15 +194,23 @@ function checkMutation(table: TableSchema, mutation: unknown): void {
       const mode: ValidationMode = mutator === 'insert' ? 'elements' : 'transient';
       // "delete" on a map takes either a map (pairs) or a set of keys.
       if (shape === 'map' && mutator === 'delete' && !(Array.isArray(value) && value[0] === 'map')) {
-        validateValue({ key: type.key, min: 0, max: 'unlimited' }, value, at, mode);
+        validateValue(anyCount(type, 'keys'), value, at, mode);
         return;
       }
-      validateValue({ ...type, min: 0, max: 'unlimited' }, value, at, mode);
+      validateValue(anyCount(type, 'whole'), value, at, mode);
       return;
     }
     default:
       refuse(`unknown mutator ${JSON.stringify(mutator)}`, MUTATORS.join(' '));
   }
+}
+
+// The operand types of insert/delete mutations: made once per column type, not per mutation.
+const anyCountTypes = new WeakMap<ColumnType, { whole: ColumnType; keys: ColumnType }>();
+function anyCount(type: ColumnType, part: 'whole' | 'keys'): ColumnType {
+  let t = anyCountTypes.get(type);
+  if (!t) anyCountTypes.set(type, (t = { whole: { ...type, min: 0, max: 'unlimited' }, keys: { key: type.key, min: 0, max: 'unlimited' } }));
+  return t[part];
 }
 
 function mutatorsFor(type: ColumnType): string[] {
@@ -225,44 +233,48 @@ function mutatorsFor(type: ColumnType): string[] {
 export type ValidationMode = 'strict' | 'elements' | 'transient';
 
 export function validateValue(type: ColumnType, value: unknown, at: ValueLocation, mode: ValidationMode = 'strict'): void {
-  const fail = (kind: SchemaValidationError['kind'], reason: string, allowed: string, bad: unknown = value): never => {
-    throw new SchemaValidationError(kind, reason, { table: at.table, column: at.column, value: bad, allowed });
-  };
+  // Runs for every value of every transaction: no closures or intermediate arrays unless it fails.
   if (type.value !== undefined) {
     const pairs = mapPairs(value);
-    if (pairs === undefined) fail('wrong-type', `expected ["map", [[key, value], ...]], got ${preview(value)}`, describeType(type));
-    const seen = (pairs as unknown[][]).length > 1 ? new Set<string>() : undefined;
-    for (const [k, v] of pairs as unknown[][]) {
+    if (pairs === undefined) failValue(at, 'wrong-type', `expected ["map", [[key, value], ...]], got ${preview(value)}`, describeType(type), value);
+    const seen = pairs.length > 1 ? new Set<string>() : undefined;
+    for (const [k, v] of pairs) {
       checkAtom(type.key, k, at, mode, 'key ');
       checkAtom(type.value, v, at, mode, 'value ');
       if (!seen) continue;
       const id = atomIdentity(k);
-      if (seen.has(id)) fail('duplicate', `duplicate map key ${preview(k)}`, 'distinct keys', k);
+      if (seen.has(id)) failValue(at, 'duplicate', `duplicate map key ${preview(k)}`, 'distinct keys', k);
       seen.add(id);
     }
-    if (mode === 'strict') checkCount((pairs as unknown[]).length, type, fail);
+    if (mode === 'strict') checkCount(pairs.length, type, at, value);
+    return;
+  }
+  // A lone atom stands for a one-element set: checked as it is, without wrapping it in an array.
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || (type.key.type === 'uuid' && isUuidAtom(value))) {
+    checkAtom(type.key, value, at, mode, '');
+    if (mode === 'strict') checkCount(1, type, at, value);
     return;
   }
   const atoms = setAtoms(value, type.key);
-  if (atoms === undefined) fail('wrong-type', `expected ${describeType(type)}, got ${preview(value)}`, describeType(type));
-  const seen = (atoms as unknown[]).length > 1 ? new Set<string>() : undefined;
-  for (const atom of atoms as unknown[]) {
+  if (atoms === undefined) failValue(at, 'wrong-type', `expected ${describeType(type)}, got ${preview(value)}`, describeType(type), value);
+  const seen = atoms.length > 1 ? new Set<string>() : undefined;
+  for (const atom of atoms) {
     checkAtom(type.key, atom, at, mode, '');
     if (!seen) continue;
     const id = atomIdentity(atom);
-    if (seen.has(id)) fail('duplicate', `duplicate set element ${preview(atom)}`, 'distinct elements', atom);
+    if (seen.has(id)) failValue(at, 'duplicate', `duplicate set element ${preview(atom)}`, 'distinct elements', atom);
     seen.add(id);
   }
-  if (mode === 'strict') checkCount((atoms as unknown[]).length, type, fail);
+  if (mode === 'strict') checkCount(atoms.length, type, at, value);
 }
 
-function checkCount(
-  n: number,
-  type: ColumnType,
-  fail: (kind: SchemaValidationError['kind'], reason: string, allowed: string) => never,
-): void {
+function failValue(at: ValueLocation, kind: SchemaValidationError['kind'], reason: string, allowed: string, value: unknown): never {
+  throw new SchemaValidationError(kind, reason, { table: at.table, column: at.column, value, allowed });
+}
+
+function checkCount(n: number, type: ColumnType, at: ValueLocation, value: unknown): void {
   if (n < type.min || n > maxCount(type)) {
-    fail('set-size', `${n} element${n === 1 ? '' : 's'} where ${describeCount(type)} are allowed`, describeCount(type));
+    failValue(at, 'set-size', `${n} element${n === 1 ? '' : 's'} where ${describeCount(type)} are allowed`, describeCount(type), value);
   }
 }
 
@@ -277,31 +289,47 @@ function atomIdentity(atom: unknown): string {
 }
 
 function checkAtom(base: BaseType, atom: unknown, at: ValueLocation, mode: ValidationMode, role: string): void {
-  const fail = (kind: SchemaValidationError['kind'], reason: string, allowed: string): never => {
-    throw new SchemaValidationError(kind, `${role}${reason}`, { table: at.table, column: at.column, value: atom, allowed });
-  };
-  const wrongType = (): never => fail('wrong-type', `expected ${describeAtomicType(base)}, got ${preview(atom)}`, describeBaseType(base));
   switch (base.type) {
     case 'integer':
-      if (typeof atom !== 'number' || !Number.isInteger(atom) || Math.abs(atom) > INT64_LIMIT) wrongType();
+      if (typeof atom !== 'number' || !Number.isInteger(atom) || Math.abs(atom) > INT64_LIMIT) wrongAtomType(base, atom, at, role);
       break;
     case 'real':
-      if (typeof atom !== 'number' || !Number.isFinite(atom)) wrongType();
+      if (typeof atom !== 'number' || !Number.isFinite(atom)) wrongAtomType(base, atom, at, role);
       break;
     case 'boolean':
-      if (typeof atom !== 'boolean') wrongType();
+      if (typeof atom !== 'boolean') wrongAtomType(base, atom, at, role);
       break;
     case 'string':
-      if (typeof atom !== 'string') wrongType();
-      if (LONE_SURROGATE.test(atom as string)) fail('wrong-type', 'string is not valid Unicode (lone surrogate)', 'valid Unicode text');
+      if (typeof atom !== 'string') wrongAtomType(base, atom, at, role);
+      // The same test as a lone-surrogate scan, done by the engine without a regular expression.
+      if (!isWellFormed(atom)) failAtom(at, role, atom, 'wrong-type', 'string is not valid Unicode (lone surrogate)', 'valid Unicode text');
       break;
     case 'uuid':
-      if (!isUuidAtom(atom)) wrongType();
-      else if (atom[0] === 'uuid' ? !isUuid(atom[1]) : !isId(atom[1])) wrongType();
+      if (!isUuidAtom(atom)) wrongAtomType(base, atom, at, role);
+      else if (atom[0] === 'uuid' ? !isUuid(atom[1]) : !isId(atom[1])) wrongAtomType(base, atom, at, role);
       break;
   }
   if (mode === 'transient') return;
-  const value = atom as Atom;
+  if (base.enum === undefined && base.minInteger === undefined && base.maxInteger === undefined && base.minReal === undefined && base.maxReal === undefined && base.minLength === undefined && base.maxLength === undefined) return;
+  checkConstraints(base, atom as Atom, at, role);
+}
+
+function failAtom(at: ValueLocation, role: string, atom: unknown, kind: SchemaValidationError['kind'], reason: string, allowed: string): never {
+  throw new SchemaValidationError(kind, `${role}${reason}`, { table: at.table, column: at.column, value: atom, allowed });
+}
+
+function wrongAtomType(base: BaseType, atom: unknown, at: ValueLocation, role: string): never {
+  return failAtom(at, role, atom, 'wrong-type', `expected ${describeAtomicType(base)}, got ${preview(atom)}`, describeBaseType(base));
+}
+
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+function isWellFormed(text: string): boolean {
+  return nativeWellFormed ? nativeWellFormed.call(text) : !LONE_SURROGATE.test(text);
+}
+
+/** enum, range and length: only for base types that declare one. */
+function checkConstraints(base: BaseType, value: Atom, at: ValueLocation, role: string): void {
+  const fail = (kind: SchemaValidationError['kind'], reason: string, allowed: string): never => failAtom(at, role, value, kind, reason, allowed);
   if (base.enum !== undefined && !base.enum.includes(value)) {
     fail('enum', `${preview(value)} is not an allowed value`, base.enum.map((e) => JSON.stringify(e)).join(', '));
   }

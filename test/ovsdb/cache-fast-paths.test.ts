@@ -1,0 +1,55 @@
+// The cache's and the validator's fast paths give the answers of the general ones (pure: the
+// cache alone, fed update2 notifications as the server sends them).
+import assert from 'node:assert/strict';
+import { TableCache } from '../../lib/ovsdb/cache.js';
+import { isUuid } from '../../lib/ovsdb/values.js';
+import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
+
+const U = (i: number): string => `6c2bd7a2-8b4e-4c3f-9f57-${i.toString(16).padStart(12, '0')}`;
+
+describe('ovsdb cache and values: fast paths', () => {
+  it('a one-column index keeps names and other values apart (a name that looks like a serialized key finds only its row)', () => {
+    const cache = new TableCache(ovnNorthboundSchema, { Logical_Router_Port: ['name', 'peer'] }, { Logical_Router_Port: [['peer']] });
+    cache.applyUpdates({
+      Logical_Router_Port: {
+        [U(1)]: { insert: { name: 'a' } },
+        [U(2)]: { insert: { name: 'b', peer: '[null]' } },
+        [U(3)]: { insert: { name: 'c', peer: '\u0000[null]' } },
+      },
+    });
+    assert.deepEqual(cache.lookup('Logical_Router_Port', ['peer'], [undefined]).map((r) => r.name), ['a']);
+    assert.deepEqual(cache.lookup('Logical_Router_Port', ['peer'], ['[null]']).map((r) => r.name), ['b']);
+    assert.deepEqual(cache.lookupOne('Logical_Router_Port', 'name', 'c')?.peer, '\u0000[null]');
+  });
+
+  it('re-keys a renamed row and keeps the key of a row whose indexed column did not change', () => {
+    const cache = new TableCache(ovnNorthboundSchema, { Logical_Router: ['name', 'ports'] }, { Logical_Router: [['name']] });
+    cache.applyUpdates({ Logical_Router: { [U(1)]: { insert: { name: 'r1' } } } });
+    cache.applyUpdates({ Logical_Router: { [U(1)]: { modify: { ports: ['uuid', U(9)] } } } });
+    assert.equal(cache.lookupOne('Logical_Router', 'name', 'r1')?._uuid, U(1));
+    cache.applyUpdates({ Logical_Router: { [U(1)]: { modify: { name: 'r2' } } } });
+    assert.equal(cache.lookupOne('Logical_Router', 'name', 'r1'), undefined);
+    assert.deepEqual(cache.lookupOne('Logical_Router', 'name', 'r2')?.ports, [U(9)]);
+  });
+
+  it('one toggled set element: added when absent, removed when present, named in `changes`', () => {
+    const cache = new TableCache(ovnNorthboundSchema, { Logical_Router: ['name', 'ports'] });
+    cache.applyUpdates({ Logical_Router: { [U(1)]: { insert: { name: 'r', ports: ['set', [['uuid', U(7)], ['uuid', U(8)]]] } } } });
+    const [added] = cache.applyUpdates({ Logical_Router: { [U(1)]: { modify: { ports: ['uuid', U(9)] } } } });
+    assert.ok(added?.kind === 'update');
+    assert.deepEqual(added.row.ports, [U(7), U(8), U(9)]);
+    assert.deepEqual(added.old.ports, [U(7), U(8)]);
+    assert.deepEqual(added.changes?.ports, { kind: 'set', added: [U(9)], removed: [] });
+    const [removed] = cache.applyUpdates({ Logical_Router: { [U(1)]: { modify: { ports: ['uuid', U(7)] } } } });
+    assert.ok(removed?.kind === 'update');
+    assert.deepEqual(removed.row.ports, [U(8), U(9)]);
+    assert.deepEqual(removed.changes?.ports, { kind: 'set', added: [], removed: [U(7)] });
+  });
+
+  it('isUuid accepts 8-4-4-4-12 hex digits of either case and nothing else', () => {
+    assert.ok(isUuid('6C2BD7A2-8b4e-4c3f-9f57-0a1b2c3d4e5f'));
+    for (const bad of ['', '6c2bd7a2-8b4e-4c3f-9f57-0a1b2c3d4e5', '6c2bd7a2-8b4e-4c3f-9f57-0a1b2c3d4e5f0', '6c2bd7a28-b4e-4c3f-9f57-0a1b2c3d4e5f', '6c2bd7a2-8b4e-4c3f-9f57-0a1b2c3d4e5g', '6c2bd7a2_8b4e-4c3f-9f57-0a1b2c3d4e5f']) {
+      assert.equal(isUuid(bad), false, bad);
+    }
+  });
+});
