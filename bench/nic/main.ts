@@ -10,7 +10,7 @@
 // process. Whatever happens to the binding there (a signal included), the finally below stops by
 // PID what this process started: libvirtd, virtlogd, the guest, hvnetd.
 //
-//   node dist/bench/nic/main.js [--cycles 30] [--calls 1000] [--rounds 30]   (round trip: calls per tool and round)
+//   node dist/bench/nic/main.js [--cycles 100] [--calls 1000] [--rounds 30]   (round trip: calls per tool and round)
 // It uses the libvirtd that runs (the lab's, `scripts/lab up`) or, when none does, starts its own
 // libvirtd + virtlogd and stops them; HVNET_BENCH_SMOKE=1 (what scripts/test runs) is a short run.
 import { spawn, execFile } from 'node:child_process';
@@ -47,7 +47,7 @@ function option(name: string, full: number, small: number): number {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} needs a whole number >= 1`);
   return v;
 }
-const CYCLES = option('cycles', 30, 3);
+const CYCLES = option('cycles', 100, 3);
 const CALLS = option('calls', 1_000, 200);
 const ROUNDS = option('rounds', 30, 3);
 
