@@ -18,25 +18,20 @@ import { randomUUID } from 'node:crypto';
 import { constants, readFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { startOvn } from '../../testbed/ovn.js';
 import { startChassis } from '../../testbed/chassis.js';
 import { startLibvirt } from '../../testbed/libvirt.js';
 import type { Libvirt } from '../../testbed/libvirt.js';
 import { startTinyGuest } from '../../testbed/guest.js';
-import { startDaemon } from '../../testbed/daemon.js';
 import { run, waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
 import { runBench } from '../common/run-bench.js';
-import { DaemonClient } from '../../agent/cli/client.js';
-import { statusMethod } from '../../agent/api/methods.js';
+import { startBenchHvnetd } from '../common/bench-hvnetd.js';
 import { nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
 import { networkCreateMethod } from '../../agent/api/networks.js';
 import { ratioSpread } from '../nic/ratio.js';
 
 const smoke = process.env.HVNET_BENCH_SMOKE === '1';
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const SWITCH = 'hvnet-net1-ls-int';
 const MANUAL_MAC = '02:68:77:be:0d:01';
 const MANUAL_IPV4 = '10.20.1.200';
@@ -89,33 +84,9 @@ async function main(): Promise<void> {
   await typeOnConsole(libvirt, guest.name, `(while :; do for i in /sys/class/net/eth*; do ip link set \${i##*/} up 2>/dev/null; done; sleep 0.1; done) >/dev/null 2>&1 &`);
 
   const dir = testRun.tempDir('bench-nic-ovn');
-  const socket = join(dir, 'hvnet.sock');
-  const configFile = join(dir, 'hvnet.yaml');
-  writeFileSync(
-    configFile,
-    stringify({
-      host: { id: 'bench' },
-      ovn: { nb: { remotes: ovn.nb.unix }, sb: { remotes: ovn.sb.unix } },
-      libvirt: { uri: 'qemu:///system' },
-      // The default pool (02:68:76:…) holds the routers' MACs (lib/ovn/ids.ts networkMac): a NIC given
-      // 02:68:76:00:00:01 shares net1's router MAC and gets no answer. A pool apart until that is fixed.
-      macPool: { start: '02:68:77:00:00:00', end: '02:68:77:00:ff:ff' },
-      api: { socket },
-      stateDir: join(dir, 'state'),
-      logLevel: 'warn',
-    }),
-  );
-  const client = new DaemonClient({ socket, timeoutMs: 30_000 });
-  await startDaemon({
-    name: 'hvnetd (bench)',
-    cmd: process.execPath,
-    args: [join(REPO, 'dist/agent/bin/hvnetd.js'), '--config', configFile],
-    logFile: join(dir, 'hvnetd.log'),
-    env: { ...process.env, NOTIFY_SOCKET: '' },
-    ready: async () => {
-      await waitFor('hvnetd connected to libvirt', async () => ((await client.call(statusMethod, {}).catch(() => undefined))?.status.libvirt.state === 'connected' ? true : undefined), 20_000, 50);
-    },
-    readyTimeoutMs: 25_000,
+  const client = await startBenchHvnetd(dir, {
+    ovn: { nb: { remotes: ovn.nb.unix }, sb: { remotes: ovn.sb.unix } },
+    libvirt: { uri: 'qemu:///system' },
   });
   await client.call(networkCreateMethod, { name: 'net1', config: { 'ipv4.address': '10.20.1.1/24', 'ipv6.address': 'fd42:20::1/64' } });
   await ovn.nbctl(['lsp-add', SWITCH, WL.lsp, '--', 'lsp-set-addresses', WL.lsp, `${WL.mac} ${WL.ip} ${WL.ip6}`]);

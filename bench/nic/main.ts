@@ -18,24 +18,20 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { stringify } from 'yaml';
 import { startLibvirt, findDaemonProcesses } from '../../testbed/libvirt.js';
 import type { Libvirt } from '../../testbed/libvirt.js';
 import { buildTinyGuest, GUEST_READY_MARKER } from '../../testbed/guest.js';
-import { startDaemon } from '../../testbed/daemon.js';
 import { run, waitFor } from '../../testbed/exec.js';
 import { vethPair } from '../../testbed/netns.js';
 import { testRun } from '../../testbed/test-run.js';
 import { runBench } from '../common/run-bench.js';
-import { DaemonClient } from '../../agent/cli/client.js';
-import { statusMethod } from '../../agent/api/methods.js';
+import { startBenchHvnetd } from '../common/bench-hvnetd.js';
 import { nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../agent/api/nics.js';
 import { formatRatio, pairedRatioSpread, ratioSpread } from './ratio.js';
 import { fileURLToPath } from 'node:url';
 
 const smoke = process.env.HVNET_BENCH_SMOKE === '1';
 const URI = 'qemu:///system';
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const PAUSE_MS = 300;
 // Inside the default pool (02:68:6e:00:00:00-02:68:6e:ff:ff:ff), far from where allocation starts: one of
 // hvnet's own, as the pool sees it; 02:68:76:… is the router ports' range, which --mac refuses.
@@ -207,35 +203,9 @@ async function main(): Promise<void> {
   await waitFor(`${name} ready`, () => (readFileSync(consoleLog, 'utf8').includes(GUEST_READY_MARKER) ? true : undefined), 120_000, 50);
   const veth = await vethPair();
 
-  const socket = join(dir, 'hvnet.sock');
-  const configFile = join(dir, 'hvnet.yaml');
-  writeFileSync(
-    configFile,
-    stringify({
-      host: { id: 'bench' },
-      ovn: { nb: { remotes: `unix:${join(dir, 'no-nb.sock')}`, readyTimeoutSeconds: 0 } },
-      libvirt: { uri: URI },
-      api: { socket },
-      stateDir: join(dir, 'state'),
-      logLevel: 'warn',
-    }),
-  );
-  const client = new DaemonClient({ socket, timeoutMs: 30_000 });
-  await startDaemon({
-    name: 'hvnetd (bench)',
-    cmd: process.execPath,
-    args: [join(REPO, 'dist/agent/bin/hvnetd.js'), '--config', configFile],
-    logFile: join(dir, 'hvnetd.log'),
-    env: { ...process.env, NOTIFY_SOCKET: '' },
-    ready: async () => {
-      await waitFor(
-        'hvnetd connected to libvirt',
-        async () => ((await client.call(statusMethod, {}).catch(() => undefined))?.status.libvirt.state === 'connected' ? true : undefined),
-        20_000,
-        50,
-      );
-    },
-    readyTimeoutMs: 25_000,
+  const client = await startBenchHvnetd(dir, {
+    ovn: { nb: { remotes: `unix:${join(dir, 'no-nb.sock')}`, readyTimeoutSeconds: 0 } },
+    libvirt: { uri: URI },
   });
 
   const spec = { domain: name, source: veth.a, mode: 'bridge', mac: MAC, live: true };

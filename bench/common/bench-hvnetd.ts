@@ -1,0 +1,33 @@
+// The hvnetd a NIC benchmark talks to: its config written beside its socket and state under `dir`,
+// started as the unit starts it (no sd_notify socket here), and ready once it has connected to
+// libvirt, so no timed call ever waits for its start-up.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { DaemonClient } from '../../agent/cli/client.js';
+import { statusMethod } from '../../agent/api/methods.js';
+import { startDaemon } from '../../testbed/daemon.js';
+import { waitFor } from '../../testbed/exec.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** `config` is hvnet.yaml's content without `api`, `stateDir` and `logLevel`, which are set here. */
+export async function startBenchHvnetd(dir: string, config: Record<string, unknown>): Promise<DaemonClient> {
+  const socket = join(dir, 'hvnet.sock');
+  const configFile = join(dir, 'hvnet.yaml');
+  writeFileSync(configFile, stringify({ host: { id: 'bench' }, ...config, api: { socket }, stateDir: join(dir, 'state'), logLevel: 'warn' }));
+  const client = new DaemonClient({ socket, timeoutMs: 30_000 });
+  await startDaemon({
+    name: 'hvnetd (bench)',
+    cmd: process.execPath,
+    args: [join(REPO, 'dist/agent/bin/hvnetd.js'), '--config', configFile],
+    logFile: join(dir, 'hvnetd.log'),
+    env: { ...process.env, NOTIFY_SOCKET: '' },
+    ready: async () => {
+      await waitFor('hvnetd connected to libvirt', async () => ((await client.call(statusMethod, {}).catch(() => undefined))?.status.libvirt.state === 'connected' ? true : undefined), 20_000, 50);
+    },
+    readyTimeoutMs: 25_000,
+  });
+  return client;
+}
