@@ -16,18 +16,15 @@
 //
 //   node dist/bench/cli/main.js [--runs 30]       HVNET_BENCH_SMOKE=1: 3 runs
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { stringify } from 'yaml';
 import { startOvn } from '../../testbed/ovn.js';
-import { startDaemon } from '../../testbed/daemon.js';
 import { waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
 import { runBench } from '../common/run-bench.js';
-import { DaemonClient } from '../../agent/cli/client.js';
-import { statusMethod } from '../../agent/api/methods.js';
+import { READY, startBenchHvnetd } from '../common/bench-hvnetd.js';
 import { networkCreateMethod, peerCreateMethod, peerListMethod } from '../../agent/api/networks.js';
 import { VERSION } from '../../agent/version.js';
 import { rowNames } from '../../lib/ovn/ids.js';
@@ -81,24 +78,7 @@ async function main(): Promise<void> {
   const n = runs();
   const ovn = await startOvn({ northd: false });
   const dir = testRun.tempDir('bench-cli');
-  const socket = join(dir, 'hvnet.sock');
-  const configFile = join(dir, 'hvnet.yaml');
-  writeFileSync(
-    configFile,
-    stringify({ host: { id: 'bench' }, ovn: { nb: { remotes: ovn.nb.unix } }, libvirt: { enabled: false }, api: { socket }, stateDir: join(dir, 'state'), logLevel: 'warn' }),
-  );
-  const client = new DaemonClient({ socket, timeoutMs: 30_000 });
-  await startDaemon({
-    name: 'hvnetd (bench)',
-    cmd: process.execPath,
-    args: [join(REPO, 'dist/agent/bin/hvnetd.js'), '--config', configFile],
-    logFile: join(dir, 'hvnetd.log'),
-    env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '' },
-    ready: async () => {
-      await waitFor('hvnetd connected to the NB', async () => ((await client.call(statusMethod, {}).catch(() => undefined))?.status.ovn.nb.state === 'connected' ? true : undefined), 20_000, 50);
-    },
-    readyTimeoutMs: 25_000,
-  });
+  const { client, socket } = await startBenchHvnetd(dir, { ovn: { nb: { remotes: ovn.nb.unix } }, libvirt: { enabled: false } }, READY.nb);
 
   const hub = await client.call(networkCreateMethod, { name: 'hub', config: { 'ipv4.address': '10.30.0.1/24' } });
   if (!('router' in hub)) throw new Error('network.create hub: a dry run came back');

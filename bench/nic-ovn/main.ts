@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   await typeOnConsole(libvirt, guest.name, `(while :; do for i in /sys/class/net/eth*; do ip link set \${i##*/} up 2>/dev/null; done; sleep 0.1; done) >/dev/null 2>&1 &`);
 
   const dir = testRun.tempDir('bench-nic-ovn');
-  const client = await startBenchHvnetd(dir, {
+  const { client } = await startBenchHvnetd(dir, {
     ovn: { nb: { remotes: ovn.nb.unix }, sb: { remotes: ovn.sb.unix } },
     libvirt: { uri: 'qemu:///system' },
   });

@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   await waitFor(`${name} ready`, () => (readFileSync(consoleLog, 'utf8').includes(GUEST_READY_MARKER) ? true : undefined), 120_000, 50);
   const veth = await vethPair();
 
-  const client = await startBenchHvnetd(dir, {
+  const { client } = await startBenchHvnetd(dir, {
     ovn: { nb: { remotes: `unix:${join(dir, 'no-nb.sock')}`, readyTimeoutSeconds: 0 } },
     libvirt: { uri: URI },
   });
