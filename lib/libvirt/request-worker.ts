@@ -259,9 +259,13 @@ let exiting = false;
  * After a reply, how long the worker watches for the next request before it sleeps in
  * Atomics.wait. A caller that awaits one call and makes the next finds the worker awake, which
  * saves a futex wake-up and a reschedule of this thread per call (bench/RESULTS.md, the FFI round
- * trip); when no call follows, it costs this much CPU once.
+ * trip); when no call follows, it costs this much CPU once. The caller's side of a round trip (its
+ * wake-up for the reply, then the next call) takes ~40-60 µs on an idle 2-core VM and more under
+ * load, so after fast calls the watch is longer; after slower ones (attach, detach) it stays short,
+ * as the events their replies come with are delivered when it ends.
  */
 const LINGER_MS = 0.05;
+const LINGER_AFTER_FAST_MS = 0.2;
 
 /** Leaves the awake count; the event worker may be resting until it drops. */
 function asleep(): void {
@@ -294,9 +298,22 @@ function requestWithin(seen: number, until: number): boolean {
   return false;
 }
 
+/**
+ * After a call shorter than FAST_MS, how long the worker stays counted awake (asleep in
+ * Atomics.wait, not spinning) once its linger is over. Back-to-back fast calls (the caller awaits
+ * one and makes the next, ~40-100 µs later) then find the loop still resting, instead of waking it
+ * between every two calls (it woke ~1.3 times per virConnectGetLibVersion: bench/RESULTS.md, the
+ * FFI round trip). An event that comes meanwhile still waits at most one rest
+ * (docs/libvirt.md#the-event-loop-rests-while-calls-run). After a slower call (an attach, a detach:
+ * its DEVICE_REMOVED is often already in the loop) the worker leaves the count at once, as before.
+ */
+const HOLD_MS = 1;
+const FAST_MS = 1;
+
 for (;;) {
   const seen = Atomics.load(ctrl, CTRL_REQ_SEQ);
   let served = false;
+  let fast = true;
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
     const req = m.message as WorkerRequest | { shutdown: true };
     if ('shutdown' in req) {
@@ -304,13 +321,16 @@ for (;;) {
       continue;
     }
     Atomics.store(ctrl, CTRL_CURRENT, req.id);
+    const t0 = performance.now();
     const reply = execute(req);
+    if (performance.now() - t0 >= FAST_MS) fast = false;
     Atomics.store(ctrl, CTRL_CURRENT, 0);
     port.postMessage(reply);
     served = true;
   }
   if (exiting) break;
-  if (served && requestWithin(seen, performance.now() + LINGER_MS)) continue;
+  if (served && requestWithin(seen, performance.now() + (fast ? LINGER_AFTER_FAST_MS : LINGER_MS))) continue;
+  if (served && fast && Atomics.wait(ctrl, CTRL_REQ_SEQ, seen, HOLD_MS) !== 'timed-out') continue;
   asleep();
   Atomics.wait(ctrl, CTRL_REQ_SEQ, seen);
   Atomics.add(loop, LOOP_AWAKE, 1);
