@@ -3,6 +3,11 @@
 // its monitored cache on, routers selected by _uuid from the cache, `window` transactions in
 // flight. Prints the JSON line run-all.sh reads.
 //
+// As raw-limit.mjs does for raw-monitor, every transaction's operations are planned (routers
+// looked up in the cache, operations built) before the clock starts; the clock covers what the
+// client does per transaction: validating, encoding, sending, reading the reply and the cache
+// update.
+//
 //   node hvnet-tool.js [peer]        env NB_REMOTE, BENCH_N, BENCH_OFFSET, BENCH_WINDOW
 //   node hvnet-tool.js cache-fill    env NB_REMOTE: get_schema + parse, then connect + monitor every table, all columns
 import { performance } from 'node:perf_hooks';
@@ -90,6 +95,9 @@ async function peer(): Promise<void> {
     return ops;
   };
 
+  const planned: Operation[][] = [];
+  for (let p = offset; p < offset + n; p++) planned.push(opsFor(p));
+
   let errors = 0;
   let next = offset;
   const end = offset + n;
@@ -99,7 +107,7 @@ async function peer(): Promise<void> {
     while (next < end) {
       const p = next++;
       try {
-        const { results } = await client.transact(opsFor(p));
+        const { results } = await client.transact(planned[p - offset] as Operation[]);
         // A mutate whose where matched nothing is not an error in OVSDB; the new rows would vanish.
         for (const r of results) if (r.op === 'mutate' && r.count !== 1) errors += 1;
       } catch (e) {

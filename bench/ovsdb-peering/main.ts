@@ -58,6 +58,7 @@ try {
   console.log(`# bench/ovsdb-peering: ${new Date().toISOString()}, load ${load()}; rounds=${rounds} peerings=${peerings} nbctl-n=${nbctlN} cache-fill=${cacheFillNetworks}${smoke ? ' (smoke)' : ''}`);
   console.log('# in flight: ovsdbapp 1 (commits synchronously); raw, raw-monitor, hvnet 64 (window); nbctl one process per peering; nbctl-daemon 1 (one command at a time to its daemon)');
   console.log('# every tool cold (a process started for its run, connect + sync before its clock), order rotated each round');
+  console.log('# raw, raw-monitor and hvnet plan every transaction (routers looked up, operations built) before their clock; ovsdbapp and nbctl build each command inside theirs');
   const r = spawnSync(
     'bash',
     [

@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { columnShape, implicitColumn } from './schema.js';
 import type { Atom, ColumnType, DatabaseSchema, TableSchema, TypedSchema } from './schema.js';
-import { decodeRow, decodeValue } from './values.js';
+import { decodeColumnValue, decodeRow, decodeValue } from './values.js';
 import type { DecodedRow, DecodedValue } from './values.js';
 import { DecodeError } from './errors.js';
 import type { AnyTables, ColumnName, MonitoredTables, MonitorRequest, TableName, UntypedRow } from './row-types.js';
@@ -247,8 +247,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
       return { kind: 'delete', table: schema.name, old };
     }
     if (fresh !== undefined && !('modify' in change)) {
-      const row = withDefaults(schema, this.columns.get(schema.name) ?? [], decodeRow(schema, fresh)) as Row;
-      row._uuid = uuid;
+      const row = freshRow(schema, this.columns.get(schema.name) ?? [], fresh, uuid);
       this.put(schema.name, t, row, old);
       return old ? { kind: 'update', table: schema.name, old, row } : { kind: 'insert', table: schema.name, row };
     }
@@ -565,21 +564,54 @@ function entriesOf(value: DecodedValue): [Atom, Atom][] {
   return [];
 }
 
+/**
+ * A fresh row (insert/initial): its monitored columns in the monitored order, each decoded from
+ * the wire or, when update2 left it out (a default value), its default; then `_uuid`. The same
+ * row as decodeRow and withDefaults make, with one property order per table: a row with and one
+ * without, say, `peer` are then the same kind of object to the engine, and the code that reads rows
+ * stays fast and is not recompiled for each new combination. A wire row with anything else (a
+ * column not monitored, `_version`) takes the general path.
+ */
+function freshRow(schema: TableSchema, monitored: readonly string[], wire: unknown, uuid: string): Row {
+  if (typeof wire === 'object' && wire !== null && !Array.isArray(wire)) {
+    const record = wire as Record<string, unknown>;
+    const list = defaultsOf(schema, monitored);
+    const row: Row = {} as Row;
+    let found = 0;
+    for (let i = 0; i < list.length; i++) {
+      const [name, make, type] = list[i] as [string, DefaultMaker, ColumnType];
+      if (Object.hasOwn(record, name)) {
+        row[name] = decodeColumnValue(type, record[name], schema.name, name);
+        found++;
+      } else row[name] = make();
+    }
+    let size = 0;
+    for (const name in record) if (Object.hasOwn(record, name)) size++;
+    if (size === found) {
+      row._uuid = uuid;
+      return row;
+    }
+  }
+  const row = withDefaults(schema, monitored, decodeRow(schema, wire)) as Row;
+  row._uuid = uuid;
+  return row;
+}
+
 /** A fresh row (insert/initial) lists only non-default columns in update2; fill in the defaults. */
 function withDefaults(schema: TableSchema, monitored: readonly string[], row: DecodedRow): DecodedRow {
   const list = defaultsOf(schema, monitored);
   for (let i = 0; i < list.length; i++) {
-    const [name, make] = list[i] as [string, DefaultMaker];
+    const [name, make] = list[i] as [string, DefaultMaker, ColumnType];
     if (!(name in row)) row[name] = make();
   }
   return row;
 }
 
 type DefaultMaker = () => DecodedValue;
-const defaultsCache = new WeakMap<readonly string[], [string, DefaultMaker][]>();
+const defaultsCache = new WeakMap<readonly string[], [string, DefaultMaker, ColumnType][]>();
 
-/** Per monitored column list, made once: the column names and how to make each default value. */
-function defaultsOf(schema: TableSchema, monitored: readonly string[]): [string, DefaultMaker][] {
+/** Per monitored column list, made once: the column names, how to make each default value, the column types. */
+function defaultsOf(schema: TableSchema, monitored: readonly string[]): [string, DefaultMaker, ColumnType][] {
   let list = defaultsCache.get(monitored);
   if (list) return list;
   list = [];
@@ -591,7 +623,7 @@ function defaultsOf(schema: TableSchema, monitored: readonly string[]): [string,
     const stringKeys = col.type.key.type === 'string';
     const make: DefaultMaker =
       shape === 'set' ? () => [] : shape === 'map' ? (stringKeys ? () => ({}) : () => new Map()) : () => atom;
-    list.push([name, make]);
+    list.push([name, make, col.type]);
   }
   defaultsCache.set(monitored, list);
   return list;

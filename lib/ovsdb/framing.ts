@@ -26,7 +26,9 @@ export class JsonStreamSplitter {
   readonly maxMessageBytes: number;
 
   // Pieces of the message in progress, from earlier chunks; concatenated once, when it completes.
-  private parts: Buffer[] = [];
+  // Emptied in place, never replaced by a fresh []: an empty literal is a different kind of array
+  // to the engine until its first push, and the scan loop was recompiled for each of the two.
+  private readonly parts: Buffer[] = [];
   private partsBytes = 0;
   private depth = 0;
   private inString = false;
@@ -62,7 +64,7 @@ export class JsonStreamSplitter {
       return this.scan(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     } catch (e) {
       this.failure = e as Error;
-      this.parts = [];
+      this.parts.length = 0;
       this.partsBytes = 0;
       throw e;
     }
@@ -161,7 +163,7 @@ export class JsonStreamSplitter {
     if (this.parts.length === 0) return chunk.toString('utf8', start, end);
     this.parts.push(chunk.subarray(start, end));
     const text = Buffer.concat(this.parts, size).toString('utf8');
-    this.parts = [];
+    this.parts.length = 0;
     this.partsBytes = 0;
     return text;
   }

@@ -2,7 +2,7 @@
 // cache alone, fed update2 notifications as the server sends them).
 import assert from 'node:assert/strict';
 import { TableCache } from '../../lib/ovsdb/cache.js';
-import { isUuid } from '../../lib/ovsdb/values.js';
+import { decodeRow, isUuid } from '../../lib/ovsdb/values.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
 
 const U = (i: number): string => `6c2bd7a2-8b4e-4c3f-9f57-${i.toString(16).padStart(12, '0')}`;
@@ -44,6 +44,28 @@ describe('ovsdb cache and values: fast paths', () => {
     assert.ok(removed?.kind === 'update');
     assert.deepEqual(removed.row.ports, [U(8), U(9)]);
     assert.deepEqual(removed.changes?.ports, { kind: 'set', added: [], removed: [U(7)] });
+  });
+
+  it('a fresh row holds what decodeRow gives plus defaults, one property order per table, whatever columns the server left out', () => {
+    const monitored = ['name', 'mac', 'networks', 'peer', 'external_ids', 'enabled'];
+    const cache = new TableCache(ovnNorthboundSchema, { Logical_Router_Port: monitored });
+    const table = ovnNorthboundSchema.tables.get('Logical_Router_Port');
+    assert.ok(table);
+    const wires: Record<string, unknown>[] = [
+      { name: 'p1' },
+      { peer: 'p1', name: 'p2', networks: ['set', ['10.0.0.1/24', 'fd00::1/64']] },
+      { external_ids: ['map', [['k', 'v']]], enabled: false, mac: '00:16:3e:00:00:01', name: 'p3', networks: '10.0.0.2/24' },
+    ];
+    cache.applyUpdates({ Logical_Router_Port: Object.fromEntries(wires.map((w, i) => [U(i + 1), { insert: w }])) });
+    const defaults = { name: '', mac: '', networks: [], peer: undefined, external_ids: {}, enabled: undefined };
+    wires.forEach((w, i) => {
+      const row = cache.get('Logical_Router_Port', U(i + 1));
+      assert.deepEqual(row, { ...defaults, ...decodeRow(table, w), _uuid: U(i + 1) });
+      assert.deepEqual(Object.keys(row ?? {}), [...monitored, '_uuid']);
+    });
+    // A column outside the monitored list (a server that sends more, `_version`) is kept, as decodeRow keeps it.
+    cache.applyUpdates({ Logical_Router_Port: { [U(9)]: { insert: { name: 'p9', _version: ['uuid', U(99)], options: ['map', [['a', 'b']]] } } } });
+    assert.deepEqual(cache.get('Logical_Router_Port', U(9)), { ...defaults, name: 'p9', _version: U(99), options: { a: 'b' }, _uuid: U(9) });
   });
 
   it('isUuid accepts 8-4-4-4-12 hex digits of either case and nothing else', () => {
