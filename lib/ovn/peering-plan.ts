@@ -92,7 +92,9 @@ export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Decla
   const s = peeringState(model, a, d);
   if (s.status === 'pending') return { ...base, status: 'pending' };
   if (s.status === 'errored') return { ...base, status: 'errored', reason: s.reason };
-  if (checkRows && !peerRowsIntact(view, model, a, s.peer)) return { ...base, status: 'errored', reason: ROWS_CHANGED };
+  // `s` is a's state through declaration d; the rows check reads a's declaration towards the
+  // peer, which is d unless a hand edit made two towards it (then it finds its own).
+  if (checkRows && !peerRowsIntact(view, model, a, s.peer, declarationTo(a, s.peer.project, s.peer.name) === d ? s : undefined)) return { ...base, status: 'errored', reason: ROWS_CHANGED };
   return { ...base, status: 'created' };
 }
 
