@@ -124,7 +124,7 @@ export function showPeering(view: NbView, ref: PeeringRef): PeeringInfo {
 function setDeclaration(router: RouterRow, name: string, value: string | undefined): MutateOperation {
   const key = peeringKey(name);
   const remove = mutation('external_ids', 'delete', set([key]));
-  const mutations = value === undefined ? [remove] : [remove, mutation('external_ids', 'insert', map({ [key]: value }))];
+  const mutations = value === undefined ? [remove] : [remove, mutation('external_ids', 'insert', map([[key, value]]))];
   return nb.mutate('Logical_Router', [where('_uuid', '==', uuid(router._uuid))], mutations);
 }
 
