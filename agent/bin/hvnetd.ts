@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // hvnetd: the host agent. Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 78 (EX_CONFIG) when
 // the configuration is unusable, 2 for a bad command line, 1 for anything else.
+import '../daemon/v8-tiering.js';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../version.js';
 import { Hvnetd } from '../daemon/hvnetd.js';

@@ -106,8 +106,17 @@ function addUuids(into: Set<string>, value: unknown): void {
   for (const v of value) addUuids(into, v);
 }
 
+/** Whether two sets share a member; walks the smaller one (a batch's joined sets grow with it). */
+function meet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size === 0 || b.size === 0) return false;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) return true;
+  return false;
+}
+
 const meets = (a: ReadonlySet<string>, ...bs: ReadonlySet<string>[]): boolean => {
-  for (const x of a) for (const b of bs) if (b.has(x)) return true;
+  if (a.size === 0) return false;
+  for (const b of bs) if (meet(a, b)) return true;
   return false;
 };
 

@@ -268,13 +268,13 @@ export function convergePeerRows(
  * for b, found from a's rows towards b alone (the status of one peering of a hub must not cost
  * as much as all of the hub's).
  */
-export function rowsDriftedTowards(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
+export function rowsDriftedTowards(view: NbView, model: PlanModel, a: Network, b: Network, known?: PeeringState): boolean {
   if (!a.router) return false;
   const g = view.peerRowsByRemote(a.router);
   const mine = g.portsTo(b.id);
   const mineRoutes = g.routesTo(b.id);
-  const d = declarationTo(a, b.project, b.name);
-  const s = d && peeringState(model, a, d);
+  const d = known ? undefined : declarationTo(a, b.project, b.name);
+  const s = known ?? (d && peeringState(model, a, d));
   if (!s || s.status !== 'active' || s.peer.id !== b.id) return mine.length + mineRoutes.length > 0;
   const first = mine[0];
   if (mine.length !== 1 || !first || !samePort(first.row, wantPort(a, b))) return true;
@@ -289,7 +289,10 @@ export function rowsDriftedTowards(view: NbView, model: PlanModel, a: Network, b
   return false;
 }
 
-/** Whether the rows of the active peering a↔b are in place on both routers. */
-export function peerRowsIntact(view: NbView, model: PlanModel, a: Network, b: Network): boolean {
-  return !rowsDriftedTowards(view, model, a, b) && !rowsDriftedTowards(view, model, b, a);
+/**
+ * Whether the rows of the active peering a↔b are in place on both routers. `known`: a's state
+ * towards b when the caller has just computed it (a's declaration towards b, in this model).
+ */
+export function peerRowsIntact(view: NbView, model: PlanModel, a: Network, b: Network, known?: PeeringState): boolean {
+  return !rowsDriftedTowards(view, model, a, b, known) && !rowsDriftedTowards(view, model, b, a);
 }

@@ -151,8 +151,15 @@ export class PeeringIndex {
       if (a && this.indexNetwork(model, a)) changed = true;
     }
     this.networksRedo.clear();
+    // A declaration is named by its key, by its target's pair and by its rows' pair alike: it is
+    // computed once per update whichever named it (the state it rests on cannot move in between).
+    const done = new Map<number, Set<string>>();
     const redo = (a: Network | undefined, name: string): void => {
       if (!a) return;
+      let seen = done.get(a.id);
+      if (!seen) done.set(a.id, (seen = new Set()));
+      else if (seen.has(name)) return;
+      seen.add(name);
       const d = a.declarations.get(name);
       const m = this.byNetwork.get(a.id);
       const before = m?.get(name);
@@ -170,7 +177,7 @@ export class PeeringIndex {
         return;
       }
       const info = peeringInfo(this.view, model, a, d);
-      if (before && JSON.stringify(before) === JSON.stringify(info)) return;
+      if (before && samePeeringInfo(before, info)) return;
       if (before) this.unref(a.id, before);
       this.ref(a.id, info);
       if (m) m.set(name, info);
@@ -318,6 +325,27 @@ export class PeeringIndex {
     add(this.pairs, a, b);
     add(this.pairs, b, a);
   }
+}
+
+/** Equal as the API shows them (what JSON.stringify of both compared, without making the text). */
+function samePeeringInfo(x: PeeringInfo, y: PeeringInfo): boolean {
+  if (
+    x.project !== y.project ||
+    x.network !== y.network ||
+    x.name !== y.name ||
+    x.description !== y.description ||
+    x.targetProject !== y.targetProject ||
+    x.targetNetwork !== y.targetNetwork ||
+    x.type !== y.type ||
+    x.integration !== y.integration ||
+    x.status !== y.status ||
+    x.reason !== y.reason
+  ) {
+    return false;
+  }
+  const xk = Object.keys(x.config);
+  const yk = Object.keys(y.config);
+  return xk.length === yk.length && xk.every((k, i) => k === yk[i] && x.config[k] === y.config[k]);
 }
 
 function targetKey(project: string, network: string): string {

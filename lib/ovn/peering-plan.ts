@@ -92,7 +92,9 @@ export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Decla
   const s = peeringState(model, a, d);
   if (s.status === 'pending') return { ...base, status: 'pending' };
   if (s.status === 'errored') return { ...base, status: 'errored', reason: s.reason };
-  if (checkRows && !peerRowsIntact(view, model, a, s.peer)) return { ...base, status: 'errored', reason: ROWS_CHANGED };
+  // `s` is a's state through declaration d; the rows check reads a's declaration towards the
+  // peer, which is d unless a hand edit made two towards it (then it finds its own).
+  if (checkRows && !peerRowsIntact(view, model, a, s.peer, declarationTo(a, s.peer.project, s.peer.name) === d ? s : undefined)) return { ...base, status: 'errored', reason: ROWS_CHANGED };
   return { ...base, status: 'created' };
 }
 
@@ -122,7 +124,7 @@ export function showPeering(view: NbView, ref: PeeringRef): PeeringInfo {
 function setDeclaration(router: RouterRow, name: string, value: string | undefined): MutateOperation {
   const key = peeringKey(name);
   const remove = mutation('external_ids', 'delete', set([key]));
-  const mutations = value === undefined ? [remove] : [remove, mutation('external_ids', 'insert', map({ [key]: value }))];
+  const mutations = value === undefined ? [remove] : [remove, mutation('external_ids', 'insert', map([[key, value]]))];
   return nb.mutate('Logical_Router', [where('_uuid', '==', uuid(router._uuid))], mutations);
 }
 

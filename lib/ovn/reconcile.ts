@@ -135,6 +135,8 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   private readonly debounceMs: number;
   private readonly transactor: Transactor;
   private timer: NodeJS.Timeout | undefined;
+  /** When the armed timer is to repair (Date.now() time). */
+  private due = 0;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -183,10 +185,33 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     await this.lock.release().catch(() => undefined);
   }
 
+  /**
+   * Runs a repair once the NB has been quiet for `delay`. During a burst the armed timer is kept
+   * and re-armed when it fires early, rather than replaced on every batch: at thousands of
+   * batches a second, replacing a timer cost more than noting the time.
+   */
   private schedule(delay = this.debounceMs): void {
     if (this.stopped || !this.lock.held) return;
+    const due = Date.now() + delay;
+    if (this.timer !== undefined && due >= this.due) {
+      this.due = due;
+      return;
+    }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.kick(), delay);
+    this.due = due;
+    this.arm(delay);
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      const left = this.due - Date.now();
+      if (left > 0) {
+        this.arm(left);
+        return;
+      }
+      this.timer = undefined;
+      void this.kick();
+    }, ms);
   }
 
   private async kick(): Promise<void> {

@@ -112,15 +112,29 @@ export function extChange(e: RouterUpdate): ExtChange {
 /** Keys changed since a router row was last parsed; undefined: not known (compare the maps). */
 type KeysSince = Set<string> | undefined;
 
+/**
+ * The last targets read out of stored declarations, by their text. One NB change of a declaration
+ * is read by the view's index, the status's index and the reconciler, before and after: the JSON
+ * is parsed once for all of them. Bounded: emptied when full (it only saves work).
+ */
+const targetMemo = new Map<string, { project: string; target: Target | undefined }>();
+const TARGET_MEMO_MAX = 4_096;
+
 /** The target of a stored declaration, without the rest of it; undefined when it does not parse. */
 export function declarationTarget(text: string | undefined, project: string): Target | undefined {
   if (text === undefined) return undefined;
+  const hit = targetMemo.get(text);
+  if (hit && hit.project === project) return hit.target;
+  let target: Target | undefined;
   try {
     const v = JSON.parse(text) as { target?: unknown };
-    return typeof v.target === 'string' ? parseTarget(v.target, project) : undefined;
+    target = typeof v.target === 'string' ? parseTarget(v.target, project) : undefined;
   } catch {
-    return undefined;
+    target = undefined;
   }
+  if (targetMemo.size >= TARGET_MEMO_MAX) targetMemo.clear();
+  targetMemo.set(text, { project, target });
+  return target;
 }
 
 export function encodeProject(p: Omit<Project, 'name'>): string {
@@ -137,6 +151,14 @@ export function encodeProject(p: Omit<Project, 'name'>): string {
  */
 export function parseNetwork(row: RouterRow, previous?: Network, changed?: Iterable<string>): Network | undefined {
   const ext = row.external_ids;
+  // Only declarations (or only ports and routes) changed: the settings parsed before still hold,
+  // and are not parsed again (CIDRs, names) on each of a router's peerings. declarationsAfter
+  // refuses any other key, and the row name is compared, so what is kept is what the row says.
+  const sameRow = previous?.router !== undefined && row.name === previous.router.name;
+  if (sameRow) {
+    const declarations = declarationsAfter(previous, ext, changed);
+    if (declarations) return { ...previous, declarations, router: row };
+  }
   const id = parseId(ext[EXT.id]);
   const project = ext[EXT.project];
   const name = ext[EXT.network];
@@ -151,7 +173,7 @@ export function parseNetwork(row: RouterRow, previous?: Network, changed?: Itera
   }
   // An IPv6-only network has no hvnet:ipv4 key; a router with neither key is not a network.
   if (!ipv4 && !ipv6) return undefined;
-  const declarations = (previous && declarationsAfter(previous, ext, changed)) ?? parseDeclarations(ext, project);
+  const declarations = (previous && !sameRow && declarationsAfter(previous, ext, changed)) || parseDeclarations(ext, project);
   return { id, project, name, description: ext[EXT.description] ?? '', ipv4, ipv6, mac: networkMac(id), declarations, router: row };
 }
 

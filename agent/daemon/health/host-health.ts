@@ -44,6 +44,8 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   private readonly contributors: StatusContributor[] = [];
   private peeringSource: PeeringSource = NO_SOURCE;
   private peeringVersion = 0;
+  /** An update due at the end of this turn of the event loop (updateSoon). */
+  private pending: NodeJS.Immediate | undefined;
 
   constructor(private sources: HealthSources) {
     super();
@@ -52,7 +54,18 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
       if (s.state === 'connected') this.nbEverSynced = true;
       this.update();
     });
-    sources.nb.client.monitor?.cache.on('batch', () => this.update());
+    sources.nb.client.monitor?.cache.on('batch', () => this.updateSoon());
+  }
+
+  /**
+   * NB batches come by the thousand in a burst of writes, several in one turn of the event loop:
+   * the status is made again once per turn, not per batch (a read in between makes it at once).
+   */
+  private updateSoon(): void {
+    if (this.pending) return;
+    this.pending = setImmediate(() => {
+      if (this.pending) this.update();
+    });
   }
 
   addContributor(c: StatusContributor): void {
@@ -74,10 +87,12 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   }
 
   get status(): HostStatus {
-    return this.current ?? this.update();
+    return this.current && !this.pending ? this.current : this.update();
   }
 
   update(): HostStatus {
+    clearImmediate(this.pending);
+    this.pending = undefined;
     const s = this.sources;
     const nb = s.nb.status();
     const links: LinkStatus[] = s.links.links;

@@ -333,6 +333,7 @@ export class RemotePeerings extends EventEmitter<{ warnings: [] }> {
 
   /** A peering's document with the warning of its remote side, if any. */
   document<D extends object>(doc: D, p: { project: string; network: string; name: string }): D & { warning?: string } {
+    if (this.warnings.size === 0) return doc;
     const warning = this.warnings.get(`${p.project}/${p.network}/${p.name}`);
     return warning === undefined ? doc : { ...doc, warning };
   }

@@ -50,7 +50,7 @@ export function networkDocument(n: NetworkInfo): NetworkInfoResult {
 }
 
 export function peeringDocument(p: PeeringInfo): PeeringInfoResult {
-  return {
+  const doc: PeeringInfoResult = {
     description: p.description,
     config: p.config,
     name: p.name,
@@ -60,9 +60,11 @@ export function peeringDocument(p: PeeringInfo): PeeringInfoResult {
     // Incus lists the network ACLs that name the peer; hvnet has no ACLs.
     used_by: [],
     type: p.type,
-    ...(p.integration === undefined ? {} : { target_integration: p.integration }),
-    ...(p.reason === undefined ? {} : { reason: p.reason }),
   };
+  // Set, not spread in: this runs for every peering a write returns.
+  if (p.integration !== undefined) doc.target_integration = p.integration;
+  if (p.reason !== undefined) doc.reason = p.reason;
+  return doc;
 }
 
 /** A peering in the host status and in version 2 reports. */

@@ -192,6 +192,8 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   }
 
   writable(): OvnNetworks {
+    // Checked on every write: the status (with its timestamps) is made only to say why not.
+    if (this.nb.connected) return this.ovn;
     const nb = this.nb.status();
     if (nb.state !== 'connected') throw new HvnetError('HVNET_OVN_UNAVAILABLE', `OVN NB is ${nb.state}${nb.lastError ? `: ${nb.lastError}` : ''}; nothing was changed`);
     return this.ovn;
