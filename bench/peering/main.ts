@@ -32,6 +32,9 @@
 //   HVNET_BENCH_SMOKE=1: one round of 20 peerings and 3 shell runs, to prove it still works.
 //   HVNET_BENCH_TOOLS=hvnet,raw-monitor,...: only these; HVNET_BENCH_HVNETD_NODE_ARGS: node flags
 //   for hvnetd (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it during the run).
+// First, as in hvnetd: the hvnet clients of this process run with hvnetd's V8 budget, and so do the
+// raw client's processes (INTERRUPT_BUDGET_FLAG below): every Node process of the bench is tuned alike.
+import { INTERRUPT_BUDGET_FLAG } from '../../agent/daemon/v8-tiering.js';
 import { startBenchNb, stopBenchNb } from '../common/setup-nb.js';
 import { PipelinedClient } from '../common/socket-client.js';
 import { execFileSync, spawn } from 'node:child_process';
@@ -140,7 +143,7 @@ function rawMonitor(w: number): Tool {
         anchor(
           name,
           process.execPath,
-          (remote) => [join(peers, 'raw-limit.mjs'), 'monitor', '--remote', remote, '--n', String(N), '--window', String(w), '--tool', name],
+          (remote) => [INTERRUPT_BUDGET_FLAG, join(peers, 'raw-limit.mjs'), 'monitor', '--remote', remote, '--n', String(N), '--window', String(w), '--tool', name],
           round,
         ),
       ),
@@ -515,6 +518,7 @@ const only = process.env.HVNET_BENCH_TOOLS?.split(',');
 const tools = allTools.filter((t) => !only || only.includes(t.name));
 console.log(`# bench/peering: ${new Date().toISOString()}, load ${load()}; rounds=${rounds} peerings=${N}${smoke ? ' (smoke)' : ''}`);
 console.log('# every tool cold: its process started for the round, connected and synced before the clock, no warm-up; order rotated per round');
+console.log(`# every Node process (hvnetd, its clients here, raw-monitor) runs with hvnetd's V8 budget ${INTERRUPT_BUDGET_FLAG}`);
 for (const t of tools) console.log(`#   ${t.name.padEnd(14)} ${String(t.inFlight).padStart(3)} in flight: ${t.how}`);
 const results: Result[] = [];
 for (let round = 1; round <= rounds; round++) {
