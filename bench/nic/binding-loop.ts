@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { LibvirtConnection } from '../../lib/libvirt/connection.js';
+import { timeLibVersion } from './time-lib-version.js';
 
 const [uri, warmupArg, modulePath] = process.argv.slice(2);
 if (uri === undefined || warmupArg === undefined) throw new Error('usage: binding-loop.js URI WARMUP [MODULE]');
@@ -16,14 +17,7 @@ const mod = (await import(modulePath === undefined ? '../../lib/libvirt/connecti
 const conn = await mod.LibvirtConnection.open(uri);
 console.log(JSON.stringify({ ready: true }));
 for await (const line of createInterface({ input: process.stdin })) {
-  const n = Number(line);
-  for (let i = 0; i < WARMUP; i++) await conn.getLibVersion();
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = process.hrtime.bigint();
-    await conn.getLibVersion();
-    t.push(Number(process.hrtime.bigint() - a) / 1000);
-  }
+  const t = await timeLibVersion(conn, WARMUP, Number(line));
   console.log(JSON.stringify(t));
 }
 await conn.close();

@@ -22,6 +22,7 @@ import { startLibvirt } from '../../testbed/libvirt.js';
 import { testRun } from '../../testbed/test-run.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import { formatRatio, pairedRatioSpread, ratioSpread } from './ratio.js';
+import { timeLibVersion } from './time-lib-version.js';
 
 const WARMUP = 200;
 
@@ -102,15 +103,8 @@ class LoopProcess {
   }
 }
 
-async function binding(conn: LibvirtConnection, CALLS: number): Promise<number[]> {
-  for (let i = 0; i < WARMUP; i++) await conn.getLibVersion();
-  const t: number[] = [];
-  for (let i = 0; i < CALLS; i++) {
-    const a = process.hrtime.bigint();
-    await conn.getLibVersion();
-    t.push(Number(process.hrtime.bigint() - a) / 1000);
-  }
-  return t;
+function binding(conn: LibvirtConnection, CALLS: number): Promise<number[]> {
+  return timeLibVersion(conn, WARMUP, CALLS);
 }
 
 const fmt = (s: Stats): string => `median ${s.median.toFixed(1)} µs, p90 ${s.p90.toFixed(1)}, p99 ${s.p99.toFixed(1)}`;
