@@ -2,12 +2,13 @@
 // HTTP, reads open, a tokens file so each host reports only as itself) and one hvnetd per host, each a direct child of the test
 // process (daemon.ts), with the V8 settings the systemd unit gives hvnetd.
 import { execFile } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DaemonClient } from '../agent/cli/client.js';
 import { startDaemon, type Daemon } from './daemon.js';
+import { UNIT_NODE_OPTIONS } from './unit-node-options.js';
 import { waitFor } from './exec.js';
 import { freePort, tcpAccepts } from './ports.js';
 
@@ -15,7 +16,6 @@ export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const HVNETD = join(REPO, 'dist/agent/bin/hvnetd.js');
 const HVNET_CLI = join(REPO, 'dist/agent/hvnet-cli.cjs');
 const CONTROLLER = join(REPO, 'dist/agent/bin/hvnet-controller.js');
-const UNIT_NODE_OPTIONS = /^Environment=NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(REPO, 'systemd/hvnetd.service'), 'utf8'))?.[1] ?? '';
 
 export interface CliResult {
   code: number;

@@ -9,6 +9,7 @@ import { DaemonClient } from '../../agent/cli/client.js';
 import { statusMethod } from '../../agent/api/methods.js';
 import type { ResultOf } from '../../agent/api/methods.js';
 import { startDaemon } from '../../testbed/daemon.js';
+import { UNIT_NODE_OPTIONS } from '../../testbed/unit-node-options.js';
 import { waitFor } from '../../testbed/exec.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -35,7 +36,7 @@ export async function startBenchHvnetd(dir: string, config: Record<string, unkno
     cmd: process.execPath,
     args: [join(REPO, 'dist/agent/bin/hvnetd.js'), '--config', configFile],
     logFile: join(dir, 'hvnetd.log'),
-    env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '' },
+    env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', NODE_OPTIONS: UNIT_NODE_OPTIONS },
     ready: async () => {
       await waitFor(ready.what, async () => {
         const s = await client.call(statusMethod, {}).catch(() => undefined);

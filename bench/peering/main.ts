@@ -35,6 +35,7 @@
 // First, as in hvnetd: the hvnet clients of this process run with hvnetd's V8 budget, and so do the
 // raw client's processes (INTERRUPT_BUDGET_FLAG below): every Node process of the bench is tuned alike.
 import { INTERRUPT_BUDGET_FLAG } from '../../agent/daemon/v8-tiering.js';
+import { UNIT_NODE_OPTIONS } from '../../testbed/unit-node-options.js';
 import { startBenchNb, stopBenchNb } from '../common/setup-nb.js';
 import { PipelinedClient } from '../common/socket-client.js';
 import { execFileSync, spawn } from 'node:child_process';
@@ -178,7 +179,7 @@ async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
   const child = spawn(process.execPath, [...nodeArgs, HVNETD, '--config', config], {
     // stderr is dropped: the socket group of this test machine does not exist, which hvnetd warns about.
     stdio: ['ignore', 'ignore', 'ignore'],
-    env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '' },
+    env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', NODE_OPTIONS: UNIT_NODE_OPTIONS },
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error('bench/peering: hvnetd did not start');

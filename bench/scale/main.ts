@@ -16,6 +16,7 @@
 //
 //   node dist/bench/scale/main.js [--sizes 10,100,500,1000,2000,5000] [--creates 5]
 //   HVNET_BENCH_SMOKE=1: sizes 10 and 50, to prove it still works.
+import { UNIT_NODE_OPTIONS } from '../../testbed/unit-node-options.js';
 import { startBenchNb } from '../common/setup-nb.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -148,7 +149,7 @@ writeFileSync(
 );
 const child = spawn(process.execPath, [...(process.env.HVNET_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HVNET_BENCH_PROF}`] : []), HVNETD, '--config', config], {
   stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '' },
+  env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', NODE_OPTIONS: UNIT_NODE_OPTIONS },
 });
 const pid = child.pid;
 if (pid === undefined) throw new Error('bench/scale: hvnetd did not start');

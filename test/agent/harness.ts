@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { startDaemon } from '../../testbed/daemon.js';
+import { UNIT_NODE_OPTIONS } from '../../testbed/unit-node-options.js';
 import type { Daemon } from '../../testbed/daemon.js';
 import { waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
@@ -19,8 +20,6 @@ export const HVNETD = join(REPO, 'dist/agent/bin/hvnetd.js');
 export const HVNET = join(REPO, 'dist/agent/hvnet-cli.cjs');
 export const CONTROLLER = join(REPO, 'dist/agent/bin/hvnet-controller.js');
 
-/** NODE_OPTIONS of the unit file: test daemons run with the V8 settings systemd gives them. */
-export const UNIT_NODE_OPTIONS = /^Environment=NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(REPO, 'systemd/hvnetd.service'), 'utf8'))?.[1] ?? '';
 
 type Plain = Record<string, unknown>;
 
