@@ -15,15 +15,14 @@
 // Needs the root network namespace's OVS (libvirt's taps are there) and a libvirtd of its own:
 // run it under flock /tmp/hvnet-libvirt.lock flock /tmp/hvnet-root-ovs.lock.
 import { randomUUID } from 'node:crypto';
-import { constants, readFileSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOvn } from '../../testbed/ovn.js';
 import { startChassis } from '../../testbed/chassis.js';
 import { startLibvirt } from '../../testbed/libvirt.js';
-import type { Libvirt } from '../../testbed/libvirt.js';
 import { startTinyGuest } from '../../testbed/guest.js';
-import { run, waitFor } from '../../testbed/exec.js';
+import { typeOnConsole } from '../../testbed/guest-console.js';
+import { waitFor } from '../../testbed/exec.js';
 import { testRun } from '../../testbed/test-run.js';
 import { runBench } from '../common/run-bench.js';
 import { startBenchHvnetd } from '../common/bench-hvnetd.js';
@@ -56,21 +55,6 @@ function eui64(mac: string): string {
   const b = mac.split(':').map((h) => parseInt(h, 16));
   const g = (x: number, y: number): string => ((x << 8) | y).toString(16);
   return `fd42:20::${g((b[0] ?? 0) ^ 2, b[1] ?? 0)}:${g(b[2] ?? 0, 0xff)}:${g(0xfe, b[3] ?? 0)}:${g(b[4] ?? 0, b[5] ?? 0)}`;
-}
-
-/** One shell line on the guest's serial console (the pty is opened without echo and held a moment: QEMU reads only a pty with a reader). */
-async function typeOnConsole(libvirt: Libvirt, domain: string, line: string): Promise<void> {
-  const pty = (await libvirt.virsh(['ttyconsole', domain])).trim();
-  if (!/^\/dev\/pts\/[0-9]+$/.test(pty)) throw new Error(`virsh ttyconsole ${domain}: not a pty: ${pty}`);
-  await run('stty', ['-F', pty, 'raw', '-echo']);
-  const fh = await open(pty, constants.O_RDWR | constants.O_NOCTTY);
-  try {
-    await sleep(1_200);
-    await fh.write(`${line}\n`);
-    await sleep(300);
-  } finally {
-    await fh.close();
-  }
 }
 
 async function main(): Promise<void> {

@@ -18,7 +18,7 @@ import type { ResultOf } from '../../agent/api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod, nicPoolMethod } from '../../agent/api/nics.js';
 import type { HostStatus } from '../../agent/api/status.js';
 import { NicCli, interfaceWithMac, linkExists } from './helpers.js';
-import { typeOnConsole } from './guest-console.js';
+import { typeOnConsole } from '../../testbed/guest-console.js';
 
 type Attach = ResultOf<typeof nicAttachMethod>;
 type Detach = ResultOf<typeof nicDetachMethod>;

@@ -22,7 +22,7 @@ import type { ResultOf } from '../../agent/api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
 import type { HostStatus } from '../../agent/api/status.js';
 import { NicCli, defineStoppedDomain, interfaceWithMac } from './helpers.js';
-import { typeOnConsole } from './guest-console.js';
+import { typeOnConsole } from '../../testbed/guest-console.js';
 
 type Attach = ResultOf<typeof nicAttachMethod>;
 type Detach = ResultOf<typeof nicDetachMethod>;

@@ -5,8 +5,8 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { run } from '../../testbed/exec.js';
-import type { Libvirt } from '../../testbed/libvirt.js';
+import { run } from './exec.js';
+import type { Libvirt } from './libvirt.js';
 
 export async function typeOnConsole(libvirt: Libvirt, domain: string, line: string): Promise<void> {
   const pty = (await libvirt.virsh(['ttyconsole', domain])).trim();
