@@ -23,6 +23,15 @@
 //   its main thread's share (the rest is V8's compiler and GC threads) and its CPU until it is idle
 //   again (the work a burst defers: the status's index, the drift check, V8's last compiles).
 //
+// The floor (floor-relay.ts, floor-tool.ts): a REFERENCE row, not a peer tool and not hvnet. A relay
+// process on hvnetd's socket protocol answers the same calls from the same clients with the
+// transactions hvnetd sends for them, planned by lib/ovn before the clock, through lib/ovsdb with
+// hvnetd's monitor and cache, and nothing else: what any daemon of this architecture pays. It is
+// started cold like hvnetd, with its NODE_OPTIONS and V8 budget, and its rows are compared like
+// hvnet's; its CPU is printed like hvnetd's, and hvnetd's CPU above it. Its variants
+// (floor-inproc: no socket hop; floor-nomon: no monitor; floor-each: no group commit) run only
+// when named in HVNET_BENCH_TOOLS. It needs `--order sides` (the default).
+//
 // Then the shell: one `hvnet network peer create` (the declaration that completes a pair: both
 // sides' ports and routes in one transaction) against one `ovn-nbctl` invocation making the same
 // rows, alternated, median wall time of each.
@@ -30,8 +39,9 @@
 //   node dist/bench/peering/main.js [--rounds 3] [--peerings 1000] [--connections 4] [--window 16]
 //                                   [--raw-window 64] [--shell 30] [--order sides|shuffled]
 //   HVNET_BENCH_SMOKE=1: one round of 20 peerings and 3 shell runs, to prove it still works.
-//   HVNET_BENCH_TOOLS=hvnet,raw-monitor,...: only these; HVNET_BENCH_HVNETD_NODE_ARGS: node flags
-//   for hvnetd (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it during the run).
+//   HVNET_BENCH_TOOLS=hvnet,raw-monitor,...: only these (the floor's variants only this way);
+//   HVNET_BENCH_HVNETD_NODE_ARGS, HVNET_BENCH_FLOOR_NODE_ARGS: node flags for hvnetd, for the floor
+//   relay (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it during the run).
 // First, as in hvnetd: the hvnet clients of this process run with hvnetd's V8 budget, and so do the
 // raw client's processes (INTERRUPT_BUDGET_FLAG below): every Node process of the bench is tuned alike.
 import { INTERRUPT_BUDGET_FLAG } from '../../agent/daemon/v8-tiering.js';
@@ -87,7 +97,10 @@ function jsonLine(text: string): Record<string, unknown> {
 function anchor(name: string, cmd: string, args: (remote: string) => string[], round: number): Result {
   const nb = startBenchNb(['--peerings', String(N)]);
   try {
+    const nbCpu0 = nb.pid === undefined ? NaN : cpuOf(nb.pid);
     const out = jsonLine(execFileSync(cmd, args(nb.remote), { encoding: 'utf8' }));
+    // The server's side of the tool's work (its whole run: connect and cache fill included).
+    const nbCpu = nb.pid === undefined ? NaN : cpuOf(nb.pid) - nbCpu0;
     // The rows themselves, exactly (and nothing else tagged), whatever the tool says of them.
     const verify = jsonLine(execFileSync(process.execPath, [join(peers, 'raw-limit.mjs'), 'verify', '--remote', nb.remote, '--n', String(N), '--strict'], { encoding: 'utf8' }));
     const ok = (out.errors ?? 0) === 0 && (out.rows_bad ?? 0) === 0 && verify.ok === true;
@@ -97,7 +110,7 @@ function anchor(name: string, cmd: string, args: (remote: string) => string[], r
       peerings_per_s: Number(out.peerings_per_s),
       client_cpu_s: Number(out.client_cpu_s),
       ok,
-      note: ok ? 'rows ok (verified strictly)' : `errors ${String(out.errors)}, bad rows ${String(out.rows_bad)}, verify ${JSON.stringify(verify).slice(0, 300)}`,
+      note: `ovsdb-server CPU ${((nbCpu * 1000) / N).toFixed(3)} ms/peering over the tool's whole run; ` + (ok ? 'rows ok (verified strictly)' : `errors ${String(out.errors)}, bad rows ${String(out.rows_bad)}, verify ${JSON.stringify(verify).slice(0, 300)}`),
     };
   } finally {
     stopBenchNb(nb.dir);
