@@ -157,6 +157,7 @@ export function floorTool(variant: FloorVariant, n: number, order: Order, conns:
           daemon_cpu_s: daemonCpu,
           daemon_main_cpu_s: daemonMainCpu,
           daemon_settled_cpu_s: settled - dcpu0,
+          server_cpu_s: nbCpu,
           ok,
           note:
             `${String(stats.conflicts)} transactions refused by a guard; ${(Number(stats.requests) / Number(stats.transactions)).toFixed(1)} requests per NB transaction` +

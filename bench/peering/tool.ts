@@ -20,6 +20,8 @@ export interface Result {
   daemon_main_cpu_s?: number;
   /** The daemon's CPU from the start of the window until it is idle again (work it deferred: status index, drift check). */
   daemon_settled_cpu_s?: number;
+  /** ovsdb-server's CPU: in the timed window (hvnet, the floor), over the tool's whole run (the anchors). */
+  server_cpu_s?: number;
   ok: boolean;
   note: string;
 }
