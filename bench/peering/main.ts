@@ -23,6 +23,15 @@
 //   its main thread's share (the rest is V8's compiler and GC threads) and its CPU until it is idle
 //   again (the work a burst defers: the status's index, the drift check, V8's last compiles).
 //
+// The floor (floor-relay.ts, floor-tool.ts): a REFERENCE row, not a peer tool and not hvnet. A relay
+// process on hvnetd's socket protocol answers the same calls from the same clients with the
+// transactions hvnetd sends for them, planned by lib/ovn before the clock, through lib/ovsdb with
+// hvnetd's monitor and cache, and nothing else: what any daemon of this architecture pays. It is
+// started cold like hvnetd, with its NODE_OPTIONS and V8 budget, and its rows are compared like
+// hvnet's; its CPU is printed like hvnetd's, and hvnetd's CPU above it. Its variants
+// (floor-inproc: no socket hop; floor-nomon: no monitor; floor-each: no group commit) run only
+// when named in HVNET_BENCH_TOOLS. It needs `--order sides` (the default).
+//
 // Then the shell: one `hvnet network peer create` (the declaration that completes a pair: both
 // sides' ports and routes in one transaction) against one `ovn-nbctl` invocation making the same
 // rows, alternated, median wall time of each.
@@ -30,8 +39,9 @@
 //   node dist/bench/peering/main.js [--rounds 3] [--peerings 1000] [--connections 4] [--window 16]
 //                                   [--raw-window 64] [--shell 30] [--order sides|shuffled]
 //   HVNET_BENCH_SMOKE=1: one round of 20 peerings and 3 shell runs, to prove it still works.
-//   HVNET_BENCH_TOOLS=hvnet,raw-monitor,...: only these; HVNET_BENCH_HVNETD_NODE_ARGS: node flags
-//   for hvnetd (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it during the run).
+//   HVNET_BENCH_TOOLS=hvnet,raw-monitor,...: only these (the floor's variants only this way);
+//   HVNET_BENCH_HVNETD_NODE_ARGS, HVNET_BENCH_FLOOR_NODE_ARGS: node flags for hvnetd, for the floor
+//   relay (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it during the run).
 // First, as in hvnetd: the hvnet clients of this process run with hvnetd's V8 budget, and so do the
 // raw client's processes (INTERRUPT_BUDGET_FLAG below): every Node process of the bench is tuned alike.
 import { INTERRUPT_BUDGET_FLAG } from '../../agent/daemon/v8-tiering.js';
@@ -41,13 +51,14 @@ import { PipelinedClient } from '../common/socket-client.js';
 import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { checkPeeringRows, cpuOf, declarations, makeNetworks, settle } from './workload.js';
+import type { Order } from './workload.js';
+import type { Result, Tool } from './tool.js';
+import { floorTool } from './floor-tool.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { OvnNetworks } from '../../lib/ovn/networks.js';
-import { OvsdbClient } from '../../lib/ovsdb/client.js';
-import { withRowTypes } from '../../lib/ovsdb/cache.js';
-import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
 import { DaemonClient } from '../../agent/cli/client.js';
 import { networkCreateMethod, peerCreateMethod } from '../../agent/api/networks.js';
 
@@ -70,35 +81,12 @@ const window = option('window', 16, 4);
 const rawWindow = option('raw-window', 64, 8);
 const shellRuns = option('shell', 30, 3);
 const orderAt = process.argv.indexOf('--order');
-const order = orderAt >= 0 ? process.argv[orderAt + 1] : 'sides';
-if (order !== 'sides' && order !== 'shuffled') throw new Error('--order is sides or shuffled');
+const orderArg = orderAt >= 0 ? process.argv[orderAt + 1] : 'sides';
+if (orderArg !== 'sides' && orderArg !== 'shuffled') throw new Error('--order is sides or shuffled');
+const order: Order = orderArg;
 const HVNETD = join(repo, 'dist/agent/bin/hvnetd.js');
 // The CLI as installed: the package's bundled `hvnet` bin.
 const HVNET = join(repo, 'dist/agent/hvnet-cli.cjs');
-
-/** A tool at one configuration: what it is, and how many requests it keeps in flight. */
-interface Tool {
-  name: string;
-  inFlight: number;
-  how: string;
-  run: (round: number) => Promise<Result>;
-}
-
-interface Result {
-  tool: string;
-  round: number;
-  peerings_per_s: number;
-  /** CPU of the tool's own process (hvnet: the bench's clients). */
-  client_cpu_s: number;
-  /** hvnet only: hvnetd's CPU during the timed window. */
-  daemon_cpu_s?: number;
-  /** hvnet only: of it, hvnetd's main thread (the rest: V8's compiler and GC threads, libuv's). */
-  daemon_main_cpu_s?: number;
-  /** hvnet only: hvnetd's CPU from the start of the window until it is idle again (work it deferred: status index, drift check). */
-  daemon_settled_cpu_s?: number;
-  ok: boolean;
-  note: string;
-}
 
 function jsonLine(text: string): Record<string, unknown> {
   const line = text.split('\n').filter((l) => l.startsWith('{')).pop();
@@ -109,7 +97,10 @@ function jsonLine(text: string): Record<string, unknown> {
 function anchor(name: string, cmd: string, args: (remote: string) => string[], round: number): Result {
   const nb = startBenchNb(['--peerings', String(N)]);
   try {
+    const nbCpu0 = nb.pid === undefined ? NaN : cpuOf(nb.pid);
     const out = jsonLine(execFileSync(cmd, args(nb.remote), { encoding: 'utf8' }));
+    // The server's side of the tool's work (its whole run: connect and cache fill included).
+    const nbCpu = nb.pid === undefined ? NaN : cpuOf(nb.pid) - nbCpu0;
     // The rows themselves, exactly (and nothing else tagged), whatever the tool says of them.
     const verify = jsonLine(execFileSync(process.execPath, [join(peers, 'raw-limit.mjs'), 'verify', '--remote', nb.remote, '--n', String(N), '--strict'], { encoding: 'utf8' }));
     const ok = (out.errors ?? 0) === 0 && (out.rows_bad ?? 0) === 0 && verify.ok === true;
@@ -118,8 +109,9 @@ function anchor(name: string, cmd: string, args: (remote: string) => string[], r
       round,
       peerings_per_s: Number(out.peerings_per_s),
       client_cpu_s: Number(out.client_cpu_s),
+      server_cpu_s: nbCpu,
       ok,
-      note: ok ? 'rows ok (verified strictly)' : `errors ${String(out.errors)}, bad rows ${String(out.rows_bad)}, verify ${JSON.stringify(verify).slice(0, 300)}`,
+      note: `ovsdb-server CPU ${((nbCpu * 1000) / N).toFixed(3)} ms/peering over the tool's whole run; ` + (ok ? 'rows ok (verified strictly)' : `errors ${String(out.errors)}, bad rows ${String(out.rows_bad)}, verify ${JSON.stringify(verify).slice(0, 300)}`),
     };
   } finally {
     stopBenchNb(nb.dir);
@@ -216,52 +208,6 @@ async function startHvnetd(nbRemote: string, dir: string): Promise<Hvnetd> {
   return d;
 }
 
-/** CPU seconds once they stop growing: three reads 250 ms apart that agree (10 s at most). */
-async function settle(cpu: () => number): Promise<number> {
-  let last = cpu();
-  let same = 0;
-  for (let i = 0; i < 40 && same < 2; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    const now = cpu();
-    same = now === last ? same + 1 : 0;
-    last = now;
-  }
-  return last;
-}
-
-/** user+system CPU seconds of a process so far (from /proc; USER_HZ 100). */
-function cpuOf(pid: number, file = `/proc/${pid}/stat`): number {
-  const f = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-const netName = (i: number): string => `n${i}`;
-const subnet = (i: number): { cidr: string; gw: string; prefix: string } => {
-  const a = i % 256;
-  const b = i >> 8;
-  return { cidr: `10.${100 + b}.${a}.1/24`, gw: `10.${100 + b}.${a}.1`, prefix: `10.${100 + b}.${a}.0/24` };
-};
-
-/**
- * Both declarations of every peering. `sides`: every pair's first side (in random order), then
- * every second side, as a client peering networks one side after the other would; two requests
- * in flight never touch the same pair. `shuffled`: both sides mixed at random, so the two sides
- * of a pair may race, one guard fails and that side is re-planned.
- */
-function declarations(): { network: string; name: string; target: string }[] {
-  const decl = (x: number, y: number): { network: string; name: string; target: string } => ({ network: netName(x), name: `to-${netName(y)}`, target: netName(y) });
-  const shuffle = <T>(a: T[]): T[] => {
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [a[i], a[j]] = [a[j] as T, a[i] as T];
-    }
-    return a;
-  };
-  const first = Array.from({ length: N }, (_, p) => decl(2 * p, 2 * p + 1));
-  const second = Array.from({ length: N }, (_, p) => decl(2 * p + 1, 2 * p));
-  return order === 'sides' ? [...shuffle(first), ...shuffle(second)] : shuffle([...first, ...second]);
-}
-
 /**
  * hvnet with `conns` kept connections and `perConn` requests in flight on each. The 2N networks
  * (pair p joins 2p and 2p+1) are made by the bench through lib/ovn before hvnetd starts, so the
@@ -278,19 +224,11 @@ function hvnetTool(conns: number, perConn: number): Tool {
       let daemon: Hvnetd | undefined;
       const clients: PipelinedClient[] = [];
       try {
-        const setup = await OvnNetworks.open({ remotes: nb.remote }, { reconcile: false, checkSchema: false });
-        try {
-          // Not timed; few at once, as every create competes for the next network id.
-          await runAll(2 * N, 1, async (i) => {
-            await setup.createNetwork({ name: netName(i), ipv4: subnet(i).cidr });
-          });
-        } finally {
-          await setup.close();
-        }
+        await makeNetworks(nb.remote, N);
         daemon = await startHvnetd(nb.remote, nb.dir);
         for (let c = 0; c < conns; c++) clients.push(await PipelinedClient.connect(daemon.socket));
 
-        const decls = declarations();
+        const decls = declarations(N, order);
         let errors = 0;
         let firstError = '';
         let next = 0;
@@ -324,7 +262,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
         const grouped1 = await daemon.grouped();
         const perTxn = (grouped1.requests - grouped0.requests) / (grouped1.transactions - grouped0.transactions);
         for (const c of clients) c.close();
-        const bad = await checkHvnetRows(nb.remote);
+        const bad = await checkPeeringRows(nb.remote, N);
         const ok = errors === 0 && bad.length === 0;
         return {
           tool: name,
@@ -334,6 +272,7 @@ function hvnetTool(conns: number, perConn: number): Tool {
           daemon_cpu_s: daemonCpu,
           daemon_main_cpu_s: daemonMainCpu,
           daemon_settled_cpu_s: settled - dcpu0,
+          server_cpu_s: nbCpu,
           ok,
           note: `${replans} re-planned after a failed guard; ${perTxn.toFixed(1)} requests per NB transaction, ovsdb-server CPU ${((nbCpu * 1000) / N).toFixed(3)} ms/peering; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
         };
@@ -344,76 +283,6 @@ function hvnetTool(conns: number, perConn: number): Tool {
       }
     },
   };
-}
-
-/**
- * hvnet's rows, read over a connection of their own and compared with what each peering must have
- * (hvnet's row contract, docs in lib/ovn/ids.ts and peer-rows.ts, written out here rather than
- * computed by lib/ovn): on network x's router, for its peer y, exactly one port
- * hvnet-net<X>-lr-lrp-peer-net<Y> with x's MAC, networks [x's gateway/32], peer = y's port, tagged
- * with both ids, and exactly one route to y's subnet via y's gateway out of that port; nothing else
- * on the router but its internal port. Returns what is wrong.
- */
-async function checkHvnetRows(remote: string): Promise<string[]> {
-  const tables = {
-    Logical_Router: ['name', 'ports', 'static_routes', 'external_ids'],
-    Logical_Router_Port: ['name', 'mac', 'networks', 'peer', 'external_ids'],
-    Logical_Router_Static_Route: ['ip_prefix', 'nexthop', 'output_port', 'external_ids'],
-  } as const;
-  const c = await OvsdbClient.connect({ remotes: remote, schema: ovnNorthboundSchema, monitor: { tables } });
-  try {
-    const bad: string[] = [];
-    const cache = withRowTypes(c.cache, ovnNorthboundSchema, tables);
-    const routers = new Map<string, { id: number; ports: string[]; routes: string[] }>();
-    for (const r of cache.table('Logical_Router').values()) {
-      const n = r.external_ids['hvnet:network'];
-      if (n !== undefined && r.external_ids['hvnet:project'] === 'default') routers.set(n, { id: Number(r.external_ids['hvnet:id']), ports: r.ports, routes: r.static_routes });
-    }
-    const ports = cache.table('Logical_Router_Port');
-    const routes = cache.table('Logical_Router_Static_Route');
-    const mac = (id: number): string => `02:68:76:${[id >> 16, id >> 8, id].map((v) => (v & 255).toString(16).padStart(2, '0')).join(':')}`;
-    const portName = (a: number, b: number): string => `hvnet-net${a}-lr-lrp-peer-net${b}`;
-    for (let i = 0; i < 2 * N; i++) {
-      const j = i % 2 === 0 ? i + 1 : i - 1;
-      const x = routers.get(netName(i));
-      const y = routers.get(netName(j));
-      if (!x || !y) {
-        bad.push(`${netName(i)}: no router`);
-        continue;
-      }
-      const want = `${netName(i)}->${netName(j)}`;
-      const own = x.ports.map((u) => ports.get(u)).filter((p) => p !== undefined);
-      const peerPorts = own.filter((p) => p.name !== `hvnet-net${x.id}-lr-lrp-int`);
-      const p = peerPorts[0];
-      if (own.length !== x.ports.length || peerPorts.length !== 1 || !p) {
-        bad.push(`${want}: ${peerPorts.length} peer ports`);
-        continue;
-      }
-      const pOk =
-        p.name === portName(x.id, y.id) &&
-        p.mac === mac(x.id) &&
-        p.networks.length === 1 &&
-        p.networks[0] === `${subnet(i).gw}/32` &&
-        p.peer === portName(y.id, x.id) &&
-        p.external_ids['hvnet:id'] === String(x.id) &&
-        p.external_ids['hvnet:peer-id'] === String(y.id);
-      if (!pOk) bad.push(`${want}: port ${JSON.stringify(p)}`);
-      const rs = x.routes.map((u) => routes.get(u));
-      const r = rs[0];
-      const rOk =
-        rs.length === 1 &&
-        r !== undefined &&
-        r.ip_prefix === subnet(j).prefix &&
-        r.nexthop === subnet(j).gw &&
-        r.output_port === portName(x.id, y.id) &&
-        r.external_ids['hvnet:id'] === String(x.id) &&
-        r.external_ids['hvnet:peer-id'] === String(y.id);
-      if (!rOk) bad.push(`${want}: routes ${JSON.stringify(rs)}`);
-    }
-    return bad;
-  } finally {
-    c.close();
-  }
 }
 
 /**
@@ -491,14 +360,6 @@ function freePort(): Promise<number> {
   });
 }
 
-async function runAll(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < n) await fn(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
-}
-
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -514,9 +375,12 @@ function median(values: number[]): number {
 }
 
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const allTools: Tool[] = [ovsdbapp, rawMonitor(rawWindow), hvnetTool(connections, window), rawMonitor(1), hvnetTool(1, 1)];
+const floors = order === 'sides' ? [floorTool('floor', N, order, connections, window)] : [];
+const allTools: Tool[] = [ovsdbapp, rawMonitor(rawWindow), hvnetTool(connections, window), rawMonitor(1), hvnetTool(1, 1), ...floors];
+// The floor's variants run only when named: each splits the floor once (the socket hop, the monitor, group commit).
+const variants = (['floor-inproc', 'floor-nomon', 'floor-each'] as const).map((v) => floorTool(v, N, order, connections, window));
 const only = process.env.HVNET_BENCH_TOOLS?.split(',');
-const tools = allTools.filter((t) => !only || only.includes(t.name));
+const tools = only ? [...allTools, ...variants].filter((t) => only.includes(t.name)) : allTools;
 console.log(`# bench/peering: ${new Date().toISOString()}, load ${load()}; rounds=${rounds} peerings=${N}${smoke ? ' (smoke)' : ''}`);
 console.log('# every tool cold: its process started for the round, connected and synced before the clock, no warm-up; order rotated per round');
 console.log(`# every Node process (hvnetd, its clients here, raw-monitor) runs with hvnetd's V8 budget ${INTERRUPT_BUDGET_FLAG}`);
@@ -531,7 +395,7 @@ for (let round = 1; round <= rounds; round++) {
     const daemon =
       r.daemon_cpu_s === undefined
         ? ''
-        : `; hvnetd CPU ${ms(r.daemon_cpu_s)} ms/peering (main thread ${ms(r.daemon_main_cpu_s)}; until idle ${ms(r.daemon_settled_cpu_s)})`;
+        : `; ${t.name.startsWith('floor') ? 'relay' : 'hvnetd'} CPU ${ms(r.daemon_cpu_s)} ms/peering (main thread ${ms(r.daemon_main_cpu_s)}; until idle ${ms(r.daemon_settled_cpu_s)})`;
     console.log(
       `round ${round} ${t.name}: ${r.peerings_per_s.toFixed(1)} peerings/s; client CPU ${((r.client_cpu_s * 1000) / N).toFixed(3)} ms/peering${daemon}; ${r.note}`,
     );
@@ -542,27 +406,30 @@ const of = (t: string): Result[] => results.filter((r) => r.tool === t);
 const rate = (t: string): number => median(of(t).map((r) => r.peerings_per_s));
 const cpuMs = (t: string, f: (r: Result) => number | undefined): number => median(of(t).map((r) => ((f(r) ?? NaN) * 1000) / N));
 console.log(`\nmedians of ${rounds} round(s), load ${load()}:`);
-console.log('  tool            in flight  peerings/s  client CPU ms/peering  hvnetd CPU ms/peering');
+console.log('  tool            in flight  peerings/s  client CPU ms/peering  daemon CPU ms/peering (hvnetd; the floor: its relay)');
 for (const t of tools) {
   const d = of(t.name)[0]?.daemon_cpu_s === undefined ? '' : cpuMs(t.name, (r) => r.daemon_cpu_s).toFixed(3).padStart(22);
   console.log(`  ${t.name.padEnd(15)} ${String(t.inFlight).padStart(9)}  ${rate(t.name).toFixed(1).padStart(10)}  ${cpuMs(t.name, (r) => r.client_cpu_s).toFixed(3).padStart(21)}${d}`);
 }
 const has = (...names: string[]): boolean => names.every((n) => tools.some((t) => t.name === n));
-if (has('hvnet', 'ovsdbapp', 'raw-monitor')) {
+if (has('hvnet', 'raw-monitor')) {
   const hv = rate('hvnet');
-  const one = has('hvnet@1', 'raw-monitor@1')
+  const one = has('hvnet@1', 'raw-monitor@1', 'ovsdbapp')
     ? `; at one in flight: ${(rate('hvnet@1') / rate('ovsdbapp')).toFixed(2)}x ovsdbapp, ${(rate('hvnet@1') / rate('raw-monitor@1')).toFixed(2)}x raw-monitor@1`
     : '';
   console.log(
-    `hvnet (best: ${connections} connections x ${window}): ${(hv / rate('ovsdbapp')).toFixed(2)}x ovsdbapp (target >= 3), ` +
+    `hvnet (best: ${connections} connections x ${window}): ${has('ovsdbapp') ? `${(hv / rate('ovsdbapp')).toFixed(2)}x ovsdbapp (target >= 3), ` : ''}` +
       `${(hv / rate('raw-monitor')).toFixed(2)}x raw-monitor (target >= 0.5)${one}`,
   );
+}
+if (has('hvnet')) {
   console.log(`hvnetd's own CPU ${cpuMs('hvnet', (r) => r.daemon_cpu_s).toFixed(3)} ms per peering (target <= 0.5; 2 socket calls), its clients' ${cpuMs('hvnet', (r) => r.client_cpu_s).toFixed(3)} ms`);
   console.log(
     `  of it hvnetd's main thread ${cpuMs('hvnet', (r) => r.daemon_main_cpu_s).toFixed(3)} ms (the rest: V8's compiler and GC threads of a cold process); ` +
       `until hvnetd is idle again (the work it deferred) ${cpuMs('hvnet', (r) => r.daemon_settled_cpu_s).toFixed(3)} ms`,
   );
 }
+printFloor();
 
 if (!only) {
   const sh = await shell();
@@ -576,4 +443,55 @@ const bad = results.filter((r) => !r.ok);
 if (bad.length > 0) {
   console.error(`bench/peering: wrong rows or errors in ${bad.map((r) => `${r.tool} round ${r.round}`).join(', ')}`);
   process.exitCode = 1;
+}
+
+/**
+ * The floor (floor-relay.ts): what any daemon of hvnetd's architecture pays per peering, beside
+ * hvnetd, and what it leaves of goal 1. A reference, not a peer tool.
+ */
+function printFloor(): void {
+  if (!has('floor')) return;
+  const ms = (t: string, f: (r: Result) => number | undefined): string => cpuMs(t, f).toFixed(3);
+  const raw = has('raw-monitor') ? rate('raw-monitor') : NaN;
+  const vsRaw = (t: string): string => (has('raw-monitor') ? ` = ${(rate(t) / raw).toFixed(2)}x raw-monitor` : '');
+  console.log(
+    `floor (a reference, not hvnet: a relay serving the same calls with hvnetd's transactions prepared before the clock): ${rate('floor').toFixed(1)} peerings/s${vsRaw('floor')}` +
+      (has('hvnet') ? `; hvnet ${rate('hvnet').toFixed(1)} peerings/s${vsRaw('hvnet')}` : ''),
+  );
+  console.log(
+    `  the relay's own CPU ${ms('floor', (r) => r.daemon_cpu_s)} ms per peering (main thread ${ms('floor', (r) => r.daemon_main_cpu_s)}; until idle ${ms('floor', (r) => r.daemon_settled_cpu_s)}), its clients' ${ms('floor', (r) => r.client_cpu_s)} ms` +
+      (has('hvnet') ? `; hvnetd's ${ms('hvnet', (r) => r.daemon_cpu_s)} ms (main thread ${ms('hvnet', (r) => r.daemon_main_cpu_s)})` : ''),
+  );
+  if (has('hvnet')) {
+    const above = (f: (r: Result) => number | undefined): string => (cpuMs('hvnet', f) - cpuMs('floor', f)).toFixed(3);
+    console.log(`hvnetd's work above the floor: ${above((r) => r.daemon_cpu_s)} ms per peering (main thread ${above((r) => r.daemon_main_cpu_s)} ms)`);
+  }
+  if (has('raw-monitor')) {
+    const main = cpuMs('floor', (r) => r.daemon_main_cpu_s);
+    console.log(
+      `the ratio raw-monitor allows a daemon of this architecture: ${(rate('floor') / raw).toFixed(2)}x measured at the floor; ` +
+        `${(1000 / main / raw).toFixed(2)}x if its one main thread did nothing but the floor's ${main.toFixed(3)} ms per peering (goal 1: >= 0.5)`,
+    );
+  }
+  if (has('raw-monitor')) {
+    // On cores that are all busy (2 here, shared by the tool, its clients and ovsdb-server) the rate
+    // goes as the inverse of all the CPU a peering takes, whoever spends it.
+    const floorAll = cpuMs('floor', (r) => (r.daemon_cpu_s ?? NaN) + r.client_cpu_s + (r.server_cpu_s ?? NaN));
+    const rawAll = cpuMs('raw-monitor', (r) => r.client_cpu_s + (r.server_cpu_s ?? NaN));
+    console.log(
+      `  all the CPU a peering takes: at the floor ${floorAll.toFixed(3)} ms (relay, its clients, ovsdb-server), raw-monitor ${rawAll.toFixed(3)} ms ` +
+        `(its client, ovsdb-server over its whole run, cache fill included): with every core busy a daemon at the floor reaches at most ${(rawAll / floorAll).toFixed(2)}x raw-monitor`,
+    );
+  }
+  for (const v of ['floor-inproc', 'floor-nomon', 'floor-each']) {
+    if (!has(v)) continue;
+    // What the variant leaves out costs the floor minus the variant; floor-each adds the per-call transactions.
+    const sign = v === 'floor-each' ? -1 : 1;
+    const d = (f: (r: Result) => number | undefined): string => (sign * (cpuMs('floor', f) - cpuMs(v, f))).toFixed(3);
+    const what = { 'floor-inproc': 'the socket hop', 'floor-nomon': 'the monitor and its cache', 'floor-each': 'one transaction per call instead of group commit' }[v];
+    console.log(
+      `  ${v}: ${rate(v).toFixed(1)} peerings/s${vsRaw(v)}; relay CPU ${ms(v, (r) => r.daemon_cpu_s)} ms (main thread ${ms(v, (r) => r.daemon_main_cpu_s)}): ` +
+        `${what} costs ${d((r) => r.daemon_cpu_s)} ms per peering (main thread ${d((r) => r.daemon_main_cpu_s)})`,
+    );
+  }
 }
