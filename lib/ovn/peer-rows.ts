@@ -82,9 +82,16 @@ function samePort(row: RouterPortRow, want: WantPort): boolean {
     row.name === want.name &&
     row.mac === want.mac &&
     row.peer === want.peer &&
-    row.networks.length === want.networks.length &&
-    [...row.networks].sort().join(' ') === [...want.networks].sort().join(' ')
+    sameAddresses(row.networks, want.networks)
   );
+}
+
+/** The same addresses in any order; a peer port has one or two, compared without sorting copies. */
+function sameAddresses(have: readonly string[], want: readonly string[]): boolean {
+  if (have.length !== want.length) return false;
+  if (have.length === 1) return have[0] === want[0];
+  if (have.length === 2) return (have[0] === want[0] && have[1] === want[1]) || (have[0] === want[1] && have[1] === want[0]);
+  return [...have].sort().join(' ') === [...want].sort().join(' ');
 }
 
 function sameRoute(row: RouteRow, want: WantRoute): boolean {
@@ -269,6 +276,12 @@ export function convergePeerRows(
  * as much as all of the hub's).
  */
 export function rowsDriftedTowards(view: NbView, model: PlanModel, a: Network, b: Network, known?: PeeringState): boolean {
+  // The status of a peering checks both directions, and so does the status of the peering back.
+  return model.pairAnswer(a, b, () => drifted(view, model, a, b, known));
+}
+
+/** `known`: a's state towards b in this model when the caller has it (the same answer, found sooner). */
+function drifted(view: NbView, model: PlanModel, a: Network, b: Network, known: PeeringState | undefined): boolean {
   if (!a.router) return false;
   const g = view.peerRowsByRemote(a.router);
   const mine = g.portsTo(b.id);
