@@ -16,7 +16,7 @@ import { noSharedFamilyReason, sharedGateways } from './families.js';
 import { EXT, rowNames } from './ids.js';
 import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
 import { declarationTo, groupByRemote } from './state.js';
-import type { Declaration, NbView, Network, RouteRow, RouterPortRow } from './state.js';
+import type { Declaration, NbView, Network, PeerRow, RouteRow, RouterPortRow } from './state.js';
 
 export type PeeringState =
   | { status: 'pending' }
@@ -139,6 +139,14 @@ function activePeersAmong(model: Pick<PlanModel, 'network' | 'networkById'>, a: 
   return out;
 }
 
+/** The rows towards each of `ids` (one network, for a request about one peering: its list as it is, read only). */
+function rowsTowards<T>(ids: ReadonlySet<number>, of: (id: number) => PeerRow<T>[]): PeerRow<T>[] {
+  if (ids.size === 1) return of(ids.values().next().value as number);
+  const out: PeerRow<T>[] = [];
+  for (const id of ids) for (const r of of(id)) out.push(r);
+  return out;
+}
+
 /**
  * What must change on network `a`'s router so its peer rows match the model; with `towards`,
  * only its rows towards those networks (a request about one peering of a hub must not cost, nor
@@ -150,15 +158,15 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network, towards
   if (!router) return diff;
   const peers = towards ? activePeersAmong(model, a, towards) : activePeers(model, a);
   const g = towards && view.peerRowsByRemote(router);
-  const ports = g ? [...towards].flatMap((id) => g.portsTo(id)) : view.peerPorts(router);
-  const routes = g ? [...towards].flatMap((id) => g.routesTo(id)) : view.peerRoutes(router);
+  const ports = g ? rowsTowards(towards, (id) => g.portsTo(id)) : view.peerPorts(router);
+  const routes = g ? rowsTowards(towards, (id) => g.routesTo(id)) : view.peerRoutes(router);
   const delPorts: string[] = [];
   const delRoutes: string[] = [];
   const addPorts: string[] = [];
   const addRoutes: string[] = [];
   const me = { id: a.id, project: a.project, name: a.name };
   const change = (c: Omit<RowChange, 'network'>): void => {
-    diff.changes.push({ ...c, network: me });
+    diff.changes.push({ action: c.action, table: c.table, what: c.what, network: me, remote: c.remote });
     diff.remotes.add(c.remote.id);
   };
   const remoteOf = (id: number): RowChange['remote'] => {

@@ -369,8 +369,10 @@ export class NbView {
   private notePredecessors(e: { old: RouterRow; row: RouterRow; changes?: RowChanges<RouterRow> }, ext: ExtChange): void {
     const parsedFrom = this.parsed.has(e.old) ? undefined : this.predecessor.get(e.old);
     let keys: KeysSince;
-    if (parsedFrom) keys = parsedFrom.keys && e.changes ? new Set([...parsedFrom.keys, ...ext.keys]) : undefined;
-    else keys = e.changes ? new Set(ext.keys) : undefined;
+    if (parsedFrom) {
+      keys = parsedFrom.keys && e.changes ? new Set(parsedFrom.keys) : undefined;
+      if (keys) for (const k of ext.keys) keys.add(k);
+    } else keys = e.changes ? new Set(ext.keys) : undefined;
     this.predecessor.set(e.row, { from: parsedFrom?.from ?? e.old, keys });
     const groupedFrom = this.grouped.has(e.old) ? undefined : this.groupPredecessor.get(e.old);
     const changes = groupedFrom ? groupedFrom.changes && e.changes && [...groupedFrom.changes, e.changes] : e.changes && [e.changes];
@@ -405,7 +407,7 @@ export class NbView {
     const name = ext[EXT.network];
     if (project === undefined || name === undefined) return;
     let names = this.byKey.get(project);
-    if (!names) this.byKey.set(project, (names = new Map()));
+    if (!names) this.byKey.set(project, (names = new Map<string, Set<string>>()));
     addTo(names, name, row._uuid);
   }
 
