@@ -91,20 +91,29 @@ export class ApiServer {
     private readonly log: Logger,
   ) {
     this.peers = new PeerCredentialReader(log);
+    // One jayson Method per method name, made on its first call rather than on every request.
+    const methods = new Map<string, jayson.Method>();
+    const methodFor = (method: string): jayson.Method =>
+      new jayson.Method(
+        (params: jayson.RequestParamsLike, context: object, callback: jayson.JSONRPCCallbackTypePlain) => {
+          const { connection: conn = 0, id } = context as { connection?: number; id?: string | number | null };
+          this.run(method, params, conn, id).then(
+            (result) => callback(null, result),
+            (e: unknown) => callback(asHvnetError(e).toRpcError()),
+          );
+        },
+        { useContext: true },
+      );
     this.rpc = new jayson.Server(
       {},
       {
-        router: (method: string) =>
-          new jayson.Method(
-            (params: jayson.RequestParamsLike, context: object, callback: jayson.JSONRPCCallbackTypePlain) => {
-              const { connection: conn = 0, id } = context as { connection?: number; id?: string | number | null };
-              this.run(method, params, conn, id).then(
-                (result) => callback(null, result),
-                (e: unknown) => callback(asHvnetError(e).toRpcError()),
-              );
-            },
-            { useContext: true },
-          ),
+        router: (method: string) => {
+          // Only registered names are kept: a client sending made-up names must not grow the map.
+          if (!registry.has(method)) return methodFor(method);
+          let m = methods.get(method);
+          if (!m) methods.set(method, (m = methodFor(method)));
+          return m;
+        },
       },
     );
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (s) => this.accept(s));

@@ -5,6 +5,7 @@
 // request it belongs to.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { TSchema, Static } from '@sinclair/typebox';
 import type { MethodSpec } from '../api/methods.js';
 import { DEFAULT_PROJECT } from '../api/methods.js';
@@ -30,6 +31,18 @@ export interface CallInfo extends RequestContext {
 interface Entry {
   spec: MethodSpec;
   handler: (params: unknown, ctx: RequestContext) => Promise<unknown>;
+  /** The params check compiled on the method's first call (the same verdict as Value.Check, at a fraction of its cost per request). */
+  check?: (params: unknown) => boolean;
+}
+
+/** The params check of a method: compiled once; a schema the compiler cannot take is checked as before. */
+function compileCheck(schema: TSchema): (params: unknown) => boolean {
+  try {
+    const compiled = TypeCompiler.Compile(schema);
+    return (params) => compiled.Check(params);
+  } catch {
+    return (params) => Value.Check(schema, params);
+  }
 }
 
 export class MethodRegistry {
@@ -69,7 +82,8 @@ export class MethodRegistry {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       throw new InvalidParamsError(method, ['params must be an object (named parameters)']);
     }
-    if (!Value.Check(entry.spec.params, params)) {
+    entry.check ??= compileCheck(entry.spec.params);
+    if (!entry.check(params)) {
       const problems = [...Value.Errors(entry.spec.params, params)].slice(0, 5).map((e) => `${e.path || '/'}: ${e.message}`);
       throw new InvalidParamsError(method, problems);
     }

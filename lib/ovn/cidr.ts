@@ -113,9 +113,25 @@ export function parseGatewayCidr(field: string, family: Family, value: unknown, 
   return { family, address, prefix, cidr: `${address}/${prefix}`, subnet: `${fmt(base)}/${prefix}`, base };
 }
 
+/** overlaps() by the two parsed subnets (objects a network keeps while its settings stay). */
+const overlapMemo = new WeakMap<GatewayCidr, WeakMap<GatewayCidr, boolean>>();
+
 /** True when the two subnets share an address (same family only). */
 export function overlaps(a: GatewayCidr, b: GatewayCidr): boolean {
   if (a.family !== b.family) return false;
+  // A peering's status and plans ask this of the same two parsed subnets again and again (a
+  // network's settings are parsed once and kept across its changes); the BigInt masks are not
+  // made each time.
+  let known = overlapMemo.get(a);
+  const hit = known?.get(b);
+  if (hit !== undefined) return hit;
+  const result = subnetsMeet(a, b);
+  if (!known) overlapMemo.set(a, (known = new WeakMap()));
+  known.set(b, result);
+  return result;
+}
+
+function subnetsMeet(a: GatewayCidr, b: GatewayCidr): boolean {
   const bits = a.family === 4 ? 32 : 128;
   const shorter = Math.min(a.prefix, b.prefix);
   const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - shorter)) - 1n);

@@ -83,20 +83,24 @@ export function footprintOf(operations: readonly Operation[]): Footprint {
 }
 
 function addWhere(fp: Footprint, table: string, where: readonly (readonly [string, string, unknown])[], write: boolean): void {
-  const byUuid = where.filter((c) => c[0] === '_uuid' && c[1] === '==');
-  if (byUuid.length === 0) {
+  let byUuid = false;
+  for (const c of where) {
+    if (c[0] !== '_uuid' || c[1] !== '==') continue;
+    byUuid = true;
+    addUuids(write ? fp.rowWrites : fp.rowReads, c[2]);
+  }
+  if (!byUuid) {
     (write ? fp.tableWrites : fp.tableReads).add(table);
     return;
   }
   fp.rowTables.add(table);
   if (write) fp.rowTablesWritten.add(table);
-  for (const c of byUuid) addUuids(write ? fp.rowWrites : fp.rowReads, c[2]);
 }
 
 /** Every ["uuid", s] atom inside a value (rows, mutations, conditions). */
 function addUuids(into: Set<string>, value: unknown): void {
   if (!Array.isArray(value)) {
-    if (value !== null && typeof value === 'object') for (const v of Object.values(value)) addUuids(into, v);
+    if (value !== null && typeof value === 'object') for (const k in value) addUuids(into, (value as Record<string, unknown>)[k]);
     return;
   }
   if (value.length === 2 && value[0] === 'uuid' && typeof value[1] === 'string') {
@@ -109,33 +113,29 @@ function addUuids(into: Set<string>, value: unknown): void {
 /** Whether two sets share a member; walks the smaller one (a batch's joined sets grow with it). */
 function meet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   if (a.size === 0 || b.size === 0) return false;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  const small = a.size <= b.size ? a : b;
+  const large = small === a ? b : a;
   for (const x of small) if (large.has(x)) return true;
   return false;
 }
 
-const meets = (a: ReadonlySet<string>, ...bs: ReadonlySet<string>[]): boolean => {
-  if (a.size === 0) return false;
-  for (const b of bs) if (meet(a, b)) return true;
-  return false;
-};
-
-/** Whether what `x` writes is read or written by `y`. */
+/** Whether what `x` writes is read or written by `y` (each plan of a batch is checked against the batch and each transaction in flight: no arrays made per check). */
 function writesInto(x: Footprint, y: Footprint): boolean {
   const yWhole = y.tableReads.size + y.tableWrites.size > 0;
   return (
-    meets(x.rowWrites, y.rowReads, y.rowWrites) ||
-    meets(x.tableWrites, y.tableReads, y.tableWrites, y.inserts, y.rowTables) ||
+    (x.rowWrites.size > 0 && (meet(x.rowWrites, y.rowReads) || meet(x.rowWrites, y.rowWrites))) ||
+    (x.tableWrites.size > 0 &&
+      (meet(x.tableWrites, y.tableReads) || meet(x.tableWrites, y.tableWrites) || meet(x.tableWrites, y.inserts) || meet(x.tableWrites, y.rowTables))) ||
     (x.tableWrites.size > 0 && y.refs) ||
-    meets(x.inserts, y.tableReads, y.tableWrites) ||
-    meets(x.rowTablesWritten, y.tableReads, y.tableWrites) ||
+    (x.inserts.size > 0 && (meet(x.inserts, y.tableReads) || meet(x.inserts, y.tableWrites))) ||
+    (x.rowTablesWritten.size > 0 && (meet(x.rowTablesWritten, y.tableReads) || meet(x.rowTablesWritten, y.tableWrites))) ||
     (x.refs && yWhole)
   );
 }
 
 /** Whether two plans made from the same cache cannot go into one transaction. */
 export function clash(a: Footprint, b: Footprint): boolean {
-  return a.alone || b.alone || meets(a.names, b.names) || writesInto(a, b) || writesInto(b, a);
+  return a.alone || b.alone || meet(a.names, b.names) || writesInto(a, b) || writesInto(b, a);
 }
 
 /** Adds `fp` to `into` (what a batch touches so far). */

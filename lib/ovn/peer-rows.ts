@@ -16,7 +16,7 @@ import { noSharedFamilyReason, sharedGateways } from './families.js';
 import { EXT, rowNames } from './ids.js';
 import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
 import { declarationTo, groupByRemote } from './state.js';
-import type { Declaration, NbView, Network, RouteRow, RouterPortRow } from './state.js';
+import type { Declaration, NbView, Network, PeerRow, RouteRow, RouterPortRow } from './state.js';
 
 export type PeeringState =
   | { status: 'pending' }
@@ -82,9 +82,16 @@ function samePort(row: RouterPortRow, want: WantPort): boolean {
     row.name === want.name &&
     row.mac === want.mac &&
     row.peer === want.peer &&
-    row.networks.length === want.networks.length &&
-    [...row.networks].sort().join(' ') === [...want.networks].sort().join(' ')
+    sameAddresses(row.networks, want.networks)
   );
+}
+
+/** The same addresses in any order; a peer port has one or two, compared without sorting copies. */
+function sameAddresses(have: readonly string[], want: readonly string[]): boolean {
+  if (have.length !== want.length) return false;
+  if (have.length === 1) return have[0] === want[0];
+  if (have.length === 2) return (have[0] === want[0] && have[1] === want[1]) || (have[0] === want[1] && have[1] === want[0]);
+  return [...have].sort().join(' ') === [...want].sort().join(' ');
 }
 
 function sameRoute(row: RouteRow, want: WantRoute): boolean {
@@ -132,6 +139,14 @@ function activePeersAmong(model: Pick<PlanModel, 'network' | 'networkById'>, a: 
   return out;
 }
 
+/** The rows towards each of `ids` (one network, for a request about one peering: its list as it is, read only). */
+function rowsTowards<T>(ids: ReadonlySet<number>, of: (id: number) => PeerRow<T>[]): PeerRow<T>[] {
+  if (ids.size === 1) return of(ids.values().next().value as number);
+  const out: PeerRow<T>[] = [];
+  for (const id of ids) for (const r of of(id)) out.push(r);
+  return out;
+}
+
 /**
  * What must change on network `a`'s router so its peer rows match the model; with `towards`,
  * only its rows towards those networks (a request about one peering of a hub must not cost, nor
@@ -143,15 +158,15 @@ export function diffPeerRows(view: NbView, model: PlanModel, a: Network, towards
   if (!router) return diff;
   const peers = towards ? activePeersAmong(model, a, towards) : activePeers(model, a);
   const g = towards && view.peerRowsByRemote(router);
-  const ports = g ? [...towards].flatMap((id) => g.portsTo(id)) : view.peerPorts(router);
-  const routes = g ? [...towards].flatMap((id) => g.routesTo(id)) : view.peerRoutes(router);
+  const ports = g ? rowsTowards(towards, (id) => g.portsTo(id)) : view.peerPorts(router);
+  const routes = g ? rowsTowards(towards, (id) => g.routesTo(id)) : view.peerRoutes(router);
   const delPorts: string[] = [];
   const delRoutes: string[] = [];
   const addPorts: string[] = [];
   const addRoutes: string[] = [];
   const me = { id: a.id, project: a.project, name: a.name };
   const change = (c: Omit<RowChange, 'network'>): void => {
-    diff.changes.push({ ...c, network: me });
+    diff.changes.push({ action: c.action, table: c.table, what: c.what, network: me, remote: c.remote });
     diff.remotes.add(c.remote.id);
   };
   const remoteOf = (id: number): RowChange['remote'] => {
@@ -269,6 +284,12 @@ export function convergePeerRows(
  * as much as all of the hub's).
  */
 export function rowsDriftedTowards(view: NbView, model: PlanModel, a: Network, b: Network, known?: PeeringState): boolean {
+  // The status of a peering checks both directions, and so does the status of the peering back.
+  return model.pairAnswer(a, b, () => drifted(view, model, a, b, known));
+}
+
+/** `known`: a's state towards b in this model when the caller has it (the same answer, found sooner). */
+function drifted(view: NbView, model: PlanModel, a: Network, b: Network, known: PeeringState | undefined): boolean {
   if (!a.router) return false;
   const g = view.peerRowsByRemote(a.router);
   const mine = g.portsTo(b.id);

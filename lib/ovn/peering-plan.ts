@@ -78,7 +78,17 @@ const ROWS_CHANGED = 'the OVN rows of the peering are missing or were changed; t
  * are intact (read paths); plans pass false because their own transaction makes the rows.
  */
 export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Declaration, checkRows = true): PeeringInfo {
-  const base = {
+  if (d.type === 'remote') {
+    const base = { project: a.project, network: a.name, name: d.name, description: d.description, config: { ...d.config }, targetProject: d.target.project, targetNetwork: d.target.network, type: d.type };
+    return remotePeeringInfo(view, a, d, base);
+  }
+  const s = peeringState(model, a, d);
+  // `s` is a's state through declaration d; the rows check reads a's declaration towards the
+  // peer, which is d unless a hand edit made two towards it (then it finds its own).
+  const rowsChanged = s.status === 'active' && checkRows && !peerRowsIntact(view, model, a, s.peer, declarationTo(a, s.peer.project, s.peer.name) === d ? s : undefined);
+  const reason = s.status === 'errored' ? s.reason : rowsChanged ? ROWS_CHANGED : undefined;
+  // Made once, in the order the API shows (the status and each plan make one per peering).
+  const info: PeeringInfo = {
     project: a.project,
     network: a.name,
     name: d.name,
@@ -87,15 +97,10 @@ export function peeringInfo(view: NbView, model: PlanModel, a: Network, d: Decla
     targetProject: d.target.project,
     targetNetwork: d.target.network,
     type: d.type,
+    status: s.status === 'pending' ? 'pending' : reason === undefined ? 'created' : 'errored',
   };
-  if (d.type === 'remote') return remotePeeringInfo(view, a, d, base);
-  const s = peeringState(model, a, d);
-  if (s.status === 'pending') return { ...base, status: 'pending' };
-  if (s.status === 'errored') return { ...base, status: 'errored', reason: s.reason };
-  // `s` is a's state through declaration d; the rows check reads a's declaration towards the
-  // peer, which is d unless a hand edit made two towards it (then it finds its own).
-  if (checkRows && !peerRowsIntact(view, model, a, s.peer, declarationTo(a, s.peer.project, s.peer.name) === d ? s : undefined)) return { ...base, status: 'errored', reason: ROWS_CHANGED };
-  return { ...base, status: 'created' };
+  if (reason !== undefined) info.reason = reason;
+  return info;
 }
 
 function ctxOf(a: Network, name: string): { project: string; network: string; peering: string } {

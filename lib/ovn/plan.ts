@@ -37,8 +37,25 @@ export interface PlanOptions {
 /** The networks as the transaction leaves them: the cache plus the plan's own changes. */
 export class PlanModel {
   private readonly overrides = new Map<number, Network | null>();
+  /**
+   * Answers about two networks computed against this model, kept until the model changes. A
+   * model lives within one synchronous pass over the cache (a plan, a status update), so the
+   * cache cannot change under it; the status asks the same of both sides of a peering.
+   */
+  private pairAnswers = new WeakMap<Network, WeakMap<Network, boolean>>();
 
   constructor(readonly view: NbView) {}
+
+  /** `compute()`'s answer about networks a and b, computed once per model state. */
+  pairAnswer(a: Network, b: Network, compute: () => boolean): boolean {
+    let byB = this.pairAnswers.get(a);
+    const known = byB?.get(b);
+    if (known !== undefined) return known;
+    const answer = compute();
+    if (!byB) this.pairAnswers.set(a, (byB = new WeakMap()));
+    byB.set(b, answer);
+    return answer;
+  }
 
   network(project: string, name: string): Network | undefined {
     for (const n of this.overrides.values()) if (n && n.project === project && n.name === name) return n;
@@ -52,10 +69,12 @@ export class PlanModel {
 
   put(n: Network): void {
     this.overrides.set(n.id, n);
+    this.pairAnswers = new WeakMap();
   }
 
   remove(id: number): void {
     this.overrides.set(id, null);
+    this.pairAnswers = new WeakMap();
   }
 
   isRemoved(id: number): boolean {

@@ -307,7 +307,12 @@ function networkKey(project: string, name: string): string {
  * sees one consistent state (the cache applies each NB transaction's update as a whole).
  */
 export class NbView {
-  private readonly byKey = new Map<string, Set<string>>();
+  /**
+   * Router uuids by project, then network name: a lookup by project and name (several per
+   * peering on each request, status update and repair) reads two maps by strings the rows
+   * already hold, rather than building and hashing a `project/name` key each time.
+   */
+  private readonly byKey = new Map<string, Map<string, Set<string>>>();
   private readonly byId = new Map<number, Set<string>>();
   private readonly parsed = new WeakMap<object, Network | null>();
   /**
@@ -364,8 +369,10 @@ export class NbView {
   private notePredecessors(e: { old: RouterRow; row: RouterRow; changes?: RowChanges<RouterRow> }, ext: ExtChange): void {
     const parsedFrom = this.parsed.has(e.old) ? undefined : this.predecessor.get(e.old);
     let keys: KeysSince;
-    if (parsedFrom) keys = parsedFrom.keys && e.changes ? new Set([...parsedFrom.keys, ...ext.keys]) : undefined;
-    else keys = e.changes ? new Set(ext.keys) : undefined;
+    if (parsedFrom) {
+      keys = parsedFrom.keys && e.changes ? new Set(parsedFrom.keys) : undefined;
+      if (keys) for (const k of ext.keys) keys.add(k);
+    } else keys = e.changes ? new Set(ext.keys) : undefined;
     this.predecessor.set(e.row, { from: parsedFrom?.from ?? e.old, keys });
     const groupedFrom = this.grouped.has(e.old) ? undefined : this.groupPredecessor.get(e.old);
     const changes = groupedFrom ? groupedFrom.changes && e.changes && [...groupedFrom.changes, e.changes] : e.changes && [e.changes];
@@ -398,7 +405,10 @@ export class NbView {
     addTo(this.byId, id, row._uuid);
     const project = ext[EXT.project];
     const name = ext[EXT.network];
-    if (project !== undefined && name !== undefined) addTo(this.byKey, networkKey(project, name), row._uuid);
+    if (project === undefined || name === undefined) return;
+    let names = this.byKey.get(project);
+    if (!names) this.byKey.set(project, (names = new Map<string, Set<string>>()));
+    addTo(names, name, row._uuid);
   }
 
   private unindex(row: RouterRow): void {
@@ -410,7 +420,11 @@ export class NbView {
     const id = parseId(idText);
     if (id === undefined) return;
     removeFrom(this.byId, id, uuid);
-    if (project !== undefined && name !== undefined) removeFrom(this.byKey, networkKey(project, name), uuid);
+    if (project === undefined || name === undefined) return;
+    const names = this.byKey.get(project);
+    if (!names) return;
+    removeFrom(names, name, uuid);
+    if (names.size === 0) this.byKey.delete(project);
   }
 
   /**
@@ -480,7 +494,7 @@ export class NbView {
 
   /** The network `project/name`; with duplicates (made by hand), the lowest id. */
   network(project: string, name: string): Network | undefined {
-    const uuids = this.byKey.get(networkKey(project, name));
+    const uuids = this.byKey.get(project)?.get(name);
     if (!uuids) return undefined;
     let best: Network | undefined;
     for (const u of uuids) {

@@ -34,6 +34,9 @@ export interface PeeringSource {
   list(): readonly PeeringSummary[];
 }
 
+/** How long NB batches gather before the status is made again (the status's own cost, per burst). */
+const UPDATE_SOON_MS = 25;
+
 const NONE: readonly PeeringSummary[] = [];
 const NO_SOURCE: PeeringSource = { version: () => 0, list: () => NONE };
 
@@ -44,8 +47,8 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   private readonly contributors: StatusContributor[] = [];
   private peeringSource: PeeringSource = NO_SOURCE;
   private peeringVersion = 0;
-  /** An update due at the end of this turn of the event loop (updateSoon). */
-  private pending: NodeJS.Immediate | undefined;
+  /** An update due shortly (updateSoon). */
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(private sources: HealthSources) {
     super();
@@ -58,14 +61,17 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   }
 
   /**
-   * NB batches come by the thousand in a burst of writes, several in one turn of the event loop:
-   * the status is made again once per turn, not per batch (a read in between makes it at once).
+   * NB batches come by the thousand in a burst of writes: the status is made again once per
+   * UPDATE_SOON_MS, not per batch nor per turn of the event loop (a turn per NB reply made it
+   * hundreds of times a second). A read in between makes it at once, so what is read is current;
+   * only the `change` event comes up to that much later.
    */
   private updateSoon(): void {
     if (this.pending) return;
-    this.pending = setImmediate(() => {
+    this.pending = setTimeout(() => {
       if (this.pending) this.update();
-    });
+    }, UPDATE_SOON_MS);
+    this.pending.unref();
   }
 
   addContributor(c: StatusContributor): void {
@@ -91,7 +97,7 @@ export class HostHealth extends EventEmitter<{ change: [HostStatus] }> {
   }
 
   update(): HostStatus {
-    clearImmediate(this.pending);
+    clearTimeout(this.pending);
     this.pending = undefined;
     const s = this.sources;
     const nb = s.nb.status();
