@@ -2,7 +2,9 @@
 // a deadline per call, and libvirt's failures turned into typed errors.
 //
 // Deadlines: every call has one, counted from the moment it is made (queueing included). When it
-// passes the call rejects with LibvirtTimeoutError. If libvirt was executing the call
+// passes the call rejects with LibvirtTimeoutError. One timer serves them all, armed for the
+// earliest deadline of the calls pending: a call costs no timer of its own to set and clear
+// (bench/RESULTS.md, the FFI round trip). If libvirt was executing the call
 // (`inFlight`), the request worker is still blocked in it and every later call queues behind it:
 // treat libvirtd as wedged (docs/libvirt.md#the-qbg-hang: SIGKILL it, remove the orphan macvtap,
 // restart it). Killing libvirtd makes the blocked call return, and the binding reconnects.
@@ -53,13 +55,18 @@ interface Pending {
   reject: (e: unknown) => void;
   fn: string;
   dom: DomainRef | undefined;
-  timer: NodeJS.Timeout;
+  /** performance.now() past which the call times out. */
+  deadline: number;
+  timeoutMs: number;
 }
 
 export class RequestDispatcher {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly ctrl: Int32Array;
+  /** The deadline timer, armed for `timerAt` (performance.now()); undefined when none is armed. */
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
 
   private readonly dropAfterSend: ReadonlySet<string>;
 
@@ -80,22 +87,17 @@ export class RequestDispatcher {
     const id = this.nextId++;
     const fn = FN[op];
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (!this.pending.delete(id)) return;
-        const inFlight = Atomics.load(this.ctrl, CTRL_CURRENT) === id;
-        const err = new LibvirtTimeoutError(fn, timeoutMs, inFlight, dom ?? errDom);
-        reject(err);
-        this.hooks.timedOut(err);
-      }, Math.max(0, timeoutMs));
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, fn, dom: dom ?? errDom, timer });
+      // Posted first: the worker starts while this thread does its bookkeeping.
       const req: WorkerRequest = { id, op, args, deadline: Date.now() + timeoutMs };
       if (dom !== undefined) req.dom = { name: dom.name, uuid: dom.uuid };
       this.port.postMessage(req);
       this.bump();
+      const deadline = performance.now() + Math.max(0, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, fn, dom: dom ?? errDom, deadline, timeoutMs });
+      if (deadline < this.timerAt) this.armTimer(deadline);
       if (this.dropAfterSend.has(op)) {
         // The reply, when it comes, finds no pending call and is ignored: lost with the connection.
         this.pending.delete(id);
-        clearTimeout(timer);
         const detail = `${fn}: connection dropped after the call was sent (test hook)`;
         this.hooks.lost(detail);
         reject(new LibvirtDisconnectedError(fn, true, detail, { domain: dom ?? errDom }));
@@ -103,10 +105,43 @@ export class RequestDispatcher {
     });
   }
 
+  private armTimer(at: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, Math.ceil(at - performance.now())));
+  }
+
+  private disarmTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  /** Rejects the calls whose deadline passed, in the order they were made; re-arms for the next. */
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    // A timer may fire up to a millisecond before performance.now() reaches its deadline.
+    const now = performance.now() + 1;
+    let next = Infinity;
+    const current = Atomics.load(this.ctrl, CTRL_CURRENT);
+    for (const [id, p] of this.pending) {
+      if (p.deadline > now) {
+        if (p.deadline < next) next = p.deadline;
+        continue;
+      }
+      this.pending.delete(id);
+      const err = new LibvirtTimeoutError(p.fn, p.timeoutMs, current === id, p.dom);
+      p.reject(err);
+      this.hooks.timedOut(err);
+    }
+    if (next !== Infinity && next < this.timerAt) this.armTimer(next);
+  }
+
   /** Rejects every call still waiting for its reply. */
   rejectAll(errorFor: (fn: string) => unknown): void {
+    this.disarmTimer();
     for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
       this.pending.delete(id);
       p.reject(errorFor(p.fn));
     }
@@ -119,6 +154,7 @@ export class RequestDispatcher {
   }
 
   close(): void {
+    this.disarmTimer();
     this.port.close();
   }
 
@@ -131,7 +167,6 @@ export class RequestDispatcher {
     const p = this.pending.get(m.id);
     if (p === undefined) return; // timed out already
     this.pending.delete(m.id);
-    clearTimeout(p.timer);
     if (m.ok) {
       p.resolve(m.value);
       return;
