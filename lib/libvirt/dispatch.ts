@@ -17,6 +17,7 @@ import {
 } from './errors.js';
 import type { LibvirtError } from './errors.js';
 import { CTRL_CURRENT, CTRL_REQ_SEQ } from './protocol.js';
+import { RequestRingWriter, inlineCode } from './request-ring.js';
 import type { DomainRef, Ops, OpName, WorkerFailure, WorkerReply, WorkerRequest } from './protocol.js';
 
 /** Names of the libvirt functions behind each operation, for errors. */
@@ -69,16 +70,19 @@ export class RequestDispatcher {
   private timerAt = Infinity;
 
   private readonly dropAfterSend: ReadonlySet<string>;
+  private readonly ring: RequestRingWriter;
 
   /** `dropAfterSend`: the test hook of OpenOptions.dropAfterSend (operation names). */
   constructor(
     private readonly port: MessagePort,
     ctrl: SharedArrayBuffer,
+    ring: SharedArrayBuffer,
     private readonly hooks: DispatchHooks,
     dropAfterSend: readonly string[] = [],
   ) {
     this.dropAfterSend = new Set(dropAfterSend);
     this.ctrl = new Int32Array(ctrl);
+    this.ring = new RequestRingWriter(ring);
     port.on('message', (m: WorkerReply) => this.onReply(m));
   }
 
@@ -88,10 +92,14 @@ export class RequestDispatcher {
     const fn = FN[op];
     return new Promise((resolve, reject) => {
       // Posted first: the worker starts while this thread does its bookkeeping.
-      const req: WorkerRequest = { id, op, args, deadline: Date.now() + timeoutMs };
-      if (dom !== undefined) req.dom = { name: dom.name, uuid: dom.uuid };
-      this.port.postMessage(req);
-      this.bump();
+      const wallDeadline = Date.now() + timeoutMs;
+      const code = inlineCode(op, args, dom !== undefined);
+      if (code === 0) {
+        const req: WorkerRequest = { id, op, args, deadline: wallDeadline };
+        if (dom !== undefined) req.dom = { name: dom.name, uuid: dom.uuid };
+        this.port.postMessage(req);
+      }
+      if (this.ring.push(id, code, args, wallDeadline)) this.bump();
       const deadline = performance.now() + Math.max(0, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, fn, dom: dom ?? errDom, deadline, timeoutMs });
       if (deadline < this.timerAt) this.armTimer(deadline);
@@ -150,7 +158,7 @@ export class RequestDispatcher {
   /** Asks the request worker to exit once the calls queued before this are done. */
   shutdown(): void {
     this.port.postMessage({ shutdown: true });
-    this.bump();
+    if (this.ring.push(0, 0, [], 0)) this.bump();
   }
 
   close(): void {
@@ -164,6 +172,8 @@ export class RequestDispatcher {
   }
 
   private onReply(m: WorkerReply): void {
+    // Every entry the worker took is answered: the space it freed is written now.
+    if (this.ring.flush()) this.bump();
     const p = this.pending.get(m.id);
     if (p === undefined) return; // timed out already
     this.pending.delete(m.id);
