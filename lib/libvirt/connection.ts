@@ -21,6 +21,7 @@ import { closeReasonName, domainStateName, lifecycleEventName } from './constant
 import type { DomainStateName } from './constants.js';
 import { LibvirtClosedError, LibvirtDisconnectedError, LibvirtWorkerError } from './errors.js';
 import { CTRL_WORDS } from './protocol.js';
+import { newRingBuffer } from './request-ring.js';
 import { acquireEventLoop, nextTag } from './event-loop.js';
 import type { EventLoopLease } from './event-loop.js';
 import type { DomainInfo, DomainRef, EventWorkerMessage, Ops, OpName, RequestWorkerData } from './protocol.js';
@@ -94,6 +95,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     private readonly events: EventLoopLease,
     port: MessagePort,
     ctrl: SharedArrayBuffer,
+    ring: SharedArrayBuffer,
   ) {
     super();
     this.uri = uri;
@@ -105,6 +107,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     this.dispatch = new RequestDispatcher(
       port,
       ctrl,
+      ring,
       {
         timedOut: (err) => this.emit('callTimeout', err),
         lost: (detail) => this.lost('call', detail),
@@ -129,9 +132,10 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     const events = await acquireEventLoop(opts.eventLoopTickMs ?? 250);
     const ctrl = new SharedArrayBuffer(CTRL_WORDS * 4);
     const { port1, port2 } = new MessageChannel();
-    const reqData: RequestWorkerData = { ctrl, port: port2, callbacks: events.callbacks, loop: events.loop };
+    const ring = newRingBuffer();
+    const reqData: RequestWorkerData = { ctrl, ring, port: port2, callbacks: events.callbacks, loop: events.loop };
     const rq = startWorker('request-worker.js', reqData, [port2]);
-    const conn = new LibvirtConnection(uri, opts, rq, events, port1, ctrl);
+    const conn = new LibvirtConnection(uri, opts, rq, events, port1, ctrl, ring);
     try {
       await conn.connectNow();
     } catch (e) {

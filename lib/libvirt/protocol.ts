@@ -1,8 +1,10 @@
 // What the main thread and the two workers say to each other. Internal to lib/libvirt.
 //
-// Requests: main posts a WorkerRequest on a MessagePort, then bumps ctrl[REQ_SEQ] and notifies;
-// the request worker, blocked in Atomics.wait on that word (never in its own event loop), drains
-// the port with receiveMessageOnPort, runs each call and posts a WorkerReply back on the port.
+// Requests: main appends each call to the request ring (request-ring.ts: the common calls whole,
+// others as a WorkerRequest posted on a MessagePort), then bumps ctrl[REQ_SEQ] and notifies; the
+// request worker, blocked in Atomics.wait on that word (never in its own event loop), takes the
+// ring's entries in order (a posted one with receiveMessageOnPort), runs each call and posts a
+// WorkerReply back on the port.
 // That saves the receiving side's event-loop hop on every call (see the bench in bench/nic).
 // ctrl[CURRENT] holds the id of the request libvirt is executing (0: none), so a deadline that
 // passes can tell "in flight" from "still queued".
@@ -111,6 +113,8 @@ export interface CallbackPointers {
 
 export interface RequestWorkerData {
   ctrl: SharedArrayBuffer;
+  /** The request ring (request-ring.ts). */
+  ring: SharedArrayBuffer;
   port: MessagePort;
   callbacks: CallbackPointers;
   /** EventWorkerData.loop of the process's event loop. */

@@ -8,6 +8,7 @@ import { domainIdentity, silenceLibvirtStderr, takeDomainArray, takeLastError, v
 import type { Ptr } from './ffi.js';
 import { isDisconnection } from './errors.js';
 import { CTRL_CURRENT, CTRL_REQ_SEQ, LOOP_AWAKE, LOOP_TURNS } from './protocol.js';
+import { RequestRingReader } from './request-ring.js';
 import type { CallFailure, ConnectArgs, DomainInfo, DomainRef, Ops, OpName, RequestWorkerData, WorkerReply, WorkerRequest } from './protocol.js';
 import { DomainEventId, VirErrorCode } from './constants.js';
 
@@ -15,6 +16,7 @@ if (parentPort === null) throw new Error('lib/libvirt/request-worker.js runs as 
 const data = workerData as RequestWorkerData;
 const ctrl = new Int32Array(data.ctrl);
 const port = data.port;
+const ring = new RequestRingReader(data.ring);
 const cb = data.callbacks;
 /** This worker counts itself in loop[LOOP_AWAKE] while awake. */
 const loop = new Int32Array(data.loop);
@@ -314,11 +316,20 @@ for (;;) {
   const seen = Atomics.load(ctrl, CTRL_REQ_SEQ);
   let served = false;
   let fast = true;
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-    const req = m.message as WorkerRequest | { shutdown: true };
-    if ('shutdown' in req) {
-      exiting = true;
-      continue;
+  for (let e = ring.take(); e !== undefined; e = ring.take()) {
+    let req: WorkerRequest;
+    if (e.op === undefined) {
+      // Posted before its entry was written, so it is on the port already.
+      const m = receiveMessageOnPort(port);
+      if (m === undefined) throw new Error('request ring: an entry for the port, and no message on it');
+      const posted = m.message as WorkerRequest | { shutdown: true };
+      if ('shutdown' in posted) {
+        exiting = true;
+        continue;
+      }
+      req = posted;
+    } else {
+      req = { id: e.id, op: e.op, args: e.args, deadline: e.deadline };
     }
     Atomics.store(ctrl, CTRL_CURRENT, req.id);
     const t0 = performance.now();

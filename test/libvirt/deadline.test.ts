@@ -55,4 +55,32 @@ describe('libvirt binding: deadlines', function () {
     assert.ok((await conn.getLibVersion({ timeoutMs: 10_000 })) > 0);
     assert.equal(conn.state, 'connected');
   });
+
+  it('one deadline timer serves every call: a shorter deadline made after a longer one still fires on time', async () => {
+    process.kill(libvirt.libvirtdPid, 'SIGSTOP');
+    const t0 = performance.now();
+    const at = (p: Promise<unknown>): Promise<[unknown, number]> =>
+      p.then(
+        (v) => [v, performance.now() - t0],
+        (e: unknown) => [e, performance.now() - t0],
+      );
+    let long: [unknown, number];
+    let short: [unknown, number];
+    try {
+      const longP = at(conn.getLibVersion({ timeoutMs: 1_500 }));
+      const shortP = at(conn.getVersion({ timeoutMs: 200 }));
+      short = await shortP;
+      long = await longP;
+    } finally {
+      process.kill(libvirt.libvirtdPid, 'SIGCONT');
+    }
+    assert.ok(short[0] instanceof LibvirtTimeoutError, String(short[0]));
+    assert.equal(short[0].fn, 'virConnectGetVersion');
+    assert.equal(short[0].timeoutMs, 200);
+    assert.ok(short[1] >= 195 && short[1] < 1_000, `the 200 ms deadline fired after ${short[1]} ms`);
+    assert.ok(long[0] instanceof LibvirtTimeoutError, String(long[0]));
+    assert.equal(long[0].inFlight, true);
+    assert.ok(long[1] >= 1_495 && long[1] < 3_000, `the 1,500 ms deadline fired after ${long[1]} ms`);
+    assert.ok((await conn.getLibVersion({ timeoutMs: 10_000 })) > 0);
+  });
 });
