@@ -1,30 +1,17 @@
 // Every libvirt failure becomes a typed error carrying libvirt's numbers and message, read on the
 // calling thread; libvirt's own printing to stderr is silenced.
 import assert from 'node:assert/strict';
-import { startLibvirt } from '../../testbed/libvirt.js';
-import type { Libvirt } from '../../testbed/libvirt.js';
 import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 import { LibvirtCallError, LibvirtError, isDisconnection } from '../../lib/libvirt/errors.js';
 import { VirErrorCode, VirErrorDomain } from '../../lib/libvirt/constants.js';
-import { runChild } from './helpers.js';
+import { libvirtFixture, runChild } from './helpers.js';
 
 describe('libvirt binding: errors', function () {
   this.timeout(120_000);
-  let libvirt: Libvirt;
-  let conn: LibvirtConnection;
-
-  before(async () => {
-    libvirt = await startLibvirt();
-    conn = await LibvirtConnection.open(libvirt.uri);
-  });
-
-  after(async () => {
-    await conn?.close();
-    await libvirt?.stop();
-  });
+  const fx = libvirtFixture();
 
   it('lookup of a missing domain rejects with LibvirtCallError code 42, domain 10 and libvirt\'s message', async () => {
-    const err = await conn.lookupDomainByName('hvnet-no-such-domain').then(
+    const err = await fx.conn.lookupDomainByName('hvnet-no-such-domain').then(
       () => assert.fail('lookup succeeded'),
       (e: unknown) => e,
     );
@@ -38,12 +25,12 @@ describe('libvirt binding: errors', function () {
     assert.equal(err.domainName, 'hvnet-no-such-domain');
     assert.equal(err.isNoDomain, true);
     // the connection is still fine afterwards
-    assert.ok((await conn.getLibVersion()) > 0);
+    assert.ok((await fx.conn.getLibVersion()) > 0);
   });
 
   it('lookup by a UUID nobody has carries the UUID', async () => {
     const uuid = '00000000-0000-4000-8000-00000000abcd';
-    const err = await conn.lookupDomainByUUID(uuid).then(
+    const err = await fx.conn.lookupDomainByUUID(uuid).then(
       () => assert.fail('lookup succeeded'),
       (e: unknown) => e,
     );
@@ -67,7 +54,7 @@ describe('libvirt binding: errors', function () {
   });
 
   it('nothing reaches stderr: a child process that hits the error prints only its JSON', async () => {
-    const r = await runChild([libvirt.uri, 'lookup-missing', 'hvnet-no-such-domain'], { timeoutMs: 30_000 });
+    const r = await runChild([fx.libvirt.uri, 'lookup-missing', 'hvnet-no-such-domain'], { timeoutMs: 30_000 });
     assert.equal(r.stderr, '');
     assert.equal(r.code, 0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;

@@ -2,6 +2,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { EventEmitter } from 'node:events';
+import { startLibvirt } from '../../testbed/libvirt.js';
+import type { Libvirt } from '../../testbed/libvirt.js';
+import { LibvirtConnection } from '../../lib/libvirt/connection.js';
 
 export const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 
@@ -54,4 +57,29 @@ export function nextEvent<T>(emitter: EventEmitter, name: string, pred: (e: T) =
 /** libvirt's version number (1000000*major + 1000*minor + release) as `major.minor.release`. */
 export function versionString(n: number): string {
   return `${Math.floor(n / 1_000_000)}.${Math.floor(n / 1_000) % 1_000}.${n % 1_000}`;
+}
+
+/**
+ * A libvirtd of the test's own and one binding connection to it, for a describe block: started
+ * before its tests, closed and stopped after them. `stopsDaemon`: the tests SIGSTOP libvirtd, so it
+ * is continued first (a stopped daemon would hold the connection's close).
+ */
+export function libvirtFixture(opts: { stopsDaemon?: boolean } = {}): { readonly libvirt: Libvirt; readonly conn: LibvirtConnection } {
+  const f = {} as { libvirt: Libvirt; conn: LibvirtConnection };
+  before(async () => {
+    f.libvirt = await startLibvirt();
+    f.conn = await LibvirtConnection.open(f.libvirt.uri);
+  });
+  after(async () => {
+    if (opts.stopsDaemon === true && f.libvirt !== undefined) {
+      try {
+        process.kill(f.libvirt.libvirtdPid, 'SIGCONT');
+      } catch {
+        // gone
+      }
+    }
+    await f.conn?.close();
+    await f.libvirt?.stop();
+  });
+  return f;
 }
