@@ -20,6 +20,7 @@ import { PipelinedClient } from '../common/socket-client.js';
 import { peerCreateMethod } from '../../agent/api/networks.js';
 import { checkPeeringRows, cpuOf, declarations, makeNetworks, settle } from './workload.js';
 import type { Order } from './workload.js';
+import { daemonResult } from './tool.js';
 import type { Result, Tool } from './tool.js';
 
 const RELAY = fileURLToPath(new URL('./floor-relay.js', import.meta.url));
@@ -147,24 +148,26 @@ export function floorTool(variant: FloorVariant, n: number, order: Order, conns:
         r.tell('stats');
         const stats = await r.next();
         for (const c of clients) c.close();
-        const bad = await checkPeeringRows(nb.remote, n);
-        const ok = errors === 0 && bad.length === 0;
-        return {
-          tool: variant,
-          round,
-          peerings_per_s: n / elapsed,
-          client_cpu_s: (cpu.user + cpu.system) / 1e6,
-          daemon_cpu_s: daemonCpu,
-          daemon_main_cpu_s: daemonMainCpu,
-          daemon_settled_cpu_s: settled - dcpu0,
-          server_cpu_s: nbCpu,
-          ok,
-          note:
-            `${String(stats.conflicts)} transactions refused by a guard; ${(Number(stats.requests) / Number(stats.transactions)).toFixed(1)} requests per NB transaction` +
-            (Number(stats.reads) > 0 ? ` (and ${String(stats.reads)} reads of versions)` : '') +
-            `, ovsdb-server CPU ${((nbCpu * 1000) / n).toFixed(3)} ms/peering; ` +
-            (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
-        };
+        return await daemonResult(
+          {
+            tool: variant,
+            round,
+            peerings: n,
+            elapsedS: elapsed,
+            clientCpu: cpu,
+            daemonCpuS: daemonCpu,
+            daemonMainCpuS: daemonMainCpu,
+            settledCpuS: settled,
+            startCpuS: dcpu0,
+            serverCpuS: nbCpu,
+            errors,
+            firstError,
+            notePrefix:
+              `${String(stats.conflicts)} transactions refused by a guard; ${(Number(stats.requests) / Number(stats.transactions)).toFixed(1)} requests per NB transaction` +
+              (Number(stats.reads) > 0 ? ` (and ${String(stats.reads)} reads of versions)` : ''),
+          },
+          () => checkPeeringRows(nb.remote, n),
+        );
       } finally {
         for (const c of clients) c.close();
         await relay?.stop();

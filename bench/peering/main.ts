@@ -53,6 +53,7 @@ import net from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { checkPeeringRows, cpuOf, declarations, makeNetworks, settle } from './workload.js';
 import type { Order } from './workload.js';
+import { daemonResult } from './tool.js';
 import type { Result, Tool } from './tool.js';
 import { floorTool } from './floor-tool.js';
 import { join } from 'node:path';
@@ -262,20 +263,24 @@ function hvnetTool(conns: number, perConn: number): Tool {
         const grouped1 = await daemon.grouped();
         const perTxn = (grouped1.requests - grouped0.requests) / (grouped1.transactions - grouped0.transactions);
         for (const c of clients) c.close();
-        const bad = await checkPeeringRows(nb.remote, N);
-        const ok = errors === 0 && bad.length === 0;
-        return {
-          tool: name,
-          round,
-          peerings_per_s: N / elapsed,
-          client_cpu_s: (cpu.user + cpu.system) / 1e6,
-          daemon_cpu_s: daemonCpu,
-          daemon_main_cpu_s: daemonMainCpu,
-          daemon_settled_cpu_s: settled - dcpu0,
-          server_cpu_s: nbCpu,
-          ok,
-          note: `${replans} re-planned after a failed guard; ${perTxn.toFixed(1)} requests per NB transaction, ovsdb-server CPU ${((nbCpu * 1000) / N).toFixed(3)} ms/peering; ` + (ok ? 'rows ok (compared field by field)' : `errors ${errors}${firstError ? ` (${firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
-        };
+        return await daemonResult(
+          {
+            tool: name,
+            round,
+            peerings: N,
+            elapsedS: elapsed,
+            clientCpu: cpu,
+            daemonCpuS: daemonCpu,
+            daemonMainCpuS: daemonMainCpu,
+            settledCpuS: settled,
+            startCpuS: dcpu0,
+            serverCpuS: nbCpu,
+            errors,
+            firstError,
+            notePrefix: `${replans} re-planned after a failed guard; ${perTxn.toFixed(1)} requests per NB transaction`,
+          },
+          () => checkPeeringRows(nb.remote, N),
+        );
       } finally {
         for (const c of clients) c.close();
         await daemon?.stop();

@@ -26,3 +26,42 @@ export interface Result {
   note: string;
 }
 
+
+/** What a daemon's round (hvnet's, the floor's) measured, before it is checked and reported. */
+export interface DaemonRound {
+  tool: string;
+  round: number;
+  peerings: number;
+  elapsedS: number;
+  clientCpu: NodeJS.CpuUsage;
+  daemonCpuS: number;
+  daemonMainCpuS: number;
+  /** The daemon's CPU counter when it was idle again, and at the start of the window. */
+  settledCpuS: number;
+  startCpuS: number;
+  serverCpuS: number;
+  errors: number;
+  firstError: string;
+  /** The round's own figures, first in its note. */
+  notePrefix: string;
+}
+
+/** A daemon's round as a Result: its rows read back and compared, the note ending with ovsdb-server's CPU and the verdict. */
+export async function daemonResult(r: DaemonRound, checkRows: () => Promise<string[]>): Promise<Result> {
+  const bad = await checkRows();
+  const ok = r.errors === 0 && bad.length === 0;
+  return {
+    tool: r.tool,
+    round: r.round,
+    peerings_per_s: r.peerings / r.elapsedS,
+    client_cpu_s: (r.clientCpu.user + r.clientCpu.system) / 1e6,
+    daemon_cpu_s: r.daemonCpuS,
+    daemon_main_cpu_s: r.daemonMainCpuS,
+    daemon_settled_cpu_s: r.settledCpuS - r.startCpuS,
+    server_cpu_s: r.serverCpuS,
+    ok,
+    note:
+      `${r.notePrefix}, ovsdb-server CPU ${((r.serverCpuS * 1000) / r.peerings).toFixed(3)} ms/peering; ` +
+      (ok ? 'rows ok (compared field by field)' : `errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
+  };
+}
