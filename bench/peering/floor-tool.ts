@@ -17,10 +17,9 @@ import { createInterface } from 'node:readline';
 import { UNIT_NODE_OPTIONS } from '../../testbed/unit-node-options.js';
 import { startBenchNb, stopBenchNb } from '../common/setup-nb.js';
 import { PipelinedClient } from '../common/socket-client.js';
-import { peerCreateMethod } from '../../agent/api/networks.js';
 import { checkPeeringRows, cpuOf, declarations, makeNetworks, settle } from './workload.js';
 import type { Order } from './workload.js';
-import { daemonResult } from './tool.js';
+import { daemonResult, sendAll, startCpuMeter } from './tool.js';
 import type { Result, Tool } from './tool.js';
 
 const RELAY = fileURLToPath(new URL('./floor-relay.js', import.meta.url));
@@ -113,21 +112,7 @@ export function floorTool(variant: FloorVariant, n: number, order: Order, conns:
         if (mode !== 'in-process') for (let c = 0; c < conns; c++) clients.push(await PipelinedClient.connect(socket));
         let errors = 0;
         let firstError = '';
-        let next = 0;
-        const worker = async (c: PipelinedClient): Promise<void> => {
-          while (next < decls.length) {
-            const d = decls[next++] as (typeof decls)[number];
-            await c.call(peerCreateMethod, d).catch((e: unknown) => {
-              errors += 1;
-              firstError ||= (e as Error).message;
-            });
-          }
-        };
-        const nbPid = nb.pid;
-        const nbCpu0 = nbPid === undefined ? NaN : cpuOf(nbPid);
-        const cpu0 = process.cpuUsage();
-        const dcpu0 = cpuOf(r.pid);
-        const dmain0 = cpuOf(r.pid, `/proc/${r.pid}/task/${r.pid}/stat`);
+        const stopMeter = startCpuMeter(() => cpuOf(r.pid), () => cpuOf(r.pid, `/proc/${r.pid}/task/${r.pid}/stat`), nb.pid);
         const t1 = performance.now();
         let elapsed: number;
         if (mode === 'in-process') {
@@ -137,13 +122,10 @@ export function floorTool(variant: FloorVariant, n: number, order: Order, conns:
           errors += Number(done.errors);
           firstError ||= typeof done.firstError === 'string' ? done.firstError : '';
         } else {
-          await Promise.all(clients.flatMap((c) => Array.from({ length: perConn }, () => worker(c))));
+          ({ errors, firstError } = await sendAll(clients, perConn, decls));
           elapsed = (performance.now() - t1) / 1000;
         }
-        const cpu = process.cpuUsage(cpu0);
-        const daemonCpu = cpuOf(r.pid) - dcpu0;
-        const daemonMainCpu = cpuOf(r.pid, `/proc/${r.pid}/task/${r.pid}/stat`) - dmain0;
-        const nbCpu = nbPid === undefined ? NaN : cpuOf(nbPid) - nbCpu0;
+        const window = stopMeter();
         const settled = await settle(() => cpuOf(r.pid));
         r.tell('stats');
         const stats = await r.next();
@@ -154,12 +136,8 @@ export function floorTool(variant: FloorVariant, n: number, order: Order, conns:
             round,
             peerings: n,
             elapsedS: elapsed,
-            clientCpu: cpu,
-            daemonCpuS: daemonCpu,
-            daemonMainCpuS: daemonMainCpu,
+            ...window,
             settledCpuS: settled,
-            startCpuS: dcpu0,
-            serverCpuS: nbCpu,
             errors,
             firstError,
             notePrefix:

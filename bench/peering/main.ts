@@ -53,7 +53,7 @@ import net from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { checkPeeringRows, cpuOf, declarations, makeNetworks, settle } from './workload.js';
 import type { Order } from './workload.js';
-import { daemonResult } from './tool.js';
+import { daemonResult, sendAll, startCpuMeter } from './tool.js';
 import type { Result, Tool } from './tool.js';
 import { floorTool } from './floor-tool.js';
 import { join } from 'node:path';
@@ -230,32 +230,14 @@ function hvnetTool(conns: number, perConn: number): Tool {
         for (let c = 0; c < conns; c++) clients.push(await PipelinedClient.connect(daemon.socket));
 
         const decls = declarations(N, order);
-        let errors = 0;
-        let firstError = '';
-        let next = 0;
-        const worker = async (c: PipelinedClient): Promise<void> => {
-          while (next < decls.length) {
-            const d = decls[next++] as (typeof decls)[number];
-            await c.call(peerCreateMethod, d).catch((e: unknown) => {
-              errors += 1;
-              firstError ||= (e as Error).message;
-            });
-          }
-        };
         const conflicts0 = await daemon.conflicts();
         const grouped0 = await daemon.grouped();
-        const cpu0 = process.cpuUsage();
-        const dcpu0 = daemon.cpu();
-        const dmain0 = daemon.mainCpu();
-        const nbPid = nb.pid;
-        const nbCpu0 = nbPid === undefined ? NaN : cpuOf(nbPid);
+        const d = daemon;
+        const stopMeter = startCpuMeter(() => d.cpu(), () => d.mainCpu(), nb.pid);
         const t1 = performance.now();
-        await Promise.all(clients.flatMap((c) => Array.from({ length: perConn }, () => worker(c))));
+        const { errors, firstError } = await sendAll(clients, perConn, decls);
         const elapsed = (performance.now() - t1) / 1000;
-        const cpu = process.cpuUsage(cpu0);
-        const daemonCpu = daemon.cpu() - dcpu0;
-        const daemonMainCpu = daemon.mainCpu() - dmain0;
-        const nbCpu = nbPid === undefined ? NaN : cpuOf(nbPid) - nbCpu0;
+        const window = stopMeter();
         // What the peerings left for later (the status's index, the drift check after a quiet
         // moment, V8 finishing its compiles) is hvnetd's work for them too: counted until it idles.
         const settled = await settle(() => daemon?.cpu() ?? 0);
@@ -269,12 +251,8 @@ function hvnetTool(conns: number, perConn: number): Tool {
             round,
             peerings: N,
             elapsedS: elapsed,
-            clientCpu: cpu,
-            daemonCpuS: daemonCpu,
-            daemonMainCpuS: daemonMainCpu,
+            ...window,
             settledCpuS: settled,
-            startCpuS: dcpu0,
-            serverCpuS: nbCpu,
             errors,
             firstError,
             notePrefix: `${replans} re-planned after a failed guard; ${perTxn.toFixed(1)} requests per NB transaction`,

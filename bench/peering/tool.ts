@@ -1,4 +1,8 @@
 // What every tool of bench/peering is, and what one of its rounds gives.
+import { cpuOf } from './workload.js';
+import type { Decl } from './workload.js';
+import type { PipelinedClient } from '../common/socket-client.js';
+import { peerCreateMethod } from '../../agent/api/networks.js';
 
 /** A tool at one configuration: what it is, and how many requests it keeps in flight. */
 export interface Tool {
@@ -27,19 +31,39 @@ export interface Result {
 }
 
 
+/** The CPU of the timed window: this process's (the clients'), the daemon's, its main thread's, ovsdb-server's. */
+export interface WindowCpu {
+  clientCpu: NodeJS.CpuUsage;
+  daemonCpuS: number;
+  daemonMainCpuS: number;
+  /** The daemon's CPU counter at the start of the window. */
+  startCpuS: number;
+  serverCpuS: number;
+}
+
+/** Starts the window's CPU counters; the function returned stops them. */
+export function startCpuMeter(daemonCpu: () => number, daemonMainCpu: () => number, serverPid: number | undefined): () => WindowCpu {
+  const server0 = serverPid === undefined ? NaN : cpuOf(serverPid);
+  const client0 = process.cpuUsage();
+  const daemon0 = daemonCpu();
+  const main0 = daemonMainCpu();
+  return () => ({
+    clientCpu: process.cpuUsage(client0),
+    daemonCpuS: daemonCpu() - daemon0,
+    daemonMainCpuS: daemonMainCpu() - main0,
+    startCpuS: daemon0,
+    serverCpuS: serverPid === undefined ? NaN : cpuOf(serverPid) - server0,
+  });
+}
+
 /** What a daemon's round (hvnet's, the floor's) measured, before it is checked and reported. */
-export interface DaemonRound {
+export interface DaemonRound extends WindowCpu {
   tool: string;
   round: number;
   peerings: number;
   elapsedS: number;
-  clientCpu: NodeJS.CpuUsage;
-  daemonCpuS: number;
-  daemonMainCpuS: number;
-  /** The daemon's CPU counter when it was idle again, and at the start of the window. */
+  /** The daemon's CPU counter when it was idle again. */
   settledCpuS: number;
-  startCpuS: number;
-  serverCpuS: number;
   errors: number;
   firstError: string;
   /** The round's own figures, first in its note. */
@@ -64,4 +88,27 @@ export async function daemonResult(r: DaemonRound, checkRows: () => Promise<stri
       `${r.notePrefix}, ovsdb-server CPU ${((r.serverCpuS * 1000) / r.peerings).toFixed(3)} ms/peering; ` +
       (ok ? 'rows ok (compared field by field)' : `errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}; ${bad.length} bad: ${bad.slice(0, 3).join('; ')}`),
   };
+}
+
+/** Calls failed, and the first one's message. */
+export interface CallErrors {
+  errors: number;
+  firstError: string;
+}
+
+/** Sends every declaration as `network.peer.create`, `perConn` calls in flight on each client. */
+export async function sendAll(clients: readonly PipelinedClient[], perConn: number, decls: readonly Decl[]): Promise<CallErrors> {
+  const out: CallErrors = { errors: 0, firstError: '' };
+  let next = 0;
+  const worker = async (c: PipelinedClient): Promise<void> => {
+    while (next < decls.length) {
+      const d = decls[next++] as Decl;
+      await c.call(peerCreateMethod, d).catch((e: unknown) => {
+        out.errors += 1;
+        out.firstError ||= (e as Error).message;
+      });
+    }
+  };
+  await Promise.all(clients.flatMap((c) => Array.from({ length: perConn }, () => worker(c))));
+  return out;
 }
