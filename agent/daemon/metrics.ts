@@ -11,7 +11,11 @@ import type { Logger } from '../logger.js';
 
 export function createMetricsRegistry(): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'hvnetd_' });
+  // The event-loop lag gauges come from a libuv timer that ticks at this precision, and each
+  // sample is the time between two ticks: a block reads as at most one tick longer than it was.
+  // prom-client's default 10 ms costs an idle hvnetd about 7 ms of CPU per second (100 wake-ups);
+  // 20 ms halves that and keeps a block of 100 ms (the scale goal) well apart from the tick.
+  collectDefaultMetrics({ register: registry, prefix: 'hvnetd_', eventLoopMonitoringPrecision: 20 });
   return registry;
 }
 

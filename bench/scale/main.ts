@@ -12,9 +12,12 @@
 // timed and does not go through the socket: spokes are made by the bench's own
 // lib/ovn client, both sides' declarations written in bulk, and the peer rows made by one
 // reconcile, so a 5,000-spoke hub is ready in seconds. Only the last few spokes of each size are
-// left for the measured hub-side creates.
+// left for the measured hub-side creates. A create costs hvnetd a few ms, the same order as what a
+// stray timer or a scavenge adds to one window, so each size takes --cycles samples: once the
+// held-back spokes are all peered, the hub's side of one of them is deleted (not measured) and
+// created again.
 //
-//   node dist/bench/scale/main.js [--sizes 10,100,500,1000,2000,5000] [--creates 5]
+//   node dist/bench/scale/main.js [--sizes 10,100,500,1000,2000,5000] [--creates 8] [--cycles 24]
 //   HVNET_BENCH_SMOKE=1: sizes 10 and 50, to prove it still works.
 import { UNIT_NODE_OPTIONS } from '../../testbed/unit-node-options.js';
 import { startBenchNb } from '../common/setup-nb.js';
@@ -48,6 +51,10 @@ if (sizes.some((s) => !Number.isInteger(s) || s < 2) || sizes.some((s, i) => i >
   throw new Error('--sizes: increasing whole numbers >= 2');
 }
 const creates = Number(arg('creates') ?? (smoke ? 2 : 8));
+const cycles = Math.max(creates, Number(arg('cycles') ?? (smoke ? 3 : 24)));
+if (!Number.isInteger(creates) || creates < 1 || creates >= (sizes[0] as number) || !Number.isInteger(cycles)) {
+  throw new Error('--creates: a whole number >= 1 and under the smallest size; --cycles: a whole number');
+}
 const repeats = smoke ? 2 : 3;
 /** After each create: long enough for hvnetd's debounced work (reconciler, status summary) to run. */
 const SETTLE_MS = Number(arg('settle') ?? 400);
@@ -189,7 +196,7 @@ try {
     `# bench/scale: one hub, N spokes peered both ways, one socket call at a time${smoke ? ' (smoke)' : ''}; hvnetd warmed by ${warm} create/delete rounds of a side pair; load ${loadavg()}`,
   );
   console.log(
-    '| spokes | hub-side peer create (median) | hvnetd CPU / create (median, idle taken off) | ovsdb-server CPU / create (median) | peer list of hub | status | hvnetd RSS | max event-loop block (measured calls) | max block (set-up) | load |',
+    `| spokes | hub-side peer create (median of ${cycles}) | hvnetd CPU / create (median, idle taken off) | ovsdb-server CPU / create (median) | peer list of hub | status | hvnetd RSS | max event-loop block (measured calls) | max block (set-up) | load |`,
   );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   let made = 0;
@@ -228,30 +235,39 @@ try {
     const setupBlock = await loopMaxMs(metricsPort);
     const setupS = (performance.now() - tSetup) / 1000;
 
-    // Measured: the hub's declarations completing the last pairs, one at a time. Each create is
-    // paired with a window just before it in which nothing is asked of hvnetd (timers, link
-    // polls): that window's CPU rate, times the create's window, is taken off, so the CPU per
-    // create is the create's and what it set off, whatever hvnetd's background does meanwhile.
+    // Measured: the hub's declarations completing the last pairs, one at a time. Each create
+    // follows a window in which nothing is asked of hvnetd (timers, link polls); the median of
+    // those windows' CPU rates, times a create's window, is taken off, so the CPU per create is the
+    // create's and what it set off. The median rather than each create's own window: a periodic
+    // pass in one idle window would otherwise make its create look cheaper, even negative.
     const lat: number[] = [];
-    const dCpu: number[] = [];
+    /** Per create: hvnetd's CPU over the create and its settle time, and that time (ms). */
+    const raw: { cpu: number; ms: number }[] = [];
+    const idleRates: number[] = [];
     const sCpu: number[] = [];
-    const idles: number[] = [];
-    for (let i = size - creates; i < size; i++) {
+    for (let j = 0; j < cycles; j++) {
+      const i = size - creates + (j % creates);
+      if (j >= creates) {
+        const d = await c.call(peerDeleteMethod, { network: 'hub', name: spoke(i) });
+        if (!('deleted' in d)) throw new Error(`bench/scale: hub -> ${spoke(i)} not deleted`);
+        await sleep(SETTLE_MS);
+      }
       const i0 = cpuOf(pid);
       const ti = performance.now();
       await sleep(SETTLE_MS);
-      const idleRate = (cpuOf(pid) - i0) / (performance.now() - ti);
-      idles.push(idleRate * SETTLE_MS);
+      idleRates.push((cpuOf(pid) - i0) / (performance.now() - ti));
       const d0 = cpuOf(pid);
       const s0 = cpuOf(nbs.pid);
       const t = performance.now();
       const r = await c.call(peerCreateMethod, { network: 'hub', name: spoke(i), target: spoke(i) });
       lat.push(performance.now() - t);
       await sleep(SETTLE_MS);
-      dCpu.push(cpuOf(pid) - d0 - idleRate * (performance.now() - t));
+      raw.push({ cpu: cpuOf(pid) - d0, ms: performance.now() - t });
       sCpu.push(cpuOf(nbs.pid) - s0);
       if (!('status' in r) || r.status !== 'Created') throw new Error(`bench/scale: hub -> ${spoke(i)} is not Created`);
     }
+    const idleRate = median(idleRates);
+    const dCpu = raw.map((w) => w.cpu - idleRate * w.ms);
     const listMs: number[] = [];
     const statusMs: number[] = [];
     let listed = 0;
@@ -277,10 +293,10 @@ try {
     const ms = (s: number): string => `${(s * 1000).toFixed(1)} ms`;
     const cpuPerCreate = median(dCpu);
     const serverPerCreate = median(sCpu);
-    const cpuMean = dCpu.reduce((a, b) => a + b, 0) / creates;
+    const cpuMean = dCpu.reduce((a, b) => a + b, 0) / dCpu.length;
     perSize.push({ size, cpuMs: cpuPerCreate * 1000, latMs: median(lat), serverMs: serverPerCreate * 1000 });
     console.log(
-      `| ${size} | ${median(lat).toFixed(1)} ms | ${ms(cpuPerCreate)} (mean ${ms(cpuMean)}, idle ${ms(median(idles))} per ${SETTLE_MS} ms) | ${ms(serverPerCreate)} | ` +
+      `| ${size} | ${median(lat).toFixed(1)} ms | ${ms(cpuPerCreate)} (mean ${ms(cpuMean)}, idle ${ms(idleRate * SETTLE_MS)} per ${SETTLE_MS} ms) | ${ms(serverPerCreate)} | ` +
         `${median(listMs).toFixed(1)} ms | ${median(statusMs).toFixed(1)} ms (${(statusBytes / 1024).toFixed(0)} KiB) | ${rssMb(pid).toFixed(0)} MB | ${block.toFixed(0)} ms | ${setupBlock.toFixed(0)} ms (set-up ${setupS.toFixed(1)} s) | ${loadavg()} |`,
     );
   }
