@@ -45,6 +45,12 @@ async function xmlOrGone(link: LibvirtLink, dom: DomainInfo, flags: number): Pro
   }
 }
 
+/** The domain's persistent definition; undefined when the domain is gone. */
+export async function readConfig(link: LibvirtLink, info: DomainInfo): Promise<DomainSide | undefined> {
+  const xml = await xmlOrGone(link, info, DomainXmlFlags.INACTIVE);
+  return xml === undefined ? undefined : side(xml);
+}
+
 export async function readDomain(link: LibvirtLink, info: DomainInfo, persistent: boolean): Promise<DomainView | undefined> {
   const view: DomainView = { info, active: info.id >= 0, persistent };
   if (view.active) {
@@ -53,9 +59,9 @@ export async function readDomain(link: LibvirtLink, info: DomainInfo, persistent
     view.live = side(xml);
   }
   if (persistent) {
-    const xml = await xmlOrGone(link, info, DomainXmlFlags.INACTIVE);
-    if (xml === undefined) return undefined;
-    view.config = side(xml);
+    const config = await readConfig(link, info);
+    if (config === undefined) return undefined;
+    view.config = config;
   }
   return view;
 }

@@ -41,7 +41,7 @@ import type { Logger } from '../../../logger.js';
 import { NicError, toNicError } from './errors.js';
 import { hostFacts } from './host-facts.js';
 import { macvtapOn, upperLinksWithMac } from './host-links.js';
-import { macsInUse, nicRows, readDomain, readInventory, side } from './inventory.js';
+import { macsInUse, nicRows, readConfig, readDomain, readInventory, side } from './inventory.js';
 import type { DomainView } from './inventory.js';
 import { InventoryCache } from './inventory-cache.js';
 import type { LibvirtLink } from './libvirt-link.js';
@@ -604,9 +604,8 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     } catch (e) {
       throw toNicError(e, 'nic.detach');
     }
-    const info = await this.lookup(p.domain);
-    const view = await readDomain(this.link, info, await this.isPersistent(info));
-    if (view === undefined) throw new NicError('domain-not-found', `no domain named ${p.domain}`, { domain: p.domain });
+    const view = await this.detachView(p.domain);
+    const info = view.info;
     let plan: DetachPlan;
     try {
       const bridges = { live: view.live?.bridges, config: view.config?.bridges };
@@ -662,12 +661,33 @@ export class NicService extends EventEmitter<NicServiceEvents> {
       result.freed = d.freed;
     }
     if (plan.mac !== '') {
+      // Free in memory at once (nic.pool says so, the next attach may take it); on disk after the
+      // reply. A crash in between leaves the file saying the MAC is taken: the rebuild from the
+      // domains at the next start releases it. Late, never handed out twice.
       this.pool.release(plan.mac);
-      this.save();
+      this.saveAfterReply();
     }
     this.log.info({ domain: p.domain, mac: plan.mac === '' ? undefined : plan.mac, live: result.live, config: result.config, releasedMs: result.releasedMs, port: result.port }, 'NIC detached');
     this.scheduleRefresh();
     return result;
+  }
+
+  /**
+   * The domain as a detach plans from it, without reading what libvirt's events keep fresh: its
+   * identity, whether it runs and is persistent, and its live NICs come from the cache (a hot-plug
+   * or unplug by any client, a start, stop, definition or undefinition names the domain, and the
+   * cache reads it again first). Its persistent definition is read now: another client's
+   * `--config` change emits no event (docs/libvirt.md#nics-other-clients-attach-or-detach). A NIC
+   * the cache still shows live after another client unplugged it makes libvirt refuse the detach;
+   * nothing is released then.
+   */
+  private async detachView(name: string): Promise<DomainView> {
+    const cached = (await this.cache.fresh()).find((v) => v.info.name === name);
+    if (cached === undefined) throw new NicError('domain-not-found', `no domain named ${name}`, { domain: name });
+    if (!cached.persistent) return cached;
+    const config = await readConfig(this.link, cached.info);
+    if (config === undefined) throw new NicError('domain-not-found', `no domain named ${name}`, { domain: name });
+    return { ...cached, config };
   }
 
   // --- NICs on OVN networks ---------------------------------------------------------------------
@@ -856,6 +876,17 @@ export class NicService extends EventEmitter<NicServiceEvents> {
     } catch (e) {
       this.log.error({ err: (e as Error).message, file: this.unknownFile }, 'cannot save the attaches of unknown outcome');
     }
+  }
+
+  /**
+   * The pool file written once the reply that released a MAC has left (setImmediate: after the
+   * reply's write in this turn), and before any change queued behind it.
+   */
+  private saveAfterReply(): void {
+    void this.serial(async () => {
+      await new Promise((r) => setImmediate(r));
+      this.save();
+    });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
