@@ -156,7 +156,7 @@ export class GroupCommit {
     this.stats.transactions += 1;
     this.stats.requests += members.length;
     try {
-      await this.client.transact(ops);
+      await this.client.transact(ops, requestsOf(members));
     } catch (e) {
       if (members.length === 1 && !(e instanceof WaitTimedOutError) && !(e instanceof OutcomeUnknownError)) {
         (members[0] as Member).w.reject(e);
@@ -197,4 +197,11 @@ export class GroupCommit {
       w.reject(err);
     }
   }
+}
+
+/** The requests a transaction carries (those that said who asked), for the transactor's logs. */
+function requestsOf(members: readonly Member[]): object[] | undefined {
+  let out: object[] | undefined;
+  for (const m of members) if (m.w.opts.request) (out ??= []).push(m.w.opts.request);
+  return out;
 }
