@@ -64,7 +64,6 @@ export class Hvnetd {
       log: this.log,
       metrics: this.metrics,
       startedAt: this.startedAt,
-      caller: () => methods.current(),
     });
     this.services = services;
 

@@ -38,8 +38,6 @@ export interface NbOptions {
   inactivityProbeMs: number;
   connectTimeoutMs: number;
   tables: MonitorNeeds;
-  /** The request a transaction is sent for, if any (named in the log of a failure). */
-  caller?: () => object | undefined;
 }
 
 interface NbEvents {
@@ -150,9 +148,11 @@ export class NbConnection extends EventEmitter<NbEvents> {
    * fails. A failed guard (`wait`) is how a write learns that another writer got there first and
    * is re-planned by its sender, so it is only logged at debug level. Deliberately no check of
    * the connection: the session's own behaviour (fail fast, or an unknown outcome the applier
-   * waits out) is what lib/ovn's retries are built on.
+   * waits out) is what lib/ovn's retries are built on. `requests`: the API calls the
+   * transaction is sent for (none for background work, several when group commit combined
+   * them), named in the log of a failure.
    */
-  async transact(operations: readonly Operation[]): Promise<TransactResult> {
+  async transact(operations: readonly Operation[], requests?: readonly object[]): Promise<TransactResult> {
     const start = process.hrtime.bigint();
     let ok = false;
     try {
@@ -161,7 +161,8 @@ export class NbConnection extends EventEmitter<NbEvents> {
       return r;
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      const fields = { err: err.message, error: err.name, operations: operations.map((o) => o.op), request: this.options.caller?.() ?? null };
+      const request = requests === undefined || requests.length === 0 ? null : requests.length === 1 ? requests[0] : requests;
+      const fields = { err: err.message, error: err.name, operations: operations.map((o) => o.op), request };
       if (err instanceof WaitTimedOutError) this.log.debug(fields, 'OVN NB transaction: a guard failed');
       else this.log.warn(fields, 'OVN NB transaction failed');
       throw e;

@@ -1,9 +1,10 @@
 // The methods hvnetd serves. Each feature registers its specs (agent/api) with a handler; the
 // registry checks params against the spec before the handler runs, so handlers only ever see
-// well-typed input, and turns every failure into an HvnetError. While a handler runs (and whatever
-// it awaits), `current()` names its call, so a log line written deep in a service can say which
-// request it belongs to.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// well-typed input, and turns every failure into an HvnetError. A handler's context names its call
+// (method, project, connection, id): a handler hands it on to the work that logs on its behalf (a
+// failed NB transaction, a failed NIC change), so a log line written deep in a service says which
+// request it belongs to. Passed by hand rather than by async context: an AsyncLocalStorage hooks
+// every promise of the process, a few per cent of hvnetd's main thread under load.
 import { Value } from '@sinclair/typebox/value';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { TSchema, Static } from '@sinclair/typebox';
@@ -21,16 +22,16 @@ export interface RequestContext {
   id?: string | number | null;
 }
 
-export type Handler<P extends TSchema, R extends TSchema> = (params: Static<P>, ctx: RequestContext) => Promise<Static<R>> | Static<R>;
-
-/** The call a piece of work belongs to, for logs. */
+/** The call a piece of work belongs to, for logs: what every handler gets as its context. */
 export interface CallInfo extends RequestContext {
   method: string;
 }
 
+export type Handler<P extends TSchema, R extends TSchema> = (params: Static<P>, ctx: CallInfo) => Promise<Static<R>> | Static<R>;
+
 interface Entry {
   spec: MethodSpec;
-  handler: (params: unknown, ctx: RequestContext) => Promise<unknown>;
+  handler: (params: unknown, ctx: CallInfo) => Promise<unknown>;
   /** The params check compiled on the method's first call (the same verdict as Value.Check, at a fraction of its cost per request). */
   check?: (params: unknown) => boolean;
 }
@@ -47,7 +48,6 @@ function compileCheck(schema: TSchema): (params: unknown) => boolean {
 
 export class MethodRegistry {
   private readonly entries = new Map<string, Entry>();
-  private readonly calls = new AsyncLocalStorage<CallInfo>();
 
   register<P extends TSchema, R extends TSchema>(spec: MethodSpec<P, R>, handler: Handler<P, R>): void {
     if (this.entries.has(spec.name)) throw new Error(`method ${spec.name} registered twice`);
@@ -55,15 +55,6 @@ export class MethodRegistry {
       spec,
       handler: async (params, ctx) => handler(params, ctx),
     });
-  }
-
-  /**
-   * The call being served, when the caller runs on behalf of one (undefined for background work).
-   * Best effort, as async context is: work a call sets off that outlives it (a timer it armed)
-   * still names that call.
-   */
-  current(): CallInfo | undefined {
-    return this.calls.getStore();
   }
 
   has(name: string): boolean {
@@ -95,8 +86,8 @@ export class MethodRegistry {
       throw new HvnetError('HVNET_OVN_INVALID_NAME', `project: project name ${JSON.stringify(project)} ${why} (allowed: ${NAME_RULE})`, { field: 'project', value: project, allowed: NAME_RULE });
     }
     try {
-      const rc: RequestContext = { project, connection, ...(id === undefined ? {} : { id }) };
-      return await this.calls.run({ method, ...rc }, () => entry.handler(params, rc));
+      const rc: CallInfo = id === undefined ? { method, project, connection } : { method, project, connection, id };
+      return await entry.handler(params, rc);
     } catch (e) {
       throw e instanceof HvnetError ? e : asHvnetError(e);
     }

@@ -54,8 +54,6 @@ export interface ServiceOptions {
   log: Logger;
   metrics: Registry;
   startedAt: Date;
-  /** The API call being served, for the log of a failed NB transaction. */
-  caller: () => object | undefined;
 }
 
 /** Nothing connects yet: hvnetd starts libvirt and the NB (nb.start, libvirt.start) once the features are made. */
@@ -71,7 +69,6 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
       inactivityProbeMs: c.ovn.nb.inactivityProbeMs,
       connectTimeoutMs: c.ovn.nb.connectTimeoutMs,
       tables: mergeNeeds(...networkChecks.needs, NetworksService.nbNeeds, REMOTE_NB_TABLES),
-      caller: o.caller,
     },
     log,
   );
@@ -108,7 +105,7 @@ export async function createServices(o: ServiceOptions): Promise<Services> {
   const ovs = new OvsLink(c.libvirt.ovsDbSocket, log);
   // Orphan VM ports are judged by their SB binding (a migrated VM's port is bound elsewhere).
   const sbConfig = c.ovn.sb;
-  const nics = new NicService(libvirt, c.stateDir, range, log, o.caller, {
+  const nics = new NicService(libvirt, c.stateDir, range, log, {
     networks,
     ovs,
     hostId: c.host.id,

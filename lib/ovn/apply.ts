@@ -37,6 +37,8 @@ export interface ApplyOptions {
   lock?: string;
   /** What the request is about, for the errors. */
   context?: OvnErrorContext;
+  /** Who asked, opaque here: handed to the transactor with the operations, so its logs can name the request. */
+  request?: object;
   /** Told before each retry: `conflict` (a guard failed) or `unknown` (connection lost). For metrics and tests. */
   onRetry?: (kind: 'conflict' | 'unknown', attempt: number) => void;
 }
@@ -50,9 +52,15 @@ export interface Applied<R> extends Plan<R> {
 
 export type Planner<R> = (view: NbView, opts: PlanOptions) => Plan<R>;
 
+/**
+ * Sends one transaction: the client's own `transact`, or a caller's wrapper around it. `requests`:
+ * the `request` of each write the transaction carries (several when combined), for the wrapper's logs.
+ */
+export type Transact = (operations: readonly Operation[], requests?: readonly object[]) => ReturnType<OvsdbClient['transact']>;
+
 /** What the applier needs of an OvsdbClient (tests pass a stand-in). */
 export interface Transactor {
-  transact: OvsdbClient['transact'];
+  transact: Transact;
   session: { ready(): Promise<void> };
 }
 
@@ -90,7 +98,7 @@ export async function applyPlan<R>(client: Transactor, view: NbView, planner: Pl
     }
     attempts += 1;
     try {
-      const { results } = await client.transact(ops);
+      const { results } = await client.transact(ops, opts.request ? [opts.request] : undefined);
       let nbCfg: number | undefined;
       const r = cfgIndex >= 0 ? results[cfgIndex] : undefined;
       if (r?.op === 'select' && typeof r.rows[0]?.nb_cfg === 'number') nbCfg = r.rows[0].nb_cfg;

@@ -138,11 +138,21 @@ export function clash(a: Footprint, b: Footprint): boolean {
   return a.alone || b.alone || meet(a.names, b.names) || writesInto(a, b) || writesInto(b, a);
 }
 
-/** Adds `fp` to `into` (what a batch touches so far). */
+/** Adds `fp` to `into` (what a batch touches so far). Field by field: a loop over the field names made every access a keyed one. */
 export function joinFootprint(into: Footprint, fp: Footprint): void {
-  for (const k of ['rowReads', 'rowWrites', 'rowTables', 'rowTablesWritten', 'tableReads', 'tableWrites', 'inserts', 'names'] as const) {
-    for (const v of fp[k]) into[k].add(v);
-  }
+  addAll(into.rowReads, fp.rowReads);
+  addAll(into.rowWrites, fp.rowWrites);
+  addAll(into.rowTables, fp.rowTables);
+  addAll(into.rowTablesWritten, fp.rowTablesWritten);
+  addAll(into.tableReads, fp.tableReads);
+  addAll(into.tableWrites, fp.tableWrites);
+  addAll(into.inserts, fp.inserts);
+  addAll(into.names, fp.names);
   into.refs ||= fp.refs;
   into.alone ||= fp.alone;
+}
+
+function addAll(into: Set<string>, from: ReadonlySet<string>): void {
+  if (from.size === 0) return;
+  for (const v of from) into.add(v);
 }

@@ -111,6 +111,8 @@ export class GroupCommit {
     };
     const later: Waiting[] = [];
     let operations = 0;
+    // Whether `taken` holds a plan that is not sent now (then what this transaction touches is made apart).
+    let deferred = false;
     for (const w of this.queue.splice(0)) {
       if (members.length >= this.maxRequests || taken.alone) {
         later.push(w);
@@ -133,6 +135,7 @@ export class GroupCommit {
       // What waits keeps its place: a later request touching the same rows does not pass it.
       joinFootprint(taken, fp);
       if (!fits) {
+        deferred = true;
         later.push(w);
         continue;
       }
@@ -141,9 +144,13 @@ export class GroupCommit {
     }
     this.queue.unshift(...later);
     if (members.length === 0) return;
-    // What this transaction touches: its members' footprints and nothing of those that wait.
-    const mine = emptyFootprint();
-    for (const m of members) joinFootprint(mine, m.fp);
+    // What this transaction touches: its members' footprints and nothing of those that wait
+    // (`taken` itself when no plan was left to wait).
+    let mine = taken;
+    if (deferred) {
+      mine = emptyFootprint();
+      for (const m of members) joinFootprint(mine, m.fp);
+    }
     this.inFlight.add(mine);
     void this.send(members).finally(() => {
       this.inFlight.delete(mine);
@@ -156,7 +163,7 @@ export class GroupCommit {
     this.stats.transactions += 1;
     this.stats.requests += members.length;
     try {
-      await this.client.transact(ops);
+      await this.client.transact(ops, requestsOf(members));
     } catch (e) {
       if (members.length === 1 && !(e instanceof WaitTimedOutError) && !(e instanceof OutcomeUnknownError)) {
         (members[0] as Member).w.reject(e);
@@ -197,4 +204,11 @@ export class GroupCommit {
       w.reject(err);
     }
   }
+}
+
+/** The requests a transaction carries (those that said who asked), for the transactor's logs. */
+function requestsOf(members: readonly Member[]): object[] | undefined {
+  let out: object[] | undefined;
+  for (const m of members) if (m.w.opts.request) (out ??= []).push(m.w.opts.request);
+  return out;
 }

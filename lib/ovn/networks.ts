@@ -9,7 +9,9 @@ import type { ClientOptions } from '../ovsdb/client.js';
 import { ConstraintViolationError, WaitTimedOutError } from '../ovsdb/errors.js';
 import { ovnNorthboundSchema } from './schema/ovn-nb.generated.js';
 import { applyPlan } from './apply.js';
-import type { Applied, ApplyOptions, Planner, Transactor, WaitFor } from './apply.js';
+import type { Applied, ApplyOptions, Planner, Transact, Transactor, WaitFor } from './apply.js';
+
+export type { Transact } from './apply.js';
 import type { OvnErrorContext } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import type { GroupCommitOptions } from './group-commit.js';
@@ -57,13 +59,13 @@ export interface OvnNetworksOptions {
   groupCommit?: boolean | GroupCommitOptions;
 }
 
-/** What sends one transaction: the client's own `transact`, or a caller's wrapper around it. */
-export type Transact = OvsdbClient['transact'];
 
 /** Per-call options of a write. */
 export interface WriteOptions {
   wait?: WaitFor;
   waitTimeoutMs?: number;
+  /** Who asked (opaque to lib/ovn): handed to the `transact` option with the write's operations, for its logs. */
+  request?: object;
 }
 
 /** Every write as one value: what a dry run plans and what the daemon may forward as is. */
@@ -203,6 +205,7 @@ export class OvnNetworks extends EventEmitter<OvnNetworksEvents> {
     const opts: ApplyOptions = { context, wait: w.wait ?? this.opts.wait ?? 'none', onRetry: (kind) => this.emit('retry', kind) };
     const timeout = w.waitTimeoutMs ?? this.opts.waitTimeoutMs;
     if (timeout !== undefined) opts.waitTimeoutMs = timeout;
+    if (w.request) opts.request = w.request;
     return this.groupCommit ? this.groupCommit.apply(planner, opts) : applyPlan(this.transactor, this.view, planner, opts);
   }
 

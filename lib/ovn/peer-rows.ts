@@ -8,7 +8,7 @@
 import { mutation, where } from '../ovsdb/operations.js';
 import type { InsertOperation, UpdateOperation } from '../ovsdb/operations.js';
 import type { MutationOf, WireMapOf } from '../ovsdb/row-types.js';
-import { map, namedUuid, set, uuid } from '../ovsdb/values.js';
+import { namedUuid, set, uuid } from '../ovsdb/values.js';
 import { nb } from './nb-operations.js';
 import type { LogicalRouterRow } from './schema/ovn-nb.generated.js';
 import { hostCidr, overlaps } from './cidr.js';
@@ -23,6 +23,9 @@ export type PeeringState =
   | { status: 'errored'; reason: string; peer: Network }
   | { status: 'active'; peer: Network };
 
+/** Shared by every pending answer: nothing reads more of it than its status. */
+const PENDING: PeeringState = Object.freeze({ status: 'pending' });
+
 /**
  * Pending unless the target exists and declares a peering back. Nothing about a target that does
  * not answer is revealed: a missing project, a missing network and a network that has not
@@ -35,19 +38,32 @@ export function peeringState(model: Pick<PlanModel, 'network'>, a: Network, d: D
     case 'remote':
       // Stored by an hvnet that has integrations: this one wants no rows for it and shows it as
       // waiting, as it would a remote side that has not answered.
-      return { status: 'pending' };
+      return PENDING;
   }
 }
 
 function localPeeringState(model: Pick<PlanModel, 'network'>, a: Network, d: Declaration): PeeringState {
   const b = model.network(d.target.project, d.target.network);
-  if (!b || b.id === a.id) return { status: 'pending' };
+  if (!b || b.id === a.id) return PENDING;
   // Only a local declaration back completes a local pair.
-  if (declarationTo(b, a.project, a.name)?.type !== 'local') return { status: 'pending' };
-  const shared = sharedGateways(a, b);
-  if (shared.length === 0) return { status: 'errored', reason: noSharedFamilyReason(a, b), peer: b };
-  const clash = shared.filter((s) => overlaps(s.a, s.b)).map((s) => `${s.a.subnet} and ${s.b.subnet}`);
-  if (clash.length > 0) {
+  if (declarationTo(b, a.project, a.name)?.type !== 'local') return PENDING;
+  // Asked for every peering of each plan and status update: the common answer (families shared,
+  // no overlap) is found without the lists that word the other answers.
+  let shared = false;
+  let overlap = false;
+  if (a.ipv4 && b.ipv4) {
+    shared = true;
+    overlap = overlaps(a.ipv4, b.ipv4);
+  }
+  if (a.ipv6 && b.ipv6) {
+    shared = true;
+    overlap ||= overlaps(a.ipv6, b.ipv6);
+  }
+  if (!shared) return { status: 'errored', reason: noSharedFamilyReason(a, b), peer: b };
+  if (overlap) {
+    const clash = sharedGateways(a, b)
+      .filter((s) => overlaps(s.a, s.b))
+      .map((s) => `${s.a.subnet} and ${s.b.subnet}`);
     return { status: 'errored', reason: `the subnets of the two networks overlap (${clash.join('; ')}); the peering is not activated`, peer: b };
   }
   return { status: 'active', peer: b };
@@ -105,7 +121,7 @@ function sameRoute(row: RouteRow, want: WantRoute): boolean {
 }
 
 function tags(a: Network, remoteId: number): WireMapOf<string, string> {
-  return map({ [EXT.id]: String(a.id), [EXT.peerId]: String(remoteId) });
+  return ['map', [[EXT.id, String(a.id)], [EXT.peerId, String(remoteId)]]];
 }
 
 /** The active peers of a network in the model, by id. */

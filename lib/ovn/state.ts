@@ -49,10 +49,24 @@ export interface Project {
 
 /** The stored form of a declaration (the external_ids value). Keys sorted: equal content, equal text. */
 export function encodeDeclaration(d: Omit<Declaration, 'name'>): string {
-  const config = Object.fromEntries(Object.entries(d.config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const type = d.type === 'local' ? {} : { type: d.type };
-  const integration = d.integration === undefined ? {} : { integration: d.integration };
-  return JSON.stringify({ ...type, ...integration, target: formatTarget(d.target), description: d.description, config });
+  // Made on each request and replay check: the object is built in its key order, without
+  // spreading partial objects or an entries array.
+  const keys = Object.keys(d.config);
+  let config = d.config;
+  if (keys.length > 1) {
+    keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    config = {};
+    for (const k of keys) config[k] = d.config[k] as string;
+  }
+  const target = formatTarget(d.target);
+  if (d.type === 'local' && d.integration === undefined) return JSON.stringify({ target, description: d.description, config });
+  const ordered: Record<string, unknown> = {};
+  if (d.type !== 'local') ordered.type = d.type;
+  if (d.integration !== undefined) ordered.integration = d.integration;
+  ordered.target = target;
+  ordered.description = d.description;
+  ordered.config = config;
+  return JSON.stringify(ordered);
 }
 
 function decodeDeclaration(name: string, text: string, project: string): Declaration | undefined {

@@ -4,9 +4,9 @@
 import { SchemaValidationError } from './errors.js';
 import type { Condition, Mutation, Operation } from './operations.js';
 import { CONDITION_FUNCTIONS, MUTATORS } from './operations.js';
-import type { Atom, BaseType, ColumnSchema, ColumnType, DatabaseSchema, TableSchema } from './schema.js';
+import type { Atom, AtomicType, BaseType, ColumnSchema, ColumnType, DatabaseSchema, TableSchema } from './schema.js';
 import { columnShape, implicitColumn, maxCount } from './schema.js';
-import { describeAtomicType, describeBaseType, describeCount, describeRange, describeType, isId, isUuid, isUuidAtom, mapPairs, preview, setAtoms } from './values.js';
+import { describeAtomicType, describeBaseType, describeCount, describeRange, describeType, isId, isUuid, isUuidAtom, mapPairs, preview } from './values.js';
 import type { ValueLocation } from './values.js';
 
 const OPERATION_NAMES = ['insert', 'select', 'update', 'mutate', 'delete', 'wait', 'commit', 'abort', 'comment', 'assert'];
@@ -53,7 +53,7 @@ function check(schema: DatabaseSchema, operation: unknown): void {
   switch (op) {
     case 'insert': {
       const table = lookupTable(schema, operation.table);
-      checkRow(table, operation.row, 'insert');
+      checkRow(table, columnsOf(table), operation.row, 'insert');
       const uuidName = operation['uuid-name'];
       if (uuidName !== undefined && (typeof uuidName !== 'string' || !isId(uuidName))) {
         bad(`uuid-name ${JSON.stringify(uuidName)} is not an identifier`, table.name, 'a letter or _ followed by letters, digits, _');
@@ -62,31 +62,34 @@ function check(schema: DatabaseSchema, operation: unknown): void {
     }
     case 'select': {
       const table = lookupTable(schema, operation.table);
-      checkConditions(table, operation.where);
+      checkConditions(table, columnsOf(table), operation.where);
       if (operation.columns !== undefined) checkColumnList(table, operation.columns);
       return;
     }
     case 'update': {
       const table = lookupTable(schema, operation.table);
-      checkConditions(table, operation.where);
-      checkRow(table, operation.row, 'update');
+      const columns = columnsOf(table);
+      checkConditions(table, columns, operation.where);
+      checkRow(table, columns, operation.row, 'update');
       return;
     }
     case 'mutate': {
       const table = lookupTable(schema, operation.table);
-      checkConditions(table, operation.where);
+      const columns = columnsOf(table);
+      checkConditions(table, columns, operation.where);
       if (!Array.isArray(operation.mutations)) bad('mutations must be an array', table.name);
-      for (const m of operation.mutations as unknown[]) checkMutation(table, m);
+      for (const m of operation.mutations as unknown[]) checkMutation(table, columns, m);
       return;
     }
     case 'delete': {
       const table = lookupTable(schema, operation.table);
-      checkConditions(table, operation.where);
+      checkConditions(table, columnsOf(table), operation.where);
       return;
     }
     case 'wait': {
       const table = lookupTable(schema, operation.table);
-      checkConditions(table, operation.where);
+      const entries = columnsOf(table);
+      checkConditions(table, entries, operation.where);
       const columns = checkColumnList(table, operation.columns);
       if (operation.until !== '==' && operation.until !== '!=') bad(`wait until ${JSON.stringify(operation.until)}`, table.name, '"==" or "!="');
       if (operation.timeout !== undefined && (!Number.isInteger(operation.timeout) || (operation.timeout as number) < 0)) {
@@ -97,8 +100,8 @@ function check(schema: DatabaseSchema, operation: unknown): void {
         if (!isRecord(row)) bad('a wait row must be an object', table.name);
         for (const [name, value] of Object.entries(row)) {
           if (!columns.includes(name)) bad(`wait row has column ${JSON.stringify(name)} not listed in "columns"`, table.name, columns.join(', '));
-          const column = lookupColumn(table, name);
-          validateValue(column.type, value, { table: table.name, column: name }, 'transient');
+          const c = entry(table, entries, name);
+          checkPlanned(c.plan, value, c.at, 'transient');
         }
       }
       return;
@@ -119,14 +122,15 @@ function check(schema: DatabaseSchema, operation: unknown): void {
   }
 }
 
-function checkRow(table: TableSchema, row: unknown, purpose: 'insert' | 'update'): void {
+function checkRow(table: TableSchema, columns: ColumnEntries, row: unknown, purpose: 'insert' | 'update'): void {
   if (!isRecord(row)) bad(`${purpose} needs a "row" object`, table.name);
-  for (const [name, value] of Object.entries(row)) {
-    const column = writableColumn(table, name);
-    if (purpose === 'update' && !column.mutable) {
+  for (const name in row) {
+    if (!Object.hasOwn(row, name)) continue;
+    const c = writableEntry(table, columns, name);
+    if (purpose === 'update' && !c.column.mutable) {
       throw new SchemaValidationError('immutable', `${name} can only be set when the row is inserted`, { table: table.name, column: name });
     }
-    validateValue(column.type, value, { table: table.name, column: name }, 'strict');
+    checkPlanned(c.plan, row[name], c.at, 'strict');
   }
 }
 
@@ -136,37 +140,40 @@ function checkColumnList(table: TableSchema, columns: unknown): string[] {
   return columns;
 }
 
-function checkConditions(table: TableSchema, conditions: unknown): void {
+function checkConditions(table: TableSchema, columns: ColumnEntries, conditions: unknown): void {
   if (!Array.isArray(conditions)) bad('"where" must be an array of conditions', table.name);
-  for (const c of conditions as unknown[]) checkCondition(table, c);
+  for (const c of conditions as unknown[]) checkCondition(table, columns, c);
 }
 
-function checkCondition(table: TableSchema, condition: unknown): void {
+function checkCondition(table: TableSchema, columns: ColumnEntries, condition: unknown): void {
   if (!Array.isArray(condition) || condition.length !== 3 || typeof condition[0] !== 'string') {
     bad(`a condition must be [column, function, value], got ${JSON.stringify(condition)}`, table.name);
   }
-  const [name, fn, value] = condition as Condition;
-  const column = lookupColumn(table, name);
-  const at = { table: table.name, column: name };
-  if (!CONDITION_FUNCTIONS.includes(fn)) {
+  const name = condition[0];
+  const fn = condition[1] as Condition[1];
+  const c = entry(table, columns, name);
+  const at = c.at;
+  // The usual function first: the list is searched only for the others.
+  if (fn !== '==' && !CONDITION_FUNCTIONS.includes(fn)) {
     throw new SchemaValidationError('bad-operation', `unknown condition function ${JSON.stringify(fn)}`, { ...at, allowed: CONDITION_FUNCTIONS.join(' ') });
   }
   const ordering = fn === '<' || fn === '<=' || fn === '>' || fn === '>=';
-  if (ordering && !(columnShape(column.type) === 'scalar' && (column.type.key.type === 'integer' || column.type.key.type === 'real'))) {
+  const type = c.column.type;
+  if (ordering && !(columnShape(type) === 'scalar' && (type.key.type === 'integer' || type.key.type === 'real'))) {
     throw new SchemaValidationError('bad-operation', `${fn} only compares integer or real scalar columns`, { ...at, allowed: '== != includes excludes' });
   }
-  validateValue(column.type, value, at, 'transient');
+  checkPlanned(c.plan, condition[2], at, 'transient');
 }
 
-function checkMutation(table: TableSchema, mutation: unknown): void {
+function checkMutation(table: TableSchema, columns: ColumnEntries, mutation: unknown): void {
   if (!Array.isArray(mutation) || mutation.length !== 3 || typeof mutation[0] !== 'string') {
     bad(`a mutation must be [column, mutator, value], got ${JSON.stringify(mutation)}`, table.name);
   }
   const [name, mutator, value] = mutation as Mutation;
-  const column = writableColumn(table, name);
-  const at = { table: table.name, column: name };
-  if (!column.mutable) throw new SchemaValidationError('immutable', `${name} can only be set when the row is inserted`, at);
-  const type = column.type;
+  const c = writableEntry(table, columns, name);
+  const at = c.at;
+  if (!c.column.mutable) throw new SchemaValidationError('immutable', `${name} can only be set when the row is inserted`, at);
+  const type = c.column.type;
   const shape = columnShape(type);
   const refuse = (reason: string, allowed: string): never => {
     throw new SchemaValidationError('bad-operation', reason, { ...at, allowed });
@@ -182,7 +189,7 @@ function checkMutation(table: TableSchema, mutation: unknown): void {
         refuse(`${mutator} needs an integer or real column (%= integer only)`, shape === 'map' ? 'insert delete' : mutatorsFor(type).join(' '));
       }
       // The operand is one atom of the column's key type, whatever the column's size.
-      validateValue({ key: type.key, min: 1, max: 1 }, value, at, 'transient');
+      checkPlanned(c.operands().one, value, at, 'transient');
       if ((mutator === '/=' || mutator === '%=') && value === 0) {
         throw new SchemaValidationError('range', `${mutator} by zero`, { ...at, value, allowed: 'a non-zero divisor' });
       }
@@ -194,10 +201,10 @@ function checkMutation(table: TableSchema, mutation: unknown): void {
       const mode: ValidationMode = mutator === 'insert' ? 'elements' : 'transient';
       // "delete" on a map takes either a map (pairs) or a set of keys.
       if (shape === 'map' && mutator === 'delete' && !(Array.isArray(value) && value[0] === 'map')) {
-        validateValue(anyCount(type, 'keys'), value, at, mode);
+        checkPlanned(c.operands().keys, value, at, mode);
         return;
       }
-      validateValue(anyCount(type, 'whole'), value, at, mode);
+      checkPlanned(c.operands().whole, value, at, mode);
       return;
     }
     default:
@@ -205,12 +212,111 @@ function checkMutation(table: TableSchema, mutation: unknown): void {
   }
 }
 
-// The operand types of insert/delete mutations: made once per column type, not per mutation.
-const anyCountTypes = new WeakMap<ColumnType, { whole: ColumnType; keys: ColumnType }>();
-function anyCount(type: ColumnType, part: 'whole' | 'keys'): ColumnType {
-  let t = anyCountTypes.get(type);
-  if (!t) anyCountTypes.set(type, (t = { whole: { ...type, min: 0, max: 'unlimited' }, keys: { key: type.key, min: 0, max: 'unlimited' } }));
-  return t[part];
+// ------------------------------------------------------------------------------------------------
+// What the checks need of a column and its type, made once per table and column name rather than
+// read from the schema for every value: the schema's objects come in many shapes (a base type has
+// only the constraints it declares), which made each of those reads a slow, generic one.
+
+/** An atomic type as the checks read it: every one of the same shape. */
+interface AtomPlan {
+  base: BaseType;
+  kind: AtomicType;
+  /** Declares an enum, a range or a length: checked beyond the type (not in `transient` mode). */
+  constrained: boolean;
+}
+
+/** A column type as the checks read it. */
+interface TypePlan {
+  type: ColumnType;
+  key: AtomPlan;
+  /** Maps only. */
+  value: AtomPlan | undefined;
+  min: number;
+  max: number;
+}
+
+/** The operand types of a column's mutations. */
+interface Operands {
+  /** Arithmetic: one atom of the key type. */
+  one: TypePlan;
+  /** insert, and delete of pairs: any number of elements (or pairs). */
+  whole: TypePlan;
+  /** delete of keys from a map. */
+  keys: TypePlan;
+}
+
+interface ColumnEntry {
+  column: ColumnSchema;
+  /** Where a failure is, for its error. */
+  at: ValueLocation;
+  /** `_uuid` or `_version`: read, never written. */
+  implicit: boolean;
+  plan: TypePlan;
+  operands(): Operands;
+}
+
+type ColumnEntries = Map<string, ColumnEntry>;
+
+function atomPlan(base: BaseType): AtomPlan {
+  const constrained =
+    base.enum !== undefined ||
+    base.minInteger !== undefined ||
+    base.maxInteger !== undefined ||
+    base.minReal !== undefined ||
+    base.maxReal !== undefined ||
+    base.minLength !== undefined ||
+    base.maxLength !== undefined;
+  return { base, kind: base.type, constrained };
+}
+
+function makePlan(type: ColumnType): TypePlan {
+  return { type, key: atomPlan(type.key), value: type.value === undefined ? undefined : atomPlan(type.value), min: type.min, max: maxCount(type) };
+}
+
+const plans = new WeakMap<ColumnType, TypePlan>();
+function planOf(type: ColumnType): TypePlan {
+  let p = plans.get(type);
+  if (!p) plans.set(type, (p = makePlan(type)));
+  return p;
+}
+
+const entriesByTable = new WeakMap<TableSchema, ColumnEntries>();
+
+/** The column entries of a table, filled as its columns are named (only names the table has). */
+function columnsOf(table: TableSchema): ColumnEntries {
+  let m = entriesByTable.get(table);
+  if (!m) entriesByTable.set(table, (m = new Map<string, ColumnEntry>()));
+  return m;
+}
+
+/** The named column's entry, or lookupColumn's error. */
+function entry(table: TableSchema, columns: ColumnEntries, name: string): ColumnEntry {
+  const hit = columns.get(name);
+  if (hit !== undefined) return hit;
+  const column = lookupColumn(table, name);
+  const type = column.type;
+  let operands: Operands | undefined;
+  const made: ColumnEntry = {
+    column,
+    at: { table: table.name, column: name },
+    implicit: implicitColumn(name) !== undefined,
+    plan: planOf(type),
+    operands: () =>
+      (operands ??= {
+        one: makePlan({ key: type.key, min: 1, max: 1 }),
+        whole: makePlan({ ...type, min: 0, max: 'unlimited' }),
+        keys: makePlan({ key: type.key, min: 0, max: 'unlimited' }),
+      }),
+  };
+  columns.set(name, made);
+  return made;
+}
+
+/** Like entry, refusing `_uuid`/`_version` as writableColumn does. */
+function writableEntry(table: TableSchema, columns: ColumnEntries, name: string): ColumnEntry {
+  const c = entry(table, columns, name);
+  if (c.implicit) writableColumn(table, name);
+  return c;
 }
 
 function mutatorsFor(type: ColumnType): string[] {
@@ -233,48 +339,59 @@ function mutatorsFor(type: ColumnType): string[] {
 export type ValidationMode = 'strict' | 'elements' | 'transient';
 
 export function validateValue(type: ColumnType, value: unknown, at: ValueLocation, mode: ValidationMode = 'strict'): void {
+  checkPlanned(planOf(type), value, at, mode);
+}
+
+function checkPlanned(plan: TypePlan, value: unknown, at: ValueLocation, mode: ValidationMode): void {
   // Runs for every value of every transaction: no closures or intermediate arrays unless it fails.
-  if (type.value !== undefined) {
+  const valuePlan = plan.value;
+  if (valuePlan !== undefined) {
     const pairs = mapPairs(value);
-    if (pairs === undefined) failValue(at, 'wrong-type', `expected ["map", [[key, value], ...]], got ${preview(value)}`, describeType(type), value);
+    if (pairs === undefined) failValue(at, 'wrong-type', `expected ["map", [[key, value], ...]], got ${preview(value)}`, describeType(plan.type), value);
     const seen = pairs.length > 1 ? new Set<string>() : undefined;
-    for (const [k, v] of pairs) {
-      checkAtom(type.key, k, at, mode, 'key ');
-      checkAtom(type.value, v, at, mode, 'value ');
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i] as unknown[];
+      const k = pair[0];
+      checkAtom(plan.key, k, at, mode, 'key ');
+      checkAtom(valuePlan, pair[1], at, mode, 'value ');
       if (!seen) continue;
       const id = atomIdentity(k);
       if (seen.has(id)) failValue(at, 'duplicate', `duplicate map key ${preview(k)}`, 'distinct keys', k);
       seen.add(id);
     }
-    if (mode === 'strict') checkCount(pairs.length, type, at, value);
+    if (mode === 'strict') checkCount(pairs.length, plan, at, value);
     return;
   }
   // A lone atom stands for a one-element set: checked as it is, without wrapping it in an array.
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || (type.key.type === 'uuid' && isUuidAtom(value))) {
-    checkAtom(type.key, value, at, mode, '');
-    if (mode === 'strict') checkCount(1, type, at, value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || (plan.key.kind === 'uuid' && isUuidAtom(value))) {
+    checkAtom(plan.key, value, at, mode, '');
+    if (mode === 'strict') checkCount(1, plan, at, value);
     return;
   }
-  const atoms = setAtoms(value, type.key);
-  if (atoms === undefined) failValue(at, 'wrong-type', `expected ${describeType(type)}, got ${preview(value)}`, describeType(type), value);
+  // Otherwise only ["set", [atoms]] (a uuid atom alone was taken above).
+  if (!Array.isArray(value) || value.length !== 2 || value[0] !== 'set' || !Array.isArray(value[1])) {
+    failValue(at, 'wrong-type', `expected ${describeType(plan.type)}, got ${preview(value)}`, describeType(plan.type), value);
+  }
+  const atoms = value[1] as unknown[];
   const seen = atoms.length > 1 ? new Set<string>() : undefined;
-  for (const atom of atoms) {
-    checkAtom(type.key, atom, at, mode, '');
+  for (let i = 0; i < atoms.length; i++) {
+    const atom = atoms[i];
+    checkAtom(plan.key, atom, at, mode, '');
     if (!seen) continue;
     const id = atomIdentity(atom);
     if (seen.has(id)) failValue(at, 'duplicate', `duplicate set element ${preview(atom)}`, 'distinct elements', atom);
     seen.add(id);
   }
-  if (mode === 'strict') checkCount(atoms.length, type, at, value);
+  if (mode === 'strict') checkCount(atoms.length, plan, at, value);
 }
 
 function failValue(at: ValueLocation, kind: SchemaValidationError['kind'], reason: string, allowed: string, value: unknown): never {
   throw new SchemaValidationError(kind, reason, { table: at.table, column: at.column, value, allowed });
 }
 
-function checkCount(n: number, type: ColumnType, at: ValueLocation, value: unknown): void {
-  if (n < type.min || n > maxCount(type)) {
-    failValue(at, 'set-size', `${n} element${n === 1 ? '' : 's'} where ${describeCount(type)} are allowed`, describeCount(type), value);
+function checkCount(n: number, plan: TypePlan, at: ValueLocation, value: unknown): void {
+  if (n < plan.min || n > plan.max) {
+    failValue(at, 'set-size', `${n} element${n === 1 ? '' : 's'} where ${describeCount(plan.type)} are allowed`, describeCount(plan.type), value);
   }
 }
 
@@ -288,8 +405,9 @@ function atomIdentity(atom: unknown): string {
   return JSON.stringify(atom);
 }
 
-function checkAtom(base: BaseType, atom: unknown, at: ValueLocation, mode: ValidationMode, role: string): void {
-  switch (base.type) {
+function checkAtom(plan: AtomPlan, atom: unknown, at: ValueLocation, mode: ValidationMode, role: string): void {
+  const base = plan.base;
+  switch (plan.kind) {
     case 'integer':
       if (typeof atom !== 'number' || !Number.isInteger(atom) || Math.abs(atom) > INT64_LIMIT) wrongAtomType(base, atom, at, role);
       break;
@@ -309,8 +427,7 @@ function checkAtom(base: BaseType, atom: unknown, at: ValueLocation, mode: Valid
       else if (atom[0] === 'uuid' ? !isUuid(atom[1]) : !isId(atom[1])) wrongAtomType(base, atom, at, role);
       break;
   }
-  if (mode === 'transient') return;
-  if (base.enum === undefined && base.minInteger === undefined && base.maxInteger === undefined && base.minReal === undefined && base.maxReal === undefined && base.minLength === undefined && base.maxLength === undefined) return;
+  if (mode === 'transient' || !plan.constrained) return;
   checkConstraints(base, atom as Atom, at, role);
 }
 

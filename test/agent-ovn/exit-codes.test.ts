@@ -3,12 +3,13 @@
 // before the NB saw it), 78 an invalid configuration. With --format json|yaml an error is that
 // format on stderr ({code, message, details}) and stdout stays empty.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startOvn } from '../../testbed/ovn.js';
 import type { OvnHandle } from '../../testbed/ovn.js';
 import { testRun } from '../../testbed/test-run.js';
+import { waitFor } from '../../testbed/exec.js';
 import type { RunningHvnetd } from '../agent/harness.js';
 import { hv, hvOk, startNetworksHvnetd } from './helpers.js';
 import { startTransactCutter } from './transact-cutter.js';
@@ -83,7 +84,7 @@ describe('agent-ovn: hvnet exit codes and errors in the chosen format', function
     }
   });
 
-  it('75: every transaction cut off before the NB saw it: the outcome is unknown', async () => {
+  it('75: every transaction cut off before the NB saw it: the outcome is unknown, and hvnetd\'s log names the request of each failed transaction', async () => {
     cutter.cutting = true;
     let r;
     try {
@@ -100,6 +101,22 @@ describe('agent-ovn: hvnet exit codes and errors in the chosen format', function
     // Nothing reached the NB, and the daemon serves again once the NB does.
     assert.equal((await hv(sock, ['network', 'show', 'U'])).code, 1);
     await hvOk(sock, ['network', 'show', 'A']);
+    // The handler's call, handed down to the NB transaction path (no async context does it).
+    const failed = await waitFor(
+      'the failed transactions in the log',
+      () => {
+        const lines = readFileSync(join(d.setup.dir, 'hvnetd.log'), 'utf8').split('\n').filter((l) => l.startsWith('{'));
+        const hits = lines.map((l) => JSON.parse(l) as { msg?: string; request?: { method?: string; project?: string; id?: unknown } | null }).filter((l) => l.msg === 'OVN NB transaction failed');
+        return hits.length >= 2 ? hits : undefined;
+      },
+      5_000,
+      50,
+    );
+    for (const l of failed) {
+      assert.equal(l.request?.method, 'network.create', JSON.stringify(l));
+      assert.equal(l.request?.project, 'default');
+      assert.notEqual(l.request?.id, undefined);
+    }
   });
 
   it('78: hvnet config check of an invalid configuration', async () => {

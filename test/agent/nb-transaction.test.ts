@@ -19,14 +19,14 @@ describe('agent: the NB transaction path', () => {
     });
     const caller = { method: 'network.create', project: 'default', connection: 7 };
     const nb = new NbConnection(
-      { remotes: 'unix:/nonexistent/nb.sock', inactivityProbeMs: 1_000, connectTimeoutMs: 1_000, tables: {}, caller: () => caller },
+      { remotes: 'unix:/nonexistent/nb.sock', inactivityProbeMs: 1_000, connectTimeoutMs: 1_000, tables: {} },
       pino({ level: 'debug' }, sink),
     );
     const registry = createMetricsRegistry();
     instrumentNb(registry, nb);
     try {
       // Refused by the client's schema check, before anything is sent: no server needed.
-      await assert.rejects(nb.transact([insert('No_Such_Table', {})]));
+      await assert.rejects(nb.transact([insert('No_Such_Table', {})], [caller]));
     } finally {
       nb.close();
     }

@@ -208,4 +208,26 @@ describe('ovn group commit: footprints and the lost reply (pure)', () => {
     assert.equal(ready, 2);
     for (const x of [0, 2, 4]) assert.equal(nb.view.network('default', `u${x}`)?.declarations.size, 1, `u${x} declared once`);
   });
+
+  it('the transactor is told which requests each transaction carries (what the daemon names in the log of a failure)', async () => {
+    const nb = new FakeNb();
+    for (let i = 0; i < 6; i++) nb.transact(planCreateNetwork(nb.view, { name: `w${i}`, ipv4: `10.93.${i}.1/24` }).operations);
+    const carried: (readonly object[] | undefined)[] = [];
+    const transactor = {
+      transact: (ops: readonly Operation[], requests?: readonly object[]): Promise<TransactResult> => {
+        carried.push(requests);
+        nb.transact(ops);
+        return Promise.resolve({ results: [], uuidNames: new Map() });
+      },
+      session: { ready: () => Promise.resolve() },
+    };
+    const g = new GroupCommit(transactor, nb.view, { maxInFlight: 1 });
+    const calls = [{ id: 1 }, { id: 2 }, { id: 3 }];
+    const req = (x: number, y: number, request?: object): Promise<unknown> =>
+      g.apply((v, o) => planCreatePeering(v, { network: `w${x}`, name: `to-w${y}`, target: `w${y}` }, o), request ? { request } : {});
+    // The first goes alone; the next three wait for it and go together (one of them named by nobody).
+    await Promise.all([req(0, 1, calls[0]), req(2, 3, calls[1]), req(4, 5), req(1, 0, calls[2])]);
+    assert.deepEqual(carried, [[calls[0]], [calls[1], calls[2]]]);
+    assert.equal(carried[1]?.[0], calls[1], 'the request objects themselves, not copies');
+  });
 });

@@ -60,18 +60,18 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
 
   reg(
     projectCreateMethod,
-    async (p) => {
+    async (p, rc) => {
       const request = { name: p.name, ...(p.description === undefined ? {} : { description: p.description }) };
       if (p.dryRun) return dryRun({ op: 'createProject', request }, (r: ProjectInfo) => projectDoc(r));
-      return projectDoc(await svc.writable().createProject(request));
+      return projectDoc(await svc.writable().createProject(request, { request: rc }));
     },
   );
   reg(projectListMethod, () => svc.readable().listProjects().map((p) => projectDoc(p)));
   reg(
     projectDeleteMethod,
-    async (p) => {
+    async (p, rc) => {
       if (p.dryRun) return dryRun({ op: 'deleteProject', request: { name: p.name } });
-      await svc.writable().deleteProject(p.name);
+      await svc.writable().deleteProject(p.name, { request: rc });
       return { deleted: true as const };
     },
   );
@@ -82,7 +82,7 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
       try {
         const request = networkRequest(p, rc.project);
         if (p.dryRun) return dryRun({ op: 'createNetwork', request }, networkDocument);
-        return networkDocument(await svc.writable().createNetwork(request));
+        return networkDocument(await svc.writable().createNetwork(request, { request: rc }));
       } catch (e) {
         throw renameAddressField(e);
       }
@@ -97,7 +97,7 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
       // The dry run shows what a forced delete would take along, whether or not it is forced.
       const doc = (r: DeletedNetwork): object => ({ project: r.project, name: r.name, foreign_ports: r.foreignPorts, force: p.force === true });
       if (p.dryRun) return dryRun({ op: 'deleteNetwork', request: { ...request, force: true } }, doc);
-      const r = await svc.writable().deleteNetwork(request);
+      const r = await svc.writable().deleteNetwork(request, { request: rc });
       return { deleted: true as const, foreign_ports: r.foreignPorts };
     },
   );
@@ -115,7 +115,7 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
         ...(p.config === undefined ? {} : { config: p.config }),
       };
       if (p.dryRun) return dryRun({ op: 'createPeering', request }, (r: PeeringInfo) => peeringDocument(r));
-      const w: WriteOptions = p.wait ? { wait: 'sb' } : {};
+      const w: WriteOptions = p.wait ? { wait: 'sb', request: rc } : { request: rc };
       return peeringDocument(await svc.writable().createPeering(request, w));
     },
   );
@@ -136,14 +136,14 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
       const ref = { project: rc.project, network: p.network, name: p.name };
       const current = peeringDocument(svc.readable().showPeering(ref));
       const edit = peeringEdit(current, p.fields, { project: rc.project, network: p.network, peering: p.name });
-      return peeringDocument(await svc.writable().updatePeering({ ...edit, ...ref }));
+      return peeringDocument(await svc.writable().updatePeering({ ...edit, ...ref }, { request: rc }));
     },
   );
   reg(
     peerSetMethod,
-    async (p, rc) => peeringDocument(await svc.writable().setPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key, value: p.value })),
+    async (p, rc) => peeringDocument(await svc.writable().setPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key, value: p.value }, { request: rc })),
   );
-  reg(peerUnsetMethod, async (p, rc) => peeringDocument(await svc.writable().unsetPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key })));
+  reg(peerUnsetMethod, async (p, rc) => peeringDocument(await svc.writable().unsetPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key }, { request: rc })));
   reg(
     peerGetMethod,
     (p, rc) => ({ key: p.key, value: svc.readable().getPeeringConfig({ project: rc.project, network: p.network, name: p.name, key: p.key }) ?? null }),
@@ -153,7 +153,7 @@ export function createNetworksFeature(ctx: Pick<DaemonContext, 'methods' | 'heal
     async (p, rc) => {
       const request = { project: rc.project, network: p.network, name: p.name };
       if (p.dryRun) return dryRun({ op: 'deletePeering', request });
-      await svc.writable().deletePeering(request);
+      await svc.writable().deletePeering(request, { request: rc });
       return { deleted: true as const };
     },
   );

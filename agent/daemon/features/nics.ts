@@ -56,8 +56,8 @@ export function createNicsFeature(ctx: Pick<DaemonContext, 'methods' | 'health' 
   s.on('changed', update);
   s.on('rebuilt', update);
 
-  ctx.methods.register(nicAttachMethod, (p) => timed('attach', metrics.observeOperation, () => s.attach(p)));
-  ctx.methods.register(nicDetachMethod, (p) => timed('detach', metrics.observeOperation, () => s.detach(p)));
+  ctx.methods.register(nicAttachMethod, (p, rc) => timed('attach', metrics.observeOperation, () => s.attach(p, rc)));
+  ctx.methods.register(nicDetachMethod, (p, rc) => timed('detach', metrics.observeOperation, () => s.detach(p, rc)));
   ctx.methods.register(nicListMethod, async (p) => ({ nics: await s.list(p.domain) }));
   ctx.methods.register(nicPoolMethod, () => s.poolStatus());
 

@@ -48,10 +48,11 @@ export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | '
   });
   remote.on('warnings', () => ctx.health.update());
   const view = () => svc.readable().view;
-  const apply = async <R>(planner: Planner<R>, _integration: string): Promise<R> => {
+  /** `request`: the API call served, named in the log of a failed transaction. */
+  const apply = async <R>(planner: Planner<R>, request: object): Promise<R> => {
     svc.writable();
     const transactor = { transact: ctx.nb.transact.bind(ctx.nb), session: ctx.nb.client.session };
-    return (await applyPlan(transactor, svc.ovn.view, planner, { context: {} })).result;
+    return (await applyPlan(transactor, svc.ovn.view, planner, { context: {}, request })).result;
   };
   /** The files the config would name once written: each must be readable by this hvnetd. */
   const checkFiles = (name: string, config: Record<string, string>): void => checkIntegrationFiles(name, checkIntegrationConfig(name, config));
@@ -66,7 +67,7 @@ export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | '
       }
     });
 
-  reg(integrationCreateMethod, async (p) => {
+  reg(integrationCreateMethod, async (p, rc) => {
     const request = {
       name: p.name,
       ...(p.type === undefined ? {} : { type: p.type }),
@@ -75,25 +76,25 @@ export function createIntegrationsFeature(ctx: Pick<DaemonContext, 'methods' | '
     };
     checkIntegrationName(p.name);
     checkFiles(p.name, p.config ?? {});
-    return integrationDocument(await apply((v, o) => planCreateIntegration(v, request, o), p.name));
+    return integrationDocument(await apply((v, o) => planCreateIntegration(v, request, o), rc));
   });
   reg(integrationListMethod, () => listIntegrations(view()).map(integrationDocument));
   reg(integrationShowMethod, (p) => integrationDocument(showIntegration(view(), p.name)));
-  reg(integrationUpdateMethod, async (p) => {
+  reg(integrationUpdateMethod, async (p, rc) => {
     showIntegration(view(), p.name);
     const config = p.fields.config;
     if (config !== undefined) checkFiles(p.name, config as Record<string, string>);
-    return integrationDocument(await apply((v) => planUpdateIntegration(v, { name: p.name, fields: p.fields }), p.name));
+    return integrationDocument(await apply((v) => planUpdateIntegration(v, { name: p.name, fields: p.fields }), rc));
   });
-  reg(integrationSetMethod, async (p) => {
+  reg(integrationSetMethod, async (p, rc) => {
     showIntegration(view(), p.name);
     checkFiles(p.name, { ...current(p.name), [p.key]: p.value });
-    return integrationDocument(await apply((v) => planSetIntegrationConfig(v, { name: p.name, key: p.key, value: p.value }), p.name));
+    return integrationDocument(await apply((v) => planSetIntegrationConfig(v, { name: p.name, key: p.key, value: p.value }), rc));
   });
-  reg(integrationUnsetMethod, async (p) => integrationDocument(await apply((v) => planUnsetIntegrationConfig(v, { name: p.name, key: p.key }), p.name)));
+  reg(integrationUnsetMethod, async (p, rc) => integrationDocument(await apply((v) => planUnsetIntegrationConfig(v, { name: p.name, key: p.key }), rc)));
   reg(integrationGetMethod, (p) => ({ key: p.key, value: getIntegrationConfig(view(), { name: p.name, key: p.key }) ?? null }));
-  reg(integrationDeleteMethod, async (p) => {
-    await apply((v, o) => planDeleteIntegration(v, { name: p.name }, o), p.name);
+  reg(integrationDeleteMethod, async (p, rc) => {
+    await apply((v, o) => planDeleteIntegration(v, { name: p.name }, o), rc);
     return { deleted: true as const };
   });
   return { name: 'integrations' };

@@ -61,7 +61,7 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   ) {
     super();
     // Group commit: a burst of requests costs the NB and this daemon about one transaction.
-    this.ovn = new OvnNetworks(nb.client, { checkSchema: false, reconcile: { debounceMs: 100 }, transact: (ops) => nb.transact(ops), groupCommit: true });
+    this.ovn = new OvnNetworks(nb.client, { checkSchema: false, reconcile: { debounceMs: 100 }, transact: (ops, requests) => nb.transact(ops, requests), groupCommit: true });
     this.ovn.on('repaired', (changes) => this.onRepaired(changes));
     this.ovn.on('error', (e) => log.warn({ err: e.message }, 'drift repair failed; retried on the next NB change'));
     this.index = new PeeringIndex(this.ovn.view);

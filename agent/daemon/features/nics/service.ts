@@ -110,13 +110,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   private readonly orphanSince = new Map<string, number>();
   private portTimer: NodeJS.Timeout | undefined;
 
-  /** `caller`: the API call being served, for the log line of a failed operation. */
   constructor(
     private readonly link: LibvirtLink,
     stateDir: string,
     range: string,
     private readonly log: Logger,
-    private readonly caller: () => object | undefined = () => undefined,
     /** NICs on OVN networks: NB writes through the networks service, the local OVS database, this host's id. */
     private readonly vm?: {
       readonly networks: NetworksService;
@@ -311,22 +309,23 @@ export class NicService extends EventEmitter<NicServiceEvents> {
 
   // --- operations ------------------------------------------------------------------------------
 
-  attach(p: AttachParams): Promise<AttachResult> {
+  /** `request`: the API call served, named in the log line of a failure. */
+  attach(p: AttachParams, request?: object): Promise<AttachResult> {
     let req: NicRequest;
     try {
       // Checked before anything else: a bad spec never waits behind other work.
       req = this.validate(p);
     } catch (e) {
-      throw this.failed('attach', p.domain, e);
+      throw this.failed('attach', p.domain, e, request);
     }
     return this.serial(() => this.doAttach(req)).catch((e: unknown) => {
-      throw this.failed('attach', p.domain, toNicError(e, `nic.attach to ${p.domain}`));
+      throw this.failed('attach', p.domain, toNicError(e, `nic.attach to ${p.domain}`), request);
     });
   }
 
-  detach(p: DetachParams): Promise<DetachResult> {
+  detach(p: DetachParams, request?: object): Promise<DetachResult> {
     return this.serial(() => this.doDetach(p)).catch((e: unknown) => {
-      throw this.failed('detach', p.domain, toNicError(e, `nic.detach from ${p.domain}`));
+      throw this.failed('detach', p.domain, toNicError(e, `nic.detach from ${p.domain}`), request);
     });
   }
 
@@ -343,11 +342,11 @@ export class NicService extends EventEmitter<NicServiceEvents> {
   }
 
   /** One warning per failed change, naming the API request and the cause below the NIC error. */
-  private failed(op: 'attach' | 'detach', domain: string, e: unknown): unknown {
+  private failed(op: 'attach' | 'detach', domain: string, e: unknown, request: object | undefined): unknown {
     const err = e instanceof Error ? e : new Error(String(e));
     const code = (err as { code?: unknown }).code;
     const cause = err.cause instanceof Error ? err.cause.message : undefined;
-    this.log.warn({ request: this.caller() ?? null, domain, code, err: err.message, ...(cause === undefined ? {} : { cause }) }, `NIC ${op} failed`);
+    this.log.warn({ request: request ?? null, domain, code, err: err.message, ...(cause === undefined ? {} : { cause }) }, `NIC ${op} failed`);
     return e;
   }
 
