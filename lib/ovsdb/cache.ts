@@ -255,6 +255,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
       const row: Row = { ...old };
       const changes: Record<string, ColumnChange> = {};
       const inPlace: [string, Record<string, Atom>, [Atom, Atom][]][] = [];
+      const inPlaceSets: [string, Atom[], Atom[]][] = [];
       const modify = asRecord(change.modify);
       for (const column in modify) {
         const diff = modify[column];
@@ -262,8 +263,11 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
         if (!col) continue;
         const at = { table: schema.name, column };
         const current = old[column];
-        const delta = this.indexedColumn(schema.name, column) ? undefined : inPlaceDelta(col.type, current, diff, at);
+        const indexed = this.indexedColumn(schema.name, column);
+        const delta = indexed ? undefined : inPlaceDelta(col.type, current, diff, at);
+        const toggles = indexed || delta ? undefined : inPlaceToggles(col.type, current, diff, at);
         if (delta) inPlace.push([column, current as Record<string, Atom>, delta]);
+        else if (toggles) inPlaceSets.push([column, current as Atom[], toggles]);
         else {
           const applied = applyDiff(col.type, current, diff, at);
           row[column] = applied.value;
@@ -275,7 +279,12 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
       for (const [column, map, delta] of inPlace) {
         const before = applyInPlace(map, delta);
         changes[column] = { kind: 'map', before };
-        supersede(old, column, row, before);
+        supersede(old, column, row, { kind: 'map', before });
+      }
+      for (const [column, set, toggles] of inPlaceSets) {
+        const t = toggleInPlace(set, toggles);
+        changes[column] = { kind: 'set', added: t.added, removed: t.removed };
+        supersede(old, column, row, t.undo);
       }
       this.put(schema.name, t, row, old);
       return { kind: 'update', table: schema.name, old, row, changes };
@@ -425,10 +434,21 @@ function applyInPlace(map: Record<string, Atom>, delta: readonly [Atom, Atom][])
   return before;
 }
 
+/**
+ * How to take a column's value one change back: a map's changed keys with their values before; a
+ * set's elements removed (where they were, in the order removed) and added (appended, in order).
+ */
+type Undo = { kind: 'map'; before: ReadonlyMap<Atom, Atom | undefined> } | SetUndo;
+interface SetUndo {
+  kind: 'set';
+  removed: readonly (readonly [index: number, atom: Atom])[];
+  added: readonly Atom[];
+}
+
 /** An old row's column whose object went on to its successor: its value is the successor's with `undo` applied. */
 interface Superseded {
   next: Row;
-  undo: ReadonlyMap<Atom, Atom | undefined>;
+  undo: Undo;
 }
 
 const supersededBy = new WeakMap<Row, Map<string, Superseded>>();
@@ -438,7 +458,7 @@ const supersededBy = new WeakMap<Row, Map<string, Superseded>>();
  * value, the undos of each later change applied) only when something reads it. A reader of the
  * event's old row sees what it always saw; one that never reads it pays nothing.
  */
-function supersede(old: Row, column: string, next: Row, undo: ReadonlyMap<Atom, Atom | undefined>): void {
+function supersede(old: Row, column: string, next: Row, undo: Undo): void {
   let links = supersededBy.get(old);
   if (!links) supersededBy.set(old, (links = new Map<string, Superseded>()));
   links.set(column, { next, undo });
@@ -458,17 +478,32 @@ function settle(row: Row, column: string, value: DecodedValue): DecodedValue {
   return value;
 }
 
-function materialise(row: Row, column: string): Record<string, Atom> {
-  const undos: ReadonlyMap<Atom, Atom | undefined>[] = [];
+function materialise(row: Row, column: string): Record<string, Atom> | Atom[] {
+  const undos: Undo[] = [];
   let r = row;
   for (let link = supersededBy.get(r)?.get(column); link; link = supersededBy.get(r)?.get(column)) {
     undos.push(link.undo);
     r = link.next;
   }
-  const out: Record<string, Atom> = { ...(r[column] as Record<string, Atom>) };
-  // Newest change first: each undo takes the value one change further back.
+  const newest = r[column];
+  if (Array.isArray(newest)) {
+    const out: Atom[] = newest.slice();
+    // Newest change first: each undo takes the value one change further back, and puts the
+    // elements back where they were, so the old row reads exactly what it held.
+    for (let i = undos.length - 1; i >= 0; i--) {
+      const u = undos[i] as SetUndo;
+      out.length -= u.added.length;
+      for (let j = u.removed.length - 1; j >= 0; j--) {
+        const [at, a] = u.removed[j] as readonly [number, Atom];
+        out.splice(at, 0, a);
+      }
+    }
+    return out;
+  }
+  const out: Record<string, Atom> = { ...(newest as Record<string, Atom>) };
   for (let i = undos.length - 1; i >= 0; i--) {
-    for (const [k, v] of undos[i] as ReadonlyMap<Atom, Atom | undefined>) {
+    const u = undos[i] as Extract<Undo, { kind: 'map' }>;
+    for (const [k, v] of u.before) {
       if (v === undefined) delete out[k as string];
       else out[k as string] = v;
     }
@@ -489,6 +524,51 @@ export function valueBefore<V extends Atom>(change: ColumnChange | undefined, no
 /** The keys a map column's change names; none for another kind of change. */
 export function changedMapKeys(change: ColumnChange | undefined): Atom[] {
   return change?.kind === 'map' ? [...change.before.keys()] : [];
+}
+
+/**
+ * A set changed where it is, like a string-keyed map (inPlaceDelta): a hub router's ports and
+ * static routes hold thousands of uuids and gain one each per peering, and a copy of both per
+ * update was most of what grew with the hub in hvnetd's CPU per create (bench/scale).
+ * inPlaceToggles: the decoded toggles, or undefined when the column is not a set held as an
+ * array, or the diff toggles so many elements (a bulk change) that one copy is cheaper than
+ * a scan per element.
+ */
+function inPlaceToggles(type: ColumnType, current: DecodedValue, diff: unknown, at: { table: string; column: string }): Atom[] | undefined {
+  if (columnShape(type) !== 'set' || !Array.isArray(current)) return undefined;
+  const toggles = decodeValue(relaxedType(type), diff, at) as Atom[];
+  return toggles.length <= IN_PLACE_TOGGLES ? toggles : undefined;
+}
+const IN_PLACE_TOGGLES = 8;
+
+/**
+ * Toggles each element in turn (removed where it is, or appended): the same value as toggleSet
+ * gives. Returns how to undo it, and the elements gained and lost (one toggled twice is neither,
+ * as in toggleSet).
+ */
+function toggleInPlace(set: Atom[], toggles: readonly Atom[]): { undo: SetUndo; added: Atom[]; removed: Atom[] } {
+  const removed: (readonly [number, Atom])[] = [];
+  const pushed: Atom[] = [];
+  for (const a of toggles) {
+    const i = set.indexOf(a);
+    if (i < 0) {
+      set.push(a);
+      pushed.push(a);
+    } else if (i >= set.length - pushed.length) {
+      // Appended by this same diff: toggled back out, as if it had never been added.
+      pushed.splice(i - (set.length - pushed.length), 1);
+      set.splice(i, 1);
+    } else {
+      set.splice(i, 1);
+      removed.push([i, a]);
+    }
+  }
+  const lost = removed.map(([, a]) => a);
+  return {
+    undo: { kind: 'set', removed, added: pushed },
+    added: pushed.filter((a) => !lost.includes(a)),
+    removed: lost.filter((a) => !pushed.includes(a)),
+  };
 }
 
 /**

@@ -95,6 +95,27 @@ describe('ovsdb cache: what an update changed, against a standalone server', fun
     assert.deepEqual(removed.row.ports, []);
   });
 
+  it('changes a set where it is, and the old row reads exactly as it was, in its order, after further changes too', async () => {
+    for (const i of [2, 3, 4]) await updateAfter(() => ovn.nbctl(['lrp-add', 'big', `big-p${i}`, `02:00:00:00:00:0${i}`, `10.9.${i}.1/24`]));
+    const portOf = (name: string): string => {
+      const p = client.cache.lookupOne('Logical_Router_Port', 'name', name);
+      assert.ok(p, name);
+      return p._uuid;
+    };
+    const array = routerRow().ports;
+    const snapshot = [...array];
+    assert.equal(snapshot.length, 3);
+    // One transaction: the middle port out, a new one in.
+    const e = await updateAfter(() => ovn.nbctl(['lrp-del', 'big-p3', '--', 'lrp-add', 'big', 'big-p5', '02:00:00:00:00:05', '10.9.5.1/24']));
+    assert.deepEqual(e.changes?.ports, { kind: 'set', added: [portOf('big-p5')], removed: [snapshot[1]] });
+    assert.equal(e.row.ports, array, 'not copied: the new row holds the same array, changed');
+    assert.deepEqual(e.row.ports, [snapshot[0], snapshot[2], portOf('big-p5')]);
+    const later = await updateAfter(() => ovn.nbctl(['lrp-del', 'big-p2']));
+    assert.deepEqual(e.old.ports, snapshot);
+    assert.deepEqual(later.old.ports, [snapshot[0], snapshot[2], portOf('big-p5')]);
+    assert.deepEqual(routerRow().ports, [snapshot[2], portOf('big-p5')]);
+  });
+
 });
 
 describe('ovsdb cache: a resync (pure, on the cache alone)', () => {
@@ -114,6 +135,46 @@ describe('ovsdb cache: a resync (pure, on the cache alone)', () => {
     assert.equal(e.changes, undefined, 'a resync compares whole rows: no diff from the server to pass on');
     assert.equal((e.old.external_ids as Record<string, string>).c, '3');
     assert.equal((e.row.external_ids as Record<string, string>).c, '4');
+  });
+});
+
+describe('ovsdb cache: sets changed where they are (pure, on the cache alone)', () => {
+  const u = '6c2bd7a2-8b4e-4c3f-9f57-0a1b2c3d4e5f';
+  const uuidOf = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+
+  it('gives every old row of a long chain of random diffs (1 to 8 toggles, and a bulk one) exactly its set, in its order', () => {
+    const cache = new TableCache(ovnNorthboundSchema, { Logical_Router: ['name', 'ports'] });
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let model = [uuidOf(0), uuidOf(1), uuidOf(2)];
+    cache.applyUpdates({ Logical_Router: { [u]: { initial: { name: 'x', ports: ['set', model.map((x) => ['uuid', x])] } } } });
+    const seen: { old: Record<string, unknown>; before: string[] }[] = [];
+    let next = 3;
+    for (let step = 0; step < 300; step++) {
+      // Distinct elements per diff, as a server sends them: some present (removed), some new.
+      const n = step === 150 ? 20 : 1 + rand(8);
+      const toggles = new Set<string>();
+      while (toggles.size < n) toggles.add(model.length > 0 && rand(2) === 0 ? (model[rand(model.length)] as string) : uuidOf(next++));
+      const before = [...model];
+      for (const t of toggles) {
+        const i = model.indexOf(t);
+        if (i >= 0) model.splice(i, 1);
+        else model = [...model, t];
+      }
+      const [e] = cache.applyUpdates({ Logical_Router: { [u]: { modify: { ports: ['set', [...toggles].map((x) => ['uuid', x])] } } } });
+      assert.ok(e?.kind === 'update');
+      const ch = e.changes?.ports;
+      assert.ok(ch?.kind === 'set');
+      assert.deepEqual([...ch.added].sort(), [...toggles].filter((t) => !before.includes(t)).sort());
+      assert.deepEqual([...ch.removed].sort(), [...toggles].filter((t) => before.includes(t)).sort());
+      seen.push({ old: e.old, before });
+    }
+    // Read only now, after every later change: each row as it was, the newest as it is.
+    for (const [i, s] of seen.entries()) assert.deepEqual(s.old.ports, s.before, `old row of change ${i}`);
+    assert.deepEqual(cache.get('Logical_Router', u)?.ports, model);
   });
 });
 
