@@ -527,19 +527,24 @@ export function changedMapKeys(change: ColumnChange | undefined): Atom[] {
 }
 
 /**
- * A set changed where it is, like a string-keyed map (inPlaceDelta): a hub router's ports and
- * static routes hold thousands of uuids and gain one each per peering, and a copy of both per
+ * A big set changed where it is, like a string-keyed map (inPlaceDelta): a hub router's ports
+ * and static routes hold thousands of uuids and gain one each per peering, and a copy of both per
  * update was most of what grew with the hub in hvnetd's CPU per create (bench/scale).
  * inPlaceToggles: the decoded toggles, or undefined when the column is not a set held as an
  * array, or the diff toggles so many elements (a bulk change) that one copy is cheaper than
  * a scan per element.
  */
 function inPlaceToggles(type: ColumnType, current: DecodedValue, diff: unknown, at: { table: string; column: string }): Atom[] | undefined {
-  if (columnShape(type) !== 'set' || !Array.isArray(current)) return undefined;
+  if (columnShape(type) !== 'set' || !Array.isArray(current) || current.length < IN_PLACE_MIN) return undefined;
   const toggles = decodeValue(relaxedType(type), diff, at) as Atom[];
   return toggles.length <= IN_PLACE_TOGGLES ? toggles : undefined;
 }
 const IN_PLACE_TOGGLES = 8;
+/**
+ * Below this, a copy costs less than what the old row's lazy value costs (a property made a
+ * getter, an entry in a WeakMap): a network's router with a few peerings is copied as before.
+ */
+const IN_PLACE_MIN = 64;
 
 /**
  * Toggles each element in turn (removed where it is, or appended): the same value as toggleSet

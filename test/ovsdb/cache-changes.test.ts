@@ -11,7 +11,7 @@ import { OvsdbClient } from '../../lib/ovsdb/client.js';
 import { TableCache, valueBefore } from '../../lib/ovsdb/cache.js';
 import type { CacheEvent } from '../../lib/ovsdb/cache.js';
 import { mutation, where } from '../../lib/ovsdb/operations.js';
-import { map, set, uuid } from '../../lib/ovsdb/values.js';
+import { map, namedUuid, set, uuid } from '../../lib/ovsdb/values.js';
 import { opsFor } from '../../lib/ovsdb/typed-operations.js';
 import { ovnNorthboundSchema } from '../../lib/ovn/schema/ovn-nb.generated.js';
 
@@ -95,8 +95,15 @@ describe('ovsdb cache: what an update changed, against a standalone server', fun
     assert.deepEqual(removed.row.ports, []);
   });
 
-  it('changes a set where it is, and the old row reads exactly as it was, in its order, after further changes too', async () => {
-    for (const i of [2, 3, 4]) await updateAfter(() => ovn.nbctl(['lrp-add', 'big', `big-p${i}`, `02:00:00:00:00:0${i}`, `10.9.${i}.1/24`]));
+  it('changes a big set where it is, and the old row reads exactly as it was, in its order, after further changes too', async () => {
+    // 70 ports in one transaction (a bulk diff: copied), so that the set is big enough to be changed in place.
+    const names = Array.from({ length: 70 }, (_, i) => `bulk-${i}`);
+    await updateAfter(() =>
+      client.transact([
+        ...names.map((name) => nb.insert('Logical_Router_Port', { name, mac: '02:00:00:00:01:01', networks: set(['10.8.0.1/24']) }, name.replace('-', '_'))),
+        nb.mutate('Logical_Router', [where('_uuid', '==', uuid(router))], [mutation('ports', 'insert', set(names.map((n) => namedUuid(n.replace('-', '_')))))]),
+      ]),
+    );
     const portOf = (name: string): string => {
       const p = client.cache.lookupOne('Logical_Router_Port', 'name', name);
       assert.ok(p, name);
@@ -104,18 +111,22 @@ describe('ovsdb cache: what an update changed, against a standalone server', fun
     };
     const array = routerRow().ports;
     const snapshot = [...array];
-    assert.equal(snapshot.length, 3);
-    // One transaction: the middle port out, a new one in.
-    const e = await updateAfter(() => ovn.nbctl(['lrp-del', 'big-p3', '--', 'lrp-add', 'big', 'big-p5', '02:00:00:00:00:05', '10.9.5.1/24']));
-    assert.deepEqual(e.changes?.ports, { kind: 'set', added: [portOf('big-p5')], removed: [snapshot[1]] });
+    assert.equal(snapshot.length, 70);
+    const nameOf = new Map(names.map((n) => [portOf(n), n]));
+    const middle = snapshot[35] as string;
+    const middleName = nameOf.get(middle) as string;
+    // One transaction: a port from the middle out, a new one in.
+    const e = await updateAfter(() => ovn.nbctl(['lrp-del', middleName, '--', 'lrp-add', 'big', 'big-p5', '02:00:00:00:00:05', '10.9.5.1/24']));
+    assert.deepEqual(e.changes?.ports, { kind: 'set', added: [portOf('big-p5')], removed: [middle] });
     assert.equal(e.row.ports, array, 'not copied: the new row holds the same array, changed');
-    assert.deepEqual(e.row.ports, [snapshot[0], snapshot[2], portOf('big-p5')]);
-    const later = await updateAfter(() => ovn.nbctl(['lrp-del', 'big-p2']));
+    const after = [...snapshot.filter((u) => u !== middle), portOf('big-p5')];
+    assert.deepEqual(e.row.ports, after);
+    const first = snapshot[0] as string;
+    const later = await updateAfter(() => ovn.nbctl(['lrp-del', nameOf.get(first) as string]));
     assert.deepEqual(e.old.ports, snapshot);
-    assert.deepEqual(later.old.ports, [snapshot[0], snapshot[2], portOf('big-p5')]);
-    assert.deepEqual(routerRow().ports, [snapshot[2], portOf('big-p5')]);
+    assert.deepEqual(later.old.ports, after);
+    assert.deepEqual(routerRow().ports, after.slice(1));
   });
-
 });
 
 describe('ovsdb cache: a resync (pure, on the cache alone)', () => {
@@ -142,23 +153,25 @@ describe('ovsdb cache: sets changed where they are (pure, on the cache alone)', 
   const u = '6c2bd7a2-8b4e-4c3f-9f57-0a1b2c3d4e5f';
   const uuidOf = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
-  it('gives every old row of a long chain of random diffs (1 to 8 toggles, and a bulk one) exactly its set, in its order', () => {
+  it('gives every old row of a long chain of random diffs (1 to 8 toggles, and a bulk one; sets above and below the size changed in place) exactly its set, in its order', () => {
     const cache = new TableCache(ovnNorthboundSchema, { Logical_Router: ['name', 'ports'] });
     let seed = 7;
     const rand = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    let model = [uuidOf(0), uuidOf(1), uuidOf(2)];
+    let model = Array.from({ length: 80 }, (_, i) => uuidOf(i));
     cache.applyUpdates({ Logical_Router: { [u]: { initial: { name: 'x', ports: ['set', model.map((x) => ['uuid', x])] } } } });
     const seen: { old: Record<string, unknown>; before: string[] }[] = [];
-    let next = 3;
+    let next = 80;
+    const sizes = new Set<boolean>();
     for (let step = 0; step < 300; step++) {
       // Distinct elements per diff, as a server sends them: some present (removed), some new.
       const n = step === 150 ? 20 : 1 + rand(8);
       const toggles = new Set<string>();
       while (toggles.size < n) toggles.add(model.length > 0 && rand(2) === 0 ? (model[rand(model.length)] as string) : uuidOf(next++));
       const before = [...model];
+      sizes.add(before.length >= 64);
       for (const t of toggles) {
         const i = model.indexOf(t);
         if (i >= 0) model.splice(i, 1);
@@ -173,6 +186,7 @@ describe('ovsdb cache: sets changed where they are (pure, on the cache alone)', 
       seen.push({ old: e.old, before });
     }
     // Read only now, after every later change: each row as it was, the newest as it is.
+    assert.equal(sizes.size, 2, 'the walk went through both sizes');
     for (const [i, s] of seen.entries()) assert.deepEqual(s.old.ports, s.before, `old row of change ${i}`);
     assert.deepEqual(cache.get('Logical_Router', u)?.ports, model);
   });
