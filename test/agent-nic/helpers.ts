@@ -1,14 +1,65 @@
-// Shared bits of the NIC acceptance tests: the real CLI against a test hvnetd, JSON output parsed,
-// and a domain that is defined but never started (for persistent-only attaches).
+// Shared bits of the NIC acceptance tests: a describe's OVN, libvirtd, guest and hvnetd; the real
+// CLI against a test hvnetd, JSON output parsed; and a domain that is defined but never started
+// (for persistent-only attaches).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hvnetCli } from '../agent/harness.js';
-import type { CliResult } from '../agent/harness.js';
-import { buildTinyGuest } from '../../testbed/guest.js';
+import { hvnetCli, startHvnetd, writeConfig } from '../agent/harness.js';
+import type { CliResult, HvnetdSetup, RunningHvnetd } from '../agent/harness.js';
+import { buildTinyGuest, startTinyGuest } from '../../testbed/guest.js';
+import type { TinyGuest } from '../../testbed/guest.js';
+import { startLibvirt } from '../../testbed/libvirt.js';
 import type { Libvirt } from '../../testbed/libvirt.js';
+import { startOvn } from '../../testbed/ovn.js';
+import type { OvnHandle } from '../../testbed/ovn.js';
 import { testRun } from '../../testbed/test-run.js';
-import { run } from '../../testbed/exec.js';
+import { run, waitFor } from '../../testbed/exec.js';
+import { statusMethod } from '../../agent/api/methods.js';
+
+/** Set by the run to leave out the tests that need a running guest. */
+export const skipVm = (): boolean => process.env.HVNET_SKIP_VM === '1';
+
+/** What a describe block of VM tests runs against (`hv` may be replaced by a test that restarts hvnetd). */
+export interface VmHvnetd {
+  ovn: OvnHandle;
+  libvirt: Libvirt;
+  guest: TinyGuest;
+  setup: HvnetdSetup;
+  hv: RunningHvnetd;
+  cli: NicCli;
+}
+
+/**
+ * For a describe block of VM tests: its own OVN NB, libvirtd and running TCG guest, and an hvnetd
+ * with libvirt on (its files under a temp dir named `dir`), connected to libvirt, with the CLI.
+ * Started before the block's tests (call it before the block's own hooks), stopped after them.
+ */
+export function vmHvnetdFixture(dir: string): VmHvnetd {
+  const f = {} as VmHvnetd;
+  before(async function () {
+    if (skipVm()) this.skip();
+    this.timeout(240_000);
+    f.ovn = await startOvn({ northd: false });
+    f.libvirt = await startLibvirt();
+    f.guest = await startTinyGuest(f.libvirt);
+    f.setup = writeConfig(testRun.tempDir(dir), f.ovn.nb.unix, { libvirt: { enabled: true } });
+    f.hv = await startHvnetd(f.setup);
+    f.cli = new NicCli(f.setup.socket);
+    await libvirtConnected(f.hv);
+  });
+  after(async () => {
+    await f.hv?.daemon.stop();
+    await f.guest?.stop();
+    await f.libvirt?.stop();
+    await f.ovn?.stop();
+  });
+  return f;
+}
+
+/** Until hvnetd says it is connected to libvirt. */
+export function libvirtConnected(hv: RunningHvnetd): Promise<true> {
+  return waitFor('hvnetd connected to libvirt', async () => ((await hv.client.call(statusMethod, {}).catch(() => undefined))?.status.libvirt.state === 'connected' ? true : undefined), 15_000, 100);
+}
 
 export class NicCli {
   constructor(readonly socket: string) {}

@@ -23,7 +23,7 @@ import type { NicRow, nicAttachMethod, nicDetachMethod } from '../../agent/api/n
 import { statusMethod } from '../../agent/api/methods.js';
 import type { HostStatus } from '../../agent/api/status.js';
 import { parseDomainInterfaces } from '../../lib/domxml/parse.js';
-import { NicCli, assertMacvtapMode, defineStoppedDomain, interfaceWithMac, linkExists } from './helpers.js';
+import { NicCli, assertMacvtapMode, defineStoppedDomain, interfaceWithMac, linkExists, skipVm } from './helpers.js';
 import type { StoppedDomain } from './helpers.js';
 
 type Attach = ResultOf<typeof nicAttachMethod>;
@@ -34,8 +34,6 @@ const MODES = ['vepa', 'bridge', 'private', 'passthrough'] as const;
 const QBG = { managerid: 11, typeid: 1193047, typeidversion: 2, instanceid: '09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f' };
 const QBG_ARGS = ['--virtualport', '802.1Qbg', `managerid=${QBG.managerid}`, `typeid=${QBG.typeid}`, `typeidversion=${QBG.typeidversion}`, `instanceid=${QBG.instanceid}`];
 const QBH_ARGS = ['--virtualport', '802.1Qbh', 'profileid=finance'];
-
-const skipVm = (): boolean => process.env.HVNET_SKIP_VM === '1';
 
 describe('agent-nic: hvnet nic through hvnetd and libvirt', function () {
   this.timeout(120_000);

@@ -21,13 +21,12 @@ import type { HvnetdSetup, RunningHvnetd } from '../agent/harness.js';
 import type { ResultOf } from '../../agent/api/methods.js';
 import type { NicRow, nicAttachMethod, nicDetachMethod } from '../../agent/api/nics.js';
 import type { HostStatus } from '../../agent/api/status.js';
-import { NicCli, defineStoppedDomain, interfaceWithMac } from './helpers.js';
+import { NicCli, defineStoppedDomain, interfaceWithMac, skipVm } from './helpers.js';
 import { typeOnConsole } from '../../testbed/guest-console.js';
 
 type Attach = ResultOf<typeof nicAttachMethod>;
 type Detach = ResultOf<typeof nicDetachMethod>;
 
-const skipVm = (): boolean => process.env.HVNET_SKIP_VM === '1';
 const WL = { lsp: 'wl-net2', mac: '00:16:3e:00:02:10', ip: '10.10.2.10', ip6: 'fd42:2::10' };
 
 describe('agent-nic: hvnet nic attach --network (a VM on an OVN network)', function () {
