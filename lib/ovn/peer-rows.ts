@@ -12,7 +12,6 @@ import { namedUuid, set, uuid } from '../ovsdb/values.js';
 import { nb } from './nb-operations.js';
 import type { LogicalRouterRow } from './schema/ovn-nb.generated.js';
 import { hostCidr, overlaps } from './cidr.js';
-import type { GatewayCidr } from './cidr.js';
 import { noSharedFamilyReason, sharedGateways } from './families.js';
 import { EXT, rowNames } from './ids.js';
 import type { PlanModel, RowChange, TxnBuilder } from './plan.js';
@@ -315,38 +314,16 @@ function drifted(view: NbView, model: PlanModel, a: Network, b: Network, known: 
   const s = known ?? (d && peeringState(model, a, d));
   if (!s || s.status !== 'active' || s.peer.id !== b.id) return mine.length + mineRoutes.length > 0;
   const first = mine[0];
-  const out = rowNames.peerPort(a.id, b.id);
-  if (mine.length !== 1 || !first || !portAsWanted(first.row, a, b, out)) return true;
-  // The routes wantRoutes makes (one per shared family), matched one to one.
-  const v4 = a.ipv4 && b.ipv4 ? b.ipv4 : undefined;
-  const v6 = a.ipv6 && b.ipv6 ? b.ipv6 : undefined;
-  const r0 = mineRoutes[0]?.row;
-  const r1 = mineRoutes[1]?.row;
-  if (v4 && v6) {
-    return !(mineRoutes.length === 2 && r0 && r1 && ((routeAsWanted(r0, v4, out) && routeAsWanted(r1, v6, out)) || (routeAsWanted(r0, v6, out) && routeAsWanted(r1, v4, out))));
+  if (mine.length !== 1 || !first || !samePort(first.row, wantPort(a, b))) return true;
+  const want = wantRoutes(a, b);
+  if (mineRoutes.length !== want.length) return true;
+  const used = new Set<string>();
+  for (const w of want) {
+    const hit = mineRoutes.find((r) => !used.has(r.row._uuid) && sameRoute(r.row, w));
+    if (!hit) return true;
+    used.add(hit.row._uuid);
   }
-  const one = v4 ? b.ipv4 : v6;
-  if (!one) return mineRoutes.length !== 0;
-  return !(mineRoutes.length === 1 && r0 && routeAsWanted(r0, one, out));
-}
-
-/**
- * samePort(row, wantPort(a, b)) without making the wanted port (`name`: a's peer port towards
- * b): the status asks it of both routers of each peering it updates.
- */
-function portAsWanted(row: RouterPortRow, a: Network, b: Network, name: string): boolean {
-  if (row.name !== name || row.mac !== a.mac || row.peer !== rowNames.peerPort(b.id, a.id)) return false;
-  const v4 = a.ipv4 && b.ipv4 ? hostCidr(a.ipv4) : undefined;
-  const v6 = a.ipv6 && b.ipv6 ? hostCidr(a.ipv6) : undefined;
-  const have = row.networks;
-  if (v4 !== undefined && v6 !== undefined) return have.length === 2 && ((have[0] === v4 && have[1] === v6) || (have[0] === v6 && have[1] === v4));
-  const one = v4 ?? v6;
-  return one === undefined ? have.length === 0 : have.length === 1 && have[0] === one;
-}
-
-/** sameRoute(row, the route wantRoutes makes to the peer's gateway `gb` out of port `out`). */
-function routeAsWanted(row: RouteRow, gb: GatewayCidr, out: string): boolean {
-  return row.ip_prefix === gb.subnet && row.nexthop === gb.address && row.output_port === out && (row.policy === undefined || row.policy === 'dst-ip') && row.route_table === '';
+  return false;
 }
 
 /**

@@ -66,8 +66,11 @@ export class PeeringIndex {
         if (id === undefined || project === undefined) continue;
         for (const k of ext.keys) {
           add(this.names, id, k.slice(EXT.peeringPrefix.length));
-          this.pairTowards(id, project, now[k]);
-          this.pairTowards(id, project, ext.before(k));
+          for (const text of [now[k], ext.before(k)]) {
+            const t = declarationTarget(text, project);
+            const other = t && this.view.network(t.project, t.network);
+            if (other) this.pair(id, other.id);
+          }
         }
       } else if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
         for (const ext of [e.kind === 'insert' ? undefined : extOf(e.old), e.kind === 'delete' ? undefined : extOf(e.row)]) {
@@ -77,13 +80,6 @@ export class PeeringIndex {
         }
       }
     }
-  }
-
-  /** Network `id` and the network a stored declaration of it targets, if that exists. */
-  private pairTowards(id: number, project: string, text: string | undefined): void {
-    const t = declarationTarget(text, project);
-    const other = t && this.view.network(t.project, t.network);
-    if (other) this.pair(id, other.id);
   }
 
   /** A router as it was or is now: its network's declarations, and those towards it. */

@@ -40,22 +40,19 @@ export class PlanModel {
   /**
    * Answers about two networks computed against this model, kept until the model changes. A
    * model lives within one synchronous pass over the cache (a plan, a status update), so the
-   * cache cannot change under it; the status asks the same of both sides of a peering. Plain
-   * maps, made on the first answer: the model is dropped with its pass, and most plans ask
-   * nothing of it (a WeakMap per model, and again per `put`, was collector work per request).
+   * cache cannot change under it; the status asks the same of both sides of a peering.
    */
-  private pairAnswers: Map<Network, Map<Network, boolean>> | undefined;
+  private pairAnswers = new WeakMap<Network, WeakMap<Network, boolean>>();
 
   constructor(readonly view: NbView) {}
 
   /** `compute()`'s answer about networks a and b, computed once per model state. */
   pairAnswer(a: Network, b: Network, compute: () => boolean): boolean {
-    let byB = this.pairAnswers?.get(a);
+    let byB = this.pairAnswers.get(a);
     const known = byB?.get(b);
     if (known !== undefined) return known;
     const answer = compute();
-    this.pairAnswers ??= new Map<Network, Map<Network, boolean>>();
-    if (!byB) this.pairAnswers.set(a, (byB = new Map<Network, boolean>()));
+    if (!byB) this.pairAnswers.set(a, (byB = new WeakMap()));
     byB.set(b, answer);
     return answer;
   }
@@ -72,12 +69,12 @@ export class PlanModel {
 
   put(n: Network): void {
     this.overrides.set(n.id, n);
-    this.pairAnswers = undefined;
+    this.pairAnswers = new WeakMap();
   }
 
   remove(id: number): void {
     this.overrides.set(id, null);
-    this.pairAnswers = undefined;
+    this.pairAnswers = new WeakMap();
   }
 
   isRemoved(id: number): boolean {
@@ -92,9 +89,7 @@ export class TxnBuilder {
 
   /** The router must be as read; the router row of the cache, whatever the model changed. */
   guardRouter(row: RouterRow | undefined): void {
-    if (!row) return;
-    const key = `lr:${row._uuid}`;
-    if (!this.guards.has(key)) this.guards.set(key, routerUnchanged(row));
+    if (row && !this.guards.has(`lr:${row._uuid}`)) this.guards.set(`lr:${row._uuid}`, routerUnchanged(row));
   }
 
   guardAbsent(project: string, network: string): void {

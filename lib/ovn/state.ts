@@ -636,16 +636,11 @@ export class NbView {
       this.grouped.set(router, g);
       this.groupPredecessor.delete(router);
     }
-    // Made once per grouping (it follows the grouping from row to row): each peering's status
-    // asks this of both its routers, and a plan of each router it writes.
-    if (!g.access) {
-      const { ports, routes } = g;
-      g.access = {
-        portsTo: (id) => this.rowsOf(ports.get(id), id, 'Logical_Router_Port'),
-        routesTo: (id) => this.rowsOf(routes.get(id), id, 'Logical_Router_Static_Route'),
-      };
-    }
-    return g.access;
+    const { ports, routes } = g;
+    return {
+      portsTo: (id) => this.rowsOf(ports.get(id), id, (u) => this.port(u)),
+      routesTo: (id) => this.rowsOf(routes.get(id), id, (u) => this.route(u)),
+    };
   }
 
   /** The ids of the networks the router's peer rows lead to. */
@@ -683,37 +678,28 @@ export class NbView {
     this.applyToGroups(groups, remoteOf, removed, after.slice(j));
   }
 
-  /**
-   * Takes `removed` out of `groups` and puts `added` in (by their tags). In place: a grouping
-   * belongs to one router row at a time (taken over from the row before), and its lists are
-   * copied by whoever reads them (rowsOf), never handed out.
-   */
+  /** Takes `removed` out of `groups` and puts `added` in (by their tags). */
   private applyToGroups(groups: Map<number, string[]>, remoteOf: Map<string, number>, removed: readonly string[], added: readonly string[]): void {
     for (const u of removed) {
       const remote = remoteOf.get(u);
       if (remote === undefined) continue;
       remoteOf.delete(u);
-      const list = groups.get(remote);
-      if (!list) continue;
-      const i = list.indexOf(u);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) groups.delete(remote);
+      const rest = (groups.get(remote) ?? []).filter((x) => x !== u);
+      if (rest.length > 0) groups.set(remote, rest);
+      else groups.delete(remote);
     }
     for (const u of added) {
       const remote = this.peerTags.get(u);
       if (remote === undefined) continue;
       remoteOf.set(u, remote);
-      const list = groups.get(remote);
-      if (list) list.push(u);
-      else groups.set(remote, [u]);
+      groups.set(remote, [...(groups.get(remote) ?? []), u]);
     }
   }
 
-  private rowsOf<T extends RouterPortRow | RouteRow>(uuids: string[] | undefined, remoteId: number, table: 'Logical_Router_Port' | 'Logical_Router_Static_Route'): PeerRow<T>[] {
+  private rowsOf<T extends { external_ids: Record<string, string> }>(uuids: string[] | undefined, remoteId: number, get: (u: string) => T | undefined): PeerRow<T>[] {
     const out: PeerRow<T>[] = [];
-    if (!uuids) return out;
-    for (const u of uuids) {
-      const row = this.cache.get(table, u) as T | undefined;
+    for (const u of uuids ?? []) {
+      const row = get(u);
       if (row && parseId(row.external_ids[EXT.peerId]) === remoteId) out.push({ row, remoteId });
     }
     return out;
@@ -759,8 +745,6 @@ interface Grouping {
   ports: Map<number, string[]>;
   routes: Map<number, string[]>;
   remoteOf: Map<string, number>;
-  /** What peerRowsByRemote hands out for this grouping, made on its first call. */
-  access?: PeerRowsByRemote;
 }
 
 function count<K>(m: Map<K, Map<number, number>>, k: K, id: number, delta: number): void {
