@@ -159,7 +159,12 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
     const t = this.typedRows(table);
     const out: Tables[T][] = [];
     if (at === undefined || !t) return out;
-    for (const u of typeof at === 'string' ? [at] : at) {
+    if (typeof at === 'string') {
+      const row = t.get(at);
+      if (row !== undefined) out.push(row);
+      return out;
+    }
+    for (const u of at) {
       const row = t.get(u);
       if (row !== undefined) out.push(row);
     }
