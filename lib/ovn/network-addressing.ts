@@ -44,10 +44,8 @@ export function raConfigs(ipv6: GatewayCidr | undefined): Record<string, string>
 export function dhcpOptionsOf(view: NbView, n: Pick<Network, 'id' | 'ipv4'>, index?: ReadonlyMap<string, string>): string | undefined {
   if (!n.ipv4) return undefined;
   if (index) return index.get(`${n.id} ${n.ipv4.subnet}`);
-  for (const row of view.cache.table('DHCP_Options').values()) {
-    if (row.external_ids[EXT.id] === String(n.id) && row.cidr === n.ipv4.subnet) return row._uuid;
-  }
-  return undefined;
+  const id = String(n.id);
+  return view.cache.lookup('DHCP_Options', ['cidr'], [n.ipv4.subnet]).find((row) => row.external_ids[EXT.id] === id)?._uuid;
 }
 
 /** hvnet's DHCP_Options rows by `id subnet`: one pass, so a plan over every network stays linear. */
@@ -73,7 +71,9 @@ export interface AddressingChange {
 export function planNetworkAddressing(view: NbView, only?: ReadonlySet<number>): Plan<AddressingChange[]> {
   const tx = new TxnBuilder();
   const done: AddressingChange[] = [];
-  const index = dhcpIndex(view);
+  // A pass after an NB change names a few networks: each finds its row through the cache's
+  // index, where one pass over every network's row would grow with the hub (bench/scale).
+  const index = only ? undefined : dhcpIndex(view);
   const networks = only ? [...only].flatMap((id) => view.networkById(id) ?? []) : view.networks();
   for (const n of networks) {
     const label = `${n.project}/${n.name}`;

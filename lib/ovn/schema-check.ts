@@ -28,7 +28,8 @@ export function nbMonitorOptions(): MonitorOptions {
   return {
     tables: NB_TABLES,
     // The schema has no index on router and switch names; rows are found by name in the cache.
-    extraIndexes: { Logical_Router: [['name']], Logical_Switch: [['name']] },
+    // A network's DHCP_Options row is found by its subnet, not by a pass over every network's.
+    extraIndexes: { Logical_Router: [['name']], Logical_Switch: [['name']], DHCP_Options: [['cidr']] },
   };
 }
 

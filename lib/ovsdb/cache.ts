@@ -55,8 +55,32 @@ export type IndexValues<Row, C extends readonly ColumnName<Row>[]> = { [I in key
 
 interface IndexDef {
   columns: readonly string[];
-  /** Schema indexes are unique; extra ones may hold several rows per key. */
-  byKey: Map<string, Set<string>>;
+  /**
+   * Schema indexes are unique; extra ones may hold several rows per key. A key with one row holds
+   * its uuid, not a Set of one: at 5,000 spokes the Sets of one were a tenth of hvnetd's live
+   * heap (a heap snapshot: 65,000 Sets with their tables, bench/RESULTS.md).
+   */
+  byKey: Map<string, string | Set<string>>;
+}
+
+function indexAdd(byKey: Map<string, string | Set<string>>, key: string, uuid: string): void {
+  const at = byKey.get(key);
+  if (at === undefined) byKey.set(key, uuid);
+  else if (typeof at === 'string') {
+    if (at !== uuid) byKey.set(key, new Set([at, uuid]));
+  } else at.add(uuid);
+}
+
+function indexDelete(byKey: Map<string, string | Set<string>>, key: string, uuid: string): void {
+  const at = byKey.get(key);
+  if (at === undefined) return;
+  if (typeof at === 'string') {
+    if (at === uuid) byKey.delete(key);
+    return;
+  }
+  at.delete(uuid);
+  if (at.size === 0) byKey.delete(key);
+  else if (at.size === 1) byKey.set(key, at.values().next().value as string);
 }
 
 export class TableCache<Tables extends object = AnyTables> extends EventEmitter<CacheEvents<Tables>> {
@@ -82,7 +106,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
     for (const name of Object.keys(tables)) {
       const table = this.tableSchema(name);
       this.rows.set(name, new Map());
-      const defs = [...table.indexes, ...(extraIndexes[name] ?? [])].map((columns) => ({ columns, byKey: new Map<string, Set<string>>() }));
+      const defs = [...table.indexes, ...(extraIndexes[name] ?? [])].map((columns) => ({ columns, byKey: new Map<string, string | Set<string>>() }));
       this.indexes.set(name, defs);
     }
   }
@@ -131,11 +155,16 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
   ): Tables[T][] {
     const def = this.indexFor(table, columns);
     if (!def) throw new DecodeError(table, columns.join(','), 'no such index in this cache');
-    const uuids = def.byKey.get(indexKey(values));
+    const at = def.byKey.get(indexKey(values));
     const t = this.typedRows(table);
     const out: Tables[T][] = [];
-    if (!uuids || !t) return out;
-    for (const u of uuids) {
+    if (at === undefined || !t) return out;
+    if (typeof at === 'string') {
+      const row = t.get(at);
+      if (row !== undefined) out.push(row);
+      return out;
+    }
+    for (const u of at) {
       const row = t.get(u);
       if (row !== undefined) out.push(row);
     }
@@ -312,13 +341,9 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
         const oldKey = rowKey(def.columns, old);
         // Most updates leave the indexed columns alone (a router gains a port, keeps its name).
         if (oldKey === key) continue;
-        const was = def.byKey.get(oldKey);
-        was?.delete(old._uuid);
-        if (was?.size === 0) def.byKey.delete(oldKey);
+        indexDelete(def.byKey, oldKey, old._uuid);
       }
-      let set = def.byKey.get(key);
-      if (!set) def.byKey.set(key, (set = new Set()));
-      set.add(row._uuid);
+      indexAdd(def.byKey, key, row._uuid);
     }
   }
 
@@ -329,10 +354,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
 
   private unindex(table: string, row: Row): void {
     for (const def of this.indexes.get(table) ?? []) {
-      const key = rowKey(def.columns, row);
-      const set = def.byKey.get(key);
-      set?.delete(row._uuid);
-      if (set?.size === 0) def.byKey.delete(key);
+      indexDelete(def.byKey, rowKey(def.columns, row), row._uuid);
     }
   }
 }
@@ -554,17 +576,22 @@ const IN_PLACE_MIN = 64;
 function toggleInPlace(set: Atom[], toggles: readonly Atom[]): { undo: SetUndo; added: Atom[]; removed: Atom[] } {
   const removed: (readonly [number, Atom])[] = [];
   const pushed: Atom[] = [];
+  const members = membersOf(set);
   for (const a of toggles) {
-    const i = set.indexOf(a);
+    // An element gained (a hub's new port) is known absent without a scan of the whole set.
+    const i = members.has(a) ? set.indexOf(a) : -1;
     if (i < 0) {
       set.push(a);
+      members.add(a);
       pushed.push(a);
     } else if (i >= set.length - pushed.length) {
       // Appended by this same diff: toggled back out, as if it had never been added.
       pushed.splice(i - (set.length - pushed.length), 1);
       set.splice(i, 1);
+      members.delete(a);
     } else {
       set.splice(i, 1);
+      members.delete(a);
       removed.push([i, a]);
     }
   }
@@ -574,6 +601,19 @@ function toggleInPlace(set: Atom[], toggles: readonly Atom[]): { undo: SetUndo; 
     added: pushed.filter((a) => !lost.includes(a)),
     removed: lost.filter((a) => !pushed.includes(a)),
   };
+}
+
+/**
+ * The elements of a set changed in place, kept beside it from its first in-place change on:
+ * `indexOf` on a hub router's 5,000 port uuids, which a gained port always scans to the end, was
+ * a tenth of a ms per create at 5,000 spokes (bench/scale). Only toggleInPlace changes such an
+ * array, and it keeps this in step; a value the general path makes is a new array, without one.
+ */
+const setMembers = new WeakMap<Atom[], Set<Atom>>();
+function membersOf(set: Atom[]): Set<Atom> {
+  let m = setMembers.get(set);
+  if (!m) setMembers.set(set, (m = new Set(set)));
+  return m;
 }
 
 /**

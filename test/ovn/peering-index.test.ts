@@ -83,4 +83,38 @@ describe('incremental peering status and repair (in-memory NB)', () => {
     tx(planDeleteNetwork(nb.view, { name: 's3' }).operations, 's3 deleted');
     assert.deepEqual(index.list(), everyList(nb));
   });
+
+  it("a network's peerings handed out stay as they were when it changes; the index's next list is the new one", () => {
+    const nb = new FakeNb();
+    const index = new PeeringIndex(nb.view);
+    nb.cache.on('batch', (events: CacheEvent[]) => index.note(events));
+    const tx = (ops: Parameters<FakeNb['transact']>[0]): void => {
+      nb.transact(ops);
+      index.update();
+    };
+    tx(planCreateNetwork(nb.view, { name: 'hub', ipv4: '10.9.0.1/24' }).operations);
+    for (let i = 1; i <= 4; i++) tx(planCreateNetwork(nb.view, { name: `s${i}`, ipv4: `10.9.${i}.1/24` }).operations);
+    const hubId = nb.view.network('default', 'hub')?.id;
+    assert.ok(hubId !== undefined);
+    const hubList = (): PeeringInfo[] => listPeerings(nb.view, { project: 'default', network: 'hub' });
+    // Changed where it is while nobody holds it (s1, s3), then copied once handed out.
+    tx(planCreatePeering(nb.view, { network: 'hub', name: 'to-s3', target: 's3' }).operations);
+    tx(planCreatePeering(nb.view, { network: 'hub', name: 'to-s1', target: 's1' }).operations);
+    const held = index.peeringsOf(hubId);
+    const copy = held.map((p) => ({ ...p }));
+    assert.deepEqual(held, hubList());
+    tx(planCreatePeering(nb.view, { network: 'hub', name: 'to-s2', target: 's2' }).operations);
+    tx(planCreatePeering(nb.view, { network: 's2', name: 'up', target: 'hub' }).operations);
+    tx(planDeletePeering(nb.view, { network: 'hub', name: 'to-s1' }).operations);
+    assert.deepEqual(held, copy, 'the list handed out did not change');
+    const next = index.peeringsOf(hubId);
+    assert.deepEqual(next, hubList());
+    assert.deepEqual(
+      next.map((p) => p.name),
+      ['to-s2', 'to-s3'],
+    );
+    tx(planCreatePeering(nb.view, { network: 'hub', name: 'to-s4', target: 's4' }).operations);
+    assert.deepEqual(next, hubList().filter((p) => p.name !== 'to-s4'), 'nor the second one');
+    assert.deepEqual(index.peeringsOf(hubId), hubList());
+  });
 });

@@ -22,6 +22,24 @@ describe('ovsdb cache and values: fast paths', () => {
     assert.deepEqual(cache.lookupOne('Logical_Router_Port', 'name', 'c')?.peer, '\u0000[null]');
   });
 
+  it('an index key goes from one row to several and back as rows come, are renamed and go', () => {
+    const cache = new TableCache(ovnNorthboundSchema, { Logical_Router: ['name'] }, { Logical_Router: [['name']] });
+    const names = (name: string): string[] => cache.lookup('Logical_Router', ['name'], [name]).map((r) => r._uuid).sort();
+    cache.applyUpdates({ Logical_Router: { [U(1)]: { insert: { name: 'r' } } } });
+    assert.deepEqual(names('r'), [U(1)]);
+    cache.applyUpdates({ Logical_Router: { [U(2)]: { insert: { name: 'r' } }, [U(3)]: { insert: { name: 'r' } } } });
+    assert.deepEqual(names('r'), [U(1), U(2), U(3)]);
+    cache.applyUpdates({ Logical_Router: { [U(2)]: { modify: { name: 's' } }, [U(3)]: { delete: null } } });
+    assert.deepEqual(names('r'), [U(1)]);
+    assert.deepEqual(names('s'), [U(2)]);
+    cache.applyUpdates({ Logical_Router: { [U(1)]: { delete: null } } });
+    assert.deepEqual(names('r'), []);
+    cache.applyUpdates({ Logical_Router: { [U(1)]: { insert: { name: 's' } } } });
+    assert.deepEqual(names('s'), [U(1), U(2)]);
+    cache.applyUpdates({ Logical_Router: { [U(2)]: { delete: null } } });
+    assert.deepEqual(names('s'), [U(1)]);
+  });
+
   it('re-keys a renamed row and keeps the key of a row whose indexed column did not change', () => {
     const cache = new TableCache(ovnNorthboundSchema, { Logical_Router: ['name', 'ports'] }, { Logical_Router: [['name']] });
     cache.applyUpdates({ Logical_Router: { [U(1)]: { insert: { name: 'r1' } } } });
