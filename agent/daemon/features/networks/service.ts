@@ -34,6 +34,12 @@ const MAX_EVENTS = 20;
 /** The peering summary of the status follows NB changes after this quiet time, at most this late. */
 const SUMMARY_QUIET_MS = 100;
 const SUMMARY_MAX_DELAY_MS = 1_000;
+/**
+ * The longest the status refresh holds the event loop at a time: a burst of thousands of changed
+ * peerings (one NB transaction) is refreshed in slices of this, the rest after the I/O waiting
+ * in between. A handful of changes is one slice, with no extra timer.
+ */
+const SUMMARY_SLICE_MS = 20;
 const CLOSE_GRACE_MS = 2_000;
 
 interface NetworksServiceEvents {
@@ -166,6 +172,7 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.summaryTimer);
+    clearImmediate(this.summarySlice);
     // Bounded: a repair or lock request waiting for a lost NB must not hold up SIGTERM (the
     // daemon closes the NB session right after, which ends them).
     let timer: NodeJS.Timeout | undefined;
@@ -263,12 +270,32 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
 
   private refreshSummary(): void {
     this.summaryTimer = undefined;
-    if (this.closed || !this.everSynced) return;
-    this.syncIndex();
+    // A refresh in slices under way picks up what was noted since by itself.
+    if (this.closed || !this.everSynced || this.summarySlice !== undefined) return;
+    this.refreshSlice();
   }
 
-  private syncIndex(): void {
-    if (!this.index.update()) return;
+  /** A refresh in slices changed a peering: told once, when it is done. */
+  private sliceChanged = false;
+  private summarySlice: NodeJS.Immediate | undefined;
+
+  private refreshSlice(): void {
+    this.summarySlice = undefined;
+    if (this.closed) return;
+    if (this.index.update({ maxMs: SUMMARY_SLICE_MS })) this.sliceChanged = true;
+    if (this.index.pending) {
+      this.summarySlice = setImmediate(() => this.refreshSlice());
+      return;
+    }
+    if (!this.sliceChanged) return;
+    this.sliceChanged = false;
     this.emit('changed');
+  }
+
+  /** The index up to date now, whole (a read that must see the NB as it is). */
+  private syncIndex(): void {
+    const changed = this.index.update() || this.sliceChanged;
+    this.sliceChanged = false;
+    if (changed) this.emit('changed');
   }
 }
