@@ -7,10 +7,12 @@
 import assert from 'node:assert/strict';
 import { startOvn } from '../../testbed/ovn.js';
 import type { OvnHandle } from '../../testbed/ovn.js';
+import { waitFor } from '../../testbed/exec.js';
 import type { OvnNetworks } from '../../lib/ovn/networks.js';
 import { PeeringIndex } from '../../lib/ovn/peering-index.js';
 import { listPeerings } from '../../lib/ovn/peering-plan.js';
 import type { PeeringInfo } from '../../lib/ovn/peering-plan.js';
+import { planReconcile } from '../../lib/ovn/reconcile.js';
 import { encodeDeclaration } from '../../lib/ovn/state.js';
 import { peeringKey } from '../../lib/ovn/ids.js';
 import { nb } from '../../lib/ovn/nb-operations.js';
@@ -118,5 +120,22 @@ describe('ovn: a burst of peerings in one NB transaction, taken in slices (real 
     }
     assert.ok(slices >= 10, `the rebuild took several slices (${slices})`);
     assert.deepEqual(index.list(), everyList(o), 'the rebuilt index equals the peer lists made from scratch');
+  });
+
+  it('the reconciler repairs a burst larger than its slice completely, in several transactions', async () => {
+    const repaired: number[] = [];
+    const r = await openNetworks(ovn.nb.unix, { reconcile: { debounceMs: 20, slicePairs: 16 } });
+    try {
+      r.on('repaired', (c) => repaired.push(c.length));
+      await waitFor('the reconciler holds the lock', () => (r.reconciling ? true : undefined));
+      await waitFor('every pair repaired', () => (planReconcile(r.view).operations.length === 0 && repaired.length > 0 ? true : undefined), 60_000);
+      assert.ok(repaired.length >= 4, `repaired in several transactions (${repaired.length}: ${repaired.join(', ')})`);
+      // Each repair told is one transaction; the hub's towards s0 stays pending (s0 no longer declares back).
+      const list = everyList(r);
+      assert.equal(list.length, 2 * SPOKES - 1);
+      assert.deepEqual(list.filter((p) => p.status !== 'created').map((p) => `${p.network}/${p.name} ${p.status}`), ['hub/to-s0 pending']);
+    } finally {
+      await r.close();
+    }
   });
 });
