@@ -235,7 +235,8 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   /**
    * The status is re-evaluated on every NB cache batch; the peering summary (every network's
    * peerings) follows after a quiet moment (bounded), so a burst of thousands of writes costs
-   * one update, and an update recomputes only the peerings the NB changes can have touched.
+   * one refresh, and a refresh recomputes only the peerings the NB changes can have touched, in
+   * slices of SUMMARY_SLICE_MS (a status read in between sees each peering before or after).
    */
   /** Made again from the index when asked for after it changed. */
   private summaryValue: { version: number; list: PeeringSummary[] } | undefined;
