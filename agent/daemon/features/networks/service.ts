@@ -120,9 +120,13 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
     return this.countsValue.counts;
   }
 
-  /** The counts as of now (the index brought up to date with the cache first), for /metrics. */
+  /**
+   * The counts as of now (the index brought up to date with the cache first), for /metrics. While
+   * a refresh in slices is under way, as it has got (each peering before or after): a scrape must
+   * not do the rest of a burst's refresh in one block.
+   */
   currentCounts(): PeeringCounts {
-    if (this.everSynced) this.syncIndex();
+    if (this.everSynced && this.summarySlice === undefined) this.syncIndex();
     return this.counts;
   }
 
