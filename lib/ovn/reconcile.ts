@@ -134,10 +134,13 @@ export function networksTouched(view: NbView, events: readonly CacheEvent[]): To
       const now = ext.now;
       const id = parseId(now[EXT.id]);
       const project = now[EXT.project];
+      // The new declarations as the view parsed them (it has seen the batch): a burst of thousands
+      // is not parsed a second time in the task that takes in the monitor update.
+      const self = id === undefined ? undefined : view.networkById(id);
       for (const k of ext.keys) {
         if (id === undefined || project === undefined) return 'all';
-        for (const text of [now[k], ext.before(k)]) {
-          const target = declarationTarget(text, project);
+        const parsed = self?.declarations.get(k.slice(EXT.peeringPrefix.length))?.target;
+        for (const target of [parsed ?? declarationTarget(now[k], project), declarationTarget(ext.before(k), project)]) {
           const other = target && view.network(target.project, target.network)?.id;
           if (other !== undefined) pair(id, other);
         }
