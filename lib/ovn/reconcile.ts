@@ -295,7 +295,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
    */
   async runOnce(): Promise<RowChange[]> {
     if (this.stopped) return [];
-    const work: Work = this.dirty === 'all' ? new Map(this.view.networks().map((n) => [n.id, undefined])) : this.dirty;
+    const work: Work = this.dirty === 'all' ? everyPair(this.view, this.slicePairs) : this.dirty;
     this.dirty = new Map();
     const out: RowChange[] = [];
     try {
@@ -314,6 +314,29 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
       throw e;
     }
   }
+}
+
+/**
+ * A full pass's work: every network towards all its remotes, except that a network with more
+ * declarations than a slice (a hub) is named with its remotes (the networks it declares towards
+ * and those its peer rows lead to: every row and peer the full look would find), so that its
+ * thousands are split over slices rather than planned at once.
+ */
+function everyPair(view: NbView, max: number): Work {
+  const work: Work = new Map();
+  for (const n of view.networks()) {
+    if (n.declarations.size <= max || !n.router) {
+      work.set(n.id, undefined);
+      continue;
+    }
+    const remotes = new Set(view.peerRemotes(n.router));
+    for (const d of n.declarations.values()) {
+      const b = view.network(d.target.project, d.target.network);
+      if (b) remotes.add(b.id);
+    }
+    work.set(n.id, remotes);
+  }
+  return work;
 }
 
 function yieldToIo(): Promise<void> {
