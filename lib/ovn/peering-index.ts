@@ -14,10 +14,17 @@ import { EXT, parseId } from './ids.js';
 import { peeringInfo } from './peering-plan.js';
 import type { PeeringInfo } from './peering-plan.js';
 import { PlanModel } from './plan.js';
-import { declarationTarget, declarationTo, extChange } from './state.js';
+import { declarationTo, extChange } from './state.js';
 import type { NbView, Network } from './state.js';
 
 type Ext = Record<string, string>;
+
+/** How much one `update` may do before it returns with work left (default: everything). */
+export interface UpdateBudget {
+  /** Declarations computed (a network indexed anew counts its declarations). */
+  maxItems?: number;
+  maxMs?: number;
+}
 
 function extOf(row: unknown): Ext | undefined {
   return (row as { external_ids?: Ext } | undefined)?.external_ids;
@@ -46,10 +53,19 @@ export class PeeringIndex {
   private readonly problemSet = new Set<PeeringInfo>();
   private problemsSorted: PeeringInfo[] | undefined;
   private changes = 0;
+  /** The declarations towards a router that came, went or changed settings, to recompute: network id → names. */
+  private readonly towards = new Map<number, Set<string>>();
+  /** The declarations computed so far in this refresh (network id → names). */
+  private readonly done = new Map<number, Set<string>>();
 
   constructor(private readonly view: NbView) {}
 
-  /** Notes what a batch can have changed; nothing is computed until `update`. */
+  /**
+   * Notes what a batch can have changed; nothing is computed until `update`. Ids and names only:
+   * a monitor update of thousands of changed declarations is taken in by one task, so reading
+   * their targets (parsing each) is left to `update`'s slices, which find them in the view (the
+   * new target) and in the index (the old one).
+   */
   note(events: readonly CacheEvent[]): void {
     if (this.all) return;
     for (const e of events) {
@@ -60,18 +76,9 @@ export class PeeringIndex {
           this.routerChanged(e.kind === 'delete' ? undefined : extOf(e.row));
           continue;
         }
-        const now = ext.now;
-        const id = parseId(now[EXT.id]);
-        const project = now[EXT.project];
-        if (id === undefined || project === undefined) continue;
-        for (const k of ext.keys) {
-          add(this.names, id, k.slice(EXT.peeringPrefix.length));
-          for (const text of [now[k], ext.before(k)]) {
-            const t = declarationTarget(text, project);
-            const other = t && this.view.network(t.project, t.network);
-            if (other) this.pair(id, other.id);
-          }
-        }
+        const id = parseId(ext.now[EXT.id]);
+        if (id === undefined) continue;
+        for (const k of ext.keys) add(this.names, id, k.slice(EXT.peeringPrefix.length));
       } else if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
         for (const ext of [e.kind === 'insert' ? undefined : extOf(e.old), e.kind === 'delete' ? undefined : extOf(e.row)]) {
           const owner = parseId(ext?.[EXT.id]);
@@ -80,6 +87,8 @@ export class PeeringIndex {
         }
       }
     }
+    // What was computed earlier in this refresh rested on the state before this batch.
+    if (this.done.size > 0) this.done.clear();
   }
 
   /** A router as it was or is now: its network's declarations, and those towards it. */
@@ -99,6 +108,13 @@ export class PeeringIndex {
     this.pairs.clear();
     this.networksRedo.clear();
     this.targetsRedo.clear();
+    this.towards.clear();
+    this.done.clear();
+  }
+
+  /** True while an `update` left work for the next one (a refresh in slices is under way). */
+  get pending(): boolean {
+    return this.all || this.networksRedo.size > 0 || this.targetsRedo.size > 0 || this.towards.size > 0 || this.names.size > 0 || this.pairs.size > 0;
   }
 
   private ref(id: number, p: PeeringInfo): void {
@@ -119,46 +135,58 @@ export class PeeringIndex {
     if (m?.size === 0) this.byTargetKey.delete(k);
   }
 
-  /** Brings the index up to date; true when a peering's info changed. */
-  update(): boolean {
+  /**
+   * Brings the index up to date, or, with a budget, as far as the budget goes (`pending` tells
+   * whether work is left; the next call carries on, with whatever was noted in between). True
+   * when a peering's info changed. Between two calls the index holds, for each peering, either
+   * its info before the change or after it, never both nor neither: its counts stay true to one
+   * of the two states, peering by peering.
+   */
+  update(budget: UpdateBudget = {}): boolean {
     const model = new PlanModel(this.view);
-    if (this.all) {
-      this.all = false;
-      this.byNetwork.clear();
-      this.byTargetKey.clear();
-      this.tallies.total = this.tallies.created = this.tallies.pending = this.tallies.errored = 0;
-      this.problemSet.clear();
-      this.problemsSorted = undefined;
-      this.changes++;
-      this.sorted.clear();
-      this.order = undefined;
-      this.networksRedo.clear();
-      this.targetsRedo.clear();
-      for (const a of this.view.networks()) this.indexNetwork(model, a);
-      return true;
-    }
+    const maxItems = budget.maxItems ?? Infinity;
+    const until = budget.maxMs === undefined ? Infinity : performance.now() + budget.maxMs;
+    let items = 0;
+    const spent = (n = 1): boolean => (items += n) >= maxItems || (until !== Infinity && performance.now() >= until);
     let changed = false;
+    if (this.all) {
+      // Every network is indexed again one by one, its old entries replaced when it is reached
+      // (not the whole index emptied first: a read between two slices sees each peering once).
+      this.all = false;
+      this.changes++;
+      changed = true;
+      this.names.clear();
+      this.pairs.clear();
+      this.targetsRedo.clear();
+      this.towards.clear();
+      for (const id of this.byNetwork.keys()) this.networksRedo.add(id);
+      for (const a of this.view.networks()) if (a.declarations.size > 0) this.networksRedo.add(a.id);
+    }
+    // A network whose router came, went or changed settings: each of its declarations, old and
+    // new, recomputed one by one below (a hub's thousands through the slices like the rest). Its
+    // sorted list is dropped rather than edited per declaration; a network gone is dropped whole.
     for (const id of this.networksRedo) {
       const had = this.byNetwork.get(id);
-      if (had) {
+      const a = this.view.networkById(id);
+      if (had && !a) {
         for (const p of had.values()) this.unref(id, p);
         this.byNetwork.delete(id);
-        this.sorted.delete(id);
         this.order = undefined;
         changed = true;
+      } else {
+        for (const name of had?.keys() ?? []) add(this.towards, id, name);
+        for (const name of a?.declarations.keys() ?? []) add(this.towards, id, name);
       }
-      const a = this.view.networkById(id);
-      if (a && this.indexNetwork(model, a)) changed = true;
+      this.sorted.delete(id);
     }
     this.networksRedo.clear();
     // A declaration is named by its key, by its target's pair and by its rows' pair alike: it is
-    // computed once per update whichever named it (the state it rests on cannot move in between).
-    const done = new Map<number, Set<string>>();
-    const redo = (a: Network | undefined, name: string): void => {
-      if (!a) return;
-      let seen = done.get(a.id);
-      if (!seen) done.set(a.id, (seen = new Set()));
-      else if (seen.has(name)) return;
+    // computed once per refresh whichever named it (`done`, forgotten when a batch is noted).
+    const redo = (a: Network | undefined, name: string): Network | undefined => {
+      if (!a) return undefined;
+      let seen = this.done.get(a.id);
+      if (!seen) this.done.set(a.id, (seen = new Set()));
+      else if (seen.has(name)) return undefined;
       seen.add(name);
       const d = a.declarations.get(name);
       const m = this.byNetwork.get(a.id);
@@ -174,10 +202,10 @@ export class PeeringIndex {
           this.resort(a.id, name, undefined);
           changed = true;
         }
-        return;
+        return undefined;
       }
       const info = peeringInfo(this.view, model, a, d);
-      if (before && samePeeringInfo(before, info)) return;
+      if (before && samePeeringInfo(before, info)) return this.view.network(d.target.project, d.target.network);
       if (before) this.unref(a.id, before);
       this.ref(a.id, info);
       if (m) m.set(name, info);
@@ -187,45 +215,61 @@ export class PeeringIndex {
       }
       this.resort(a.id, name, info);
       changed = true;
+      return this.view.network(d.target.project, d.target.network);
     };
+    // A declaration added, changed or removed: the declarations of its old target (in the index)
+    // and of its new one (in the view) towards this network rest on it too. First, so that the
+    // declarations named otherwise as well are still found here, not skipped as done.
+    const declared = (a: Network | undefined, name: string): void => {
+      if (!a || this.done.get(a.id)?.has(name)) return;
+      const before = this.byNetwork.get(a.id)?.get(name);
+      const old = before && this.view.network(before.targetProject, before.targetNetwork);
+      if (old) this.pair(a.id, old.id);
+      const b = redo(a, name);
+      if (b) this.pair(a.id, b.id);
+    };
+    if (this.drain(this.names, declared, spent)) return changed;
+    // A router came, went or changed settings: the declarations towards it (a set of names, not
+    // computed here, so that a hub's thousands go through the slices like the rest).
     for (const key of this.targetsRedo) {
-      const towards = [...(this.byTargetKey.get(key) ?? [])].map(([id, names]) => [id, [...names]] as const);
-      for (const [id, names] of towards) {
-        const a = this.view.networkById(id);
-        for (const name of names) redo(a, name);
-      }
+      for (const [id, names] of this.byTargetKey.get(key) ?? []) for (const name of names) add(this.towards, id, name);
     }
     this.targetsRedo.clear();
-    for (const [id, names] of this.names) {
-      const a = this.view.networkById(id);
-      for (const name of names) redo(a, name);
-    }
+    if (this.drain(this.towards, (a, name) => void redo(a, name), spent)) return changed;
     for (const [x, ys] of this.pairs) {
       const a = this.view.networkById(x);
       for (const y of ys) {
+        ys.delete(y);
         const b = this.view.networkById(y);
         if (!a || !b) continue;
         const d = declarationTo(a, b.project, b.name);
         if (d) redo(a, d.name);
+        if (spent()) {
+          if (ys.size === 0) this.pairs.delete(x);
+          return changed;
+        }
       }
+      this.pairs.delete(x);
     }
-    this.names.clear();
-    this.pairs.clear();
+    this.done.clear();
     return changed;
   }
 
-  /** Indexes every declaration of a network not indexed yet; true when it has any. */
-  private indexNetwork(model: PlanModel, a: Network): boolean {
-    if (a.declarations.size === 0) return false;
-    const m = new Map<string, PeeringInfo>();
-    for (const d of a.declarations.values()) {
-      const info = peeringInfo(this.view, model, a, d);
-      m.set(d.name, info);
-      this.ref(a.id, info);
+  /** Takes each (network, name) out of `m` and hands it to `f`; true when the budget ran out first. */
+  private drain(m: Map<number, Set<string>>, f: (a: Network | undefined, name: string) => void, spent: () => boolean): boolean {
+    for (const [id, names] of m) {
+      const a = this.view.networkById(id);
+      for (const name of names) {
+        names.delete(name);
+        f(a, name);
+        if (spent()) {
+          if (names.size === 0) m.delete(id);
+          return true;
+        }
+      }
+      m.delete(id);
     }
-    this.byNetwork.set(a.id, m);
-    this.order = undefined;
-    return true;
+    return false;
   }
 
   /** Every peering in or out (each ref and unref of a PeeringInfo): counted, and the problems noted. */

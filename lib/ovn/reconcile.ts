@@ -25,11 +25,55 @@ export const RECONCILE_LOCK = 'hvnet_reconcile';
 /** Networks, each with the networks towards which its peer rows are to be looked at. */
 export type Touched = Map<number, Set<number>>;
 
+/** Work left for a repair in slices: networks with the remotes to look at (undefined: all of them). */
+type Work = Map<number, Set<number> | undefined>;
+
+/**
+ * The pairs (network, remote) planned and sent in one transaction at most, by default. A burst of
+ * thousands of peerings in one NB transaction touches each hub/spoke pair both ways; planned and
+ * sent as one transaction, its plan and encoding held the event loop for hundreds of ms. At this
+ * size a slice plans and sends in a few ms; a handful of changes is one slice, as before.
+ */
+export const RECONCILE_SLICE_PAIRS = 500;
+
+/**
+ * Takes up to `max` pairs out of `work`: whole networks while they fit, the next one's remotes
+ * split. A network to look at towards all its remotes counts as one pair per declaration.
+ */
+export function takeSlice(view: NbView, work: Work, max: number): Work {
+  const slice: Work = new Map();
+  let size = 0;
+  for (const [id, remotes] of work) {
+    if (size >= max) break;
+    if (remotes === undefined) {
+      slice.set(id, undefined);
+      work.delete(id);
+      size += 1 + (view.networkById(id)?.declarations.size ?? 0);
+      continue;
+    }
+    if (size + remotes.size <= max) {
+      slice.set(id, remotes);
+      work.delete(id);
+      size += remotes.size;
+      continue;
+    }
+    const part = new Set<number>();
+    for (const r of remotes) {
+      if (size >= max) break;
+      part.add(r);
+      remotes.delete(r);
+      size += 1;
+    }
+    slice.set(id, part);
+  }
+  return slice;
+}
+
 /**
  * Every repair the NB needs now (pure); with `only`, the repairs of those networks' peer rows
  * towards those networks (the ones an NB change can have put out of step, see networksTouched).
  */
-export function planReconcile(view: NbView, only?: ReadonlyMap<number, ReadonlySet<number>>): Plan<RowChange[]> {
+export function planReconcile(view: NbView, only?: ReadonlyMap<number, ReadonlySet<number> | undefined>): Plan<RowChange[]> {
   const tx = new TxnBuilder();
   let networks: Network[];
   if (only === undefined) networks = view.networks();
@@ -90,10 +134,13 @@ export function networksTouched(view: NbView, events: readonly CacheEvent[]): To
       const now = ext.now;
       const id = parseId(now[EXT.id]);
       const project = now[EXT.project];
+      // The new declarations as the view parsed them (it has seen the batch): a burst of thousands
+      // is not parsed a second time in the task that takes in the monitor update.
+      const self = id === undefined ? undefined : view.networkById(id);
       for (const k of ext.keys) {
         if (id === undefined || project === undefined) return 'all';
-        for (const text of [now[k], ext.before(k)]) {
-          const target = declarationTarget(text, project);
+        const parsed = self?.declarations.get(k.slice(EXT.peeringPrefix.length))?.target;
+        for (const target of [parsed ?? declarationTarget(now[k], project), declarationTarget(ext.before(k), project)]) {
           const other = target && view.network(target.project, target.network)?.id;
           if (other !== undefined) pair(id, other);
         }
@@ -121,6 +168,8 @@ export interface ReconcilerOptions {
   lockName?: string;
   /** Sends the repairs (default: the client's `transact`). */
   transact?: OvsdbClient['transact'];
+  /** Pairs (network, remote) repaired per transaction at most (default RECONCILE_SLICE_PAIRS). */
+  slicePairs?: number;
 }
 
 interface ReconcilerEvents {
@@ -133,6 +182,7 @@ interface ReconcilerEvents {
 export class Reconciler extends EventEmitter<ReconcilerEvents> {
   private readonly lock: OvsdbLock;
   private readonly debounceMs: number;
+  private readonly slicePairs: number;
   private readonly transactor: Transactor;
   private timer: NodeJS.Timeout | undefined;
   /** When the armed timer is to repair (Date.now() time). */
@@ -157,6 +207,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   ) {
     super();
     this.debounceMs = opts.debounceMs ?? 100;
+    this.slicePairs = opts.slicePairs ?? RECONCILE_SLICE_PAIRS;
     this.transactor = { transact: opts.transact ?? ((ops) => client.transact(ops)), session: client.session };
     this.lock = new OvsdbLock(client.session, opts.lockName ?? RECONCILE_LOCK);
     this.lock.on('acquired', () => {
@@ -238,19 +289,56 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
    * Repairs now (whoever holds the lock); resolves with what was repaired. Only the networks NB
    * changes touched since the last repair are looked at (all of them the first time, after the
    * lock changed hands and after a failed repair): a full pass per NB change cost every peering
-   * of the NB on each write.
+   * of the NB on each write. In slices of at most `slicePairs` pairs, each planned from the cache
+   * as it is then and sent as one guarded transaction, with the event loop free in between; what
+   * NB changes touch meanwhile is for the next repair.
    */
   async runOnce(): Promise<RowChange[]> {
     if (this.stopped) return [];
-    const only = this.dirty === 'all' ? undefined : this.dirty;
+    const work: Work = this.dirty === 'all' ? everyPair(this.view, this.slicePairs) : this.dirty;
     this.dirty = new Map();
+    const out: RowChange[] = [];
     try {
-      const applied = await applyPlan(this.transactor, this.view, (v) => planReconcile(v, only), this.lock.held ? { lock: this.lock.name } : {});
-      if (applied.attempts > 0 && applied.changes.length > 0) this.emit('repaired', applied.changes);
-      return applied.attempts > 0 ? applied.changes : [];
+      for (;;) {
+        const only = takeSlice(this.view, work, this.slicePairs);
+        const applied = await applyPlan(this.transactor, this.view, (v) => planReconcile(v, only), this.lock.held ? { lock: this.lock.name } : {});
+        if (applied.attempts > 0 && applied.changes.length > 0) {
+          this.emit('repaired', applied.changes);
+          out.push(...applied.changes);
+        }
+        if (work.size === 0 || this.stopped) return out;
+        await yieldToIo();
+      }
     } catch (e) {
       this.dirty = 'all';
       throw e;
     }
   }
+}
+
+/**
+ * A full pass's work: every network towards all its remotes, except that a network with more
+ * declarations than a slice (a hub) is named with its remotes (the networks it declares towards
+ * and those its peer rows lead to: every row and peer the full look would find), so that its
+ * thousands are split over slices rather than planned at once.
+ */
+function everyPair(view: NbView, max: number): Work {
+  const work: Work = new Map();
+  for (const n of view.networks()) {
+    if (n.declarations.size <= max || !n.router) {
+      work.set(n.id, undefined);
+      continue;
+    }
+    const remotes = new Set(view.peerRemotes(n.router));
+    for (const d of n.declarations.values()) {
+      const b = view.network(d.target.project, d.target.network);
+      if (b) remotes.add(b.id);
+    }
+    work.set(n.id, remotes);
+  }
+  return work;
+}
+
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

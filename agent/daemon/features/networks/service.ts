@@ -34,6 +34,12 @@ const MAX_EVENTS = 20;
 /** The peering summary of the status follows NB changes after this quiet time, at most this late. */
 const SUMMARY_QUIET_MS = 100;
 const SUMMARY_MAX_DELAY_MS = 1_000;
+/**
+ * The longest the status refresh holds the event loop at a time: a burst of thousands of changed
+ * peerings (one NB transaction) is refreshed in slices of this, the rest after the I/O waiting
+ * in between. A handful of changes is one slice, with no extra timer.
+ */
+const SUMMARY_SLICE_MS = 20;
 const CLOSE_GRACE_MS = 2_000;
 
 interface NetworksServiceEvents {
@@ -114,9 +120,13 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
     return this.countsValue.counts;
   }
 
-  /** The counts as of now (the index brought up to date with the cache first), for /metrics. */
+  /**
+   * The counts as of now (the index brought up to date with the cache first), for /metrics. While
+   * a refresh in slices is under way, as it has got (each peering before or after): a scrape must
+   * not do the rest of a burst's refresh in one block.
+   */
   currentCounts(): PeeringCounts {
-    if (this.everSynced) this.syncIndex();
+    if (this.everSynced && this.summarySlice === undefined) this.syncIndex();
     return this.counts;
   }
 
@@ -166,6 +176,7 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.summaryTimer);
+    clearImmediate(this.summarySlice);
     // Bounded: a repair or lock request waiting for a lost NB must not hold up SIGTERM (the
     // daemon closes the NB session right after, which ends them).
     let timer: NodeJS.Timeout | undefined;
@@ -228,7 +239,8 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
   /**
    * The status is re-evaluated on every NB cache batch; the peering summary (every network's
    * peerings) follows after a quiet moment (bounded), so a burst of thousands of writes costs
-   * one update, and an update recomputes only the peerings the NB changes can have touched.
+   * one refresh, and a refresh recomputes only the peerings the NB changes can have touched, in
+   * slices of SUMMARY_SLICE_MS (a status read in between sees each peering before or after).
    */
   /** Made again from the index when asked for after it changed. */
   private summaryValue: { version: number; list: PeeringSummary[] } | undefined;
@@ -263,12 +275,32 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
 
   private refreshSummary(): void {
     this.summaryTimer = undefined;
-    if (this.closed || !this.everSynced) return;
-    this.syncIndex();
+    // A refresh in slices under way picks up what was noted since by itself.
+    if (this.closed || !this.everSynced || this.summarySlice !== undefined) return;
+    this.refreshSlice();
   }
 
-  private syncIndex(): void {
-    if (!this.index.update()) return;
+  /** A refresh in slices changed a peering: told once, when it is done. */
+  private sliceChanged = false;
+  private summarySlice: NodeJS.Immediate | undefined;
+
+  private refreshSlice(): void {
+    this.summarySlice = undefined;
+    if (this.closed) return;
+    if (this.index.update({ maxMs: SUMMARY_SLICE_MS })) this.sliceChanged = true;
+    if (this.index.pending) {
+      this.summarySlice = setImmediate(() => this.refreshSlice());
+      return;
+    }
+    if (!this.sliceChanged) return;
+    this.sliceChanged = false;
     this.emit('changed');
+  }
+
+  /** The index up to date now, whole (a read that must see the NB as it is). */
+  private syncIndex(): void {
+    const changed = this.index.update() || this.sliceChanged;
+    this.sliceChanged = false;
+    if (changed) this.emit('changed');
   }
 }
