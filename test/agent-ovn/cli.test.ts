@@ -296,4 +296,33 @@ describe('agent-ovn: peering through the hvnet CLI', function () {
     assert.ok(counts.created > 0 && !counts.problems.some((p) => p.network === 'F' || p.target_network === 'F'), JSON.stringify(counts));
     assert.match(await ok(['status']), /drift-repaired/);
   });
+
+  it('drift: a repair of more rows than a log line names counts them all in hvnetd\'s log, names the first 20, and the status keeps its last 20 events', async () => {
+    await ok(['network', 'create', 'RH', '--ipv4', '10.37.0.1/24']);
+    const hub = await show('RH');
+    const ports: string[] = [];
+    for (let i = 1; i <= 11; i++) {
+      await ok(['network', 'create', `RS${i}`, '--ipv4', `10.37.${i}.1/24`]);
+      await ok(['network', 'peer', 'create', 'RH', `to-rs${i}`, `default/RS${i}`]);
+      await ok(['network', 'peer', 'create', `RS${i}`, 'to-rh', 'default/RH', '--wait']);
+      const spoke = await show(`RS${i}`);
+      ports.push(rowNames.peerPort(hub.id, spoke.id), rowNames.peerPort(spoke.id, hub.id));
+    }
+    // All 22 peer ports gone in one NB transaction: one repair of 22 rows.
+    await ovn.nbctl(ports.flatMap((p, i) => (i === 0 ? ['lrp-del', p] : ['--', 'lrp-del', p])));
+    const line = await waitFor('the repair of the 22 ports in the log', () => {
+      for (const l of d.daemon.log().split('\n')) {
+        if (!l.startsWith('{')) continue;
+        const r = JSON.parse(l) as { msg?: string; count?: number; changes?: string[]; more?: number };
+        if (r.msg === 'OVN drift repaired' && r.count === ports.length) return r;
+      }
+      return undefined;
+    }, 5_000, 50);
+    assert.equal(line.changes?.length, 20, JSON.stringify(line));
+    assert.equal(line.more, ports.length - 20);
+    assert.ok(line.changes?.every((c) => c.startsWith('insert Logical_Router_Port ')), JSON.stringify(line.changes));
+    const s = JSON.parse(await ok(['status', '--format', 'json'])) as { status: HostStatus };
+    const events = s.status.events?.filter((e) => e.code === 'drift-repaired') ?? [];
+    assert.ok(events.length > 0 && events.length <= 20, `${events.length} drift events`);
+  });
 });

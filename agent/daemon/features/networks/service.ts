@@ -31,6 +31,8 @@ import { peeringSummary } from './documents.js';
 
 /** Events kept for `hvnet status` and the reports. */
 const MAX_EVENTS = 20;
+/** Repaired rows named in one log line; the rest are counted. */
+const LOGGED_REPAIRS = 20;
 /** The peering summary of the status follows NB changes after this quiet time, at most this late. */
 const SUMMARY_QUIET_MS = 100;
 const SUMMARY_MAX_DELAY_MS = 1_000;
@@ -226,13 +228,16 @@ export class NetworksService extends EventEmitter<NetworksServiceEvents> {
 
   private onRepaired(changes: RowChange[]): void {
     const at = new Date().toISOString();
-    for (const c of changes) {
+    // Only the last MAX_EVENTS are kept: a burst's repair (thousands of rows) adds just those.
+    for (const c of changes.slice(-MAX_EVENTS)) {
       const side = `${c.network.project ?? '?'}/${c.network.name ?? c.network.id}`;
       const remote = `${c.remote.project ?? '?'}/${c.remote.name ?? c.remote.id}`;
       this.eventList.push({ at, code: 'drift-repaired', subject: side, message: `${c.action} ${c.table} ${c.what} (peering towards ${remote})` });
     }
     this.eventList.splice(0, Math.max(0, this.eventList.length - MAX_EVENTS));
-    this.log.warn({ changes: changes.map((c) => `${c.action} ${c.table} ${c.what}`) }, 'OVN drift repaired');
+    // One line per repair, of a size an operator can read: a burst's repair names its first rows and counts them all.
+    const named = changes.slice(0, LOGGED_REPAIRS).map((c) => `${c.action} ${c.table} ${c.what}`);
+    this.log.warn({ count: changes.length, changes: named, ...(changes.length > named.length ? { more: changes.length - named.length } : {}) }, 'OVN drift repaired');
     this.emit('changed');
   }
 
