@@ -130,6 +130,8 @@ describe('ovn: a burst of peerings in one NB transaction, taken in slices (real 
       await waitFor('the reconciler holds the lock', () => (r.reconciling ? true : undefined));
       await waitFor('every pair repaired', () => (planReconcile(r.view).operations.length === 0 && repaired.length > 0 ? true : undefined), 60_000);
       assert.ok(repaired.length >= 4, `repaired in several transactions (${repaired.length}: ${repaired.join(', ')})`);
+      // A pair (network, remote) is at most a port and a route here (IPv4 only): no slice went over 16 pairs.
+      assert.ok(repaired.every((n) => n <= 2 * 16), `rows per transaction: ${repaired.join(', ')}`);
       // Each repair told is one transaction; the hub's towards s0 stays pending (s0 no longer declares back).
       const list = everyList(r);
       assert.equal(list.length, 2 * SPOKES - 1);
