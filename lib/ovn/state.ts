@@ -132,7 +132,7 @@ type KeysSince = Set<string> | undefined;
  * is parsed once for all of them. Bounded: emptied when full (it only saves work).
  */
 const targetMemo = new Map<string, { project: string; target: Target | undefined }>();
-const TARGET_MEMO_MAX = 4_096;
+const TARGET_MEMO_MAX = 16_384;
 
 /** The target of a stored declaration, without the rest of it; undefined when it does not parse. */
 export function declarationTarget(text: string | undefined, project: string): Target | undefined {
@@ -516,6 +516,31 @@ export class NbView {
       if (n && (!best || n.id < best.id)) best = n;
     }
     return best;
+  }
+
+  /**
+   * The ids of every router indexed as `project/name`, none of them parsed: each id `network()`
+   * can answer, and those of routers that do not parse as a network. For a reader that only
+   * needs who may be concerned (the reconciler's touched pairs): parsing is left to whoever
+   * reads the network, not done for thousands of them in the task that takes in an NB update.
+   */
+  idsNamed(project: string, name: string): number[] {
+    const out: number[] = [];
+    for (const u of this.byKey.get(project)?.get(name) ?? []) {
+      const id = parseId(this.router(u)?.external_ids[EXT.id]);
+      if (id !== undefined) out.push(id);
+    }
+    return out;
+  }
+
+  /** Every router tagged with network id `id`, none of them parsed (see idsNamed). */
+  routersWithId(id: number): RouterRow[] {
+    const out: RouterRow[] = [];
+    for (const u of this.byId.get(id) ?? []) {
+      const r = this.router(u);
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   networkById(id: number): Network | undefined {

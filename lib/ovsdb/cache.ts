@@ -12,7 +12,7 @@ import { columnShape, implicitColumn } from './schema.js';
 import type { Atom, ColumnType, DatabaseSchema, TableSchema, TypedSchema } from './schema.js';
 import { decodeColumnValue, decodeRow, decodeValue } from './values.js';
 import type { DecodedRow, DecodedValue } from './values.js';
-import { DecodeError } from './errors.js';
+import { DecodeError, UpdateDroppedError } from './errors.js';
 import type { AnyTables, ColumnName, MonitoredTables, MonitorRequest, TableName, UntypedRow } from './row-types.js';
 
 /** A cached row as stored: the monitored columns plus `_uuid`. */
@@ -197,23 +197,37 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
 
   /**
    * Applies table updates in update2/update3 form (`initial`, `insert`, `modify`, `delete`) or in
-   * the original monitor form (`old`/`new`). Returns the events it emitted.
+   * the original monitor form (`old`/`new`). Every row is decoded before any is applied: a value
+   * that does not decode throws with the cache unchanged. Returns the events it emitted.
    */
   applyUpdates(tableUpdates: unknown): CacheEvent<Tables>[] {
-    const events: StoredEvent[] = [];
-    // for-in over the parsed JSON: no entry arrays per table and per row.
-    const updates = asRecord(tableUpdates);
-    for (const tableName in updates) {
-      const t = this.rows.get(tableName);
-      if (!t) continue; // a table we did not ask for
-      const schema = this.tableSchema(tableName);
-      const rowUpdates = asRecord(updates[tableName]);
-      for (const uuid in rowUpdates) {
-        const event = this.applyRowUpdate(schema, t, uuid, asRecord(rowUpdates[uuid]));
-        if (event) events.push(event);
-      }
-    }
-    return this.announce(events);
+    return this.applyUpdatesInSlices(tableUpdates, { sliceMs: Number.POSITIVE_INFINITY }) as CacheEvent<Tables>[];
+  }
+
+  /**
+   * applyUpdates for an update of any size, without holding the event loop for it: the rows are
+   * decoded in slices of about `sliceMs`, the event loop free between them, and then the cache
+   * changes and announces the events in one go, so a reader never sees part of an update (one
+   * NB transaction). An update decoded within its first slice, the usual case, is applied at
+   * once and the result is not a promise. Nothing else may change the cache in between: if
+   * something does (a resync after a reconnect, which holds what this update carried), or
+   * `wanted` says no, nothing of it is applied and the promise rejects with UpdateDroppedError.
+   */
+  applyUpdatesInSlices(tableUpdates: unknown, options: SliceOptions = {}): CacheEvent<Tables>[] | Promise<CacheEvent<Tables>[]> {
+    const decoding = new UpdateDecoder(
+      asRecord(tableUpdates),
+      (name) => {
+        const t = this.rows.get(name);
+        return t && [this.tableSchema(name), t];
+      },
+      (schema, t, uuid, change) => this.prepareRow(schema, t, uuid, change),
+    );
+    return inSlices(
+      (deadline) => decoding.step(deadline),
+      options,
+      this.staleCheck(options),
+      () => this.announce(this.commit(decoding.prepared)),
+    );
   }
 
   /**
@@ -221,34 +235,52 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
    * announcing only the differences, so a reconciler sees what changed while it was away.
    */
   replaceAll(snapshot: unknown): CacheEvent<Tables>[] {
+    return this.replaceAllInSlices(snapshot, { sliceMs: Number.POSITIVE_INFINITY }) as CacheEvent<Tables>[];
+  }
+
+  /**
+   * replaceAll in slices, as applyUpdatesInSlices: the snapshot decoded and compared with the
+   * cache's rows in slices, the differences applied and announced in one go.
+   */
+  replaceAllInSlices(snapshot: unknown, options: SliceOptions = {}): CacheEvent<Tables>[] | Promise<CacheEvent<Tables>[]> {
     // The first fill (and any fill of an empty cache) has nothing to compare against.
-    if (this.rowCount === 0) return this.applyUpdates(snapshot);
+    if (this.rowCount === 0) return this.applyUpdatesInSlices(snapshot, options);
+    const stale = this.staleCheck(options);
     const fresh = new TableCache(this.schema, Object.fromEntries(this.columns), {});
-    fresh.applyUpdates(snapshot);
+    const filled = fresh.applyUpdatesInSlices(snapshot, { ...options, wanted: () => !stale() });
+    return then(filled, () => {
+      const diff = new SnapshotDiff(this.rows, fresh.rows);
+      return inSlices(
+        (deadline) => diff.step(deadline),
+        options,
+        stale,
+        () => this.announce(this.commit(diff.prepared)),
+      );
+    });
+  }
+
+  /** Says why an update decoded from now on would be stale when applied, or undefined. */
+  private staleCheck(options: SliceOptions): () => string | undefined {
+    const version = this.version;
+    return () => {
+      if (this.version !== version) return 'the cache changed meanwhile (a resync)';
+      if (options.wanted && !options.wanted()) return 'no longer wanted';
+      return undefined;
+    };
+  }
+
+  /** Bumped on every change of a row: a decoded update checks it was decoded against this state. */
+  private version = 0;
+
+  /** Applies decoded rows (nothing in them can fail), in order; the events they make. */
+  private commit(prepared: readonly PreparedRow[]): StoredEvent[] {
     const events: StoredEvent[] = [];
-    for (const [tableName, t] of this.rows) {
-      const next = fresh.rows.get(tableName) ?? new Map<string, Row>();
-      for (const [uuid, old] of [...t]) {
-        const row = next.get(uuid);
-        if (!row) {
-          this.remove(tableName, t, old);
-          events.push({ kind: 'delete', table: tableName, old });
-        } else if (!sameRow(old, row)) {
-          this.put(tableName, t, row, old);
-          events.push({ kind: 'update', table: tableName, old, row });
-        }
-      }
-      for (const [uuid, row] of next) {
-        if (!t.has(uuid)) {
-          this.put(tableName, t, row, undefined);
-          events.push({ kind: 'insert', table: tableName, row });
-        }
-      }
-    }
-    return this.announce(events);
+    for (const p of prepared) events.push(this.commitRow(p));
+    return events;
   }
 
   clear(): void {
+    this.version++;
     for (const t of this.rows.values()) t.clear();
     for (const defs of this.indexes.values()) for (const d of defs) d.byKey.clear();
   }
@@ -267,18 +299,20 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
     return table;
   }
 
-  private applyRowUpdate(schema: TableSchema, t: Map<string, Row>, uuid: string, change: Record<string, unknown>): StoredEvent | undefined {
+  /**
+   * One row's change decoded against the cached row, without changing anything (the in-place
+   * changes of big maps and sets are decoded here and made in commitRow); undefined when it
+   * changes nothing (a delete or modify of a row the cache does not hold).
+   */
+  private prepareRow(schema: TableSchema, t: Map<string, Row>, uuid: string, change: Record<string, unknown>): PreparedRow | undefined {
     const old = t.get(uuid);
+    const table = schema.name;
     const fresh = change.initial ?? change.insert ?? change.new;
     if ('delete' in change || ('old' in change && !('new' in change))) {
-      if (!old) return undefined;
-      this.remove(schema.name, t, old);
-      return { kind: 'delete', table: schema.name, old };
+      return old ? { kind: 'delete', table, t, old } : undefined;
     }
     if (fresh !== undefined && !('modify' in change)) {
-      const row = freshRow(schema, this.columns.get(schema.name) ?? [], fresh, uuid);
-      this.put(schema.name, t, row, old);
-      return old ? { kind: 'update', table: schema.name, old, row } : { kind: 'insert', table: schema.name, row };
+      return { kind: 'fresh', table, t, old, row: freshRow(schema, this.columns.get(table) ?? [], fresh, uuid) };
     }
     if ('modify' in change && old) {
       const row: Row = { ...old };
@@ -290,9 +324,9 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
         const diff = modify[column];
         const col = schema.columns.get(column) ?? implicitColumn(column);
         if (!col) continue;
-        const at = { table: schema.name, column };
+        const at = { table, column };
         const current = old[column];
-        const indexed = this.indexedColumn(schema.name, column);
+        const indexed = this.indexedColumn(table, column);
         const delta = indexed ? undefined : inPlaceDelta(col.type, current, diff, at);
         const toggles = indexed || delta ? undefined : inPlaceToggles(col.type, current, diff, at);
         if (delta) inPlace.push([column, current as Record<string, Atom>, delta]);
@@ -303,22 +337,41 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
           changes[column] = applied.change;
         }
       }
-      // After every column decoded (a bad one throws with nothing changed): the shared maps
-      // change where they are, and the old row reads them through its successor from now on.
-      for (const [column, map, delta] of inPlace) {
-        const before = applyInPlace(map, delta);
-        changes[column] = { kind: 'map', before };
-        supersede(old, column, row, { kind: 'map', before });
-      }
-      for (const [column, set, toggles] of inPlaceSets) {
-        const t = toggleInPlace(set, toggles);
-        changes[column] = { kind: 'set', added: t.added, removed: t.removed };
-        supersede(old, column, row, t.undo);
-      }
-      this.put(schema.name, t, row, old);
-      return { kind: 'update', table: schema.name, old, row, changes };
+      return { kind: 'modify', table, t, old, row, changes, inPlace, inPlaceSets };
     }
     return undefined;
+  }
+
+  private commitRow(p: PreparedRow): StoredEvent {
+    const { table, t } = p;
+    switch (p.kind) {
+      case 'delete':
+        this.remove(table, t, p.old);
+        return { kind: 'delete', table, old: p.old };
+      case 'fresh':
+        this.put(table, t, p.row, p.old);
+        return p.old ? { kind: 'update', table, old: p.old, row: p.row } : { kind: 'insert', table, row: p.row };
+      case 'modify': {
+        const { old, row, changes } = p;
+        // The shared maps and sets change where they are, and the old row reads them through its
+        // successor from now on.
+        for (const [column, map, delta] of p.inPlace) {
+          const before = applyInPlace(map, delta);
+          changes[column] = { kind: 'map', before };
+          supersede(old, column, row, { kind: 'map', before });
+        }
+        for (const [column, set, toggles] of p.inPlaceSets) {
+          const toggled = toggleInPlace(set, toggles);
+          changes[column] = { kind: 'set', added: toggled.added, removed: toggled.removed };
+          supersede(old, column, row, toggled.undo);
+        }
+        this.put(table, t, row, old);
+        return { kind: 'update', table, old, row, changes };
+      }
+      case 'replace':
+        this.put(table, t, p.row, p.old);
+        return { kind: 'update', table, old: p.old, row: p.row };
+    }
   }
 
   /** Whether an index reads the column: its old value is needed as it was, so it is never shared. */
@@ -331,6 +384,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
   private readonly indexedColumns = new Map<string, Set<string>>();
 
   private put(table: string, t: Map<string, Row>, row: Row, old: Row | undefined): void {
+    this.version++;
     t.set(row._uuid, row);
     for (const def of this.indexes.get(table) ?? []) {
       // Most updates leave the indexed columns alone, the very same values (a router gains a port,
@@ -348,6 +402,7 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
   }
 
   private remove(table: string, t: Map<string, Row>, old: Row): void {
+    this.version++;
     this.unindex(table, old);
     t.delete(old._uuid);
   }
@@ -356,6 +411,167 @@ export class TableCache<Tables extends object = AnyTables> extends EventEmitter<
     for (const def of this.indexes.get(table) ?? []) {
       indexDelete(def.byKey, rowKey(def.columns, row), row._uuid);
     }
+  }
+}
+
+export interface SliceOptions {
+  /** The longest stretch of decoding in one turn of the event loop (ms); Infinity: all at once. */
+  sliceMs?: number;
+  /** Asked between slices: false drops the update (UpdateDroppedError), nothing of it applied. */
+  wanted?: () => boolean;
+}
+
+/** 20 ms: five slices and the commit still fit in the 100 ms an event loop may be held. */
+export const DEFAULT_SLICE_MS = 20;
+
+/** One row's change, decoded and checked, waiting to be applied (TableCache.commitRow). */
+type PreparedRow =
+  | { kind: 'delete'; table: string; t: Map<string, Row>; old: Row }
+  | { kind: 'fresh'; table: string; t: Map<string, Row>; old: Row | undefined; row: Row }
+  | { kind: 'replace'; table: string; t: Map<string, Row>; old: Row; row: Row }
+  | {
+      kind: 'modify';
+      table: string;
+      t: Map<string, Row>;
+      old: Row;
+      row: Row;
+      changes: Record<string, ColumnChange>;
+      inPlace: [string, Record<string, Atom>, [Atom, Atom][]][];
+      inPlaceSets: [string, Atom[], Atom[]][];
+    };
+
+/**
+ * Runs `step` (it works until the deadline it is given and says whether it is done) in slices
+ * of `sliceMs`, the event loop free between them (setImmediate: after the I/O that came
+ * meanwhile), then `finish` in the same turn as the last slice. Synchronous when the first slice
+ * is enough. Before each later slice `stale` is asked whether the work still holds.
+ */
+function inSlices<T>(step: (deadline: number) => boolean, options: SliceOptions, stale: () => string | undefined, finish: () => T): T | Promise<T> {
+  const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+  if (step(performance.now() + sliceMs)) return finish();
+  return (async () => {
+    do {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const why = stale();
+      if (why !== undefined) throw new UpdateDroppedError(why);
+    } while (!step(performance.now() + sliceMs));
+    return finish();
+  })();
+}
+
+function then<A, B>(value: A | Promise<A>, next: (a: A) => B | Promise<B>): B | Promise<B> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/** The clock is read every few rows: a row decodes in microseconds, a big one in a few ms. */
+const ROWS_PER_CLOCK_READ = 4;
+
+/**
+ * Decodes an update's rows against the cache (TableCache.prepareRow), resumable between slices.
+ * The first pass walks the update's objects as they are; only an update that outlasts its first
+ * slice has the rows left listed, so a small one costs no list.
+ */
+class UpdateDecoder {
+  readonly prepared: PreparedRow[] = [];
+  private left: [TableSchema, Map<string, Row>, string, unknown][] | undefined;
+  private at = 0;
+
+  constructor(
+    private readonly updates: Record<string, unknown>,
+    /** A monitored table's schema and rows; undefined for a table the cache does not monitor. */
+    private readonly tableRows: (name: string) => readonly [TableSchema, Map<string, Row>] | undefined,
+    private readonly prepareRow: (schema: TableSchema, t: Map<string, Row>, uuid: string, change: Record<string, unknown>) => PreparedRow | undefined,
+  ) {}
+
+  step(deadline: number): boolean {
+    if (this.left) {
+      const left = this.left;
+      // At least a few rows per slice, whatever the clock says: every slice moves on.
+      for (let n = 0; this.at < left.length; n++) {
+        if (n > 0 && n % ROWS_PER_CLOCK_READ === 0 && performance.now() > deadline) return false;
+        const [schema, t, uuid, change] = left[this.at++] as [TableSchema, Map<string, Row>, string, unknown];
+        this.add(schema, t, uuid, change);
+      }
+      return true;
+    }
+    const timed = deadline !== Number.POSITIVE_INFINITY;
+    let n = 0;
+    for (const [schema, t, rowUpdates] of this.tables()) {
+      for (const uuid in rowUpdates) {
+        if (timed && n > 0 && n % ROWS_PER_CLOCK_READ === 0 && performance.now() > deadline) {
+          this.left = this.rowsAfter(n);
+          return false;
+        }
+        n++;
+        this.add(schema, t, uuid, rowUpdates[uuid]);
+      }
+    }
+    return true;
+  }
+
+  private add(schema: TableSchema, t: Map<string, Row>, uuid: string, change: unknown): void {
+    const p = this.prepareRow(schema, t, uuid, asRecord(change));
+    if (p) this.prepared.push(p);
+  }
+
+  /** The monitored tables the update names, with their rows and their updates. */
+  private *tables(): Generator<[TableSchema, Map<string, Row>, Record<string, unknown>]> {
+    for (const tableName in this.updates) {
+      const found = this.tableRows(tableName);
+      if (!found) continue; // a table we did not ask for
+      yield [found[0], found[1], asRecord(this.updates[tableName])];
+    }
+  }
+
+  /** The rows after the first `n`, in the order the first pass walks them. */
+  private rowsAfter(n: number): [TableSchema, Map<string, Row>, string, unknown][] {
+    const out: [TableSchema, Map<string, Row>, string, unknown][] = [];
+    let i = 0;
+    for (const [schema, t, rowUpdates] of this.tables()) {
+      for (const uuid in rowUpdates) if (i++ >= n) out.push([schema, t, uuid, rowUpdates[uuid]]);
+    }
+    return out;
+  }
+}
+
+/**
+ * The differences between the cache's rows and a fresh snapshot's, as rows to apply, resumable
+ * between slices (Map iterators keep their place; neither side changes meanwhile).
+ */
+class SnapshotDiff {
+  readonly prepared: PreparedRow[] = [];
+  private readonly tables: [string, Map<string, Row>, Map<string, Row>][];
+  private table = 0;
+  private phase: 'old' | 'new' = 'old';
+  private it: Iterator<[string, Row]> | undefined;
+
+  constructor(current: Map<string, Map<string, Row>>, fresh: Map<string, Map<string, Row>>) {
+    this.tables = [...current].map(([name, t]) => [name, t, fresh.get(name) ?? new Map<string, Row>()]);
+  }
+
+  step(deadline: number): boolean {
+    const timed = deadline !== Number.POSITIVE_INFINITY;
+    let n = 0;
+    while (this.table < this.tables.length) {
+      const [table, t, next] = this.tables[this.table] as [string, Map<string, Row>, Map<string, Row>];
+      this.it ??= this.phase === 'old' ? t.entries() : next.entries();
+      for (let r = this.it.next(); !r.done; r = this.it.next()) {
+        const [uuid, row] = r.value;
+        if (this.phase === 'old') {
+          const now = next.get(uuid);
+          if (!now) this.prepared.push({ kind: 'delete', table, t, old: row });
+          else if (!sameRow(row, now)) this.prepared.push({ kind: 'replace', table, t, old: row, row: now });
+        } else if (!t.has(uuid)) this.prepared.push({ kind: 'fresh', table, t, old: undefined, row });
+        if (timed && ++n % ROWS_PER_CLOCK_READ === 0 && performance.now() > deadline) return false;
+      }
+      this.it = undefined;
+      if (this.phase === 'old') this.phase = 'new';
+      else {
+        this.phase = 'old';
+        this.table++;
+      }
+    }
+    return true;
   }
 }
 

@@ -204,6 +204,34 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
     });
   }
 
+  /**
+   * Holds back every message after the one being dispatched until `until` settles, then
+   * dispatches them in the order they came. For a listener that takes a notification in over
+   * several turns of the event loop (a monitor update of thousands of rows, decoded in slices):
+   * what the server sent after it, replies included, is seen after it, as the server ordered
+   * them. The server's echo requests are answered meanwhile, so a long hold does not look like a
+   * dead client.
+   */
+  holdUntil(until: Promise<unknown>): void {
+    this.held ??= [];
+    this.holds++;
+    // In a turn of its own: the task that ends the hold (a whole update applied and announced)
+    // is not made longer by what waited behind it.
+    const release = (): void => {
+      setImmediate(() => {
+        if (--this.holds > 0) return;
+        const held = this.held ?? [];
+        this.held = undefined;
+        this.deliver(held);
+      });
+    };
+    until.then(release, release);
+  }
+
+  /** Messages read while a hold is on (holdUntil), in order; undefined when none is. */
+  private held: unknown[] | undefined;
+  private holds = 0;
+
   private onData(chunk: Buffer): void {
     this.lastReceived = Date.now();
     let messages: unknown[];
@@ -213,9 +241,15 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
       this.fail(e as Error);
       return;
     }
+    this.deliver(messages);
+  }
+
+  private deliver(messages: readonly unknown[]): void {
     for (const m of messages) {
       if (this.closedWith !== null) return;
-      this.dispatch(m);
+      if (this.held === undefined) this.dispatch(m);
+      else if (isEcho(m)) this.dispatch(m);
+      else this.held.push(m);
     }
   }
 
@@ -296,6 +330,10 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
     }
     this.emit('close', reason);
   }
+}
+
+function isEcho(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'echo' && (m as { id?: unknown }).id !== undefined && (m as { id?: unknown }).id !== null;
 }
 
 function connectSocket(remote: Remote): net.Socket | tls.TLSSocket {

@@ -15,6 +15,9 @@ export const OVSDB_ERRORS = defineErrorCodes({
   HVNET_OVSDB_SCHEMA_VALIDATION: 'invalid',
   // The server sent a value our schema cannot hold: a schema mismatch or a bug.
   HVNET_OVSDB_DECODE: 'internal',
+  // An update taken in over several turns of the event loop was overtaken (a resync) before it
+  // was applied: the resync holds what it carried.
+  HVNET_OVSDB_UPDATE_DROPPED: 'unavailable',
   HVNET_OVSDB_CONSTRAINT_VIOLATION: 'refused',
   HVNET_OVSDB_REFERENTIAL_INTEGRITY: 'refused',
   HVNET_OVSDB_RESOURCES_EXHAUSTED: 'refused',
@@ -179,6 +182,17 @@ export class DecodeError extends OvsdbError {
     readonly received?: unknown,
   ) {
     super('HVNET_OVSDB_DECODE', `cannot decode ${table}.${column}: ${reason}`);
+  }
+}
+
+/**
+ * An update being decoded in slices was dropped before any of it was applied: the cache changed
+ * meanwhile (a resync after a reconnect, which holds what the update carried), or its source
+ * said it is no longer wanted (the connection it came on closed).
+ */
+export class UpdateDroppedError extends OvsdbError {
+  constructor(readonly reason: string) {
+    super('HVNET_OVSDB_UPDATE_DROPPED', `update dropped before it was applied: ${reason}`);
   }
 }
 

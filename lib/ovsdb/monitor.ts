@@ -7,9 +7,8 @@ import type { RpcConnection } from './connection.js';
 import type { JsonRpcNotification } from './jsonrpc.js';
 import type { OvsdbSession } from './session.js';
 import { TableCache } from './cache.js';
-import type { CacheEvent } from './cache.js';
 import type { DatabaseSchema } from './schema.js';
-import { ProtocolError, RpcError } from './errors.js';
+import { DecodeError, ProtocolError, RpcError, UpdateDroppedError } from './errors.js';
 
 export const ZERO_TXN_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -20,6 +19,8 @@ export interface MonitorOptions {
   tables: Readonly<Record<string, readonly string[] | undefined>>;
   /** Non-unique lookups the caller needs beyond the schema's indexes, e.g. Logical_Router: [['name']]. */
   extraIndexes?: Readonly<Record<string, readonly (readonly string[])[]>>;
+  /** The longest stretch of decoding an update in one turn of the event loop (ms; TableCache's DEFAULT_SLICE_MS). */
+  sliceMs?: number;
 }
 
 export interface SyncStats {
@@ -99,7 +100,8 @@ export class DatabaseMonitor {
     let held: JsonRpcNotification[] | undefined = [];
     conn.on('notification', (n) => {
       if (held) held.push(n);
-      else this.onNotification(n);
+      // A big update holds the connection itself (take): nothing to wait for here.
+      else void this.onNotification(conn, n);
     });
     for (;;) {
       try {
@@ -111,9 +113,11 @@ export class DatabaseMonitor {
         this.method = next;
       }
     }
+    // In order, one update applied before the next is taken (a big one in slices): what arrives
+    // meanwhile joins the same list.
     const pending = held;
+    for (let i = 0; i < pending.length; i++) await this.onNotification(conn, pending[i] as JsonRpcNotification);
     held = undefined;
-    for (const n of pending) this.onNotification(n);
     this.resolveFirstSync?.();
     this.resolveFirstSync = undefined;
   }
@@ -135,12 +139,13 @@ export class DatabaseMonitor {
       updates = await conn.call(this.method, [db, this.monitorId, requests]);
     }
     const rows = countRows(updates);
-    let events: CacheEvent[];
+    // In slices (a first fill of tens of thousands of rows held the event loop for a third of a
+    // second); the updates sent meanwhile wait in `held` (sync).
+    const slices = { sliceMs: this.options.sliceMs, wanted: () => conn.isOpen && !this.cancelled };
     if (resumed) {
-      events = this.cache.applyUpdates(updates);
+      await this.cache.applyUpdatesInSlices(updates, slices);
       await this.refreshVersions(conn);
-    } else events = this.cache.replaceAll(updates);
-    void events;
+    } else await this.cache.replaceAllInSlices(updates, slices);
     this.statsValue = { method: this.method, resumed, rowsReceived: rows, syncs: this.statsValue.syncs + 1 };
   }
 
@@ -173,21 +178,58 @@ export class DatabaseMonitor {
     if (Object.keys(fix).length > 0) this.cache.applyUpdates(fix);
   }
 
-  private onNotification(n: JsonRpcNotification): void {
+  /** Takes a notification in; a promise while a big update is being taken in slices. */
+  private onNotification(conn: RpcConnection, n: JsonRpcNotification): Promise<void> | undefined {
     const [id] = n.params;
-    if (id !== this.monitorId || this.cancelled) return;
+    if (id !== this.monitorId || this.cancelled) return undefined;
     switch (n.method) {
       case 'update3': {
         const txn = n.params[1];
-        if (typeof txn === 'string' && txn !== ZERO_TXN_ID) this.lastTxnId = txn;
-        this.cache.applyUpdates(n.params[2]);
-        return;
+        return this.take(conn, n.params[2], typeof txn === 'string' && txn !== ZERO_TXN_ID ? txn : undefined);
       }
       case 'update2':
       case 'update':
-        this.cache.applyUpdates(n.params[1]);
-        return;
+        return this.take(conn, n.params[1], undefined);
     }
+    return undefined;
+  }
+
+  /**
+   * Applies one update. A big one (a burst of thousands of rows in one transaction) is decoded
+   * in slices with the event loop free between them; the connection holds back what came after
+   * it, replies included, until it is applied, so the order the server sent stays the order seen.
+   * Its transaction id is noted only once it is applied: a monitor resumed after a drop asks for
+   * it again. An update that does not decode drops the connection: the resync after the
+   * reconnect starts from a full snapshot rather than from a cache missing part of a transaction.
+   */
+  private take(conn: RpcConnection, updates: unknown, txn: string | undefined): Promise<void> | undefined {
+    const applied = (): void => {
+      if (txn !== undefined) this.lastTxnId = txn;
+    };
+    // Anything else thrown is a listener's bug, and is thrown as it was when updates were applied
+    // in the task that read them.
+    const failed = (e: unknown): void => {
+      if (e instanceof DecodeError) conn.close(e);
+      else if (!(e instanceof UpdateDroppedError)) throw e;
+    };
+    let result;
+    try {
+      result = this.cache.applyUpdatesInSlices(updates, { sliceMs: this.options.sliceMs, wanted: () => conn.isOpen && !this.cancelled });
+    } catch (e) {
+      failed(e);
+      return undefined;
+    }
+    if (!(result instanceof Promise)) {
+      applied();
+      return undefined;
+    }
+    const done = result.then(applied, failed);
+    conn.holdUntil(done);
+    return done.catch((e: unknown) => {
+      setImmediate(() => {
+        throw e;
+      });
+    });
   }
 }
 

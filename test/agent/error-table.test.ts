@@ -133,6 +133,7 @@ const REPRESENTATIVES: Record<string, { table: Readonly<Record<string, ErrorClas
       SchemaParseError: new ovsdb.SchemaParseError('$.x', 'bad'),
       SchemaValidationError: new ovsdb.SchemaValidationError('enum', 'bad'),
       DecodeError: new ovsdb.DecodeError('T', 'c', 'bad'),
+      UpdateDroppedError: new ovsdb.UpdateDroppedError('the connection closed'),
       OperationError: new ovsdb.OperationError('HVNET_OVSDB_OPERATION_FAILED', op),
       ConstraintViolationError: new ovsdb.ConstraintViolationError(op),
       ReferentialIntegrityError: new ovsdb.ReferentialIntegrityError(op),
