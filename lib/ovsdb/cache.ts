@@ -443,18 +443,22 @@ type PreparedRow =
 /**
  * Runs `step` (it works until the deadline it is given and says whether it is done) in slices
  * of `sliceMs`, the event loop free between them (setImmediate: after the I/O that came
- * meanwhile), then `finish` in the same turn as the last slice. Synchronous when the first slice
- * is enough. Before each later slice `stale` is asked whether the work still holds.
+ * meanwhile), then `finish`: in the same turn when the first slice was enough (synchronous),
+ * else in a turn of its own (what it does, applying and announcing a whole update, is the
+ * longest part). `stale` is asked after each yield whether the work still holds.
  */
 function inSlices<T>(step: (deadline: number) => boolean, options: SliceOptions, stale: () => string | undefined, finish: () => T): T | Promise<T> {
   const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   if (step(performance.now() + sliceMs)) return finish();
+  const turn = async (): Promise<void> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const why = stale();
+    if (why !== undefined) throw new UpdateDroppedError(why);
+  };
   return (async () => {
-    do {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const why = stale();
-      if (why !== undefined) throw new UpdateDroppedError(why);
-    } while (!step(performance.now() + sliceMs));
+    do await turn();
+    while (!step(performance.now() + sliceMs));
+    await turn();
     return finish();
   })();
 }
