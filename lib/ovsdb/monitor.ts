@@ -8,7 +8,7 @@ import type { JsonRpcNotification } from './jsonrpc.js';
 import type { OvsdbSession } from './session.js';
 import { TableCache } from './cache.js';
 import type { DatabaseSchema } from './schema.js';
-import { DecodeError, ProtocolError, RpcError, UpdateDroppedError } from './errors.js';
+import { DecodeError, ProtocolError, RpcError, TransportError, UpdateDroppedError } from './errors.js';
 
 export const ZERO_TXN_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -116,7 +116,12 @@ export class DatabaseMonitor {
     // In order, one update applied before the next is taken (a big one in slices): what arrives
     // meanwhile joins the same list.
     const pending = held;
-    for (let i = 0; i < pending.length; i++) await this.onNotification(conn, pending[i] as JsonRpcNotification);
+    for (let i = 0; i < pending.length; i++) {
+      await this.onNotification(conn, pending[i] as JsonRpcNotification);
+      // One dropped with the connection: none after it may be applied (the resync on the next
+      // connection starts from the last one applied).
+      if (!conn.isOpen) throw new TransportError(conn.remoteText, 'connection lost while the monitor was syncing');
+    }
     held = undefined;
     this.resolveFirstSync?.();
     this.resolveFirstSync = undefined;
@@ -127,13 +132,14 @@ export class DatabaseMonitor {
     const requests = this.requests();
     let resumed = false;
     let updates: unknown;
+    let txn = this.lastTxnId;
     if (this.method === 'monitor_cond_since') {
       const reply = await conn.call('monitor_cond_since', [db, this.monitorId, requests, this.lastTxnId ?? ZERO_TXN_ID]);
       if (!Array.isArray(reply) || reply.length !== 3 || typeof reply[0] !== 'boolean' || typeof reply[1] !== 'string') {
         throw new ProtocolError('monitor_cond_since reply is not [found, last-txn-id, updates]', reply);
       }
       resumed = reply[0] && this.lastTxnId !== undefined;
-      this.lastTxnId = reply[1] === ZERO_TXN_ID ? undefined : reply[1];
+      txn = reply[1] === ZERO_TXN_ID ? undefined : reply[1];
       updates = reply[2];
     } else {
       updates = await conn.call(this.method, [db, this.monitorId, requests]);
@@ -142,10 +148,12 @@ export class DatabaseMonitor {
     // In slices (a first fill of tens of thousands of rows held the event loop for a third of a
     // second); the updates sent meanwhile wait in `held` (sync).
     const slices = { sliceMs: this.options.sliceMs, wanted: () => conn.isOpen && !this.cancelled };
-    if (resumed) {
-      await this.cache.applyUpdatesInSlices(updates, slices);
-      await this.refreshVersions(conn);
-    } else await this.cache.replaceAllInSlices(updates, slices);
+    if (resumed) await this.cache.applyUpdatesInSlices(updates, slices);
+    else await this.cache.replaceAllInSlices(updates, slices);
+    // Only now: had the connection dropped while the reply was taken in (and the reply was then
+    // dropped), the next sync must still ask for everything since the transaction before it.
+    this.lastTxnId = txn;
+    if (resumed) await this.refreshVersions(conn);
     this.statsValue = { method: this.method, resumed, rowsReceived: rows, syncs: this.statsValue.syncs + 1 };
   }
 
@@ -203,6 +211,9 @@ export class DatabaseMonitor {
    * reconnect starts from a full snapshot rather than from a cache missing part of a transaction.
    */
   private take(conn: RpcConnection, updates: unknown, txn: string | undefined): Promise<void> | undefined {
+    // After an update dropped with its connection nothing later from it is applied: the cache
+    // would hold a later transaction without an earlier one, and resume after the later.
+    if (!conn.isOpen) return undefined;
     const applied = (): void => {
       if (txn !== undefined) this.lastTxnId = txn;
     };
@@ -210,7 +221,11 @@ export class DatabaseMonitor {
     // in the task that read them.
     const failed = (e: unknown): void => {
       if (e instanceof DecodeError) conn.close(e);
-      else if (!(e instanceof UpdateDroppedError)) throw e;
+      else if (e instanceof UpdateDroppedError) {
+        // Dropped with its connection, as expected. Dropped on one still open, the cache would
+        // miss a transaction for good: the resync of a new connection brings it back.
+        if (conn.isOpen) conn.close(new TransportError(conn.remoteText, `resync: ${e.message}`));
+      } else throw e;
     };
     let result;
     try {

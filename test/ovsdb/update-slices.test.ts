@@ -235,3 +235,71 @@ describe('ovsdb monitor: a big update on a real NB', function () {
     }
   });
 });
+
+describe('ovsdb monitor: a resumed sync dropped halfway, on a cluster', function () {
+  this.timeout(120_000);
+  let ovn: OvnHandle;
+
+  before(async () => {
+    ovn = await startOvn({ northd: false, clustered: 3 });
+  });
+  after(async () => {
+    await ovn?.stop();
+  });
+
+  it('the next sync resumes from the last transaction applied, not from the one whose reply was dropped', async () => {
+    const session = new OvsdbSession({ remotes: ovn.nbRemotes, database: 'OVN_Northbound' });
+    // Registered before the monitor's hook: on the second connection, 2,000 rows are written by
+    // another client before the monitor resumes, so its resumed reply is big enough to be sliced.
+    let connections = 0;
+    let syncing: RpcConnection | undefined;
+    session.addSyncHook('test: write while away', async (conn) => {
+      connections += 1;
+      syncing = conn;
+      if (connections !== 2) return;
+      const other = new OvsdbSession({ remotes: ovn.nbRemotes, database: 'OVN_Northbound' }).start();
+      try {
+        await other.ready(20_000);
+        const ops = Array.from({ length: 2_000 }, (_, i) => insert('Logical_Switch', { name: `away-${i}` }));
+        readTransactResult(ops, await other.transact(ops));
+      } finally {
+        other.close();
+      }
+    });
+    const monitor = new DatabaseMonitor(session, ovnNorthboundSchema, { tables: { Logical_Switch: ['name'] }, extraIndexes: { Logical_Switch: [['name']] }, sliceMs: 0 });
+    const dropped: unknown[] = [];
+    let armed = false;
+    const apply = monitor.cache.applyUpdatesInSlices.bind(monitor.cache);
+    monitor.cache.applyUpdatesInSlices = (u, o) => {
+      const r = apply(u, o);
+      // The resumed reply on the second connection: that connection drops while it is decoded
+      // (the session makes a connection its own only once it has synced: closed here directly).
+      if (armed && r instanceof Promise) {
+        armed = false;
+        r.catch((e: unknown) => dropped.push(e));
+        syncing?.close();
+      }
+      return r;
+    };
+    session.start();
+    try {
+      await session.ready(20_000);
+      await monitor.synced();
+      const marker = [insert('Logical_Switch', { name: 'marker' })];
+      readTransactResult(marker, await session.transact(marker));
+      await waitFor('marker cached', () => (monitor.cache.lookupOne('Logical_Switch', 'name', 'marker') ? true : undefined));
+      assert.ok(monitor.lastTransactionId, 'update3 carried a transaction id');
+      armed = true;
+      session.reconnect('test: away while rows are written');
+      // The second connection's sync was dropped: the first and the third are the two done.
+      await waitFor('the third connection synced', () => (connections >= 3 && monitor.stats.syncs >= 2 ? true : undefined), 60_000);
+      assert.ok(dropped[0] instanceof UpdateDroppedError, `the resumed reply was dropped: ${String(dropped[0])}`);
+      const remote = session.currentRemote;
+      assert.ok(remote);
+      await waitFor('every row cached', () => (monitor.cache.table('Logical_Switch').size === 2_001 ? true : undefined), 30_000);
+      assert.deepEqual(cacheRows(monitor.cache, 'Logical_Switch'), await serverRows(remote, 'Logical_Switch', ['name']));
+    } finally {
+      session.close();
+    }
+  });
+});
