@@ -36,6 +36,28 @@ function seeded(): { cache: TableCache; update: Record<string, Record<string, un
 }
 
 const snapshot = (c: TableCache): string[] => cacheRows(c, 'Logical_Switch');
+
+/** `n` switches inserted in one transaction by another client. */
+async function insertSwitches(remotes: string, n: number): Promise<void> {
+  const other = new OvsdbSession({ remotes, database: 'OVN_Northbound' }).start();
+  try {
+    await other.ready(20_000);
+    const ops = Array.from({ length: n }, (_, i) => insert('Logical_Switch', { name: `away-${i}` }));
+    readTransactResult(ops, await other.transact(ops));
+  } finally {
+    other.close();
+  }
+}
+
+/** Shows `seen` what each of the monitor's updates gave: its events, or a promise while it is taken in slices. */
+function watchApplies(monitor: DatabaseMonitor, seen: (result: ReturnType<TableCache['applyUpdatesInSlices']>) => void): void {
+  const apply = monitor.cache.applyUpdatesInSlices.bind(monitor.cache);
+  monitor.cache.applyUpdatesInSlices = (u, o) => {
+    const r = apply(u, o);
+    seen(r);
+    return r;
+  };
+}
 const summary = (events: readonly CacheEvent[]): string[] => events.map((e) => `${e.kind} ${e.kind === 'delete' ? e.old._uuid : e.row._uuid}`);
 
 describe('ovsdb: a big update taken in slices (pure)', () => {
@@ -175,12 +197,7 @@ describe('ovsdb monitor: a big update on a real NB', function () {
     const session = new OvsdbSession({ remotes: ovn.nb.unix, database: 'OVN_Northbound' });
     const monitor = new DatabaseMonitor(session, ovnNorthboundSchema, { tables: { Logical_Switch: ['name'] }, sliceMs: 0 });
     const taken: ('sliced' | 'at once')[] = [];
-    const apply = monitor.cache.applyUpdatesInSlices.bind(monitor.cache);
-    monitor.cache.applyUpdatesInSlices = (u, o) => {
-      const r = apply(u, o);
-      taken.push(r instanceof Promise ? 'sliced' : 'at once');
-      return r;
-    };
+    watchApplies(monitor, (r) => taken.push(r instanceof Promise ? 'sliced' : 'at once'));
     session.start();
     try {
       await session.ready(20_000);
@@ -203,29 +220,19 @@ describe('ovsdb monitor: a big update on a real NB', function () {
     const session = new OvsdbSession({ remotes: ovn.nb.unix, database: 'OVN_Northbound' });
     const monitor = new DatabaseMonitor(session, ovnNorthboundSchema, { tables: { Logical_Switch: ['name'] }, sliceMs: 0 });
     const dropped: unknown[] = [];
-    const apply = monitor.cache.applyUpdatesInSlices.bind(monitor.cache);
-    monitor.cache.applyUpdatesInSlices = (u, o) => {
-      const r = apply(u, o);
+    watchApplies(monitor, (r) => {
       // The first big one: the connection drops while it is being decoded.
       if (r instanceof Promise && dropped.length === 0) {
         r.catch((e: unknown) => dropped.push(e));
         session.reconnect('test: drop during a sliced update');
       }
-      return r;
-    };
+    });
     session.start();
     try {
       await session.ready(20_000);
       await monitor.synced();
       const before = monitor.cache.table('Logical_Switch').size;
-      const other = new OvsdbSession({ remotes: ovn.nb.unix, database: 'OVN_Northbound' }).start();
-      try {
-        await other.ready(20_000);
-        const ops = Array.from({ length: 10_000 }, (_, i) => insert('Logical_Switch', { name: `away-${i}` }));
-        readTransactResult(ops, await other.transact(ops));
-      } finally {
-        other.close();
-      }
+      await insertSwitches(ovn.nb.unix, 10_000);
       await waitFor('resynced', () => (monitor.cache.table('Logical_Switch').size === before + 10_000 ? true : undefined), 30_000);
       assert.ok(dropped[0] instanceof UpdateDroppedError, String(dropped[0]));
       assert.ok(monitor.stats.syncs >= 2);
@@ -256,22 +263,12 @@ describe('ovsdb monitor: a resumed sync dropped halfway, on a cluster', function
     session.addSyncHook('test: write while away', async (conn) => {
       connections += 1;
       syncing = conn;
-      if (connections !== 2) return;
-      const other = new OvsdbSession({ remotes: ovn.nbRemotes, database: 'OVN_Northbound' }).start();
-      try {
-        await other.ready(20_000);
-        const ops = Array.from({ length: 2_000 }, (_, i) => insert('Logical_Switch', { name: `away-${i}` }));
-        readTransactResult(ops, await other.transact(ops));
-      } finally {
-        other.close();
-      }
+      if (connections === 2) await insertSwitches(ovn.nbRemotes, 2_000);
     });
     const monitor = new DatabaseMonitor(session, ovnNorthboundSchema, { tables: { Logical_Switch: ['name'] }, extraIndexes: { Logical_Switch: [['name']] }, sliceMs: 0 });
     const dropped: unknown[] = [];
     let armed = false;
-    const apply = monitor.cache.applyUpdatesInSlices.bind(monitor.cache);
-    monitor.cache.applyUpdatesInSlices = (u, o) => {
-      const r = apply(u, o);
+    watchApplies(monitor, (r) => {
       // The resumed reply on the second connection: that connection drops while it is decoded
       // (the session makes a connection its own only once it has synced: closed here directly).
       if (armed && r instanceof Promise) {
@@ -279,8 +276,7 @@ describe('ovsdb monitor: a resumed sync dropped halfway, on a cluster', function
         r.catch((e: unknown) => dropped.push(e));
         syncing?.close();
       }
-      return r;
-    };
+    });
     session.start();
     try {
       await session.ready(20_000);
