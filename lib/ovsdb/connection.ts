@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { JsonStreamSplitter } from './framing.js';
-import { classifyMessage, encodeMessage, notification, request, response } from './jsonrpc.js';
+import { classifyMessage, encodeMessage, isRequest, notification, request, response } from './jsonrpc.js';
 import type { JsonRpcNotification } from './jsonrpc.js';
 import { formatRemote } from './remotes.js';
 import type { Remote } from './remotes.js';
@@ -248,7 +248,7 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
     for (const m of messages) {
       if (this.closedWith !== null) return;
       if (this.held === undefined) this.dispatch(m);
-      else if (isEcho(m)) this.dispatch(m);
+      else if (isRequest(m) && m.method === 'echo') this.dispatch(m);
       else this.held.push(m);
     }
   }
@@ -330,10 +330,6 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
     }
     this.emit('close', reason);
   }
-}
-
-function isEcho(m: unknown): boolean {
-  return typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'echo' && (m as { id?: unknown }).id !== undefined && (m as { id?: unknown }).id !== null;
 }
 
 function connectSocket(remote: Remote): net.Socket | tls.TLSSocket {
