@@ -12,8 +12,8 @@ import { testRun } from '../../testbed/test-run.js';
 import { waitFor } from '../../testbed/exec.js';
 import type { RunningHvnetd } from '../agent/harness.js';
 import { hv, hvOk, startNetworksHvnetd } from './helpers.js';
-import { startTransactCutter } from './transact-cutter.js';
-import type { TransactCutter } from './transact-cutter.js';
+import { startNbRelay } from './nb-relay.js';
+import type { NbRelay } from './nb-relay.js';
 
 interface ErrorDoc {
   code: string;
@@ -29,20 +29,20 @@ function isErrorDoc(v: unknown): v is ErrorDoc {
 describe('agent-ovn: hvnet exit codes and errors in the chosen format', function () {
   this.timeout(60_000);
   let ovn: OvnHandle;
-  let cutter: TransactCutter;
+  let relay: NbRelay;
   let d: RunningHvnetd;
   let sock: string;
 
   before(async () => {
     ovn = await startOvn({ northd: false });
-    cutter = await startTransactCutter(ovn.nb.unix);
-    d = await startNetworksHvnetd(ovn, 'hvnetd', cutter.remote);
+    relay = await startNbRelay(ovn.nb.unix);
+    d = await startNetworksHvnetd(ovn, 'hvnetd', relay.remote);
     sock = d.setup.socket;
     await hvOk(sock, ['network', 'create', 'A', '--ipv4', '10.36.1.1/24']);
   });
   after(async () => {
     await d?.daemon.stop();
-    await cutter?.close();
+    await relay?.close();
     await ovn?.stop();
   });
 
@@ -85,19 +85,19 @@ describe('agent-ovn: hvnet exit codes and errors in the chosen format', function
   });
 
   it('75: every transaction cut off before the NB saw it: the outcome is unknown, and hvnetd\'s log names the request of each failed transaction', async () => {
-    cutter.cutting = true;
+    relay.cutting = true;
     let r;
     try {
       r = await hv(sock, ['network', 'create', 'U', '--ipv4', '10.36.2.1/24', '--format', 'json']);
     } finally {
-      cutter.cutting = false;
+      relay.cutting = false;
     }
     assert.equal(r.code, 75, `exit ${r.code}: ${r.stderr}`);
     assert.equal(r.stdout, '');
     const doc: unknown = JSON.parse(r.stderr);
     assert.ok(isErrorDoc(doc), r.stderr);
     assert.equal(doc.code, 'HVNET_OVN_OUTCOME_UNKNOWN');
-    assert.ok(cutter.cut >= 2, `cut ${cutter.cut} transactions`);
+    assert.ok(relay.cut >= 2, `cut ${relay.cut} transactions`);
     // Nothing reached the NB, and the daemon serves again once the NB does.
     assert.equal((await hv(sock, ['network', 'show', 'U'])).code, 1);
     await hvOk(sock, ['network', 'show', 'A']);

@@ -1,5 +1,5 @@
 // The networks service's metrics after real operations through a real hvnetd on a real NB:
-// peerings by status, plan retries from a burst of concurrent writes, the errors callers got by
+// peerings by status, a plan retried after another writer changed its router first, the errors callers got by
 // code, and a drift repair after a peer port is deleted behind hvnet's back; all read from the
 // scraped /metrics page.
 import assert from 'node:assert/strict';
@@ -14,6 +14,8 @@ import { HvnetError } from '../../agent/api/errors.js';
 import { startHvnetd, writeConfig } from '../agent/harness.js';
 import type { RunningHvnetd } from '../agent/harness.js';
 import { openNetworks } from '../ovn/helpers.js';
+import { startNbRelay } from './nb-relay.js';
+import type { NbRelay } from './nb-relay.js';
 
 /** Every sample of the page, keyed `name{labels}` as Prometheus prints them. */
 async function scrape(url: string): Promise<Map<string, number>> {
@@ -32,12 +34,14 @@ describe('agent-ovn: peering metrics', function () {
   let ovn: OvnHandle;
   let d: RunningHvnetd;
   let url: string;
+  let relay: NbRelay;
 
   before(async () => {
     ovn = await startOvn({ northd: false });
+    relay = await startNbRelay(ovn.nb.unix);
     const listen = `127.0.0.1:${await freePort()}`;
     url = `http://${listen}/metrics`;
-    const setup = writeConfig(testRun.tempDir('hvnetd-peering-metrics'), ovn.nbRemotes, {
+    const setup = writeConfig(testRun.tempDir('hvnetd-peering-metrics'), relay.remote, {
       libvirt: { uri: 'test:///default' },
       ovn: { nb: { readyTimeoutSeconds: 20 } },
       metrics: { listen },
@@ -47,6 +51,7 @@ describe('agent-ovn: peering metrics', function () {
   });
   after(async () => {
     await d?.daemon.stop();
+    await relay?.close();
     await ovn?.stop();
   });
 
@@ -68,24 +73,20 @@ describe('agent-ovn: peering metrics', function () {
     await c.call(peerCreateMethod, { network: 'e', name: 'to-d', target: 'd' });
     const errorsBefore = (await scrape(url)).get('hvnet_ovsdb_transaction_duration_seconds_count{result="error"}') ?? 0;
     // Concurrent writes to one router from hvnetd and another writer (another host's hvnet, here
-    // an OvnNetworks of the test): hvnetd's writes whose guard the other's commit failed re-plan.
-    // (hvnetd's own concurrent writes to one router never meet: group commit sends them one
-    // after the other.) Whether two writes meet depends on the scheduler (a loaded machine may
-    // serve them one by one), so bursts go on until one has re-planned, at most five.
-    let pending = 0;
+    // an OvnNetworks of the test): the relay holds hvnetd's transaction until the other has
+    // committed to the same router, so hvnetd's guard fails and it re-plans, once.
     const other = await openNetworks(ovn.nbRemotes, { reconcile: false });
     try {
-      for (let burst = 0; burst < 5; burst++) {
-        await Promise.all([
-          ...Array.from({ length: 6 }, (_, i) => c.call(peerCreateMethod, { network: 'c', name: `p${burst}-${i}`, target: `nope${burst}-${i}` })),
-          ...Array.from({ length: 6 }, (_, i) => other.createPeering({ network: 'c', name: `q${burst}-${i}`, target: `none${burst}-${i}` })),
-        ]);
-        pending += 12;
-        if (((await scrape(url)).get('hvnet_ovn_plan_retries_total{reason="conflict"}') ?? 0) > 0) break;
-      }
+      const hold = relay.holdNextTransact();
+      const mine = c.call(peerCreateMethod, { network: 'c', name: 'p0', target: 'nope0' });
+      await hold.held;
+      await other.createPeering({ network: 'c', name: 'q0', target: 'none0' });
+      hold.release();
+      await mine;
     } finally {
       await other.close();
     }
+    const pending = 2;
 
     const refuse = async (p: Promise<unknown>, code: string): Promise<void> => {
       await assert.rejects(p, (e: unknown) => e instanceof HvnetError && e.code === code);
@@ -99,7 +100,7 @@ describe('agent-ovn: peering metrics', function () {
     assert.equal(m1.get('hvnet_peerings{status="Pending"}'), pending);
     assert.equal(m1.get('hvnet_peerings{status="Errored"}'), 2);
     const conflicts = m1.get('hvnet_ovn_plan_retries_total{reason="conflict"}') ?? 0;
-    assert.ok(conflicts >= 1, 'a burst of writes to one router re-plans at least once');
+    assert.equal(conflicts, 1, 'a write whose router another writer changed first re-plans once');
     // On this NB the only failed transactions are failed guards, each re-planned once.
     assert.equal(conflicts, (m1.get('hvnet_ovsdb_transaction_duration_seconds_count{result="error"}') ?? 0) - errorsBefore);
     assert.equal(m1.get('hvnet_ovn_plan_retries_total{reason="outcome_unknown"}'), 0);
