@@ -7,11 +7,12 @@ import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { JsonStreamSplitter } from './framing.js';
+import { DEFAULT_PARSE_SLICE_MS, SLICED_PARSE_MIN_CHARS, SlicedJsonParse } from './json-slices.js';
 import { classifyMessage, encodeMessage, isRequest, notification, request, response } from './jsonrpc.js';
 import type { JsonRpcNotification } from './jsonrpc.js';
 import { formatRemote } from './remotes.js';
 import type { Remote } from './remotes.js';
-import { OutcomeUnknownError, RpcError, TransportError } from './errors.js';
+import { FramingError, OutcomeUnknownError, RpcError, TransportError } from './errors.js';
 
 export interface ConnectionOptions {
   /** Largest message accepted from the server; a larger one drops the connection. */
@@ -23,6 +24,13 @@ export interface ConnectionOptions {
    * still said nothing after twice this long, the connection is declared dead. 0 turns it off.
    */
   inactivityProbeMs?: number;
+  /**
+   * A message at least this many characters long (a big snapshot) is parsed in steps of at most
+   * `parseSliceMs`, the event loop free between them; what came after it waits until it is
+   * dispatched. Defaults: SLICED_PARSE_MIN_CHARS, DEFAULT_PARSE_SLICE_MS.
+   */
+  slicedParseMinChars?: number;
+  parseSliceMs?: number;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -57,6 +65,8 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
   private probeTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private echoesAnswered = 0;
+  private readonly slicedParseMinChars: number;
+  private readonly parseSliceMs: number;
 
   private constructor(
     readonly remote: Remote,
@@ -65,6 +75,8 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
   ) {
     super();
     this.remoteText = formatRemote(remote);
+    this.slicedParseMinChars = options.slicedParseMinChars ?? SLICED_PARSE_MIN_CHARS;
+    this.parseSliceMs = options.parseSliceMs ?? DEFAULT_PARSE_SLICE_MS;
     this.splitter = new JsonStreamSplitter(
       options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes },
     );
@@ -236,7 +248,7 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
     this.lastReceived = Date.now();
     let messages: unknown[];
     try {
-      messages = this.splitter.pushParsed(chunk);
+      messages = this.splitter.pushParsed(chunk, this.slicedParseMinChars);
     } catch (e) {
       this.fail(e as Error);
       return;
@@ -247,10 +259,35 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
   private deliver(messages: readonly unknown[]): void {
     for (const m of messages) {
       if (this.closedWith !== null) return;
-      if (this.held === undefined) this.dispatch(m);
-      else if (isRequest(m) && m.method === 'echo') this.dispatch(m);
-      else this.held.push(m);
+      if (m instanceof SlicedJsonParse && !m.done) {
+        this.parseAside(m);
+        continue;
+      }
+      const value = m instanceof SlicedJsonParse ? m.value : m;
+      if (this.held === undefined) this.dispatch(value);
+      else if (isRequest(value) && value.method === 'echo') this.dispatch(value);
+      else this.held.push(value);
     }
+  }
+
+  /**
+   * Runs a big message's parse in steps. It keeps its place among the messages held behind it,
+   * and is dispatched, parsed, when the hold ends.
+   */
+  private parseAside(parse: SlicedJsonParse): void {
+    (this.held ??= []).push(parse);
+    const streamOffset = this.splitter.streamOffset;
+    const run = async (): Promise<void> => {
+      try {
+        while (!parse.step(performance.now() + this.parseSliceMs)) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.closedWith !== null) return;
+        }
+      } catch (e) {
+        this.fail(new FramingError(`a message is not valid JSON: ${(e as Error).message}`, streamOffset, { cause: e }));
+      }
+    };
+    this.holdUntil(run());
   }
 
   private dispatch(raw: unknown): void {

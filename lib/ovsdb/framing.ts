@@ -4,6 +4,7 @@
 // like a quote, backslash or bracket, and a chunk boundary inside a code point needs no special case.
 // Bytes are decoded once per complete message, never per chunk.
 import { FramingError, MessageTooLargeError } from './errors.js';
+import { SlicedJsonParse } from './json-slices.js';
 
 export interface SplitterOptions {
   /**
@@ -70,12 +71,25 @@ export class JsonStreamSplitter {
     }
   }
 
-  /** Like push, parsing each message. Invalid JSON inside balanced brackets is a FramingError. */
-  pushParsed(chunk: Uint8Array): unknown[] {
+  /** Bytes of the stream before the chunk being scanned, for the offsets of errors. */
+  get streamOffset(): number {
+    return this.consumed;
+  }
+
+  /**
+   * Like push, parsing each message. Invalid JSON inside balanced brackets is a FramingError.
+   * A message of at least `slicedFromChars` characters is not parsed here: it comes as a
+   * SlicedJsonParse, for the caller to run in steps.
+   */
+  pushParsed(chunk: Uint8Array, slicedFromChars = Number.POSITIVE_INFINITY): unknown[] {
     const texts = this.push(chunk);
     const values: unknown[] = new Array<unknown>(texts.length);
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i] as string;
+      if (text.length >= slicedFromChars) {
+        values[i] = new SlicedJsonParse(text);
+        continue;
+      }
       try {
         values[i] = JSON.parse(text);
       } catch (e) {

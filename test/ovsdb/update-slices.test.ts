@@ -6,7 +6,8 @@ import { Duplex, PassThrough } from 'node:stream';
 import { TableCache } from '../../lib/ovsdb/cache.js';
 import type { CacheEvent } from '../../lib/ovsdb/cache.js';
 import { RpcConnection } from '../../lib/ovsdb/connection.js';
-import { DecodeError, UpdateDroppedError } from '../../lib/ovsdb/errors.js';
+import { SlicedJsonParse } from '../../lib/ovsdb/json-slices.js';
+import { DecodeError, FramingError, UpdateDroppedError } from '../../lib/ovsdb/errors.js';
 import { parseRemote } from '../../lib/ovsdb/remotes.js';
 import { OvsdbSession } from '../../lib/ovsdb/session.js';
 import { DatabaseMonitor } from '../../lib/ovsdb/monitor.js';
@@ -181,6 +182,62 @@ describe('ovsdb connection: a hold keeps the server order', () => {
   });
 });
 
+describe('ovsdb connection: a big message parsed in steps', () => {
+  function pipe(): { conn: RpcConnection; toClient: PassThrough; written: string[]; seen: string[] } {
+    const toClient = new PassThrough();
+    const fromClient = new PassThrough();
+    const conn = RpcConnection.fromStream(parseRemote('unix:/nowhere'), Duplex.from({ readable: toClient, writable: fromClient }), {
+      inactivityProbeMs: 0,
+      slicedParseMinChars: 10_000,
+      parseSliceMs: 0,
+    });
+    const written: string[] = [];
+    const seen: string[] = [];
+    fromClient.on('data', (d: Buffer) => {
+      written.push(d.toString());
+      if (d.includes('"id":"e1"')) seen.push('echo answered');
+    });
+    return { conn, toClient, written, seen };
+  }
+
+  const rows: Record<string, unknown> = {};
+  for (let i = 0; i < 3_000; i++) rows[`uuid-${i}`] = { initial: { name: `ls-${i}`, other_config: ['map', [['k', `v "${i}" \\`]]] } };
+  const big = { method: 'update3', params: ['m', '00000000-0000-0000-0000-000000000000', { Logical_Switch: rows }], id: null };
+
+  it('keeps its place: what came after it, a reply included, comes after it; an echo behind it is answered first', async () => {
+    const { conn, toClient, seen } = pipe();
+    let params: unknown;
+    conn.on('notification', (n) => {
+      seen.push(n.method);
+      if (n.method === 'update3') params = n.params;
+    });
+    const reply = conn.call('list_dbs', []).then((r) => seen.push(`reply ${JSON.stringify(r)}`));
+    await new Promise((r) => setImmediate(r));
+    toClient.write(
+      JSON.stringify(big) +
+        JSON.stringify({ method: 'after', params: [], id: null }) +
+        JSON.stringify({ result: ['db'], error: null, id: 1 }) +
+        JSON.stringify({ method: 'echo', params: ['ping'], id: 'e1' }),
+    );
+    await reply;
+    assert.deepEqual(seen, ['echo answered', 'update3', 'after', 'reply ["db"]']);
+    assert.deepEqual(params, big.params);
+    conn.close();
+  });
+
+  it('that is not JSON drops the connection with a FramingError, and the calls waiting behind it fail', async () => {
+    const { conn, toClient } = pipe();
+    const closed = new Promise<Error | undefined>((resolve) => conn.on('close', resolve));
+    const reply = conn.call('list_dbs', []);
+    await new Promise((r) => setImmediate(r));
+    toClient.write(JSON.stringify(big).replace('"ls-2999"', '"ls-2999" 7') + JSON.stringify({ result: ['db'], error: null, id: 1 }));
+    const why = await closed;
+    assert.ok(why instanceof FramingError, String(why));
+    assert.match(why.message, /not valid JSON/);
+    await assert.rejects(reply);
+  });
+});
+
 describe('ovsdb monitor: a big update on a real NB', function () {
   this.timeout(120_000);
   let ovn: OvnHandle;
@@ -212,6 +269,32 @@ describe('ovsdb monitor: a big update on a real NB', function () {
       assert.equal(monitor.cache.table('Logical_Switch').size, 20_001);
       assert.deepEqual(taken, ['sliced', 'at once'], 'a small update is applied in the task it came in');
     } finally {
+      session.close();
+    }
+  });
+
+  it('a first snapshot of 20,000 rows and more is parsed in steps and fills the cache as the server has it', async () => {
+    await insertSwitches(ovn.nb.unix, 20_000);
+    const session = new OvsdbSession({ remotes: ovn.nb.unix, database: 'OVN_Northbound', slicedParseMinChars: 100_000, parseSliceMs: 0 });
+    const monitor = new DatabaseMonitor(session, ovnNorthboundSchema, { tables: { Logical_Switch: ['name'] } });
+    // Counted at the prototype: the connection makes its parses where the test cannot reach.
+    const original = Object.getOwnPropertyDescriptor(SlicedJsonParse.prototype, 'step') as PropertyDescriptor;
+    const step = original.value as (this: SlicedJsonParse, deadline: number) => boolean;
+    let steps = 0;
+    SlicedJsonParse.prototype.step = function (this: SlicedJsonParse, deadline: number) {
+      steps++;
+      return step.call(this, deadline);
+    };
+    session.start();
+    try {
+      await session.ready(20_000);
+      await monitor.synced();
+      Object.defineProperty(SlicedJsonParse.prototype, 'step', original);
+      assert.ok(steps > 10, `${steps} steps`);
+      assert.ok(monitor.cache.table('Logical_Switch').size >= 20_000);
+      assert.deepEqual(cacheRows(monitor.cache, 'Logical_Switch'), await serverRows(ovn.nb.unix, 'Logical_Switch', ['name']));
+    } finally {
+      Object.defineProperty(SlicedJsonParse.prototype, 'step', original);
       session.close();
     }
   });
