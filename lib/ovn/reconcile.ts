@@ -36,6 +36,10 @@ type Work = Map<number, Set<number> | undefined>;
  */
 export const RECONCILE_SLICE_PAIRS = 500;
 
+/** A batch's facts read for their pairs at a time (a few ms), and the longest run of reading (ms). */
+const DIGEST_FACTS = 1_000;
+const DIGEST_SLICE_MS = 20;
+
 /**
  * Takes up to `max` pairs out of `work`: whole networks while they fit, the next one's remotes
  * split. A network to look at towards all its remotes counts as one pair per declaration.
@@ -89,6 +93,55 @@ export function planReconcile(view: NbView, only?: ReadonlyMap<number, ReadonlyS
 }
 
 /**
+ * What a batch's events say, read out of their rows while those are the cache's: the ids,
+ * names and declaration texts networksTouched goes by. A row's map read after a later change
+ * superseded it is made whole first (the cache keeps a changed map as a patch of the one
+ * before), which for a hub's router lists its thousands of keys; so a batch kept for later is
+ * kept as these facts, not as its events.
+ */
+export type BatchFact =
+  /** A router as it was or is now (created, deleted, or changed in more than its declarations). */
+  | { kind: 'network'; id: number; project: string | undefined; name: string | undefined; declarations: string[] }
+  /** Declarations of a router changed, their texts before and after; id and project as they are now. */
+  | { kind: 'declarations'; id: number | undefined; project: string | undefined; texts: (string | undefined)[] }
+  /** A peer row of network `a` towards `b`, as it was or is now. */
+  | { kind: 'row'; a: number; b: number };
+
+type Ext = Readonly<Record<string, string>>;
+
+export function batchFacts(events: readonly CacheEvent[]): BatchFact[] {
+  const out: BatchFact[] = [];
+  const extOf = (r: unknown): Ext | undefined => (r as { external_ids?: Ext } | undefined)?.external_ids;
+  const network = (ext: Ext | undefined): void => {
+    const id = parseId(ext?.[EXT.id]);
+    if (!ext || id === undefined) return;
+    const declarations: string[] = [];
+    for (const k in ext) if (k.startsWith(EXT.peeringPrefix)) declarations.push(ext[k] as string);
+    out.push({ kind: 'network', id, project: ext[EXT.project], name: ext[EXT.network], declarations });
+  };
+  for (const e of events) {
+    if (e.table === 'Logical_Router') {
+      const ext = e.kind === 'update' ? extChange(e) : undefined;
+      if (e.kind !== 'update' || !ext || ext.keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
+        network(e.kind === 'insert' ? undefined : extOf(e.old));
+        network(e.kind === 'delete' ? undefined : extOf(e.row));
+        continue;
+      }
+      const texts: (string | undefined)[] = [];
+      for (const k of ext.keys) texts.push(ext.now[k], ext.before(k));
+      out.push({ kind: 'declarations', id: parseId(ext.now[EXT.id]), project: ext.now[EXT.project], texts });
+    } else if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
+      for (const ext of [e.kind === 'insert' ? undefined : extOf(e.old), e.kind === 'delete' ? undefined : extOf(e.row)]) {
+        const a = parseId(ext?.[EXT.id]);
+        const b = parseId(ext?.[EXT.peerId]);
+        if (a !== undefined && b !== undefined) out.push({ kind: 'row', a, b });
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * The pairs of networks whose peer rows an NB batch can have put out of step, or `all`. The rows
  * between a and b depend on both sides' declarations towards each other and on their settings,
  * and are tagged with both ids. So: a declaration changed on a router touches the router's
@@ -101,55 +154,44 @@ export function planReconcile(view: NbView, only?: ReadonlyMap<number, ReadonlyS
  * here made that one task 80 ms longer (profiled at 5,000 spokes); the status index parses
  * them later, in its slices. A router that does not parse as a network (or a duplicate name made
  * by hand) adds a pair the plan finds nothing to do for: more pairs, never fewer.
+ *
+ * The facts may be read after later batches changed the view (the reconciler reads them when
+ * it repairs): a relation looked up then rather than at the batch's time (who declares towards
+ * a network, which rows lead to it) that changed in between changed by a later batch, whose
+ * facts name both its old and its new ends.
  */
-export function networksTouched(view: NbView, events: readonly CacheEvent[]): Touched | 'all' {
+export function pairsTouched(view: NbView, facts: readonly BatchFact[]): Touched | 'all' {
   const out: Touched = new Map();
   const pair = (a: number, b: number): void => {
     addTouched(out, a, b);
     addTouched(out, b, a);
   };
-  const extOf = (r: unknown): Record<string, string> | undefined => (r as { external_ids?: Record<string, string> } | undefined)?.external_ids;
   const towards = (id: number, text: string | undefined, project: string): void => {
     const target = declarationTarget(text, project);
     if (target) for (const other of view.idsNamed(target.project, target.network)) pair(id, other);
   };
-  // A network as it was or is now: its declarations' targets, the networks declaring towards it
-  // and those holding rows towards it (the NbView's indexes; the view has seen the whole batch).
-  const network = (ext: Record<string, string> | undefined): void => {
-    const id = parseId(ext?.[EXT.id]);
-    const project = ext?.[EXT.project];
-    const name = ext?.[EXT.network];
-    if (!ext || id === undefined) return;
-    if (project !== undefined) for (const k in ext) if (k.startsWith(EXT.peeringPrefix)) towards(id, ext[k], project);
-    if (project !== undefined && name !== undefined) for (const other of view.declaringTowards(project, name)) pair(other, id);
-    for (const other of view.rowOwnersTowards(id)) pair(other, id);
-    for (const router of view.routersWithId(id)) for (const other of view.peerRemotes(router)) pair(id, other);
-  };
-  for (const e of events) {
-    if (e.table === 'Logical_Router') {
-      const ext = e.kind === 'update' ? extChange(e) : undefined;
-      if (e.kind !== 'update' || !ext || ext.keys.some((k) => !k.startsWith(EXT.peeringPrefix))) {
-        network(e.kind === 'insert' ? undefined : extOf(e.old));
-        network(e.kind === 'delete' ? undefined : extOf(e.row));
+  for (const f of facts) {
+    if (f.kind === 'row') pair(f.a, f.b);
+    else if (f.kind === 'declarations') {
+      if (f.id === undefined || f.project === undefined) {
+        if (f.texts.length > 0) return 'all';
         continue;
       }
-      const now = ext.now;
-      const id = parseId(now[EXT.id]);
-      const project = now[EXT.project];
-      for (const k of ext.keys) {
-        if (id === undefined || project === undefined) return 'all';
-        towards(id, now[k], project);
-        towards(id, ext.before(k), project);
-      }
-    } else if (e.table === 'Logical_Router_Port' || e.table === 'Logical_Router_Static_Route') {
-      for (const ext of [e.kind === 'insert' ? undefined : extOf(e.old), e.kind === 'delete' ? undefined : extOf(e.row)]) {
-        const owner = parseId(ext?.[EXT.id]);
-        const remote = parseId(ext?.[EXT.peerId]);
-        if (owner !== undefined && remote !== undefined) pair(owner, remote);
-      }
+      for (const text of f.texts) towards(f.id, text, f.project);
+    } else {
+      const { id, project, name } = f;
+      if (project !== undefined) for (const text of f.declarations) towards(id, text, project);
+      if (project !== undefined && name !== undefined) for (const other of view.declaringTowards(project, name)) pair(other, id);
+      for (const other of view.rowOwnersTowards(id)) pair(other, id);
+      for (const router of view.routersWithId(id)) for (const other of view.peerRemotes(router)) pair(id, other);
     }
   }
   return out;
+}
+
+/** pairsTouched of a batch's events, read now. */
+export function networksTouched(view: NbView, events: readonly CacheEvent[]): Touched | 'all' {
+  return pairsTouched(view, batchFacts(events));
 }
 
 export function addTouched(m: Touched, a: number, b: number): void {
@@ -188,11 +230,27 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   private stopped = false;
   /** What the next repair looks at: the networks NB changes touched since the last one, or all. */
   private dirty: Touched | 'all' = 'all';
+  /**
+   * NB batches not yet read for the pairs they touch, as their facts (batchFacts). A burst of
+   * thousands of peerings arrives as one batch, and reading it whole (networksTouched) in the
+   * task that applies it made that task 30 ms longer at 5,000 spokes; the repair waits for a
+   * quiet NB anyway, so the view is asked about them when it starts, in slices (pairsTouched
+   * says why that finds every pair).
+   */
+  private pending: BatchFact[][] = [];
   private readonly onBatch = (events: CacheEvent[]): void => {
-    const touched = networksTouched(this.view, events);
-    if (touched === 'all') this.dirty = 'all';
-    else if (touched.size === 0) return;
-    else if (this.dirty !== 'all') for (const [a, bs] of touched) for (const b of bs) addTouched(this.dirty, a, b);
+    const facts = batchFacts(events);
+    if (facts.length === 0) return;
+    // Only the lock's holder repairs on its own, and it starts from all of the NB when it gets
+    // the lock; a repair asked of another (runOnce) looks at all of it rather than keep batches.
+    if (!this.lock.held) {
+      this.dirty = 'all';
+      this.pending = [];
+      return;
+    }
+    if (this.dirty !== 'all') {
+      for (let i = 0; i < facts.length; i += DIGEST_FACTS) this.pending.push(facts.slice(i, i + DIGEST_FACTS));
+    }
     this.schedule();
   };
 
@@ -209,10 +267,14 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     this.lock.on('acquired', () => {
       // Whatever happened while another instance held the lock is not in `dirty`.
       this.dirty = 'all';
+      this.pending = [];
       this.emit('active', true);
       this.schedule(0);
     });
-    this.lock.on('lost', () => this.emit('active', false));
+    this.lock.on('lost', () => {
+      this.pending = [];
+      this.emit('active', false);
+    });
   }
 
   get active(): boolean {
@@ -282,6 +344,27 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   }
 
   /**
+   * Reads the pending batches into `dirty`, DIGEST_SLICE_MS at a time with the event loop free
+   * in between; batches that arrive meanwhile are read too.
+   */
+  private async digest(): Promise<void> {
+    let deadline = performance.now() + DIGEST_SLICE_MS;
+    while (this.pending.length > 0) {
+      if (this.dirty === 'all') {
+        this.pending = [];
+        return;
+      }
+      const touched = pairsTouched(this.view, this.pending.shift() as BatchFact[]);
+      if (touched === 'all') this.dirty = 'all';
+      else for (const [a, bs] of touched) for (const b of bs) addTouched(this.dirty, a, b);
+      if (performance.now() >= deadline && this.pending.length > 0) {
+        await yieldToIo();
+        deadline = performance.now() + DIGEST_SLICE_MS;
+      }
+    }
+  }
+
+  /**
    * Repairs now (whoever holds the lock); resolves with what was repaired. Only the networks NB
    * changes touched since the last repair are looked at (all of them the first time, after the
    * lock changed hands and after a failed repair): a full pass per NB change cost every peering
@@ -291,6 +374,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
    */
   async runOnce(): Promise<RowChange[]> {
     if (this.stopped) return [];
+    await this.digest();
     const work: Work = this.dirty === 'all' ? everyPair(this.view, this.slicePairs) : this.dirty;
     this.dirty = new Map();
     const out: RowChange[] = [];
@@ -316,33 +400,21 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
  * A full pass's work: every network towards all its remotes, except that a network with more
  * declarations than a slice (a hub) is named with its remotes (the networks it declares towards
  * and those its peer rows lead to: every row and peer the full look would find), so that its
- * thousands are split over slices rather than planned at once. Read from the routers' ids and
- * declaration keys, none of them parsed: on start at 5,000 networks, parsing every network here
- * held the event loop for 121 ms in one task; each slice parses its own networks when it plans.
- * A router that does not parse as a network adds work the plan finds nothing to do for.
+ * thousands are split over slices rather than planned at once. Only hubs are parsed here, and
+ * their targets are named by id, not parsed: on start at 5,000 networks, parsing every network
+ * here held the event loop for 121 ms in one task; each slice parses its own networks when it
+ * plans. A router that does not parse as a network adds work the plan finds nothing to do for.
  */
 function everyPair(view: NbView, max: number): Work {
   const work: Work = new Map();
-  for (const router of view.cache.table('Logical_Router').values()) {
-    const ext = router.external_ids;
-    const id = parseId(ext[EXT.id]);
-    // Two routers with one id (made by hand): all of its remotes covers any list of them.
-    if (id === undefined || (work.has(id) && work.get(id) === undefined)) continue;
-    let declarations = 0;
-    for (const k in ext) if (k.startsWith(EXT.peeringPrefix)) declarations++;
-    if (declarations <= max) {
+  for (const id of view.networkIds()) {
+    const n = view.declarationCount(id) > max ? view.networkById(id) : undefined;
+    if (!n?.router || n.declarations.size <= max) {
       work.set(id, undefined);
       continue;
     }
-    const project = ext[EXT.project];
-    const remotes = new Set(view.peerRemotes(router));
-    for (const k in ext) {
-      if (!k.startsWith(EXT.peeringPrefix) || project === undefined) continue;
-      const target = declarationTarget(ext[k], project);
-      if (target) for (const b of view.idsNamed(target.project, target.network)) remotes.add(b);
-    }
-    const before = work.get(id);
-    if (before) for (const b of before) remotes.add(b);
+    const remotes = new Set(view.peerRemotes(n.router));
+    for (const d of n.declarations.values()) for (const b of view.idsNamed(d.target.project, d.target.network)) remotes.add(b);
     work.set(id, remotes);
   }
   return work;

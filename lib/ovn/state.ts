@@ -338,6 +338,8 @@ export class NbView {
   private readonly peerTags = new Map<string, number>();
   /** Declarations by their target's `project/network`: declaring network id → how many. */
   private readonly towards = new Map<string, Map<number, number>>();
+  /** Declaration keys on the routers of each network id, parsed or not: how many. */
+  private readonly declared = new Map<number, number>();
   /** Peer rows by the network they lead to: owning network id → how many. */
   private readonly rowOwners = new Map<number, Map<number, number>>();
   /** Bumped when a peer row's tag changes in place: a grouping made before is stale. */
@@ -454,16 +456,21 @@ export class NbView {
     return [...(this.rowOwners.get(id)?.keys() ?? [])];
   }
 
-  /** Keeps `towards` in step with a router update: only the changed declarations. */
+  /** Keeps `towards` and `declared` in step with a router update: only the changed declarations. */
   private countDeclarations(e: { old: RouterRow; row: RouterRow }, ext: ExtChange): void {
     const now = e.row.external_ids;
     const id = parseId(now[EXT.id]);
     const project = now[EXT.project];
     if (ext.keys.every((k) => k.startsWith(EXT.peeringPrefix)) && id !== undefined && project !== undefined) {
+      let delta = 0;
       for (const k of ext.keys) {
-        this.countDeclaration(id, project, ext.before(k), -1);
-        this.countDeclaration(id, project, now[k], 1);
+        const before = ext.before(k);
+        const after = now[k];
+        delta += (after === undefined ? 0 : 1) - (before === undefined ? 0 : 1);
+        this.countDeclaration(id, project, before, -1);
+        this.countDeclaration(id, project, after, 1);
       }
+      if (delta !== 0) addCount(this.declared, id, delta);
       return;
     }
     this.countAllDeclarations(e.old.external_ids, -1);
@@ -472,9 +479,15 @@ export class NbView {
 
   private countAllDeclarations(ext: Readonly<Record<string, string>>, delta: number): void {
     const id = parseId(ext[EXT.id]);
+    if (id === undefined) return;
     const project = ext[EXT.project];
-    if (id === undefined || project === undefined) return;
-    for (const k in ext) if (k.startsWith(EXT.peeringPrefix)) this.countDeclaration(id, project, ext[k], delta);
+    let keys = 0;
+    for (const k in ext) {
+      if (!k.startsWith(EXT.peeringPrefix)) continue;
+      keys++;
+      if (project !== undefined) this.countDeclaration(id, project, ext[k], delta);
+    }
+    if (keys > 0) addCount(this.declared, id, keys * delta);
   }
 
   private countDeclaration(id: number, project: string, text: string | undefined, delta: number): void {
@@ -541,6 +554,19 @@ export class NbView {
       if (r) out.push(r);
     }
     return out;
+  }
+
+  /** Every network id a router is tagged with, none of them parsed (see idsNamed). */
+  networkIds(): IterableIterator<number> {
+    return this.byId.keys();
+  }
+
+  /**
+   * How many declaration keys the routers of network `id` hold, parsed or not: at least its
+   * declarations' count, known without parsing the network or listing its keys.
+   */
+  declarationCount(id: number): number {
+    return this.declared.get(id) ?? 0;
   }
 
   networkById(id: number): Network | undefined {
@@ -793,3 +819,8 @@ function removeFrom<K>(m: Map<K, Set<string>>, k: K, v: string): void {
   if (s?.size === 0) m.delete(k);
 }
 
+function addCount(m: Map<number, number>, id: number, delta: number): void {
+  const n = (m.get(id) ?? 0) + delta;
+  if (n === 0) m.delete(id);
+  else m.set(id, n);
+}

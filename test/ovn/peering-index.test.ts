@@ -8,8 +8,9 @@ import { planCreateNetwork, planDeleteNetwork } from '../../lib/ovn/network-plan
 import { PeeringIndex } from '../../lib/ovn/peering-index.js';
 import { listPeerings, planCreatePeering, planDeletePeering } from '../../lib/ovn/peering-plan.js';
 import type { PeeringInfo } from '../../lib/ovn/peering-plan.js';
-import { addTouched, networksTouched, planReconcile } from '../../lib/ovn/reconcile.js';
-import type { Touched } from '../../lib/ovn/reconcile.js';
+import { addTouched, batchFacts, networksTouched, pairsTouched, planReconcile } from '../../lib/ovn/reconcile.js';
+import type { BatchFact, Touched } from '../../lib/ovn/reconcile.js';
+import { EXT } from '../../lib/ovn/ids.js';
 import { FakeNb } from './fake-nb.js';
 
 function everyList(nb: FakeNb): PeeringInfo[] {
@@ -26,8 +27,12 @@ describe('incremental peering status and repair (in-memory NB)', () => {
     const nb = new FakeNb();
     const index = new PeeringIndex(nb.view);
     let touched: Touched | 'all' = new Map();
+    // The same batches' facts, read only when a step looks (the reconciler reads them when it
+    // repairs, after later batches): the pairs they name then must be enough too.
+    let facts: BatchFact[] = [];
     nb.cache.on('batch', (events: CacheEvent[]) => {
       index.note(events);
+      facts.push(...batchFacts(events));
       const t = networksTouched(nb.view, events);
       if (t === 'all' || touched === 'all') touched = 'all';
       else for (const [a, bs] of t) for (const b of bs) addTouched(touched, a, b);
@@ -37,8 +42,17 @@ describe('incremental peering status and repair (in-memory NB)', () => {
       assert.deepEqual(index.list(), everyList(nb), `${what}: index`);
       const full = planReconcile(nb.view);
       if (touched !== 'all') assert.deepEqual(sorted(planReconcile(nb.view, touched)), sorted(full), `${what}: repair`);
+      const later = pairsTouched(nb.view, facts);
+      if (later !== 'all') assert.deepEqual(sorted(planReconcile(nb.view, later)), sorted(full), `${what}: repair from facts read later`);
+      for (const n of nb.view.networks()) {
+        const keys = Object.keys(n.router?.external_ids ?? {}).filter((k) => k.startsWith(EXT.peeringPrefix)).length;
+        assert.equal(nb.view.declarationCount(n.id), keys, `${what}: declaration keys of ${n.name}`);
+      }
       // As the reconciler: what it has not repaired yet stays to be looked at.
-      if (full.operations.length === 0) touched = new Map();
+      if (full.operations.length === 0) {
+        touched = new Map();
+        facts = [];
+      }
     };
     const tx = (ops: Parameters<FakeNb['transact']>[0], what: string): void => {
       nb.transact(ops);
