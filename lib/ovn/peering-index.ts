@@ -16,6 +16,7 @@ import type { PeeringInfo } from './peering-plan.js';
 import { PlanModel } from './plan.js';
 import { declarationTo, extChange } from './state.js';
 import type { NbView, Network } from './state.js';
+import { sliceDeadline } from '../event-loop/turn-budget.js';
 
 type Ext = Record<string, string>;
 
@@ -145,7 +146,7 @@ export class PeeringIndex {
   update(budget: UpdateBudget = {}): boolean {
     const model = new PlanModel(this.view);
     const maxItems = budget.maxItems ?? Infinity;
-    const until = budget.maxMs === undefined ? Infinity : performance.now() + budget.maxMs;
+    const until = budget.maxMs === undefined ? Infinity : sliceDeadline(budget.maxMs);
     let items = 0;
     const spent = (n = 1): boolean => (items += n) >= maxItems || (until !== Infinity && performance.now() >= until);
     let changed = false;

@@ -19,6 +19,7 @@ import type { Plan, RowChange } from './plan.js';
 import { EXT, parseId } from './ids.js';
 import { declarationTarget, extChange } from './state.js';
 import type { NbView, Network } from './state.js';
+import { sliceDeadline, turnSpent } from '../event-loop/turn-budget.js';
 
 export const RECONCILE_LOCK = 'hvnet_reconcile';
 
@@ -348,7 +349,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
    * in between; batches that arrive meanwhile are read too.
    */
   private async digest(): Promise<void> {
-    let deadline = performance.now() + DIGEST_SLICE_MS;
+    let deadline = sliceDeadline(DIGEST_SLICE_MS);
     while (this.pending.length > 0) {
       if (this.dirty === 'all') {
         this.pending = [];
@@ -359,7 +360,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
       else for (const [a, bs] of touched) for (const b of bs) addTouched(this.dirty, a, b);
       if (performance.now() >= deadline && this.pending.length > 0) {
         await yieldToIo();
-        deadline = performance.now() + DIGEST_SLICE_MS;
+        deadline = sliceDeadline(DIGEST_SLICE_MS);
       }
     }
   }
@@ -388,6 +389,9 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
         }
         if (work.size === 0 || this.stopped) return out;
         await yieldToIo();
+        // A slice cannot be cut short: when what else runs in slices spent this turn, the next
+        // one (a few turns at most, so the repair is not starved).
+        for (let turns = 0; turns < 4 && turnSpent(); turns++) await yieldToIo();
       }
     } catch (e) {
       this.dirty = 'all';

@@ -17,6 +17,7 @@ import type { GatewayCidr } from './cidr.js';
 import { EXT, networkMac, parseId, rowNames } from './ids.js';
 import { DEFAULT_PROJECT, formatTarget, isValidName, parseTarget } from './names.js';
 import type { Target } from './names.js';
+import { sliceDeadline } from '../event-loop/turn-budget.js';
 
 // The rows as the cache holds them (the monitored columns of NB_TABLES).
 export type RouterRow = NbTables['Logical_Router'];
@@ -510,7 +511,7 @@ export class NbView {
   private towardsAt = 0;
 
   private readonly settleTowardsSoon = (): void => {
-    if (!this.settleTowards(performance.now() + SETTLE_SLICE_MS)) setImmediate(this.settleTowardsSoon);
+    if (!this.settleTowards(sliceDeadline(SETTLE_SLICE_MS))) setImmediate(this.settleTowardsSoon);
   };
 
   /** Counts pending declarations until the deadline; says whether none is left. */

@@ -14,6 +14,7 @@ import { decodeColumnValue, decodeRow, decodeValue } from './values.js';
 import type { DecodedRow, DecodedValue } from './values.js';
 import { DecodeError, UpdateDroppedError } from './errors.js';
 import type { AnyTables, ColumnName, MonitoredTables, MonitorRequest, TableName, UntypedRow } from './row-types.js';
+import { sliceDeadline } from '../event-loop/turn-budget.js';
 
 /** A cached row as stored: the monitored columns plus `_uuid`. */
 export type Row = UntypedRow;
@@ -457,7 +458,8 @@ function inSlices<T>(step: (deadline: number) => boolean, options: SliceOptions,
   };
   return (async () => {
     do await turn();
-    while (!step(performance.now() + sliceMs));
+    // After the first slice, the turn's budget is shared with whatever else runs in slices.
+    while (!step(sliceDeadline(sliceMs)));
     await turn();
     return finish();
   })();

@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { JsonStreamSplitter } from './framing.js';
+import { sliceDeadline } from '../event-loop/turn-budget.js';
 import { DEFAULT_PARSE_SLICE_MS, SLICED_PARSE_MIN_CHARS, SlicedJsonParse } from './json-slices.js';
 import { classifyMessage, encodeMessage, isRequest, notification, request, response } from './jsonrpc.js';
 import type { JsonRpcNotification } from './jsonrpc.js';
@@ -279,9 +280,11 @@ export class RpcConnection extends EventEmitter<ConnectionEvents> {
     const streamOffset = this.splitter.streamOffset;
     const run = async (): Promise<void> => {
       try {
-        while (!parse.step(performance.now() + this.parseSliceMs)) {
+        let deadline = performance.now() + this.parseSliceMs;
+        while (!parse.step(deadline)) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           if (this.closedWith !== null) return;
+          deadline = sliceDeadline(this.parseSliceMs);
         }
       } catch (e) {
         this.fail(new FramingError(`a message is not valid JSON: ${(e as Error).message}`, streamOffset, { cause: e }));
