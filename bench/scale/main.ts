@@ -239,6 +239,19 @@ async function answering(c: DaemonClient): Promise<void> {
 }
 
 let hvnetd = startHvnetd();
+// Stopped by a signal (a time limit, ^C): hvnetd and the NB this run started go with it, as
+// they do when it ends.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    try {
+      process.kill(hvnetd.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    execFileSync('bash', [join(peers, 'setup-nb.sh'), 'stop', nbs.dir], { stdio: 'inherit' });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 let pid = hvnetd.pid;
 let lib: OvnNetworks | undefined;
 let failed = false;
